@@ -1,0 +1,295 @@
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace IntervalNotifiers.Analyzers.Infrastructure;
+
+/// <summary>Which ops callback a method is (or belongs to, for helpers).</summary>
+[System.Flags]
+public enum CallbackKind
+{
+    None = 0,
+    Invalidate = 1,
+    InvalidateStart = 2,
+    InvalidateFinish = 4,
+
+    /// <summary>The "invalidate callbacks" of RULES.md: Invalidate or InvalidateStart, never InvalidateFinish.</summary>
+    InvalidateCallbacks = Invalidate | InvalidateStart,
+    Any = Invalidate | InvalidateStart | InvalidateFinish,
+}
+
+/// <summary>
+/// The runtime's well-known types and members, resolved once per compilation.
+/// <see cref="TryCreate"/> returns null when the compilation does not reference the runtime (analyzers
+/// then register nothing) or when the compilation is the runtime itself.
+/// </summary>
+public sealed class NotifierTypes
+{
+    public const string Namespace = "IntervalNotifiers";
+
+    private NotifierTypes(Compilation compilation, INamedTypeSymbol ops, INamedTypeSymbol notifier,
+                          INamedTypeSymbol finish, INamedTypeSymbol range, INamedTypeSymbol? addressSpace,
+                          INamedTypeSymbol? pool)
+    {
+        Compilation = compilation;
+        Ops = ops;
+        Notifier = notifier;
+        Finish = finish;
+        Range = range;
+        AddressSpace = addressSpace;
+        Pool = pool;
+
+        Invalidate = SingleMethod(ops, "Invalidate");
+        InvalidateStart = SingleMethod(ops, "InvalidateStart");
+        InvalidateFinish = SingleMethod(ops, "InvalidateFinish");
+        ReadBegin = SingleMethod(notifier, "ReadBegin");
+        ReadRetry = SingleMethod(notifier, "ReadRetry");
+        CheckRetry = SingleMethod(notifier, "CheckRetry");
+        SetSequence = SingleMethod(notifier, "SetSequence");
+        Insert = SingleMethod(notifier, "Insert");
+        Remove = notifier.GetMembers("Remove").OfType<IMethodSymbol>().ToImmutableArray();
+        FinishNotifier = finish.GetMembers("Notifier").OfType<IPropertySymbol>().FirstOrDefault();
+        RangeIsBlockable = range.GetMembers("IsBlockable").OfType<IPropertySymbol>().FirstOrDefault();
+        RangeOwner = range.GetMembers("Owner").OfType<IPropertySymbol>().FirstOrDefault();
+        RangeEvent = range.GetMembers("Event").OfType<IPropertySymbol>().FirstOrDefault();
+        PoolTryRent = pool is null ? null : SingleMethod(pool, "TryRent");
+        PoolReturn = pool is null ? null : SingleMethod(pool, "Return");
+    }
+
+    public Compilation Compilation { get; }
+
+    /// <summary><c>IntervalNotifiers.IntervalNotifierOps</c>.</summary>
+    public INamedTypeSymbol Ops { get; }
+
+    /// <summary><c>IntervalNotifiers.IntervalNotifier</c>.</summary>
+    public INamedTypeSymbol Notifier { get; }
+
+    /// <summary><c>IntervalNotifiers.NotifierFinish</c>.</summary>
+    public INamedTypeSymbol Finish { get; }
+
+    /// <summary><c>IntervalNotifiers.NotifierRange</c>.</summary>
+    public INamedTypeSymbol Range { get; }
+
+    public INamedTypeSymbol? AddressSpace { get; }
+
+    /// <summary>The generic definition <c>IntervalNotifiers.NotifierFinishPool`1</c>.</summary>
+    public INamedTypeSymbol? Pool { get; }
+
+    public IMethodSymbol? Invalidate { get; }
+    public IMethodSymbol? InvalidateStart { get; }
+    public IMethodSymbol? InvalidateFinish { get; }
+    public IMethodSymbol? ReadBegin { get; }
+    public IMethodSymbol? ReadRetry { get; }
+    public IMethodSymbol? CheckRetry { get; }
+    public IMethodSymbol? SetSequence { get; }
+    public IMethodSymbol? Insert { get; }
+
+    /// <summary><c>Remove()</c> and its overloads (a cancellable one, say).</summary>
+    public ImmutableArray<IMethodSymbol> Remove { get; }
+
+    public IPropertySymbol? FinishNotifier { get; }
+    public IPropertySymbol? RangeIsBlockable { get; }
+    public IPropertySymbol? RangeOwner { get; }
+    public IPropertySymbol? RangeEvent { get; }
+
+    /// <summary><c>NotifierFinishPool&lt;T&gt;.TryRent</c> of the generic definition; compare with <see cref="Is"/>.</summary>
+    public IMethodSymbol? PoolTryRent { get; }
+
+    /// <summary><c>NotifierFinishPool&lt;T&gt;.Return</c> of the generic definition; compare with <see cref="Is"/>.</summary>
+    public IMethodSymbol? PoolReturn { get; }
+
+    /// <summary>Resolves the runtime's types, or returns null when they are absent (register nothing then).</summary>
+    public static NotifierTypes? TryCreate(Compilation compilation)
+    {
+        var ops = compilation.GetTypeByMetadataName(Namespace + ".IntervalNotifierOps");
+        if (ops is null)
+        {
+            return null;
+        }
+
+        // Code inside the runtime itself is the sanctioned implementation: never analyze it.
+        if (SymbolEqualityComparer.Default.Equals(ops.ContainingAssembly, compilation.Assembly))
+        {
+            return null;
+        }
+
+        var notifier = compilation.GetTypeByMetadataName(Namespace + ".IntervalNotifier");
+        var finish = compilation.GetTypeByMetadataName(Namespace + ".NotifierFinish");
+        var range = compilation.GetTypeByMetadataName(Namespace + ".NotifierRange");
+        if (notifier is null || finish is null || range is null)
+        {
+            return null;
+        }
+
+        return new NotifierTypes(compilation, ops, notifier, finish, range,
+            compilation.GetTypeByMetadataName(Namespace + ".AddressSpace"),
+            compilation.GetTypeByMetadataName(Namespace + ".NotifierFinishPool`1"));
+    }
+
+    private static IMethodSymbol? SingleMethod(INamedTypeSymbol type, string name)
+    {
+        IMethodSymbol? found = null;
+        foreach (var member in type.GetMembers(name))
+        {
+            if (member is IMethodSymbol method)
+            {
+                if (found is not null)
+                {
+                    return found; // keep the first; overloads added later do not matter to the rules
+                }
+
+                found = method;
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Whether <paramref name="method"/> is <paramref name="target"/>, or a member of a constructed generic type of it.</summary>
+    public static bool Is(IMethodSymbol? method, IMethodSymbol? target)
+        => method is not null && target is not null
+           && SymbolEqualityComparer.Default.Equals(method.OriginalDefinition, target.OriginalDefinition);
+
+    /// <summary>Whether <paramref name="method"/> is one of <see cref="Remove"/>'s overloads.</summary>
+    public bool IsRemove(IMethodSymbol method)
+    {
+        foreach (var remove in Remove)
+        {
+            if (Is(method, remove))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether <paramref name="type"/> derives, directly or not, from <c>IntervalNotifierOps</c> (and is not it).</summary>
+    public bool IsOpsType(ITypeSymbol? type)
+    {
+        for (var t = type?.BaseType; t is not null; t = t.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(t.OriginalDefinition, Ops))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether <paramref name="type"/> is <c>NotifierFinish</c> or derives from it.</summary>
+    public bool IsFinishType(ITypeSymbol? type) => InheritsFromOrIs(type, Finish);
+
+    /// <summary>Whether <paramref name="type"/> is <c>IntervalNotifier</c> or derives from it.</summary>
+    public bool IsNotifierType(ITypeSymbol? type) => InheritsFromOrIs(type, Notifier);
+
+    /// <summary>Whether <paramref name="type"/> is a constructed <c>NotifierFinishPool&lt;T&gt;</c>.</summary>
+    public bool IsPoolType(ITypeSymbol? type)
+        => Pool is not null && type is INamedTypeSymbol named
+           && SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, Pool);
+
+    private static bool InheritsFromOrIs(ITypeSymbol? type, INamedTypeSymbol baseType)
+    {
+        if (type is ITypeParameterSymbol typeParameter)
+        {
+            foreach (var constraint in typeParameter.ConstraintTypes)
+            {
+                if (InheritsFromOrIs(constraint, baseType))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        for (var t = type; t is not null; t = t.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(t.OriginalDefinition, baseType))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Which ops callback <paramref name="method"/> overrides (directly or through other overrides), or
+    /// <see cref="CallbackKind.None"/>.
+    /// </summary>
+    public CallbackKind GetCallbackKind(IMethodSymbol? method)
+    {
+        if (method is null || !method.IsOverride || method.MethodKind != MethodKind.Ordinary)
+        {
+            return CallbackKind.None;
+        }
+
+        for (var m = method.OverriddenMethod; m is not null; m = m.OverriddenMethod)
+        {
+            if (!SymbolEqualityComparer.Default.Equals(m.ContainingType.OriginalDefinition, Ops))
+            {
+                continue;
+            }
+
+            var definition = m.OriginalDefinition;
+            if (SymbolEqualityComparer.Default.Equals(definition, Invalidate))
+            {
+                return CallbackKind.Invalidate;
+            }
+
+            if (SymbolEqualityComparer.Default.Equals(definition, InvalidateStart))
+            {
+                return CallbackKind.InvalidateStart;
+            }
+
+            if (SymbolEqualityComparer.Default.Equals(definition, InvalidateFinish))
+            {
+                return CallbackKind.InvalidateFinish;
+            }
+
+            return CallbackKind.None;
+        }
+
+        return CallbackKind.None;
+    }
+
+    /// <summary>
+    /// The most-derived override of the ops callback <paramref name="callback"/> in <paramref name="type"/>'s
+    /// chain below <c>IntervalNotifierOps</c> (the type itself or one of its bases), or null when none overrides it.
+    /// Partial declarations, generic ops types and sealed or abstract overrides are all seen.
+    /// </summary>
+    public IMethodSymbol? FindOverride(INamedTypeSymbol type, CallbackKind callback)
+    {
+        for (var t = type; t is not null; t = t.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(t.OriginalDefinition, Ops))
+            {
+                return null;
+            }
+
+            foreach (var member in t.GetMembers(NameOf(callback)))
+            {
+                if (member is IMethodSymbol method && GetCallbackKind(method) == callback)
+                {
+                    return method;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether <paramref name="type"/>'s chain overrides <paramref name="callback"/> (RULES.md's "overrides X").</summary>
+    public bool Overrides(INamedTypeSymbol type, CallbackKind callback) => FindOverride(type, callback) is not null;
+
+    /// <summary>The member name of a single callback kind.</summary>
+    public static string NameOf(CallbackKind callback) => callback switch
+    {
+        CallbackKind.Invalidate => "Invalidate",
+        CallbackKind.InvalidateStart => "InvalidateStart",
+        CallbackKind.InvalidateFinish => "InvalidateFinish",
+        _ => string.Empty,
+    };
+}

@@ -1,0 +1,328 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace IntervalNotifiers.Analyzers.Infrastructure;
+
+/// <summary>
+/// The operation bodies of one named type (all its partial declarations), collected in a symbol-start
+/// scope, with the calls between the type's own methods. It answers RULES.md's helper clause: a private
+/// or internal method that is called only from inside a callback (or only from such methods) counts as
+/// part of that callback.
+/// </summary>
+/// <remarks>
+/// Only calls seen inside the type are known. A helper that is also referenced as a method group (a
+/// delegate) is never part of a callback, since it can run from anywhere. Callers in other types of an
+/// internal helper are not seen: the helper is then taken as part of the callback, which errs towards
+/// silence.
+/// </remarks>
+public sealed class TypeBodies
+{
+    private readonly object _gate = new();
+    private readonly List<MethodBody> _bodies = new();
+    private readonly Dictionary<IMethodSymbol, List<(ISymbol Caller, IInvocationOperation Call)>> _calls =
+        new(SymbolEqualityComparer.Default);
+    private readonly HashSet<IMethodSymbol> _escaping = new(SymbolEqualityComparer.Default);
+    private Dictionary<ISymbol, CallbackKind>? _membership;
+
+    private TypeBodies(NotifierTypes types, INamedTypeSymbol type)
+    {
+        Types = types;
+        Type = type;
+    }
+
+    public NotifierTypes Types { get; }
+
+    /// <summary>The type whose bodies these are.</summary>
+    public INamedTypeSymbol Type { get; }
+
+    /// <summary>Every member body of the type, in no particular order.</summary>
+    public IReadOnlyList<MethodBody> Bodies
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _bodies.ToArray();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Registers the collection of <paramref name="context"/>'s type and calls <paramref name="onEnd"/> with
+    /// the collected bodies at the symbol's end. Use inside a <c>RegisterSymbolStartAction(..., SymbolKind.NamedType)</c>
+    /// after filtering the type.
+    /// </summary>
+    public static void Collect(SymbolStartAnalysisContext context, NotifierTypes types,
+                               Action<SymbolAnalysisContext, TypeBodies> onEnd)
+    {
+        if (context.Symbol is not INamedTypeSymbol type)
+        {
+            return;
+        }
+
+        var bodies = new TypeBodies(types, type);
+        context.RegisterOperationBlockAction(bodies.OnOperationBlock);
+        context.RegisterSymbolEndAction(end => onEnd(end, bodies));
+    }
+
+    private void OnOperationBlock(OperationBlockAnalysisContext context)
+    {
+        var body = new MethodBody(context.OwningSymbol, context.OperationBlocks);
+        var calls = new List<(IMethodSymbol Target, IInvocationOperation Call)>();
+        var escapes = new List<IMethodSymbol>();
+        foreach (var block in context.OperationBlocks)
+        {
+            foreach (var operation in block.DescendantsAndSelf())
+            {
+                switch (operation)
+                {
+                    case IInvocationOperation invocation when IsOwnMethod(invocation.TargetMethod):
+                        calls.Add((invocation.TargetMethod.OriginalDefinition, invocation));
+                        break;
+                    case IMethodReferenceOperation reference when IsOwnMethod(reference.Method):
+                        escapes.Add(reference.Method.OriginalDefinition);
+                        break;
+                }
+            }
+        }
+
+        lock (_gate)
+        {
+            _bodies.Add(body);
+            foreach (var (target, call) in calls)
+            {
+                if (!_calls.TryGetValue(target, out var list))
+                {
+                    _calls[target] = list = new List<(ISymbol, IInvocationOperation)>();
+                }
+
+                list.Add((context.OwningSymbol.OriginalDefinition, call));
+            }
+
+            foreach (var escape in escapes)
+            {
+                _escaping.Add(escape);
+            }
+
+            _membership = null;
+        }
+    }
+
+    private bool IsOwnMethod(IMethodSymbol method)
+        => method.MethodKind == MethodKind.Ordinary
+           && SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, Type.OriginalDefinition);
+
+    /// <summary>Whether <paramref name="method"/> may be a helper: private or internal, an ordinary non-virtual method of this type.</summary>
+    public bool IsHelperCandidate(IMethodSymbol method)
+        => method.MethodKind == MethodKind.Ordinary
+           && (method.DeclaredAccessibility == Accessibility.Private || method.DeclaredAccessibility == Accessibility.Internal)
+           && !method.IsVirtual && !method.IsOverride && !method.IsAbstract && !method.IsExtern
+           && method.ExplicitInterfaceImplementations.IsEmpty
+           && IsOwnMethod(method);
+
+    /// <summary>The calls of <paramref name="method"/> seen inside this type, with the member that makes each.</summary>
+    public IReadOnlyList<(ISymbol Caller, IInvocationOperation Call)> CallsTo(IMethodSymbol method)
+    {
+        lock (_gate)
+        {
+            return _calls.TryGetValue(method.OriginalDefinition, out var list)
+                ? list.ToArray()
+                : Array.Empty<(ISymbol, IInvocationOperation)>();
+        }
+    }
+
+    /// <summary>Whether <paramref name="method"/> is referenced as a method group (made into a delegate) in this type.</summary>
+    public bool IsReferencedAsDelegate(IMethodSymbol method)
+    {
+        lock (_gate)
+        {
+            return _escaping.Contains(method.OriginalDefinition);
+        }
+    }
+
+    /// <summary>
+    /// The callbacks that <paramref name="member"/> is, or is part of as a helper: its own kind for an
+    /// override of an ops callback; for a helper, the callbacks of its callers; <see cref="CallbackKind.None"/>
+    /// for anything else (a public method, a constructor, a helper with a caller outside every callback).
+    /// </summary>
+    public CallbackKind MembershipOf(ISymbol member)
+    {
+        var membership = ComputeMembership();
+        return membership.TryGetValue(member.OriginalDefinition, out var kind) ? kind : CallbackKind.None;
+    }
+
+    private Dictionary<ISymbol, CallbackKind> ComputeMembership()
+    {
+        lock (_gate)
+        {
+            if (_membership is not null)
+            {
+                return _membership;
+            }
+
+            var result = new Dictionary<ISymbol, CallbackKind>(SymbolEqualityComparer.Default);
+            var helpers = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            foreach (var body in _bodies)
+            {
+                if (body.Owner is IMethodSymbol method)
+                {
+                    var kind = Types.GetCallbackKind(method);
+                    if (kind != CallbackKind.None)
+                    {
+                        result[method.OriginalDefinition] = kind;
+                    }
+                    else if (IsHelperCandidate(method) && _calls.ContainsKey(method.OriginalDefinition)
+                             && !_escaping.Contains(method.OriginalDefinition))
+                    {
+                        helpers.Add((IMethodSymbol)method.OriginalDefinition);
+                    }
+                }
+            }
+
+            // Greatest fixpoint: drop every helper with a caller that is neither a callback nor a kept helper.
+            bool changed;
+            do
+            {
+                changed = false;
+                foreach (var helper in helpers.ToImmutableArray())
+                {
+                    foreach (var (caller, _) in _calls[helper])
+                    {
+                        if (!result.ContainsKey(caller) && !(caller is IMethodSymbol m && helpers.Contains(m)))
+                        {
+                            helpers.Remove(helper);
+                            changed = true;
+                            break;
+                        }
+                    }
+                }
+            }
+            while (changed);
+
+            // Least fixpoint of the kinds: a helper belongs to the callbacks of all its callers.
+            var kinds = new Dictionary<IMethodSymbol, CallbackKind>(SymbolEqualityComparer.Default);
+            do
+            {
+                changed = false;
+                foreach (var helper in helpers)
+                {
+                    var kind = CallbackKind.None;
+                    foreach (var (caller, _) in _calls[helper])
+                    {
+                        if (result.TryGetValue(caller, out var callerKind))
+                        {
+                            kind |= callerKind;
+                        }
+                        else if (caller is IMethodSymbol m && kinds.TryGetValue(m, out var helperKind))
+                        {
+                            kind |= helperKind;
+                        }
+                    }
+
+                    kinds.TryGetValue(helper, out var previous);
+                    if (kind != previous)
+                    {
+                        kinds[helper] = kind;
+                        changed = true;
+                    }
+                }
+            }
+            while (changed);
+
+            foreach (var pair in kinds)
+            {
+                if (pair.Value != CallbackKind.None)
+                {
+                    result[pair.Key] = pair.Value;
+                }
+            }
+
+            return _membership = result;
+        }
+    }
+}
+
+/// <summary>The operation blocks of one member, with a lazily built control-flow graph.</summary>
+public sealed class MethodBody
+{
+    private ControlFlowGraph? _cfg;
+    private bool _cfgBuilt;
+
+    public MethodBody(ISymbol owner, ImmutableArray<IOperation> blocks)
+    {
+        Owner = owner;
+        Blocks = blocks;
+    }
+
+    /// <summary>The member (method, accessor, constructor, field or property with an initializer).</summary>
+    public ISymbol Owner { get; }
+
+    public ImmutableArray<IOperation> Blocks { get; }
+
+    /// <summary>Every operation of the body, blocks in order.</summary>
+    public IEnumerable<IOperation> Operations()
+    {
+        foreach (var block in Blocks)
+        {
+            foreach (var operation in block.DescendantsAndSelf())
+            {
+                yield return operation;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The control-flow graph of the member's body, or null when it has none (no body, or a shape the
+    /// flow analysis does not support). Built once, on first use: filter before asking for it.
+    /// </summary>
+    public ControlFlowGraph? GetControlFlowGraph()
+    {
+        lock (this)
+        {
+            if (!_cfgBuilt)
+            {
+                _cfgBuilt = true;
+                _cfg = Build();
+            }
+
+            return _cfg;
+        }
+    }
+
+    private ControlFlowGraph? Build()
+    {
+        foreach (var block in Blocks)
+        {
+            var root = block;
+            while (root.Parent is not null)
+            {
+                root = root.Parent;
+            }
+
+            try
+            {
+                switch (root)
+                {
+                    case IMethodBodyOperation methodBody:
+                        return ControlFlowGraph.Create(methodBody);
+                    case IConstructorBodyOperation constructorBody:
+                        return ControlFlowGraph.Create(constructorBody);
+                    case IBlockOperation body:
+                        return ControlFlowGraph.Create(body);
+                }
+            }
+            catch (ArgumentException)
+            {
+                // Operations with errors or shapes the CFG builder rejects: no graph, so the rules stay silent.
+                return null;
+            }
+        }
+
+        return null;
+    }
+}

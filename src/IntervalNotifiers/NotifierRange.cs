@@ -1,0 +1,57 @@
+using System;
+
+namespace IntervalNotifiers;
+
+/// <summary>
+/// The range being invalidated (the kernel's <c>struct mmu_notifier_range</c>): the half-open
+/// address interval [<see cref="Start"/>, <see cref="End"/>), why, and whether callbacks may block.
+/// </summary>
+public readonly struct NotifierRange
+{
+    /// <summary>Creates a range over [<paramref name="start"/>, <paramref name="end"/>).</summary>
+    /// <param name="start">First address of the range (inclusive).</param>
+    /// <param name="end">End of the range (exclusive); must be greater than <paramref name="start"/>.</param>
+    /// <param name="event">Why the range is invalidated.</param>
+    /// <param name="blockable">Whether callbacks may sleep (<c>mmu_notifier_range_blockable()</c>).</param>
+    /// <param name="owner">The party that started the invalidation (the kernel's <c>range-&gt;owner</c>),
+    /// so a driver can skip invalidations it started itself.</param>
+    /// <exception cref="ArgumentException"><paramref name="end"/> is not greater than <paramref name="start"/>.</exception>
+    public NotifierRange(ulong start, ulong end, NotifierEvent @event = NotifierEvent.Unmap,
+                         bool blockable = true, object? owner = null)
+    {
+        if (end <= start)
+        {
+            throw new ArgumentException(
+                $"The range end (0x{end:X}) must be greater than its start (0x{start:X}): End is exclusive.",
+                nameof(end));
+        }
+
+        Start = start;
+        End = end;
+        Event = @event;
+        IsBlockable = blockable;
+        Owner = owner;
+    }
+
+    /// <summary>First address of the range (inclusive).</summary>
+    public ulong Start { get; }
+
+    /// <summary>End of the range (exclusive).</summary>
+    public ulong End { get; }
+
+    /// <summary>Why the range is invalidated.</summary>
+    public NotifierEvent Event { get; }
+
+    /// <summary>
+    /// Whether callbacks may block. A callback may return <see langword="false"/> only when this is
+    /// <see langword="false"/> (the kernel's <c>mmu_notifier_range_blockable()</c>).
+    /// </summary>
+    public bool IsBlockable { get; }
+
+    /// <summary>The party that started the invalidation, or <see langword="null"/>.</summary>
+    public object? Owner { get; }
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"[0x{Start:X}, 0x{End:X}) {Event}{(IsBlockable ? string.Empty : " non-blockable")}";
+}
