@@ -1,0 +1,274 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using IntervalNotifiers.Analyzers.FinishLifetime;
+using IntervalNotifiers.Analyzers.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace IntervalNotifiers.Analyzers;
+
+/// <summary>
+/// NTF002: a finish object used outside the two-pass list. The list is the start and finish overrides of an ops
+/// type and the private or internal helpers called only from them (<see cref="TypeBodies.MembershipOf"/>); inside
+/// it every use of a finish value is walked up to its consumer, and only stores, escaping captures and calls
+/// that provably keep the finish are reported. Anywhere in user code, creating a finish outside the start and
+/// calling <c>InvalidateFinish</c> are reported.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class FinishLifetimeAnalyzer : DiagnosticAnalyzer
+{
+    /// <summary>The diagnostic property naming the sub-case; the code fixes read it.</summary>
+    public const string KindKey = "NTF002.Kind";
+
+    /// <summary>A direct call of InvalidateFinish (fix: remove the call).</summary>
+    public const string KindCall = "Call";
+
+    /// <summary>A long-lived finish handed out through 'out finish' (fix: one per invocation).</summary>
+    public const string KindHandOut = "HandOut";
+
+    public const string KindEscape = "Escape";
+    public const string KindNotifier = "Notifier";
+    public const string KindCreate = "Create";
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(Descriptors.NTF002);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            var types = NotifierTypes.TryCreate(start.Compilation);
+            if (types is null)
+            {
+                return;
+            }
+
+            start.RegisterSymbolStartAction(symbolStart =>
+            {
+                if (symbolStart.Symbol is INamedTypeSymbol type && types.IsOpsType(type))
+                {
+                    TypeBodies.Collect(symbolStart, types, (end, bodies) => AnalyzeOpsType(end, types, bodies));
+                }
+            }, SymbolKind.NamedType);
+
+            start.RegisterOperationAction(
+                operationContext => AnalyzeOutsideOps(operationContext, types),
+                OperationKind.ObjectCreation, OperationKind.TypeParameterObjectCreation, OperationKind.Invocation,
+                OperationKind.MethodReference);
+        });
+    }
+
+    /// <summary>Code outside ops types: creations of finishes and direct InvalidateFinish calls only.</summary>
+    private static void AnalyzeOutsideOps(OperationAnalysisContext context, NotifierTypes types)
+    {
+        var owner = context.ContainingSymbol;
+        if (owner is null || types.IsOpsType(owner.ContainingType))
+        {
+            return; // judged with the whole type at its symbol end
+        }
+
+        var diagnostic = context.Operation switch
+        {
+            IInvocationOperation invocation => CheckInvalidateFinishCall(types, invocation, invocation.TargetMethod, owner),
+            IMethodReferenceOperation reference => CheckInvalidateFinishCall(types, reference, reference.Method, owner),
+            _ => CheckCreation(types, context.Operation, owner, inStart: false),
+        };
+        if (diagnostic is not null)
+        {
+            context.ReportDiagnostic(diagnostic);
+        }
+    }
+
+    private static void AnalyzeOpsType(SymbolAnalysisContext context, NotifierTypes types, TypeBodies bodies)
+    {
+        var flow = new FinishFlow(types, bodies);
+        var found = new List<Diagnostic>();
+        foreach (var body in bodies.Bodies)
+        {
+            var owner = body.Owner;
+            if (!SymbolEqualityComparer.Default.Equals(owner.ContainingType?.OriginalDefinition, bodies.Type.OriginalDefinition))
+            {
+                continue;
+            }
+
+            var membership = bodies.MembershipOf(owner);
+            var inList = flow.IsInList(owner);
+            var inStart = flow.IsInStart(owner);
+            var startOnly = inStart && (membership & CallbackKind.InvalidateFinish) == 0;
+            var method = owner as IMethodSymbol;
+            var handsOut = inStart && method is not null;
+            var returnsFinish = handsOut && types.GetCallbackKind(method) == CallbackKind.None && types.IsFinishType(method!.ReturnType);
+
+            foreach (var operation in body.Operations())
+            {
+                Diagnostic? diagnostic = null;
+                switch (operation)
+                {
+                    case IObjectCreationOperation or ITypeParameterObjectCreationOperation:
+                        diagnostic = CheckCreation(types, operation, owner, inStart);
+                        if (diagnostic is null && inList && types.IsFinishType(operation.Type))
+                        {
+                            diagnostic = CheckUse(flow, operation, body);
+                        }
+
+                        break;
+                    case IInvocationOperation invocation:
+                        diagnostic = CheckInvalidateFinishCall(types, invocation, invocation.TargetMethod, owner);
+                        if (diagnostic is null && inList && types.IsFinishType(invocation.Type)
+                            && !types.IsPoolType(invocation.TargetMethod.ContainingType))
+                        {
+                            diagnostic = CheckUse(flow, operation, body);
+                        }
+
+                        break;
+                    case IMethodReferenceOperation reference:
+                        diagnostic = CheckInvalidateFinishCall(types, reference, reference.Method, owner);
+                        break;
+                    case IPropertyReferenceOperation property when startOnly
+                                                                   && types.FinishNotifier is not null
+                                                                   && SymbolEqualityComparer.Default.Equals(property.Property.OriginalDefinition, types.FinishNotifier)
+                                                                   && !IsInsideLambda(property):
+                        diagnostic = Create(property.Syntax, KindNotifier,
+                            "'Notifier' is read inside InvalidateStart, but the runtime sets it only when it links the finish after the start returns (InvalidOperationException here): use the start's 'notifier' parameter");
+                        break;
+                    case ILocalReferenceOperation or IParameterReferenceOperation
+                        when inList && types.IsFinishType(operation.Type) && !FinishFlow.IsWriteTarget(operation):
+                        diagnostic = CheckUse(flow, operation, body);
+                        break;
+                    case ISimpleAssignmentOperation assignment when handsOut
+                                                                    && FinishFlow.Unwrap(assignment.Target) is IParameterReferenceOperation { Parameter: { RefKind: RefKind.Out or RefKind.Ref } parameter }
+                                                                    && types.IsFinishType(parameter.Type)
+                                                                    && !IsInsideLambda(assignment):
+                        diagnostic = CheckHandOut(flow, assignment, assignment.Value, body);
+                        break;
+                    case IReturnOperation { Kind: OperationKind.Return, ReturnedValue: { } returned } returnOperation
+                        when returnsFinish && !IsInsideLambda(returnOperation):
+                        diagnostic = CheckHandOut(flow, returnOperation, returned, body);
+                        break;
+                }
+
+                if (diagnostic is not null)
+                {
+                    found.Add(diagnostic);
+                }
+            }
+        }
+
+        // One diagnostic per offending line.
+        foreach (var group in found.GroupBy(d => (d.Location.SourceTree, d.Location.GetLineSpan().StartLinePosition.Line)))
+        {
+            context.ReportDiagnostic(group.OrderBy(d => d.Location.SourceSpan.Start).First());
+        }
+    }
+
+    private static Diagnostic? CheckUse(FinishFlow flow, IOperation use, MethodBody body)
+    {
+        var escape = flow.FinishEscape(use, body, 0, out var at);
+        if (escape is null)
+        {
+            return null;
+        }
+
+        var name = use switch
+        {
+            ILocalReferenceOperation local => "'" + local.Local.Name + "'",
+            IParameterReferenceOperation parameter => "'" + parameter.Parameter.Name + "'",
+            _ => "the finish",
+        };
+        string advice;
+        if (escape.StartsWith("captured", System.StringComparison.Ordinal))
+        {
+            advice = "that code can run after the finish pass, when the finish is reused or gone: copy the data it needs out of the finish, or do the work inside InvalidateFinish";
+        }
+        else if (escape.StartsWith("passed", System.StringComparison.Ordinal))
+        {
+            advice = "only the 'out finish' parameter, the NotifierFinishPool and private helpers called only from the two passes may take a finish";
+        }
+        else
+        {
+            advice = "a finish must not outlive its invalidation; keep it in a local and hand it out only through the 'out finish' parameter";
+        }
+
+        return Create(at.Syntax, KindEscape, name + " is " + escape + ": " + advice);
+    }
+
+    private static Diagnostic? CheckHandOut(FinishFlow flow, IOperation at, IOperation value, MethodBody body)
+    {
+        var longLived = flow.LongLived(value, body, 0);
+        return longLived is null
+            ? null
+            : Create(at.Syntax, KindHandOut,
+                "the finish handed out is " + longLived + ", which outlives this invocation, but overlapping invalidations run in parallel and each needs its own finish: create one per invocation with 'new', or rent it from a NotifierFinishPool");
+    }
+
+    private static Diagnostic? CheckCreation(NotifierTypes types, IOperation operation, ISymbol owner, bool inStart)
+    {
+        if (inStart || !types.IsFinishType(operation.Type))
+        {
+            return null;
+        }
+
+        var initializerOrConstructor = owner is IFieldSymbol or IPropertySymbol
+                                       || owner is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor };
+        if (operation is ITypeParameterObjectCreationOperation && !initializerOrConstructor)
+        {
+            return null; // 'new T()' in a generic factory: who calls it is not known here
+        }
+
+        if (operation is not (IObjectCreationOperation or ITypeParameterObjectCreationOperation))
+        {
+            return null;
+        }
+
+        var where = owner switch
+        {
+            IFieldSymbol field => "in the initializer of '" + field.Name + "'",
+            IPropertySymbol property => "in the initializer of '" + property.Name + "'",
+            IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } => "in a constructor of '" + owner.ContainingType?.Name + "'",
+            IMethodSymbol method => "in '" + method.Name + "'",
+            _ => "here",
+        };
+        return Create(operation.Syntax, KindCreate,
+            "'" + operation.Type!.Name + "' is created " + where + ", outside InvalidateStart: create each finish inside InvalidateStart (or a private helper called only from it), or rent it from a NotifierFinishPool");
+    }
+
+    private static Diagnostic? CheckInvalidateFinishCall(NotifierTypes types, IOperation operation, IMethodSymbol? target, ISymbol owner)
+    {
+        if (target is null
+            || !(NotifierTypes.Is(target, types.InvalidateFinish) || types.GetCallbackKind(target) == CallbackKind.InvalidateFinish))
+        {
+            return null;
+        }
+
+        if (operation is IInvocationOperation { Instance.Syntax: BaseExpressionSyntax }
+            && owner is IMethodSymbol method && types.GetCallbackKind(method) == CallbackKind.InvalidateFinish)
+        {
+            return null; // base.InvalidateFinish(finish) inside an override
+        }
+
+        return Create(operation.Syntax, KindCall,
+            "InvalidateFinish is called directly, but only the runtime's finish pass may call it, once for each finish a start handed out: remove this call");
+    }
+
+    private static bool IsInsideLambda(IOperation operation)
+    {
+        for (var parent = operation.Parent; parent is not null; parent = parent.Parent)
+        {
+            if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static Diagnostic Create(SyntaxNode syntax, string kind, string message)
+        => Diagnostic.Create(Descriptors.NTF002, syntax.GetLocation(),
+            ImmutableDictionary<string, string?>.Empty.Add(KindKey, kind), message);
+}

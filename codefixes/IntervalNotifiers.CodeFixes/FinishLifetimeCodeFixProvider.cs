@@ -1,0 +1,285 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using IntervalNotifiers.Analyzers;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Simplification;
+
+namespace IntervalNotifiers.CodeFixes;
+
+/// <summary>
+/// NTF002 fixes: remove a direct <c>InvalidateFinish</c> call; replace a cached finish handed out by the start
+/// with one made per invocation (<c>new</c>), or rented from a <c>NotifierFinishPool</c> field of that finish type.
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(FinishLifetimeCodeFixProvider)), Shared]
+public sealed class FinishLifetimeCodeFixProvider : CodeFixProvider
+{
+    public const string RemoveCallKey = "NTF002.RemoveInvalidateFinishCall";
+    public const string NewPerInvocationKey = "NTF002.NewFinishPerInvocation";
+    public const string RentFromPoolKey = "NTF002.RentFinishFromPool";
+
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.FinishOutsideList);
+
+    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is null)
+        {
+            return;
+        }
+
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            if (!diagnostic.Properties.TryGetValue(FinishLifetimeAnalyzer.KindKey, out var kind))
+            {
+                continue;
+            }
+
+            var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+            if (kind == FinishLifetimeAnalyzer.KindCall)
+            {
+                RegisterRemoveCall(context, diagnostic, root, node);
+            }
+            else if (kind == FinishLifetimeAnalyzer.KindHandOut)
+            {
+                await RegisterPerInvocationAsync(context, diagnostic, node).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static void RegisterRemoveCall(CodeFixContext context, Diagnostic diagnostic, SyntaxNode root, SyntaxNode node)
+    {
+        var invocation = node.FirstAncestorOrSelf<InvocationExpressionSyntax>();
+        if (invocation?.Parent is not ExpressionStatementSyntax statement
+            || statement.Parent is not (BlockSyntax or SwitchSectionSyntax))
+        {
+            return;
+        }
+
+        context.RegisterCodeFix(
+            CodeAction.Create(
+                "Remove the direct InvalidateFinish call",
+                _ => Task.FromResult(context.Document.WithSyntaxRoot(
+                    root.RemoveNode(statement, SyntaxRemoveOptions.KeepUnbalancedDirectives)!)),
+                RemoveCallKey),
+            diagnostic);
+    }
+
+    private static async Task RegisterPerInvocationAsync(CodeFixContext context, Diagnostic diagnostic, SyntaxNode node)
+    {
+        var value = node switch
+        {
+            AssignmentExpressionSyntax assignment => assignment.Right,
+            ReturnStatementSyntax returnStatement => returnStatement.Expression,
+            _ => node.FirstAncestorOrSelf<AssignmentExpressionSyntax>()?.Right,
+        };
+        if (value is null)
+        {
+            return;
+        }
+
+        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+        if (model is null)
+        {
+            return;
+        }
+
+        var stripped = Strip(value);
+        var symbol = model.GetSymbolInfo(stripped, context.CancellationToken).Symbol;
+        var finishType = symbol switch
+        {
+            IFieldSymbol field => field.Type,
+            IPropertySymbol { IsIndexer: false } property => property.Type,
+            _ => null,
+        } as INamedTypeSymbol;
+        var body = node.FirstAncestorOrSelf<BaseMethodDeclarationSyntax>()?.Body;
+        if (symbol is null || finishType is null || body is null || finishType.IsAbstract
+            || !finishType.InstanceConstructors.Any(c => c.Parameters.IsEmpty && c.DeclaredAccessibility is Accessibility.Public or Accessibility.Internal))
+        {
+            return;
+        }
+
+        context.RegisterCodeFix(
+            CodeAction.Create(
+                "Create a new '" + finishType.Name + "' for each invocation",
+                token => ReplaceAsync(context.Document, body, symbol, finishType, pool: null, token),
+                NewPerInvocationKey),
+            diagnostic);
+
+        var containingType = model.GetEnclosingSymbol(node.SpanStart, context.CancellationToken)?.ContainingType;
+        var pool = FindPool(containingType, finishType, model, node.SpanStart);
+        if (pool is not null)
+        {
+            context.RegisterCodeFix(
+                CodeAction.Create(
+                    "Rent the finish from '" + pool.Name + "' for each invocation",
+                    token => ReplaceAsync(context.Document, body, symbol, finishType, pool, token),
+                    RentFromPoolKey),
+                diagnostic);
+        }
+    }
+
+    private static ExpressionSyntax Strip(ExpressionSyntax expression)
+    {
+        while (true)
+        {
+            switch (expression)
+            {
+                case ParenthesizedExpressionSyntax parenthesized:
+                    expression = parenthesized.Expression;
+                    break;
+                case CastExpressionSyntax cast:
+                    expression = cast.Expression;
+                    break;
+                case PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.SuppressNullableWarningExpression } bang:
+                    expression = bang.Operand;
+                    break;
+                default:
+                    return expression;
+            }
+        }
+    }
+
+    private static IFieldSymbol? FindPool(INamedTypeSymbol? type, INamedTypeSymbol finishType, SemanticModel model, int position)
+    {
+        for (var t = type; t is not null; t = t.BaseType)
+        {
+            foreach (var field in t.GetMembers().OfType<IFieldSymbol>())
+            {
+                if (field.Type is INamedTypeSymbol { Name: "NotifierFinishPool", TypeArguments.Length: 1 } poolType
+                    && poolType.ContainingNamespace?.ToDisplayString() == "IntervalNotifiers"
+                    && SymbolEqualityComparer.Default.Equals(poolType.TypeArguments[0], finishType)
+                    && model.IsAccessible(position, field))
+                {
+                    return field;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static async Task<Document> ReplaceAsync(Document document, BlockSyntax body, ISymbol cached,
+                                                     INamedTypeSymbol finishType, IFieldSymbol? pool, CancellationToken token)
+    {
+        var root = await document.GetSyntaxRootAsync(token).ConfigureAwait(false);
+        var model = await document.GetSemanticModelAsync(token).ConfigureAwait(false);
+        if (root is null || model is null)
+        {
+            return document;
+        }
+
+        // Every reference to the cached member in this method: 'x', 'this.x', 'Type.x'.
+        var references = new List<ExpressionSyntax>();
+        foreach (var name in body.DescendantNodes().OfType<SimpleNameSyntax>())
+        {
+            if (!SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, token).Symbol, cached))
+            {
+                continue;
+            }
+
+            ExpressionSyntax reference = name;
+            if (name.Parent is MemberAccessExpressionSyntax access && access.Name == name)
+            {
+                if (access.Expression is ThisExpressionSyntax || (cached.IsStatic && model.GetSymbolInfo(access.Expression, token).Symbol is INamedTypeSymbol))
+                {
+                    reference = access;
+                }
+                else
+                {
+                    continue; // another object's member: not the cached instance of this type
+                }
+            }
+            else if (name.Parent is MemberBindingExpressionSyntax)
+            {
+                continue;
+            }
+
+            references.Add(reference);
+        }
+
+        if (references.Count == 0)
+        {
+            return document;
+        }
+
+        var first = references.OrderBy(r => r.SpanStart).First();
+        var anchor = first.AncestorsAndSelf().OfType<StatementSyntax>().FirstOrDefault(s => s.Parent == body);
+        if (anchor is null)
+        {
+            return document;
+        }
+
+        var localName = PickName(cached.Name, model, anchor.SpanStart);
+        var finishTypeSyntax = SyntaxFactory.ParseTypeName(finishType.ToMinimalDisplayString(model, anchor.SpanStart))
+            .WithAdditionalAnnotations(Simplifier.Annotation);
+        ExpressionSyntax create = SyntaxFactory.ObjectCreationExpression(finishTypeSyntax)
+            .WithArgumentList(SyntaxFactory.ArgumentList());
+        if (pool is not null)
+        {
+            var rentedName = PickName(localName + "Rented", model, anchor.SpanStart);
+            ExpressionSyntax poolAccess = pool.IsStatic
+                ? SyntaxFactory.IdentifierName(pool.Name)
+                : SyntaxFactory.IdentifierName(pool.Name);
+            var tryRent = SyntaxFactory.InvocationExpression(
+                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, poolAccess, SyntaxFactory.IdentifierName("TryRent")),
+                SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(
+                    SyntaxFactory.Argument(SyntaxFactory.DeclarationExpression(
+                            SyntaxFactory.IdentifierName("var"),
+                            SyntaxFactory.SingleVariableDesignation(SyntaxFactory.Identifier(rentedName))))
+                        .WithRefKindKeyword(SyntaxFactory.Token(SyntaxKind.OutKeyword)))));
+            create = SyntaxFactory.ConditionalExpression(tryRent, SyntaxFactory.IdentifierName(rentedName), create);
+        }
+
+        var declaration = SyntaxFactory.LocalDeclarationStatement(
+                SyntaxFactory.VariableDeclaration(SyntaxFactory.IdentifierName("var"))
+                    .WithVariables(SyntaxFactory.SingletonSeparatedList(
+                        SyntaxFactory.VariableDeclarator(localName)
+                            .WithInitializer(SyntaxFactory.EqualsValueClause(create)))))
+            .WithAdditionalAnnotations(Formatter.Annotation);
+
+        var newBody = body.ReplaceNodes(references, (original, _) =>
+            SyntaxFactory.IdentifierName(localName).WithTriviaFrom(original));
+        var newAnchor = newBody.Statements[body.Statements.IndexOf(anchor)];
+        newBody = newBody.InsertNodesBefore(newAnchor, new[] { declaration.WithLeadingTrivia(newAnchor.GetLeadingTrivia()) });
+        return document.WithSyntaxRoot(root.ReplaceNode(body, newBody));
+    }
+
+    private static string PickName(string memberName, SemanticModel model, int position)
+    {
+        var name = memberName.TrimStart('_');
+        if (name.StartsWith("s_", System.StringComparison.Ordinal) || name.StartsWith("m_", System.StringComparison.Ordinal))
+        {
+            name = name.Substring(2);
+        }
+
+        if (name.Length == 0)
+        {
+            name = "finish";
+        }
+
+        name = char.ToLowerInvariant(name[0]) + name.Substring(1);
+        if (SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None)
+        {
+            name += "Finish";
+        }
+
+        var candidate = name;
+        for (var i = 2; model.LookupSymbols(position, name: candidate).Any(s => s.Kind is SymbolKind.Local or SymbolKind.Parameter); i++)
+        {
+            candidate = name + i;
+        }
+
+        return candidate;
+    }
+}
