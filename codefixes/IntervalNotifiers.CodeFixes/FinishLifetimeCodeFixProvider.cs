@@ -251,7 +251,10 @@ public sealed class FinishLifetimeCodeFixProvider : CodeFixProvider
         var newBody = body.ReplaceNodes(references, (original, _) =>
             SyntaxFactory.IdentifierName(localName).WithTriviaFrom(original));
         var newAnchor = newBody.Statements[body.Statements.IndexOf(anchor)];
-        newBody = newBody.InsertNodesBefore(newAnchor, new[] { declaration.WithLeadingTrivia(newAnchor.GetLeadingTrivia()) });
+        newBody = newBody.InsertNodesBefore(newAnchor, new[]
+        {
+            declaration.WithLeadingTrivia(newAnchor.GetLeadingTrivia()).WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed),
+        });
         return document.WithSyntaxRoot(root.ReplaceNode(body, newBody));
     }
 

@@ -441,7 +441,7 @@ internal sealed class FinishFlow
                 && SymbolEqualityComparer.Default.Equals(reference.Local, local)
                 && !IsWriteTarget(reference))
             {
-                var escape = DelegateEscape(reference, body, depth + 1);
+                var escape = CaptureEscape(reference, body, depth + 1) ?? DelegateEscape(reference, body, depth + 1);
                 if (escape is not null)
                 {
                     return escape;

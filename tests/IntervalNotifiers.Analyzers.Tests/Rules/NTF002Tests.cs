@@ -1,0 +1,851 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading.Tasks;
+using IntervalNotifiers.Analyzers.Tests.Verifiers;
+using IntervalNotifiers.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Testing;
+using Xunit;
+using VerifyNtf002 = IntervalNotifiers.Analyzers.Tests.Verifiers.Verify<IntervalNotifiers.Analyzers.FinishLifetimeAnalyzer>;
+using VerifyNtf002Fix = IntervalNotifiers.Analyzers.Tests.Verifiers.Verify<IntervalNotifiers.Analyzers.FinishLifetimeAnalyzer, IntervalNotifiers.CodeFixes.FinishLifetimeCodeFixProvider>;
+
+namespace IntervalNotifiers.Analyzers.Tests.Rules;
+
+/// <summary>NTF002: finish state used outside the two-pass list.</summary>
+public class NTF002Tests
+{
+    /// <summary>A finish type carrying a fence between the passes (C# 7.3-compatible).</summary>
+    private const string Finish = """
+
+        class GpuFinish : NotifierFinish
+        {
+            public ManualResetEventSlim Fence = new ManualResetEventSlim(true);
+            public System.Action OnDone;
+            public int Engine;
+        }
+        """;
+
+    private const string Usings = """
+        using System;
+        using System.Collections.Generic;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using IntervalNotifiers;
+
+        """;
+
+    private static Task Analyze(string source, params DiagnosticResult[] expected)
+        => VerifyNtf002.AnalyzerAsync(Usings + source + Finish, expected);
+
+    // ---------------------------------------------------------------- silent: the sanctioned life
+
+    [Fact]
+    public Task NewInStart_CastInFinish_IsSilent() => Analyze("""
+        class GpuOps : IntervalNotifierOps
+        {
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                var fence = new ManualResetEventSlim(false);
+                finish = new GpuFinish { Fence = fence, Engine = 3 };
+                notifier.SetSequence(currentSequence);
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish)
+            {
+                var f = (GpuFinish)finish;
+                f.Fence.Wait();
+                f.Engine = 0;
+                Console.WriteLine($"finished {f.Engine} on {finish.Notifier.Start}");
+                if (ReferenceEquals(f, finish)) { }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task PoolRentInStart_ReturnInFinish_IsSilent() => Analyze("""
+        class GpuOps : IntervalNotifierOps
+        {
+            private readonly NotifierFinishPool<GpuFinish> _pool = new NotifierFinishPool<GpuFinish>(16);
+
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                if (!_pool.TryRent(out var f))
+                {
+                    // Pool empty: do the whole invalidation now (the kernel's allocation-failure fallback).
+                    finish = null;
+                    return true;
+                }
+
+                if (range.Event == NotifierEvent.SoftDirty)
+                {
+                    _pool.Return(f); // rented, but not handed out after all
+                    finish = null;
+                    return true;
+                }
+
+                f.Engine = 1;
+                finish = f;
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish)
+            {
+                if (finish is GpuFinish f)
+                {
+                    f.Fence.Wait();
+                    _pool.Return(f);
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task XeStylePoolOfCapacityOne_IsSilent() => Analyze("""
+        sealed class UserptrOps : IntervalNotifierOps
+        {
+            // The xe driver's embedded finish + in-use flag, ported: a pool of capacity 1.
+            private readonly NotifierFinishPool<GpuFinish> _embedded = new NotifierFinishPool<GpuFinish>(1);
+            private readonly object _lock = new object();
+
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                finish = null;
+                if (!range.IsBlockable)
+                {
+                    return false;
+                }
+
+                lock (_lock)
+                {
+                    notifier.SetSequence(currentSequence);
+                    GpuFinish? f;
+                    if (_embedded.TryRent(out f))
+                    {
+                        f.Fence.Reset();
+                        finish = f;
+                        return true;
+                    }
+                }
+
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish)
+            {
+                var f = (GpuFinish)finish;
+                WaitForFences(f);
+                ReleaseFinish(f);
+            }
+
+            private static void WaitForFences(GpuFinish f) => f.Fence.Wait();
+
+            private void ReleaseFinish(GpuFinish f)
+            {
+                lock (_lock)
+                {
+                    _embedded.Return(f);
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task HelpersCalledOnlyFromThePasses_AreSilent() => Analyze("""
+        class GpuOps : IntervalNotifierOps
+        {
+            private readonly NotifierFinishPool<GpuFinish> _pool = new NotifierFinishPool<GpuFinish>(4);
+
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                finish = Build(range.Start);
+                Arm(finish);
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish) => Complete((GpuFinish)finish);
+
+            private GpuFinish Build(ulong start)
+            {
+                var f = new GpuFinish { Engine = (int)start };
+                return Prepare(f);
+            }
+
+            private static GpuFinish Prepare(GpuFinish f)
+            {
+                f.Fence.Reset();
+                return f;
+            }
+
+            private static void Arm(NotifierFinish f) => ((GpuFinish)f).Fence.Set();
+
+            private void Complete(GpuFinish f)
+            {
+                WaitFor(f);
+                Recycle(f);
+            }
+
+            private static void WaitFor(GpuFinish f) => f.Fence.Wait();
+
+            internal void Recycle(GpuFinish f) => _pool.Return(f);
+        }
+        """);
+
+    [Fact]
+    public Task BaseInvalidateFinishInOverride_IsSilent() => Analyze("""
+        class BaseOps : IntervalNotifierOps
+        {
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                finish = new GpuFinish();
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish) => ((GpuFinish)finish).Fence.Wait();
+        }
+
+        sealed class TracingOps : BaseOps
+        {
+            public override void InvalidateFinish(NotifierFinish finish)
+            {
+                Console.WriteLine("finish");
+                base.InvalidateFinish(finish);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task GenericAbstractBaseWithTemplateMethod_IsSilent() => Analyze("""
+        abstract class TwoPassOps<TFinish> : IntervalNotifierOps where TFinish : NotifierFinish, new()
+        {
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                var f = new TFinish();
+                Begin(notifier, f);
+                finish = f;
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish) => End((TFinish)finish);
+
+            protected abstract void Begin(IntervalNotifier notifier, TFinish finish);
+            protected abstract void End(TFinish finish);
+        }
+
+        sealed class GpuOps : TwoPassOps<GpuFinish>
+        {
+            protected override void Begin(IntervalNotifier notifier, GpuFinish finish) => finish.Fence.Reset();
+            protected override void End(GpuFinish finish) => finish.Fence.Wait();
+        }
+
+        static class Finishes
+        {
+            // A generic factory: who calls it is not known here.
+            public static T Make<T>() where T : NotifierFinish, new() => new T();
+        }
+        """);
+
+    [Fact]
+    public Task PartialOpsTypeWithHelperInOtherPart_IsSilent() => VerifyNtf002.AnalyzerAsync(new[]
+    {
+        Usings + """
+        partial class GpuOps : IntervalNotifierOps
+        {
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                finish = MakeFinish();
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish) => Wait((GpuFinish)finish);
+        }
+        """ + Finish,
+        Usings + """
+        partial class GpuOps
+        {
+            private GpuFinish MakeFinish() => new GpuFinish();
+            private void Wait(GpuFinish f) => f.Fence.Wait();
+        }
+        """,
+    }, LanguageVersion.Latest);
+
+    [Fact]
+    public Task LocalUsesThatDoNotEscape_AreSilent() => Analyze("""
+        class GpuOps : IntervalNotifierOps
+        {
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                var f = new GpuFinish();
+                // The finish's own state: a callback kept inside the finish itself.
+                f.OnDone = () => f.Fence.Set();
+                finish = f;
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish)
+            {
+                var f = (GpuFinish)finish;
+                SpinWait.SpinUntil(() => f.Fence.IsSet, 1000);
+                var all = new List<int> { 1, 2 };
+                all.ForEach(i => f.Engine += i);
+                Trace(f);
+                Log(f);
+                object boxed = f;
+                Console.WriteLine(boxed);
+                lock (f) { f.OnDone?.Invoke(); }
+
+                void Log(GpuFinish g) => Console.WriteLine(g.Engine);
+            }
+
+            // Public, but only reads the finish it is given.
+            public void Trace(GpuFinish f) => Console.WriteLine(f.Fence.IsSet);
+        }
+        """);
+
+    [Fact]
+    public Task MethodThatMerelyReceivesAFinish_IsSilent() => Analyze("""
+        sealed class Recorder
+        {
+            private GpuFinish? _last;
+            private readonly List<NotifierFinish> _seen = new List<NotifierFinish>();
+
+            // Not a use by itself: whoever passes a finish here is reported, not this code.
+            public void Keep(GpuFinish f) { _last = f; _seen.Add(f); }
+        }
+
+        class GpuOps : IntervalNotifierOps
+        {
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                finish = new GpuFinish();
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish) { }
+        }
+        """);
+
+    [Fact]
+    public Task NotifierReadInFinish_IsSilent() => Analyze("""
+        class GpuOps : IntervalNotifierOps
+        {
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                finish = new GpuFinish();
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish)
+            {
+                var notifier = finish.Notifier;
+                Console.WriteLine(notifier.Start);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task NoRuntimeReference_IsSilent()
+    {
+        var test = new VerifyNtf002.Test(LanguageVersion.Latest, withRuntime: false)
+        {
+            TestCode = """
+                class NotifierFinish { }
+                class GpuFinish : NotifierFinish { }
+                class Holder { public static readonly GpuFinish Shared = new GpuFinish(); }
+                """,
+        };
+        return test.RunAsync();
+    }
+
+    // ---------------------------------------------------------------- 1. stored
+
+    [Fact]
+    public Task StoredInFieldsPropertiesAndStatics_IsReportedAtTheAssignment() => Analyze("""
+        class GpuOps : IntervalNotifierOps
+        {
+            private GpuFinish? _last;
+            private static NotifierFinish? s_any;
+            public GpuFinish? Current { get; private set; }
+
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                finish = new GpuFinish();
+                {|NTF002:s_any = finish|};
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish)
+            {
+                var f = (GpuFinish)finish;
+                {|NTF002:_last = f|};
+                {|NTF002:Current = f|};
+                {|NTF002:_last ??= f|};
+            }
+        }
+        """);
+
+    [Fact]
+    public Task StoredInArraysAndCollections_IsReportedAtTheCall() => Analyze("""
+        class GpuOps : IntervalNotifierOps
+        {
+            private readonly List<GpuFinish> _pending = new List<GpuFinish>();
+            private readonly Queue<NotifierFinish> _queue = new Queue<NotifierFinish>();
+            private readonly Dictionary<int, GpuFinish> _byEngine = new Dictionary<int, GpuFinish>();
+            private readonly GpuFinish[] _ring = new GpuFinish[4];
+            private GpuFinish? _published;
+
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                var f = new GpuFinish();
+                {|NTF002:_pending.Add(f)|};
+                {|NTF002:_byEngine[f.Engine] = f|};
+                finish = f;
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish)
+            {
+                {|NTF002:_queue.Enqueue(finish)|};
+                {|NTF002:_ring[0] = (GpuFinish)finish|};
+                {|NTF002:Interlocked.Exchange(ref _published, (GpuFinish)finish)|};
+            }
+        }
+        """);
+
+    // ---------------------------------------------------------------- 2. captured by an escaping lambda
+
+    [Fact]
+    public Task CapturedByEscapingLambdas_IsReportedAtTheCapture() => Analyze("""
+        class GpuOps : IntervalNotifierOps
+        {
+            private Action? _later;
+            public event Action? Completed;
+
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                var f = new GpuFinish();
+                _later = () => Console.WriteLine({|NTF002:f|}.Engine);
+                finish = f;
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish)
+            {
+                var f = (GpuFinish)finish;
+                Task.Run(() => {|NTF002:f|}.Fence.Wait());
+                Completed += () => {|NTF002:finish|}.ToString();
+                Action signal = () => {|NTF002:f|}.Fence.Set();
+                ThreadPool.QueueUserWorkItem(_ => signal());
+                new Timer(_ => signal(), null, 10, Timeout.Infinite).Dispose();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task CapturedByLocalFunctionThatEscapes_IsReportedAtTheCapture() => Analyze("""
+        class GpuOps : IntervalNotifierOps
+        {
+            private Action? _callback;
+
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                finish = new GpuFinish();
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish)
+            {
+                var f = (GpuFinish)finish;
+                Done();
+                _callback = Done;
+
+                void Done() => {|NTF002:f|}.Fence.Set();
+            }
+        }
+        """);
+
+    // ---------------------------------------------------------------- 3. passed on
+
+    [Fact]
+    public Task PassedToMethodsThatKeepIt_IsReportedAtTheCall() => Analyze("""
+        class GpuOps : IntervalNotifierOps
+        {
+            private readonly List<GpuFinish> _kept = new List<GpuFinish>();
+            private readonly TaskCompletionSource<GpuFinish> _done = new TaskCompletionSource<GpuFinish>();
+
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                finish = new GpuFinish();
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish)
+            {
+                var f = (GpuFinish)finish;
+                {|NTF002:Keep(f)|};
+                {|NTF002:ThreadPool.QueueUserWorkItem(s => ((GpuFinish)s!).Fence.Wait(), f)|};
+                {|NTF002:_done.SetResult(f)|};
+            }
+
+            // Called from outside the list as well: not an in-list helper, and it keeps the finish.
+            public void Keep(GpuFinish f) => _kept.Add(f);
+
+            public void Replay(GpuFinish f) => Keep(f);
+        }
+        """);
+
+    // ---------------------------------------------------------------- 4. calling InvalidateFinish yourself
+
+    [Fact]
+    public Task DirectInvalidateFinishCalls_AreReported() => Analyze("""
+        class GpuOps : IntervalNotifierOps
+        {
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                var f = new GpuFinish();
+                {|NTF002:InvalidateFinish(f)|}; // finishing early, in the start
+                finish = null;
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish) => ((GpuFinish)finish).Fence.Wait();
+        }
+
+        static class Driver
+        {
+            public static void Flush(IntervalNotifierOps ops, NotifierFinish f)
+            {
+                {|NTF002:ops.InvalidateFinish(f)|};
+                Action<NotifierFinish> later = {|NTF002:ops.InvalidateFinish|};
+                later(f);
+            }
+        }
+        """);
+
+    // ---------------------------------------------------------------- 5. finish.Notifier in the start
+
+    [Fact]
+    public Task NotifierReadInStartOrItsHelper_IsReported() => Analyze("""
+        class GpuOps : IntervalNotifierOps
+        {
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                var f = new GpuFinish();
+                Console.WriteLine({|NTF002:f.Notifier|}.Start);
+                Describe(f);
+                finish = f;
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish) => Console.WriteLine(finish.Notifier.Start);
+
+            private static void Describe(GpuFinish f) => Console.WriteLine({|NTF002:f.Notifier|});
+        }
+        """);
+
+    // ---------------------------------------------------------------- 6. handing out a long-lived finish
+
+    [Fact]
+    public Task HandingOutAFieldCreatedInItsInitializer_IsReportedOnBothLines() => Analyze("""
+        class XeOps : IntervalNotifierOps
+        {
+            private readonly GpuFinish _embedded = {|NTF002:new GpuFinish()|};
+            private bool _inUse;
+
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                if (_inUse)
+                {
+                    finish = null;
+                    return true;
+                }
+
+                _inUse = true;
+                _embedded.Fence.Reset();
+                {|NTF002:finish = _embedded|};
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish)
+            {
+                ((GpuFinish)finish).Fence.Wait();
+                _inUse = false;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task HandingOutSharedStaticsPropertiesAndCollectionElements_IsReported() => Analyze("""
+        class GpuOps : IntervalNotifierOps
+        {
+            private static readonly GpuFinish Shared = {|NTF002:new GpuFinish()|};
+            private readonly Queue<GpuFinish> _free = new Queue<GpuFinish>();
+            private readonly GpuFinish[] _slots;
+            private GpuFinish Cached { get; }
+
+            public GpuOps(GpuFinish cached, GpuFinish[] slots)
+            {
+                Cached = cached;
+                _slots = slots;
+                _free.Enqueue({|NTF002:new GpuFinish()|});
+            }
+
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                switch (range.Event)
+                {
+                    case NotifierEvent.Unmap:
+                        {|NTF002:finish = Shared|};
+                        return true;
+                    case NotifierEvent.Clear:
+                        {|NTF002:finish = Cached|};
+                        return true;
+                    case NotifierEvent.Migrate:
+                        {|NTF002:finish = _slots[0]|};
+                        return true;
+                    case NotifierEvent.Release:
+                        var next = _free.Count > 0 ? _free.Dequeue() : null;
+                        {|NTF002:finish = next|};
+                        return true;
+                    default:
+                        finish = new GpuFinish();
+                        return true;
+                }
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish) { }
+        }
+        """);
+
+    // ---------------------------------------------------------------- 7. created outside the start
+
+    [Fact]
+    public Task CreatedOutsideTheStart_IsReportedAtTheCreation() => Analyze("""
+        class GpuOps<TFinish> : IntervalNotifierOps where TFinish : NotifierFinish, new()
+        {
+            private readonly TFinish _spare = {|NTF002:new TFinish()|};
+
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                finish = new TFinish();
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish)
+            {
+                var extra = {|NTF002:new GpuFinish()|};
+                extra.Fence.Wait();
+            }
+        }
+
+        static class FinishFactory
+        {
+            public static GpuFinish Create() => {|NTF002:new GpuFinish { Engine = 2 }|};
+        }
+
+        static class DriverTests
+        {
+            public static void FinishByHand(IntervalNotifierOps ops)
+            {
+                var f = {|NTF002:new GpuFinish()|};
+                {|NTF002:ops.InvalidateFinish(f)|};
+            }
+        }
+        """);
+
+    [Fact]
+    public async Task Messages_SayWhichUseIsWrong()
+    {
+        var source = Usings + """
+            class GpuOps : IntervalNotifierOps
+            {
+                private GpuFinish? _last;
+
+                public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+                {
+                    finish = new GpuFinish();
+                    return true;
+                }
+
+                public override void InvalidateFinish(NotifierFinish finish)
+                {
+                    _last = (GpuFinish)finish;
+                }
+            }
+            """ + Finish;
+        var test = new VerifyNtf002.Test { TestCode = source };
+        test.ExpectedDiagnostics.Add(VerifyNtf002.Diagnostic(Descriptors.NTF002).WithSpan(18, 9, 18, 34).WithMessage(
+            "Finish object used outside the two-pass list: 'finish' is stored in the field '_last': a finish must not outlive its invalidation; keep it in a local and hand it out only through the 'out finish' parameter"));
+        await test.RunAsync();
+    }
+
+    // ---------------------------------------------------------------- every language version
+
+    public static IEnumerable<object[]> LanguageVersions => NotifierTestState.LanguageVersions.Select(v => new object[] { v });
+
+    [Theory]
+    [MemberData(nameof(LanguageVersions))]
+    public Task AllLanguageVersions(LanguageVersion version) => VerifyNtf002.AnalyzerAsync(Usings + """
+        class GpuOps : IntervalNotifierOps
+        {
+            private readonly NotifierFinishPool<GpuFinish> _pool = new NotifierFinishPool<GpuFinish>(2);
+            private readonly List<NotifierFinish> _all = new List<NotifierFinish>();
+            private static readonly GpuFinish Shared = {|NTF002:new GpuFinish()|};
+
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish finish)
+            {
+                GpuFinish f;
+                if (!_pool.TryRent(out f))
+                {
+                    {|NTF002:finish = Shared|};
+                    return true;
+                }
+
+                f.Engine = 1;
+                finish = f;
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish)
+            {
+                var f = (GpuFinish)finish;
+                WaitFor(f);
+                {|NTF002:_all.Add(finish)|};
+                _pool.Return(f);
+            }
+
+            private static void WaitFor(GpuFinish f)
+            {
+                f.Fence.Wait();
+            }
+        }
+        """ + Finish, version);
+
+    // ---------------------------------------------------------------- code fixes
+
+    [Fact]
+    public Task Fix_RemovesDirectInvalidateFinishCalls() => VerifyNtf002Fix.CodeFixAsync(Usings + """
+        static class Driver
+        {
+            public static void Flush(IntervalNotifierOps ops, NotifierFinish a, NotifierFinish b)
+            {
+                Console.WriteLine("flush");
+                {|NTF002:ops.InvalidateFinish(a)|};
+                {|NTF002:ops.InvalidateFinish(b)|};
+                Console.WriteLine("done");
+            }
+        }
+        """, Usings + """
+        static class Driver
+        {
+            public static void Flush(IntervalNotifierOps ops, NotifierFinish a, NotifierFinish b)
+            {
+                Console.WriteLine("flush");
+                Console.WriteLine("done");
+            }
+        }
+        """, FinishLifetimeCodeFixProvider.RemoveCallKey);
+
+    private const string CachedOps = """
+        class XeOps : IntervalNotifierOps
+        {
+            private readonly GpuFinish _embedded;
+            private readonly NotifierFinishPool<GpuFinish> _pool = new NotifierFinishPool<GpuFinish>(4);
+
+            public XeOps(GpuFinish embedded) => _embedded = embedded;
+
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                notifier.SetSequence(currentSequence);
+                _embedded.Fence.Reset();
+                _embedded.Engine = 2;
+                if (range.Event == NotifierEvent.Clear)
+                {
+                    {|NTF002:finish = _embedded|};
+                    return true;
+                }
+
+                {|NTF002:finish = this._embedded|};
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish) => ((GpuFinish)finish).Fence.Wait();
+        }
+        """;
+
+    [Fact]
+    public Task Fix_ReplacesTheCachedFinishWithANewOne() => VerifyNtf002Fix.CodeFixAsync(Usings + CachedOps + Finish, Usings + """
+        class XeOps : IntervalNotifierOps
+        {
+            private readonly GpuFinish _embedded;
+            private readonly NotifierFinishPool<GpuFinish> _pool = new NotifierFinishPool<GpuFinish>(4);
+
+            public XeOps(GpuFinish embedded) => _embedded = embedded;
+
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                notifier.SetSequence(currentSequence);
+                var embedded = new GpuFinish();
+                embedded.Fence.Reset();
+                embedded.Engine = 2;
+                if (range.Event == NotifierEvent.Clear)
+                {
+                    finish = embedded;
+                    return true;
+                }
+
+                finish = embedded;
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish) => ((GpuFinish)finish).Fence.Wait();
+        }
+        """ + Finish, FinishLifetimeCodeFixProvider.NewPerInvocationKey);
+
+    [Fact]
+    public Task Fix_RentsTheFinishFromThePool() => VerifyNtf002Fix.CodeFixAsync(Usings + CachedOps + Finish, Usings + """
+        class XeOps : IntervalNotifierOps
+        {
+            private readonly GpuFinish _embedded;
+            private readonly NotifierFinishPool<GpuFinish> _pool = new NotifierFinishPool<GpuFinish>(4);
+
+            public XeOps(GpuFinish embedded) => _embedded = embedded;
+
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                notifier.SetSequence(currentSequence);
+                var embedded = _pool.TryRent(out var embeddedRented) ? embeddedRented : new GpuFinish();
+                embedded.Fence.Reset();
+                embedded.Engine = 2;
+                if (range.Event == NotifierEvent.Clear)
+                {
+                    finish = embedded;
+                    return true;
+                }
+
+                finish = embedded;
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish) => ((GpuFinish)finish).Fence.Wait();
+        }
+        """ + Finish, FinishLifetimeCodeFixProvider.RentFromPoolKey);
+
+    [Fact]
+    public Task Fix_NoPoolField_OffersNoPoolFix() => VerifyNtf002Fix.NoCodeFixAsync(Usings + """
+        class XeOps : IntervalNotifierOps
+        {
+            private readonly GpuFinish _embedded;
+
+            public XeOps(GpuFinish embedded) => _embedded = embedded;
+
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                {|NTF002:finish = _embedded|};
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish) { }
+        }
+        """ + Finish, FinishLifetimeCodeFixProvider.RentFromPoolKey);
+}
