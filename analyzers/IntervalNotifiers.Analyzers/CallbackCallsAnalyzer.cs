@@ -1,0 +1,287 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using IntervalNotifiers.Analyzers.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace IntervalNotifiers.Analyzers;
+
+/// <summary>
+/// Calls that are wrong from where they are made: NTF011 (<c>Remove()</c> from an ops callback or one of its
+/// helpers) and NTF012 (<c>SetSequence</c> outside an invalidate callback). Per named type, in a symbol-start
+/// scope (so private helpers count), and only for types whose source names <c>Remove</c> or <c>SetSequence</c>.
+/// </summary>
+/// <remarks>
+/// Code inside a lambda runs when (and where) its delegate is invoked, which the analysis cannot see: both rules
+/// stay silent there. A local function counts as part of its method unless it is made into a delegate.
+/// </remarks>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class CallbackCallsAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(Descriptors.NTF011, Descriptors.NTF012);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            var types = NotifierTypes.TryCreate(start.Compilation);
+            if (types is null || (types.SetSequence is null && types.Remove.IsEmpty))
+            {
+                return;
+            }
+
+            start.RegisterSymbolStartAction(symbolStart =>
+            {
+                if (symbolStart.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } type
+                    || !NamesACheckedCall(type, symbolStart.CancellationToken))
+                {
+                    return;
+                }
+
+                TypeBodies.Collect(symbolStart, types, Analyze);
+            }, SymbolKind.NamedType);
+        });
+    }
+
+    /// <summary>Cheap syntactic filter: does any declaration of the type contain the name of a checked call?</summary>
+    private static bool NamesACheckedCall(INamedTypeSymbol type, System.Threading.CancellationToken cancellationToken)
+    {
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            foreach (var token in reference.GetSyntax(cancellationToken).DescendantTokens())
+            {
+                if (token.IsKind(SyntaxKind.IdentifierToken)
+                    && (token.ValueText == "SetSequence" || token.ValueText == "Remove"))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static void Analyze(SymbolAnalysisContext context, TypeBodies bodies)
+    {
+        var types = bodies.Types;
+        var isOps = types.IsOpsType(bodies.Type);
+        HashSet<ISymbol>? reachedFromInvalidate = null;
+
+        foreach (var body in bodies.Bodies)
+        {
+            foreach (var operation in body.Operations())
+            {
+                if (operation is not IInvocationOperation invocation || operation.Syntax is not InvocationExpressionSyntax)
+                {
+                    continue;
+                }
+
+                var target = invocation.TargetMethod;
+                var isRemove = isOps && types.IsRemove(target);
+                var isSetSequence = !isRemove && NotifierTypes.Is(target, types.SetSequence);
+                if ((!isRemove && !isSetSequence) || IsInsideDeferredCode(invocation))
+                {
+                    continue;
+                }
+
+                var membership = bodies.MembershipOf(body.Owner);
+                if (isRemove)
+                {
+                    if (membership != CallbackKind.None)
+                    {
+                        context.ReportDiagnostic(Diagnostic.Create(Descriptors.NTF011, invocation.Syntax.GetLocation(),
+                                                                   CallbackName(membership)));
+                    }
+
+                    continue;
+                }
+
+                if ((membership & CallbackKind.InvalidateCallbacks) != 0)
+                {
+                    continue; // inside an invalidate callback or one of its helpers
+                }
+
+                if (membership == CallbackKind.InvalidateFinish
+                    || IsOutsideEveryInvalidateCallback(body.Owner, invocation, bodies,
+                                                        reachedFromInvalidate ??= ReachedFromInvalidate(bodies)))
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(Descriptors.NTF012, invocation.Syntax.GetLocation()));
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether a <c>SetSequence</c> in <paramref name="owner"/> (which is no callback nor part of one) surely runs
+    /// outside every invalidate callback. Silent when the analysis cannot tell: a member reached from an
+    /// invalidate callback of the type; a method that hands on the sequence its own caller passed in (a shared
+    /// helper of callbacks, maybe in other types); a private method that nothing in the type calls, that is
+    /// made into a delegate or called from a lambda; an internal method (its callers may be in other types).
+    /// </summary>
+    private static bool IsOutsideEveryInvalidateCallback(ISymbol owner, IInvocationOperation invocation,
+                                                         TypeBodies bodies, HashSet<ISymbol> reachedFromInvalidate)
+    {
+        if (reachedFromInvalidate.Contains(owner.OriginalDefinition))
+        {
+            return false;
+        }
+
+        if (owner is not IMethodSymbol method)
+        {
+            return true; // a field or property initializer
+        }
+
+        if (SequenceComesFromParameter(invocation, method))
+        {
+            return false;
+        }
+
+        switch (method.DeclaredAccessibility)
+        {
+            case Accessibility.Private when method.MethodKind == MethodKind.Ordinary:
+                var calls = bodies.CallsTo(method);
+                if (calls.Count == 0 || bodies.IsReferencedAsDelegate(method))
+                {
+                    return false;
+                }
+
+                foreach (var (_, call) in calls)
+                {
+                    if (IsInsideDeferredCode(call))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            case Accessibility.Public:
+            case Accessibility.Protected:
+            case Accessibility.ProtectedOrInternal:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static bool SequenceComesFromParameter(IInvocationOperation invocation, IMethodSymbol method)
+    {
+        foreach (var argument in invocation.Arguments)
+        {
+            var value = argument.Value;
+            while (value is IConversionOperation conversion)
+            {
+                value = conversion.Operand;
+            }
+
+            if (value is IParameterReferenceOperation parameter
+                && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, method))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The members of the type that an invalidate callback of the type calls, directly or through others.</summary>
+    private static HashSet<ISymbol> ReachedFromInvalidate(TypeBodies bodies)
+    {
+        var reached = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        var methods = new List<IMethodSymbol>();
+        foreach (var body in bodies.Bodies)
+        {
+            if (body.Owner is IMethodSymbol method)
+            {
+                methods.Add((IMethodSymbol)method.OriginalDefinition);
+                if ((bodies.Types.GetCallbackKind(method) & CallbackKind.InvalidateCallbacks) != 0)
+                {
+                    reached.Add(method.OriginalDefinition);
+                }
+            }
+        }
+
+        bool changed;
+        do
+        {
+            changed = false;
+            foreach (var method in methods)
+            {
+                if (reached.Contains(method))
+                {
+                    continue;
+                }
+
+                foreach (var (caller, _) in bodies.CallsTo(method))
+                {
+                    if (reached.Contains(caller))
+                    {
+                        reached.Add(method);
+                        changed = true;
+                        break;
+                    }
+                }
+            }
+        }
+        while (changed);
+
+        return reached;
+    }
+
+    /// <summary>Inside a lambda, or inside a local function that is made into a delegate somewhere in its method.</summary>
+    private static bool IsInsideDeferredCode(IOperation operation)
+    {
+        for (var parent = operation.Parent; parent is not null; parent = parent.Parent)
+        {
+            switch (parent)
+            {
+                case IAnonymousFunctionOperation:
+                    return true;
+                case ILocalFunctionOperation localFunction when IsReferencedAsDelegate(localFunction):
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsReferencedAsDelegate(ILocalFunctionOperation localFunction)
+    {
+        var root = (IOperation)localFunction;
+        while (root.Parent is not null)
+        {
+            root = root.Parent;
+        }
+
+        foreach (var operation in root.DescendantsAndSelf())
+        {
+            if (operation is IMethodReferenceOperation reference
+                && SymbolEqualityComparer.Default.Equals(reference.Method.OriginalDefinition, localFunction.Symbol.OriginalDefinition))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string CallbackName(CallbackKind membership)
+    {
+        if ((membership & CallbackKind.InvalidateStart) != 0)
+        {
+            return NotifierTypes.NameOf(CallbackKind.InvalidateStart);
+        }
+
+        if ((membership & CallbackKind.Invalidate) != 0)
+        {
+            return NotifierTypes.NameOf(CallbackKind.Invalidate);
+        }
+
+        return NotifierTypes.NameOf(CallbackKind.InvalidateFinish);
+    }
+}
