@@ -1,0 +1,488 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace IntervalNotifiers.Analyzers.ReadSide;
+
+/// <summary>What is known about the locks held at one point of a method.</summary>
+internal enum LockKind
+{
+    /// <summary>Provably no lock of the method itself is held there (callers of a private helper aside).</summary>
+    None,
+
+    /// <summary>At least one lock region encloses the point.</summary>
+    Locked,
+
+    /// <summary>Nothing can be said: a lock may be held through a helper, a lambda, an unknown construct.</summary>
+    Unknown,
+}
+
+/// <summary>
+/// The locks held at one point: <see cref="Named"/> are the field or property symbols the lock expressions
+/// name; <see cref="HasUnnamed"/> says that some held lock (or a possible one) cannot be named that way, so the
+/// point cannot be compared with another.
+/// </summary>
+internal readonly struct LockState
+{
+    public static readonly LockState None = new(LockKind.None, ImmutableArray<ISymbol>.Empty, hasUnnamed: false);
+    public static readonly LockState Unknown = new(LockKind.Unknown, ImmutableArray<ISymbol>.Empty, hasUnnamed: true);
+
+    public LockState(LockKind kind, ImmutableArray<ISymbol> named, bool hasUnnamed)
+    {
+        Kind = kind;
+        Named = named;
+        HasUnnamed = hasUnnamed;
+    }
+
+    public LockKind Kind { get; }
+
+    public ImmutableArray<ISymbol> Named { get; }
+
+    public bool HasUnnamed { get; }
+
+    /// <summary>Locked, and every held lock is named: the state can be compared with another.</summary>
+    public bool IsComparable => Kind == LockKind.Locked && !HasUnnamed && !Named.IsDefaultOrEmpty;
+
+    /// <summary>Merges the states of the call sites of a helper (every path must agree, or nothing is known).</summary>
+    public static LockState Merge(IEnumerable<LockState> states)
+    {
+        var any = false;
+        var kind = LockKind.None;
+        var named = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        var builder = ImmutableArray.CreateBuilder<ISymbol>();
+        var unnamed = false;
+        foreach (var state in states)
+        {
+            if (state.Kind == LockKind.Unknown)
+            {
+                return Unknown;
+            }
+
+            if (any && state.Kind != kind)
+            {
+                return Unknown; // some paths locked, others not: stay silent
+            }
+
+            any = true;
+            kind = state.Kind;
+            unnamed |= state.HasUnnamed;
+            foreach (var symbol in state.Named)
+            {
+                if (named.Add(symbol))
+                {
+                    builder.Add(symbol);
+                }
+            }
+        }
+
+        if (!any)
+        {
+            return Unknown;
+        }
+
+        return kind == LockKind.None ? None : new LockState(LockKind.Locked, builder.ToImmutable(), unnamed);
+    }
+
+    /// <summary>How a lock symbol is shown in messages: <c>Type.member</c>.</summary>
+    public static string Display(ISymbol symbol)
+        => symbol.ContainingType is null ? symbol.Name : symbol.ContainingType.Name + "." + symbol.Name;
+}
+
+/// <summary>
+/// The lock types of RULES.md ("a lock", NTF010) resolved for one compilation, and the structural search
+/// for the lock regions that enclose an operation: a <c>lock</c> statement; a <c>try</c> whose
+/// <c>finally</c> releases a <c>Monitor</c>, <c>SemaphoreSlim</c>, <c>ReaderWriterLockSlim</c> or
+/// <c>System.Threading.Lock</c>; a <c>using</c> of <c>Lock.EnterScope()</c>.
+/// </summary>
+internal sealed class LockRegions
+{
+    private readonly INamedTypeSymbol? _monitor;
+    private readonly INamedTypeSymbol? _semaphoreSlim;
+    private readonly INamedTypeSymbol? _readerWriterLockSlim;
+    private readonly INamedTypeSymbol? _lock;
+    private readonly INamedTypeSymbol _notifier;
+
+    public LockRegions(Compilation compilation, INamedTypeSymbol notifier)
+    {
+        _monitor = compilation.GetTypeByMetadataName("System.Threading.Monitor");
+        _semaphoreSlim = compilation.GetTypeByMetadataName("System.Threading.SemaphoreSlim");
+        _readerWriterLockSlim = compilation.GetTypeByMetadataName("System.Threading.ReaderWriterLockSlim");
+        _lock = compilation.GetTypeByMetadataName("System.Threading.Lock");
+        _notifier = notifier;
+    }
+
+    /// <summary>A lock expression: the field or property it names, or (unnamed) its text for matching acquire and release.</summary>
+    private readonly struct LockKey
+    {
+        public LockKey(ISymbol? symbol, string text)
+        {
+            Symbol = symbol;
+            Text = text;
+        }
+
+        public ISymbol? Symbol { get; }
+
+        public string Text { get; }
+
+        public bool Matches(LockKey other)
+            => Symbol is not null
+                ? SymbolEqualityComparer.Default.Equals(Symbol, other.Symbol)
+                : other.Symbol is null && Text == other.Text;
+    }
+
+    /// <summary>The locks held at <paramref name="site"/>, judged inside its own method, lambda or local function.</summary>
+    public LockState Compute(IOperation site)
+    {
+        var regions = new List<LockKey>();
+        var regionTries = new List<ITryOperation>();
+        var unknown = false;
+        var inFunction = false;
+        IOperation function = site;
+
+        var child = site;
+        for (var current = site.Parent; current is not null; child = current, current = current.Parent)
+        {
+            function = current;
+            switch (current)
+            {
+                case IAnonymousFunctionOperation or ILocalFunctionOperation:
+                    inFunction = true;
+                    break;
+
+                case ILockOperation lockOperation when ReferenceEquals(child, lockOperation.Body):
+                    regions.Add(KeyOf(lockOperation.LockedValue));
+                    break;
+
+                case ITryOperation tryOperation when tryOperation.Finally is not null
+                                                     && !ReferenceEquals(child, tryOperation.Finally):
+                    var releases = Releases(tryOperation.Finally);
+                    if (releases.Count == 0)
+                    {
+                        if (HasInvocation(tryOperation.Finally))
+                        {
+                            unknown = true; // a finally that may release something we do not know
+                        }
+                    }
+                    else
+                    {
+                        regions.AddRange(releases);
+                        regionTries.Add(tryOperation);
+                    }
+
+                    break;
+
+                case IUsingOperation usingOperation when ReferenceEquals(child, usingOperation.Body):
+                    if (ScopeKeyOf(usingOperation.Resources) is { } scopeKey)
+                    {
+                        regions.Add(scopeKey);
+                    }
+                    else
+                    {
+                        unknown = true; // `using (helper.Lock())` and the like: maybe a lock
+                    }
+
+                    break;
+
+                case IBlockOperation block:
+                    foreach (var statement in block.Operations)
+                    {
+                        if (ReferenceEquals(statement, child))
+                        {
+                            break;
+                        }
+
+                        if (statement is IUsingDeclarationOperation declaration)
+                        {
+                            if (ScopeKeyOf(declaration.DeclarationGroup) is { } declaredKey)
+                            {
+                                regions.Add(declaredKey);
+                            }
+                            else
+                            {
+                                unknown = true;
+                            }
+                        }
+                    }
+
+                    break;
+            }
+
+            if (inFunction)
+            {
+                break; // regions outside a lambda or local function may be gone when it runs
+            }
+        }
+
+        // Acquisitions that precede the site and do not belong to a region around it: an open Monitor.Enter
+        // without try/finally, a helper's Enter(), a mutex... The site may be under them.
+        var siteStart = site.Syntax.SpanStart;
+        foreach (var operation in function.DescendantsAndSelf())
+        {
+            if (operation is not IInvocationOperation invocation || invocation.Syntax.SpanStart >= siteStart)
+            {
+                continue;
+            }
+
+            var acquired = Acquires(invocation);
+            if (acquired is { } key)
+            {
+                if (regions.Exists(region => region.Matches(key)) || IsClosedRegion(invocation, key, site))
+                {
+                    continue;
+                }
+
+                unknown = true;
+            }
+            else if (!IsRelease(invocation) && LooksLikeAcquire(invocation.TargetMethod))
+            {
+                unknown = true;
+            }
+        }
+
+        if (regions.Count == 0)
+        {
+            return unknown || inFunction ? LockState.Unknown : LockState.None;
+        }
+
+        var named = ImmutableArray.CreateBuilder<ISymbol>();
+        var unnamed = unknown || inFunction;
+        foreach (var region in regions)
+        {
+            if (region.Symbol is null)
+            {
+                unnamed = true;
+            }
+            else if (!named.Any(symbol => SymbolEqualityComparer.Default.Equals(symbol, region.Symbol)))
+            {
+                named.Add(region.Symbol);
+            }
+        }
+
+        return new LockState(LockKind.Locked, named.ToImmutable(), unnamed);
+    }
+
+    private static bool HasInvocation(IOperation operation)
+    {
+        foreach (var descendant in operation.DescendantsAndSelf())
+        {
+            if (descendant is IInvocationOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether the acquisition <paramref name="acquire"/> opens a try/finally region that releases
+    /// <paramref name="key"/> and does not contain <paramref name="site"/> (so it is over, or not yet begun).
+    /// </summary>
+    private bool IsClosedRegion(IInvocationOperation acquire, LockKey key, IOperation site)
+    {
+        // The acquisition inside a try body whose finally releases the key.
+        IOperation child = acquire;
+        for (var current = acquire.Parent; current is not null; child = current, current = current.Parent)
+        {
+            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return false;
+            }
+
+            if (current is ITryOperation tryOperation && ReferenceEquals(child, tryOperation.Body)
+                && tryOperation.Finally is not null && ReleasesKey(tryOperation.Finally, key))
+            {
+                return !Contains(tryOperation, site);
+            }
+
+            if (current is IBlockOperation block)
+            {
+                // The acquisition statement followed, later in the block, by a try whose finally releases the key.
+                var after = false;
+                foreach (var statement in block.Operations)
+                {
+                    if (ReferenceEquals(statement, child))
+                    {
+                        after = true;
+                        continue;
+                    }
+
+                    if (after && statement is ITryOperation next && next.Finally is not null && ReleasesKey(next.Finally, key))
+                    {
+                        return !Contains(next, site);
+                    }
+                }
+
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Contains(IOperation ancestor, IOperation operation)
+    {
+        for (var current = operation; current is not null; current = current.Parent)
+        {
+            if (ReferenceEquals(current, ancestor))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool ReleasesKey(IOperation finallyBlock, LockKey key)
+        => Releases(finallyBlock).Exists(release => release.Matches(key));
+
+    /// <summary>The locks a finally block releases: Monitor.Exit, SemaphoreSlim.Release, ReaderWriterLockSlim.Exit*Lock, Lock.Exit.</summary>
+    private List<LockKey> Releases(IOperation finallyBlock)
+    {
+        var keys = new List<LockKey>();
+        foreach (var operation in finallyBlock.DescendantsAndSelf())
+        {
+            if (operation is IInvocationOperation invocation && Released(invocation) is { } key)
+            {
+                keys.Add(key);
+            }
+        }
+
+        return keys;
+    }
+
+    private bool IsRelease(IInvocationOperation invocation) => Released(invocation) is not null;
+
+    /// <summary>The lock a recognized release call gives back, or null when <paramref name="invocation"/> is none.</summary>
+    private LockKey? Released(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod;
+        var type = method.ContainingType?.OriginalDefinition;
+        if (type is null)
+        {
+            return null;
+        }
+
+        if (Is(type, _monitor) && method.Name == "Exit")
+        {
+            return FirstArgument(invocation) is { } locked ? KeyOf(locked) : null;
+        }
+
+        if (invocation.Instance is { } instance
+            && ((Is(type, _semaphoreSlim) && method.Name == "Release")
+                || (Is(type, _readerWriterLockSlim) && method.Name is "ExitReadLock" or "ExitWriteLock" or "ExitUpgradeableReadLock")
+                || (Is(type, _lock) && method.Name == "Exit")))
+        {
+            return KeyOf(instance);
+        }
+
+        return null;
+    }
+
+    /// <summary>The lock a recognized acquisition takes, or null when <paramref name="invocation"/> is none.</summary>
+    private LockKey? Acquires(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod;
+        var type = method.ContainingType?.OriginalDefinition;
+        if (type is null)
+        {
+            return null;
+        }
+
+        if (Is(type, _monitor) && method.Name is "Enter" or "TryEnter")
+        {
+            return FirstArgument(invocation) is { } locked ? KeyOf(locked) : null;
+        }
+
+        if (invocation.Instance is not { } instance)
+        {
+            return null;
+        }
+
+        if ((Is(type, _semaphoreSlim) && method.Name is "Wait" or "WaitAsync")
+            || (Is(type, _readerWriterLockSlim) && method.Name is "EnterReadLock" or "EnterWriteLock" or "EnterUpgradeableReadLock"
+                or "TryEnterReadLock" or "TryEnterWriteLock" or "TryEnterUpgradeableReadLock")
+            || (Is(type, _lock) && method.Name is "Enter" or "TryEnter" or "EnterScope"))
+        {
+            return KeyOf(instance);
+        }
+
+        return null;
+    }
+
+    /// <summary>A method of unknown kind whose name suggests it takes a lock or waits: the rule stays silent around it.</summary>
+    private bool LooksLikeAcquire(IMethodSymbol method)
+    {
+        if (SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, _notifier))
+        {
+            return false;
+        }
+
+        var name = method.Name;
+        return name.StartsWith("Enter", System.StringComparison.Ordinal)
+               || name.StartsWith("TryEnter", System.StringComparison.Ordinal)
+               || name.StartsWith("Acquire", System.StringComparison.Ordinal)
+               || name.StartsWith("TryAcquire", System.StringComparison.Ordinal)
+               || name.StartsWith("TryLock", System.StringComparison.Ordinal)
+               || name.StartsWith("Wait", System.StringComparison.Ordinal)
+               || name.IndexOf("Lock", System.StringComparison.Ordinal) >= 0;
+    }
+
+    /// <summary>The lock of a <c>using</c> resource that is <c>Lock.EnterScope()</c>, or null.</summary>
+    private LockKey? ScopeKeyOf(IOperation? resources)
+    {
+        if (resources is null)
+        {
+            return null;
+        }
+
+        foreach (var operation in resources.DescendantsAndSelf())
+        {
+            if (operation is IInvocationOperation invocation && invocation.Instance is { } instance
+                && Is(invocation.TargetMethod.ContainingType?.OriginalDefinition, _lock)
+                && invocation.TargetMethod.Name == "EnterScope")
+            {
+                return KeyOf(instance);
+            }
+        }
+
+        return null;
+    }
+
+    private static IOperation? FirstArgument(IInvocationOperation invocation)
+    {
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.Ordinal == 0)
+            {
+                return argument.Value;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The field or property a lock expression names (conversions stripped), else an unnamed key.</summary>
+    private static LockKey KeyOf(IOperation expression)
+    {
+        var value = expression;
+        while (value is IConversionOperation conversion)
+        {
+            value = conversion.Operand;
+        }
+
+        ISymbol? symbol = value switch
+        {
+            IFieldReferenceOperation field => field.Field.OriginalDefinition,
+            IPropertyReferenceOperation { Arguments.IsEmpty: true } property => property.Property.OriginalDefinition,
+            _ => null,
+        };
+
+        return new LockKey(symbol, symbol is null ? value.Syntax.ToString() : string.Empty);
+    }
+
+    private static bool Is(INamedTypeSymbol? type, INamedTypeSymbol? wellKnown)
+        => type is not null && wellKnown is not null && SymbolEqualityComparer.Default.Equals(type, wellKnown);
+}

@@ -1,0 +1,127 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace IntervalNotifiers.Analyzers.ReadSide;
+
+/// <summary>
+/// NTF009: what becomes of a <c>ReadBegin()</c> result. It is unchecked when it is discarded, or kept in a
+/// local (or simple copies of it) that is only written, compared, formatted or discarded inside the method.
+/// Any other use (a field, a return, an argument of any call, a capture, a ref) may check it elsewhere.
+/// </summary>
+internal static class ReadBeginUse
+{
+    public static bool IsUnchecked(IInvocationOperation readBegin)
+    {
+        var value = ValueOf(readBegin);
+        switch (value.Parent)
+        {
+            case IExpressionStatementOperation:
+                return true;
+
+            case ISimpleAssignmentOperation assignment when ReferenceEquals(assignment.Value, value)
+                                                            && assignment.Parent is IExpressionStatementOperation:
+                return assignment.Target switch
+                {
+                    IDiscardOperation => true,
+                    ILocalReferenceOperation local => IsUncheckedLocal(local.Local, ReadSideOperations.Root(readBegin),
+                                                                       new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default)),
+                    _ => false,
+                };
+
+            case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
+                return IsUncheckedLocal(declarator.Symbol, ReadSideOperations.Root(readBegin),
+                                        new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default));
+
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>The operation that carries the value: the call, through conversions and a null-conditional access.</summary>
+    private static IOperation ValueOf(IOperation operation)
+    {
+        var value = operation;
+        while (true)
+        {
+            switch (value.Parent)
+            {
+                case IConversionOperation conversion:
+                    value = conversion;
+                    continue;
+                case IConditionalAccessOperation access when ReferenceEquals(access.WhenNotNull, value):
+                    value = access;
+                    continue;
+                default:
+                    return value;
+            }
+        }
+    }
+
+    private static bool IsUncheckedLocal(ILocalSymbol local, IOperation root, HashSet<ILocalSymbol> visited)
+    {
+        if (local.IsRef || !visited.Add(local))
+        {
+            return !local.IsRef; // a cycle of copies adds nothing
+        }
+
+        var declarator = ReadSideOperations.FindDeclarator(root, local);
+        if (declarator is null)
+        {
+            return false;
+        }
+
+        var function = ReadSideOperations.FunctionOf(declarator);
+        foreach (var reference in ReadSideOperations.References(root, local))
+        {
+            if (!ReferenceEquals(ReadSideOperations.FunctionOf(reference), function))
+            {
+                return false; // captured by a lambda or a local function
+            }
+
+            if (reference.Parent is ISimpleAssignmentOperation write && ReferenceEquals(write.Target, reference))
+            {
+                continue; // a write, not a read
+            }
+
+            if (!IsLocalRead(reference, root, visited))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Whether a read of the local uses the value only inside the method, never checking it.</summary>
+    private static bool IsLocalRead(IOperation reference, IOperation root, HashSet<ILocalSymbol> visited)
+    {
+        var value = ValueOf(reference);
+        switch (value.Parent)
+        {
+            case IBinaryOperation binary when IsComparison(binary.OperatorKind):
+            case IIsPatternOperation pattern when ReferenceEquals(pattern.Value, value):
+            case IInterpolationOperation:
+                return true;
+
+            case ISimpleAssignmentOperation assignment when ReferenceEquals(assignment.Value, value)
+                                                            && assignment.Parent is IExpressionStatementOperation:
+                return assignment.Target switch
+                {
+                    IDiscardOperation => true,
+                    ILocalReferenceOperation copy => IsUncheckedLocal(copy.Local, root, visited),
+                    _ => false,
+                };
+
+            case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
+                return IsUncheckedLocal(declarator.Symbol, root, visited);
+
+            default:
+                return false;
+        }
+    }
+
+    private static bool IsComparison(BinaryOperatorKind kind)
+        => kind is BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals or BinaryOperatorKind.LessThan
+            or BinaryOperatorKind.LessThanOrEqual or BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual;
+}

@@ -1,0 +1,133 @@
+using System.Collections.Generic;
+using IntervalNotifiers.Analyzers.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace IntervalNotifiers.Analyzers.ReadSide;
+
+/// <summary>Operation-tree helpers of the read-side rules (NTF009, NTF010).</summary>
+internal static class ReadSideOperations
+{
+    /// <summary>Whether <paramref name="method"/> is the runtime's <c>IntervalNotifier.&lt;name&gt;</c> (any overload).</summary>
+    public static bool IsNotifierMethod(NotifierTypes types, IMethodSymbol? method, string name)
+        => method is not null && method.Name == name
+           && SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, types.Notifier);
+
+    /// <summary>Whether <paramref name="operation"/> (conversions stripped) is a call of <c>ReadBegin</c>.</summary>
+    public static bool IsReadBeginCall(NotifierTypes types, IOperation? operation)
+        => StripConversions(operation) is IInvocationOperation invocation
+           && IsNotifierMethod(types, invocation.TargetMethod, "ReadBegin");
+
+    public static IOperation? StripConversions(IOperation? operation)
+    {
+        while (operation is IConversionOperation conversion)
+        {
+            operation = conversion.Operand;
+        }
+
+        return operation;
+    }
+
+    /// <summary>The root of <paramref name="operation"/>'s tree: the whole member body.</summary>
+    public static IOperation Root(IOperation operation)
+    {
+        var root = operation;
+        while (root.Parent is not null)
+        {
+            root = root.Parent;
+        }
+
+        return root;
+    }
+
+    /// <summary>The innermost lambda or local function that contains <paramref name="operation"/>, or null for the member itself.</summary>
+    public static IOperation? FunctionOf(IOperation operation)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return current;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The declarator of <paramref name="local"/> in <paramref name="root"/>, or null (a pattern variable, say).</summary>
+    public static IVariableDeclaratorOperation? FindDeclarator(IOperation root, ILocalSymbol local)
+    {
+        foreach (var operation in root.DescendantsAndSelf())
+        {
+            if (operation is IVariableDeclaratorOperation declarator
+                && SymbolEqualityComparer.Default.Equals(declarator.Symbol, local))
+            {
+                return declarator;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The references to <paramref name="local"/> in <paramref name="root"/>.</summary>
+    public static List<ILocalReferenceOperation> References(IOperation root, ILocalSymbol local)
+    {
+        var references = new List<ILocalReferenceOperation>();
+        foreach (var operation in root.DescendantsAndSelf())
+        {
+            if (operation is ILocalReferenceOperation reference
+                && SymbolEqualityComparer.Default.Equals(reference.Local, local))
+            {
+                references.Add(reference);
+            }
+        }
+
+        return references;
+    }
+
+    /// <summary>
+    /// Whether the sequence argument of <paramref name="readRetry"/> is a local of the same function that
+    /// this function fills from <c>ReadBegin</c>: the function runs the whole read side itself, so no
+    /// caller can be holding the lock for it.
+    /// </summary>
+    public static bool IsSelfContainedRetry(NotifierTypes types, IInvocationOperation readRetry)
+    {
+        IOperation? argument = null;
+        foreach (var candidate in readRetry.Arguments)
+        {
+            if (candidate.Parameter?.Ordinal == 0)
+            {
+                argument = candidate.Value;
+            }
+        }
+
+        if (StripConversions(argument) is not ILocalReferenceOperation reference)
+        {
+            return false;
+        }
+
+        var root = Root(readRetry);
+        var declarator = FindDeclarator(root, reference.Local);
+        if (declarator is null || !ReferenceEquals(FunctionOf(declarator), FunctionOf(readRetry)))
+        {
+            return false;
+        }
+
+        if (IsReadBeginCall(types, declarator.Initializer?.Value))
+        {
+            return true;
+        }
+
+        foreach (var other in References(root, reference.Local))
+        {
+            if (other.Parent is ISimpleAssignmentOperation assignment && ReferenceEquals(assignment.Target, other)
+                && IsReadBeginCall(types, assignment.Value)
+                && ReferenceEquals(FunctionOf(assignment), FunctionOf(readRetry)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,443 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using IntervalNotifiers.Analyzers.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace IntervalNotifiers.Analyzers.ReadSide;
+
+/// <summary>A <c>SetSequence</c> call: the notifier types it may set, the type it sits in, the locks held there.</summary>
+internal sealed class SetSequenceFact
+{
+    public SetSequenceFact(ImmutableArray<INamedTypeSymbol> notifierTypes, INamedTypeSymbol? opsType, LockState locks)
+    {
+        NotifierTypes = notifierTypes;
+        OpsType = opsType;
+        Locks = locks;
+    }
+
+    /// <summary>The derived notifier types the call is tied to; empty when none could be found (ties to every type).</summary>
+    public ImmutableArray<INamedTypeSymbol> NotifierTypes { get; }
+
+    public INamedTypeSymbol? OpsType { get; }
+
+    public LockState Locks { get; }
+}
+
+/// <summary>A <c>ReadRetry</c> call under named locks, through a receiver of a derived notifier type.</summary>
+internal sealed class ReadRetrySite
+{
+    public ReadRetrySite(Location location, INamedTypeSymbol notifierType, LockState locks)
+    {
+        Location = location;
+        NotifierType = notifierType;
+        Locks = locks;
+    }
+
+    public Location Location { get; }
+
+    public INamedTypeSymbol NotifierType { get; }
+
+    public LockState Locks { get; }
+}
+
+/// <summary>
+/// The compilation-wide knowledge of NTF010: every SetSequence fact and every comparable ReadRetry site.
+/// The "different lock" case needs both, so it is judged at the compilation's end.
+/// </summary>
+internal sealed class SequenceSites
+{
+    private readonly ConcurrentQueue<SetSequenceFact> _facts = new();
+    private readonly ConcurrentQueue<ReadRetrySite> _readers = new();
+
+    public void Add(SetSequenceFact fact) => _facts.Enqueue(fact);
+
+    public void Add(ReadRetrySite reader) => _readers.Enqueue(reader);
+
+    public void ReportDifferentLocks(CompilationAnalysisContext context)
+    {
+        if (_facts.IsEmpty || _readers.IsEmpty)
+        {
+            return;
+        }
+
+        var facts = _facts.ToArray();
+        foreach (var reader in _readers)
+        {
+            context.CancellationToken.ThrowIfCancellationRequested();
+            if (Judge(reader, facts) is { } diagnostic)
+            {
+                context.ReportDiagnostic(diagnostic);
+            }
+        }
+    }
+
+    private static Diagnostic? Judge(ReadRetrySite reader, SetSequenceFact[] facts)
+    {
+        var tied = new List<SetSequenceFact>();
+        foreach (var fact in facts)
+        {
+            if (fact.NotifierTypes.IsEmpty)
+            {
+                // Tied to no type, so possibly to this one: it must be comparable and differ too.
+                if (!fact.Locks.IsComparable || Shares(fact.Locks, reader.Locks))
+                {
+                    return null;
+                }
+
+                continue;
+            }
+
+            if (!fact.NotifierTypes.Any(type => AreRelated(type, reader.NotifierType)))
+            {
+                continue;
+            }
+
+            if (!fact.Locks.IsComparable || Shares(fact.Locks, reader.Locks))
+            {
+                return null;
+            }
+
+            tied.Add(fact);
+        }
+
+        if (tied.Count == 0)
+        {
+            return null;
+        }
+
+        var first = tied
+            .OrderBy(fact => fact.OpsType?.Name, System.StringComparer.Ordinal)
+            .ThenBy(fact => FirstLock(fact.Locks), System.StringComparer.Ordinal)
+            .First();
+        var message = "is called under '" + FirstLock(reader.Locks) + "', but '" + (first.OpsType?.Name ?? "?")
+                      + "' calls SetSequence under '" + FirstLock(first.Locks) + "'";
+        return Diagnostic.Create(Descriptors.NTF010, reader.Location, message);
+    }
+
+    private static string FirstLock(LockState state)
+        => state.Named.Select(LockState.Display).OrderBy(name => name, System.StringComparer.Ordinal).FirstOrDefault() ?? "?";
+
+    private static bool Shares(LockState a, LockState b)
+        => a.Named.Any(symbol => b.Named.Contains(symbol, SymbolEqualityComparer.Default));
+
+    /// <summary>Whether one type is the other or derives from it (a reader of a base type may see the derived notifier).</summary>
+    private static bool AreRelated(INamedTypeSymbol a, INamedTypeSymbol b) => InheritsOrIs(a, b) || InheritsOrIs(b, a);
+
+    private static bool InheritsOrIs(INamedTypeSymbol type, INamedTypeSymbol baseType)
+    {
+        for (INamedTypeSymbol? t = type; t is not null; t = t.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(t.OriginalDefinition, baseType.OriginalDefinition))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
+
+/// <summary>
+/// The NTF010 sites of one named type, and the calls of its private methods, so that a ReadRetry or a
+/// SetSequence inside a private helper takes the locks its callers hold.
+/// </summary>
+internal sealed class TypeSequenceSites
+{
+    private const int MaxDepth = 8;
+
+    private readonly object _gate = new();
+    private readonly INamedTypeSymbol _type;
+    private readonly NotifierTypes _types;
+    private readonly LockRegions _regions;
+    private readonly SequenceSites _compilationSites;
+    private readonly Dictionary<IMethodSymbol, List<(ISymbol Caller, IInvocationOperation Call)>> _calls =
+        new(SymbolEqualityComparer.Default);
+    private readonly HashSet<IMethodSymbol> _delegates = new(SymbolEqualityComparer.Default);
+    private readonly List<(IInvocationOperation Call, ISymbol Member, bool IsRetry)> _pending = new();
+
+    public TypeSequenceSites(INamedTypeSymbol type, NotifierTypes types, LockRegions regions, SequenceSites compilationSites)
+    {
+        _type = type;
+        _types = types;
+        _regions = regions;
+        _compilationSites = compilationSites;
+    }
+
+    public void OnInvocation(OperationAnalysisContext context)
+    {
+        if (context.Operation is not IInvocationOperation invocation || !IsOwnMember(context.ContainingSymbol))
+        {
+            return;
+        }
+
+        var method = invocation.TargetMethod;
+        if (ReadSideOperations.IsNotifierMethod(_types, method, "ReadRetry"))
+        {
+            var locks = _regions.Compute(invocation);
+            if (locks.Kind == LockKind.None && IsPrivateHelper(context.ContainingSymbol))
+            {
+                AddPending(invocation, context.ContainingSymbol, isRetry: true);
+            }
+            else
+            {
+                OnReadRetry(invocation, locks, context.ReportDiagnostic);
+            }
+        }
+        else if (ReadSideOperations.IsNotifierMethod(_types, method, "SetSequence"))
+        {
+            var locks = _regions.Compute(invocation);
+            if (locks.Kind == LockKind.None && IsPrivateHelper(context.ContainingSymbol))
+            {
+                AddPending(invocation, context.ContainingSymbol, isRetry: false);
+            }
+            else
+            {
+                OnSetSequence(invocation, context.ContainingSymbol, locks);
+            }
+        }
+        else if (IsPrivateHelper(method.OriginalDefinition))
+        {
+            lock (_gate)
+            {
+                var target = method.OriginalDefinition;
+                if (!_calls.TryGetValue(target, out var list))
+                {
+                    _calls[target] = list = new List<(ISymbol, IInvocationOperation)>();
+                }
+
+                list.Add((context.ContainingSymbol.OriginalDefinition, invocation));
+            }
+        }
+    }
+
+    public void OnMethodReference(OperationAnalysisContext context)
+    {
+        if (context.Operation is IMethodReferenceOperation reference && IsPrivateHelper(reference.Method.OriginalDefinition))
+        {
+            lock (_gate)
+            {
+                _delegates.Add(reference.Method.OriginalDefinition);
+            }
+        }
+    }
+
+    public void OnEnd(SymbolAnalysisContext context)
+    {
+        (IInvocationOperation Call, ISymbol Member, bool IsRetry)[] pending;
+        lock (_gate)
+        {
+            pending = _pending.ToArray();
+        }
+
+        foreach (var (call, member, isRetry) in pending)
+        {
+            context.CancellationToken.ThrowIfCancellationRequested();
+            var locks = ResolveThroughCallers(member, 0, new HashSet<ISymbol>(SymbolEqualityComparer.Default));
+            if (isRetry)
+            {
+                OnReadRetry(call, locks, context.ReportDiagnostic);
+            }
+            else
+            {
+                OnSetSequence(call, member, locks);
+            }
+        }
+    }
+
+    private void AddPending(IInvocationOperation call, ISymbol member, bool isRetry)
+    {
+        lock (_gate)
+        {
+            _pending.Add((call, member, isRetry));
+        }
+    }
+
+    private void OnReadRetry(IInvocationOperation invocation, LockState locks, System.Action<Diagnostic> report)
+    {
+        if (locks.Kind == LockKind.None)
+        {
+            if (ReadSideOperations.IsSelfContainedRetry(_types, invocation))
+            {
+                report(Diagnostic.Create(Descriptors.NTF010, invocation.Syntax.GetLocation(), "is called outside any lock"));
+            }
+
+            return;
+        }
+
+        if (locks.IsComparable && DerivedNotifierType(invocation.Instance?.Type) is { } notifierType)
+        {
+            _compilationSites.Add(new ReadRetrySite(invocation.Syntax.GetLocation(), notifierType, locks));
+        }
+    }
+
+    private void OnSetSequence(IInvocationOperation invocation, ISymbol member, LockState locks)
+        => _compilationSites.Add(new SetSequenceFact(SetNotifierTypes(invocation), member.ContainingType, locks));
+
+    /// <summary>The locks held at every call of the private helper <paramref name="member"/>, merged.</summary>
+    private LockState ResolveThroughCallers(ISymbol member, int depth, HashSet<ISymbol> visiting)
+    {
+        if (!IsPrivateHelper(member))
+        {
+            return LockState.None; // a root: nothing is held around it inside this type
+        }
+
+        var method = (IMethodSymbol)member.OriginalDefinition;
+        List<(ISymbol Caller, IInvocationOperation Call)>? calls;
+        lock (_gate)
+        {
+            if (_delegates.Contains(method) || !_calls.TryGetValue(method, out calls))
+            {
+                return LockState.Unknown;
+            }
+
+            calls = new List<(ISymbol, IInvocationOperation)>(calls);
+        }
+
+        if (depth > MaxDepth || !visiting.Add(method))
+        {
+            return LockState.Unknown;
+        }
+
+        var states = new List<LockState>();
+        foreach (var (caller, call) in calls)
+        {
+            var state = _regions.Compute(call);
+            if (state.Kind == LockKind.None)
+            {
+                state = ResolveThroughCallers(caller, depth + 1, visiting);
+            }
+
+            states.Add(state);
+        }
+
+        visiting.Remove(method);
+        return LockState.Merge(states);
+    }
+
+    private bool IsOwnMember(ISymbol member)
+        => SymbolEqualityComparer.Default.Equals(member.ContainingType?.OriginalDefinition, _type.OriginalDefinition);
+
+    /// <summary>A private, non-virtual ordinary method of this type: its callers are all inside the type.</summary>
+    private bool IsPrivateHelper(ISymbol member)
+        => member is IMethodSymbol
+        {
+            MethodKind: MethodKind.Ordinary, DeclaredAccessibility: Accessibility.Private,
+            IsVirtual: false, IsOverride: false, IsAbstract: false, IsExtern: false,
+        }
+           && IsOwnMember(member);
+
+    /// <summary>A notifier type derived from <c>IntervalNotifier</c> (not the base itself, not a type parameter), or null.</summary>
+    private INamedTypeSymbol? DerivedNotifierType(ITypeSymbol? type)
+        => type is INamedTypeSymbol named && _types.IsNotifierType(named)
+           && !SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, _types.Notifier)
+            ? named
+            : null;
+
+    /// <summary>
+    /// The derived notifier types a SetSequence call is tied to: its receiver's static type, or, for a plain
+    /// <c>IntervalNotifier</c> parameter or local, the types the method casts or matches it to.
+    /// </summary>
+    private ImmutableArray<INamedTypeSymbol> SetNotifierTypes(IInvocationOperation invocation)
+    {
+        if (invocation.Instance is not { } receiver)
+        {
+            return ImmutableArray<INamedTypeSymbol>.Empty;
+        }
+
+        if (DerivedNotifierType(receiver.Type) is { } direct)
+        {
+            return ImmutableArray.Create(direct);
+        }
+
+        var symbol = SymbolOf(receiver);
+        if (symbol is null)
+        {
+            return ImmutableArray<INamedTypeSymbol>.Empty;
+        }
+
+        var found = new List<INamedTypeSymbol>();
+        void AddType(ITypeSymbol? type)
+        {
+            if (DerivedNotifierType(type) is { } derived && !found.Contains(derived, SymbolEqualityComparer.Default))
+            {
+                found.Add(derived);
+            }
+        }
+
+        void AddPatternTypes(IOperation? pattern)
+        {
+            if (pattern is null)
+            {
+                return;
+            }
+
+            foreach (var operation in pattern.DescendantsAndSelf())
+            {
+                switch (operation)
+                {
+                    case IDeclarationPatternOperation declaration:
+                        AddType(declaration.MatchedType);
+                        break;
+                    case ITypePatternOperation typePattern:
+                        AddType(typePattern.MatchedType);
+                        break;
+                    case IRecursivePatternOperation recursive:
+                        AddType(recursive.MatchedType);
+                        break;
+                }
+            }
+        }
+
+        foreach (var operation in ReadSideOperations.Root(invocation).DescendantsAndSelf())
+        {
+            switch (operation)
+            {
+                case IConversionOperation conversion when RefersTo(conversion.Operand, symbol):
+                    AddType(conversion.Type);
+                    break;
+                case IIsTypeOperation isType when RefersTo(isType.ValueOperand, symbol):
+                    AddType(isType.TypeOperand);
+                    break;
+                case IIsPatternOperation isPattern when RefersTo(isPattern.Value, symbol):
+                    AddPatternTypes(isPattern.Pattern);
+                    break;
+                case ISwitchExpressionOperation switchExpression when RefersTo(switchExpression.Value, symbol):
+                    foreach (var arm in switchExpression.Arms)
+                    {
+                        AddPatternTypes(arm.Pattern);
+                    }
+
+                    break;
+                case ISwitchOperation switchStatement when RefersTo(switchStatement.Value, symbol):
+                    foreach (var section in switchStatement.Cases)
+                    {
+                        foreach (var clause in section.Clauses)
+                        {
+                            if (clause is IPatternCaseClauseOperation patternClause)
+                            {
+                                AddPatternTypes(patternClause.Pattern);
+                            }
+                        }
+                    }
+
+                    break;
+            }
+        }
+
+        return found.ToImmutableArray();
+    }
+
+    private static ISymbol? SymbolOf(IOperation? operation) => ReadSideOperations.StripConversions(operation) switch
+    {
+        IParameterReferenceOperation parameter => parameter.Parameter,
+        ILocalReferenceOperation local => local.Local,
+        _ => null,
+    };
+
+    private static bool RefersTo(IOperation? operation, ISymbol symbol)
+        => SymbolEqualityComparer.Default.Equals(SymbolOf(operation), symbol);
+}
