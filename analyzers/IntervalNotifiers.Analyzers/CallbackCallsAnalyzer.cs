@@ -95,7 +95,7 @@ public sealed class CallbackCallsAnalyzer : DiagnosticAnalyzer
                 {
                     if (membership != CallbackKind.None)
                     {
-                        context.ReportDiagnostic(Diagnostic.Create(Descriptors.NTF011, invocation.Syntax.GetLocation(),
+                        context.ReportDiagnostic(Diagnostic.Create(Descriptors.NTF011, ReportLocation(invocation.Syntax),
                                                                    CallbackName(membership)));
                     }
 
@@ -111,7 +111,7 @@ public sealed class CallbackCallsAnalyzer : DiagnosticAnalyzer
                     || IsOutsideEveryInvalidateCallback(body.Owner, invocation, bodies,
                                                         reachedFromInvalidate ??= ReachedFromInvalidate(bodies)))
                 {
-                    context.ReportDiagnostic(Diagnostic.Create(Descriptors.NTF012, invocation.Syntax.GetLocation()));
+                    context.ReportDiagnostic(Diagnostic.Create(Descriptors.NTF012, ReportLocation(invocation.Syntax)));
                 }
             }
         }
@@ -268,6 +268,18 @@ public sealed class CallbackCallsAnalyzer : DiagnosticAnalyzer
         }
 
         return false;
+    }
+
+    /// <summary>The invocation, or the whole <c>a?.Remove()</c> when it is the end of a conditional access.</summary>
+    private static Location ReportLocation(SyntaxNode invocation)
+    {
+        var node = invocation;
+        while (node.Parent is ConditionalAccessExpressionSyntax access && access.WhenNotNull == node)
+        {
+            node = access;
+        }
+
+        return node.GetLocation();
     }
 
     private static string CallbackName(CallbackKind membership)
