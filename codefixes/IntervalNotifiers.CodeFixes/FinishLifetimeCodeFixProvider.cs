@@ -253,7 +253,7 @@ public sealed class FinishLifetimeCodeFixProvider : CodeFixProvider
         var newAnchor = newBody.Statements[body.Statements.IndexOf(anchor)];
         newBody = newBody.InsertNodesBefore(newAnchor, new[]
         {
-            declaration.WithLeadingTrivia(newAnchor.GetLeadingTrivia()).WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed),
+            declaration.WithLeadingTrivia(newAnchor.GetLeadingTrivia()).WithTrailingTrivia(newAnchor.GetTrailingTrivia()),
         });
         return document.WithSyntaxRoot(root.ReplaceNode(body, newBody));
     }

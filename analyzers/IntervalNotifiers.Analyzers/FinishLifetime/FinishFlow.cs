@@ -125,6 +125,10 @@ internal sealed class FinishFlow
         };
     }
 
+    private static bool IsLocalStruct(IOperation? receiver)
+        => receiver is not null
+           && Unwrap(receiver) is ILocalReferenceOperation { Type.IsValueType: true };
+
     /// <summary>What storing into <paramref name="target"/> means, or null when the target is a local or the finish's own state.</summary>
     public string? StoreTarget(IOperation target)
     {
@@ -132,7 +136,7 @@ internal sealed class FinishFlow
         switch (target)
         {
             case IFieldReferenceOperation field:
-                if (!field.Field.IsStatic && IsOwnedByFinish(field.Instance))
+                if (!field.Field.IsStatic && (IsOwnedByFinish(field.Instance) || IsLocalStruct(field.Instance)))
                 {
                     return null;
                 }
@@ -260,12 +264,19 @@ internal sealed class FinishFlow
             return null;
         }
 
+        if ((isDelegate || string.Equals(parameter.Name, "state", StringComparison.Ordinal)) && IsWaitedAtOnce(argument.Parent))
+        {
+            return null; // Task.Run(...).Wait(): the work ends before the pass does
+        }
+
         if (isDelegate && IsScheduler(callee))
         {
             return "passed to '" + CalleeName(callee) + "', which runs it later";
         }
 
-        if (callee.MethodKind == MethodKind.Ordinary && StoringMethods.Contains(callee.Name))
+        if (callee.MethodKind == MethodKind.Ordinary && StoringMethods.Contains(callee.Name)
+            && !(callee.Name is "Exchange" or "CompareExchange" && parameter.Name != "value")
+            && parameter.Name != "comparisonValue")
         {
             return "stored through '" + TypeName(callee.ContainingType) + "." + callee.Name + "'";
         }
@@ -276,6 +287,26 @@ internal sealed class FinishFlow
         }
 
         return null;
+    }
+
+    /// <summary>Whether the task a call returns is waited for at once (<c>.Wait()</c>, <c>.Result</c>, <c>.GetAwaiter().GetResult()</c>, <c>await</c>).</summary>
+    private static bool IsWaitedAtOnce(IOperation? call)
+    {
+        var parent = call?.Parent;
+        while (parent is IConversionOperation)
+        {
+            parent = parent.Parent;
+        }
+
+        return parent switch
+        {
+            IInvocationOperation { TargetMethod.Name: "Wait" } => true,
+            IInvocationOperation { TargetMethod.Name: "GetAwaiter" } awaiter
+                => awaiter.Parent is IInvocationOperation { TargetMethod.Name: "GetResult" },
+            IPropertyReferenceOperation { Property.Name: "Result" } => true,
+            IAwaitOperation => true,
+            _ => false,
+        };
     }
 
     private MethodBody? FindBody(IMethodSymbol method)

@@ -293,9 +293,18 @@ public class NTF002Tests
                 object boxed = f;
                 Console.WriteLine(boxed);
                 lock (f) { f.OnDone?.Invoke(); }
+                Task.Run(() => f.Fence.Wait()).Wait(); // waited for inside the pass
+                Interlocked.CompareExchange(ref _slot, null, f); // f is only the comparand
+                var entry = new Entry();
+                entry.Finish = f; // a local struct, gone when the pass returns
+                Console.WriteLine(entry.Finish.Engine);
 
                 void Log(GpuFinish g) => Console.WriteLine(g.Engine);
             }
+
+            private GpuFinish? _slot;
+
+            private struct Entry { public GpuFinish Finish; }
 
             // Public, but only reads the finish it is given.
             public void Trace(GpuFinish f) => Console.WriteLine(f.Fence.IsSet);
