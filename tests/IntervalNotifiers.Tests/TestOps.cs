@@ -56,12 +56,15 @@ public sealed class SinglePassOps(CallLog log) : IntervalNotifierOps
 
     public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
     {
-        var n = (NamedNotifier)notifier;
-        log.Add("inv:" + n.Name);
-        lock (n.Ranges)
+        var n = notifier as NamedNotifier;
+        log.Add("inv:" + (n?.Name ?? "?"));
+        if (n != null)
         {
-            n.Ranges.Add(range);
-            n.Sequences.Add(currentSequence);
+            lock (n.Ranges)
+            {
+                n.Ranges.Add(range);
+                n.Sequences.Add(currentSequence);
+            }
         }
 
         notifier.SetSequence(currentSequence);
