@@ -1,0 +1,316 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using IntervalNotifiers.Analyzers.Flow;
+using IntervalNotifiers.Analyzers.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace IntervalNotifiers.Analyzers;
+
+/// <summary>
+/// Path rules over the bodies of the invalidate callbacks, on Roslyn's control-flow graph:
+/// NTF006 (a finish handed out on a false return), NTF007 (false on a blockable range) and NTF008 (true
+/// without SetSequence). Graphs are built only for the <c>Invalidate</c> / <c>InvalidateStart</c> overrides of
+/// ops types (and the in-callback helpers NTF008 follows), and only after a cheap filter on the operations.
+/// </summary>
+/// <remarks>
+/// NTF008's second trigger ("never calls SetSequence although the compilation reads the sequence of the
+/// notifier type the callback casts its notifier to") needs the whole compilation: the reads of
+/// <c>ReadBegin</c>/<c>ReadRetry</c> are collected by an operation action, and those diagnostics are reported at
+/// compilation end (build and full-solution analysis). The first trigger (SetSequence on another path) needs
+/// only the type and is reported at the type's symbol end, live in the editor.
+/// </remarks>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class CallbackFlowAnalyzer : DiagnosticAnalyzer
+{
+    /// <summary>Diagnostic property: the name of the callback's <c>out finish</c> parameter (NTF006).</summary>
+    public const string FinishProperty = "Finish";
+
+    /// <summary>Diagnostic property: the name of the callback's range parameter (NTF007).</summary>
+    public const string RangeProperty = "Range";
+
+    /// <summary>Diagnostic property: the name of the callback's notifier parameter (NTF008).</summary>
+    public const string NotifierProperty = "Notifier";
+
+    /// <summary>Diagnostic property: the name of the callback's sequence parameter (NTF008).</summary>
+    public const string SequenceProperty = "Sequence";
+
+    /// <summary>Diagnostic property set on NTF006/NTF007 when the return is a plain <c>return false;</c>.</summary>
+    public const string LiteralReturnProperty = "LiteralReturn";
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(Descriptors.NTF006, Descriptors.NTF007, Descriptors.NTF008);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            var types = NotifierTypes.TryCreate(start.Compilation);
+            if (types is null)
+            {
+                return;
+            }
+
+            var reads = new ConcurrentDictionary<ISymbol, byte>(SymbolEqualityComparer.Default);
+            var pending = new ConcurrentQueue<(ImmutableArray<INamedTypeSymbol> CastTypes, Diagnostic Diagnostic)>();
+
+            start.RegisterOperationAction(operationContext => CollectRead(operationContext, types, reads), OperationKind.Invocation);
+
+            start.RegisterSymbolStartAction(symbolStart =>
+            {
+                if (symbolStart.Symbol is INamedTypeSymbol { TypeKind: TypeKind.Class } type && types.IsOpsType(type))
+                {
+                    TypeBodies.Collect(symbolStart, types, (end, bodies) => AnalyzeType(end, bodies, pending));
+                }
+            }, SymbolKind.NamedType);
+
+            start.RegisterCompilationEndAction(end =>
+            {
+                if (pending.IsEmpty || reads.IsEmpty)
+                {
+                    return;
+                }
+
+                foreach (var (castTypes, diagnostic) in pending)
+                {
+                    if (castTypes.Any(cast => IsRead(cast, reads)))
+                    {
+                        end.ReportDiagnostic(diagnostic);
+                    }
+                }
+            });
+        });
+    }
+
+    private static void CollectRead(OperationAnalysisContext context, NotifierTypes types, ConcurrentDictionary<ISymbol, byte> reads)
+    {
+        var invocation = (IInvocationOperation)context.Operation;
+        if (!NotifierTypes.Is(invocation.TargetMethod, types.ReadBegin) && !NotifierTypes.Is(invocation.TargetMethod, types.ReadRetry))
+        {
+            return;
+        }
+
+        // Only a receiver whose static type is a derived notifier type ties the read to that type.
+        if (invocation.Instance?.Type is INamedTypeSymbol receiver
+            && types.IsNotifierType(receiver)
+            && !SymbolEqualityComparer.Default.Equals(receiver.OriginalDefinition, types.Notifier))
+        {
+            reads.TryAdd(receiver.OriginalDefinition, 0);
+        }
+    }
+
+    /// <summary>Whether some read's receiver type is <paramref name="cast"/> or derives from it.</summary>
+    private static bool IsRead(INamedTypeSymbol cast, ConcurrentDictionary<ISymbol, byte> reads)
+    {
+        foreach (var read in reads.Keys)
+        {
+            for (var t = read as INamedTypeSymbol; t is not null; t = t.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(t.OriginalDefinition, cast.OriginalDefinition))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static void AnalyzeType(SymbolAnalysisContext context, TypeBodies bodies,
+                                    ConcurrentQueue<(ImmutableArray<INamedTypeSymbol>, Diagnostic)> pending)
+    {
+        var types = bodies.Types;
+        TypeSequenceInfo? sequenceInfo = null;
+        foreach (var body in bodies.Bodies)
+        {
+            if (body.Owner is not IMethodSymbol method)
+            {
+                continue;
+            }
+
+            var kind = types.GetCallbackKind(method);
+            if (kind is not (CallbackKind.Invalidate or CallbackKind.InvalidateStart))
+            {
+                continue;
+            }
+
+            var operations = body.Operations().ToList();
+            if (kind == CallbackKind.InvalidateStart)
+            {
+                AnalyzeFinish(context, types, method, body, operations);
+            }
+
+            AnalyzeBlockable(context, types, method, body, operations);
+
+            sequenceInfo ??= new TypeSequenceInfo(bodies, context.CancellationToken);
+            AnalyzeSequence(context, sequenceInfo, method, body, operations, pending);
+        }
+    }
+
+    private static void AnalyzeFinish(SymbolAnalysisContext context, NotifierTypes types, IMethodSymbol method,
+                                      MethodBody body, List<IOperation> operations)
+    {
+        var finish = method.Parameters.FirstOrDefault(p => p.RefKind == RefKind.Out && types.IsFinishType(p.Type));
+        if (finish is null || !ReturnSites.MayReturnConstant(operations, false) || !operations.Any(o => MayHandOut(o, finish)))
+        {
+            return;
+        }
+
+        var cfg = body.GetControlFlowGraph();
+        if (cfg is null)
+        {
+            return;
+        }
+
+        foreach (var statement in FinishOnFalseReturnFlow.Find(types, method, cfg, context.CancellationToken))
+        {
+            var properties = ImmutableDictionary<string, string?>.Empty.Add(FinishProperty, finish.Name);
+            if (IsLiteralReturn(statement, false))
+            {
+                properties = properties.Add(LiteralReturnProperty, "true");
+            }
+
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.NTF006, ReturnSites.LocationOf(statement), properties));
+        }
+    }
+
+    /// <summary>Pre-filter for NTF006: <paramref name="operation"/> may put a non-null value in the finish.</summary>
+    private static bool MayHandOut(IOperation operation, IParameterSymbol finish) => operation switch
+    {
+        ISimpleAssignmentOperation assignment when IsParameter(assignment.Target, finish)
+            => !(assignment.Value.ConstantValue.HasValue && assignment.Value.ConstantValue.Value is null),
+        IArgumentOperation argument when IsParameter(argument.Value, finish) => true,
+        ICoalesceAssignmentOperation coalesce when IsParameter(coalesce.Target, finish) => true,
+        _ => false,
+    };
+
+    private static void AnalyzeBlockable(SymbolAnalysisContext context, NotifierTypes types, IMethodSymbol method,
+                                         MethodBody body, List<IOperation> operations)
+    {
+        var range = method.Parameters.FirstOrDefault(p => SymbolEqualityComparer.Default.Equals(p.Type, types.Range));
+        if (range is null)
+        {
+            return;
+        }
+
+        foreach (var statement in BlockableFlow.Find(types, method, operations, body.GetControlFlowGraph, context.CancellationToken))
+        {
+            var properties = ImmutableDictionary<string, string?>.Empty.Add(RangeProperty, range.Name);
+            if (IsLiteralReturn(statement, false))
+            {
+                properties = properties.Add(LiteralReturnProperty, "true");
+            }
+
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.NTF007, ReturnSites.LocationOf(statement), properties, method.Name));
+        }
+    }
+
+    private static void AnalyzeSequence(SymbolAnalysisContext context, TypeSequenceInfo info, IMethodSymbol method, MethodBody body,
+                                        List<IOperation> operations, ConcurrentQueue<(ImmutableArray<INamedTypeSymbol>, Diagnostic)> pending)
+    {
+        var types = info.Types;
+        var notifier = method.Parameters.FirstOrDefault(p => SymbolEqualityComparer.Default.Equals(p.Type, types.Notifier));
+        var sequence = method.Parameters.FirstOrDefault(p => p.Type.SpecialType == SpecialType.System_UInt64);
+        if (notifier is null || sequence is null || !ReturnSites.MayReturnConstant(operations, true))
+        {
+            return;
+        }
+
+        var callsSetSequence = info.CallsSetSequence(body, method);
+        var castTypes = callsSetSequence ? ImmutableArray<INamedTypeSymbol>.Empty : CastTypes(types, notifier, operations);
+        if (!callsSetSequence && castTypes.IsEmpty)
+        {
+            return;
+        }
+
+        var cfg = body.GetControlFlowGraph();
+        if (cfg is null || SequenceFlow.Run(info, method, body, cfg, context.CancellationToken) is not { } run)
+        {
+            return;
+        }
+
+        var properties = ImmutableDictionary<string, string?>.Empty
+            .Add(NotifierProperty, notifier.Name)
+            .Add(SequenceProperty, sequence.Name);
+        foreach (var statement in SequenceFlow.OffendingReturns(cfg, run.Result))
+        {
+            var diagnostic = Diagnostic.Create(Descriptors.NTF008, ReturnSites.LocationOf(statement), properties,
+                                               method.Name, notifier.Name, sequence.Name);
+            if (callsSetSequence)
+            {
+                context.ReportDiagnostic(diagnostic);
+            }
+            else
+            {
+                pending.Enqueue((castTypes, diagnostic));
+            }
+        }
+    }
+
+    /// <summary>The derived notifier types the callback casts (or pattern-matches) its notifier parameter to.</summary>
+    private static ImmutableArray<INamedTypeSymbol> CastTypes(NotifierTypes types, IParameterSymbol notifier, List<IOperation> operations)
+    {
+        var result = ImmutableArray.CreateBuilder<INamedTypeSymbol>();
+        foreach (var operation in operations)
+        {
+            ITypeSymbol? target = null;
+            switch (operation)
+            {
+                case IConversionOperation conversion when IsParameter(conversion.Operand, notifier):
+                    target = conversion.Type;
+                    break;
+                case IPatternOperation pattern when IsParameter(PatternInput(pattern), notifier):
+                    target = pattern switch
+                    {
+                        IDeclarationPatternOperation declaration => declaration.MatchedType,
+                        ITypePatternOperation typePattern => typePattern.MatchedType,
+                        IRecursivePatternOperation recursive => recursive.MatchedType,
+                        _ => null,
+                    };
+                    break;
+            }
+
+            if (target is INamedTypeSymbol named && types.IsNotifierType(named)
+                && !SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, types.Notifier)
+                && !result.Contains(named, SymbolEqualityComparer.Default))
+            {
+                result.Add(named);
+            }
+        }
+
+        return result.ToImmutable();
+    }
+
+    private static IOperation? PatternInput(IPatternOperation pattern)
+    {
+        IOperation current = pattern;
+        while (current.Parent is INegatedPatternOperation or IBinaryPatternOperation)
+        {
+            current = current.Parent;
+        }
+
+        return current.Parent switch
+        {
+            IIsPatternOperation isPattern => isPattern.Value,
+            ISwitchExpressionArmOperation { Parent: ISwitchExpressionOperation switchExpression } => switchExpression.Value,
+            IPatternCaseClauseOperation { Parent: ISwitchCaseOperation { Parent: ISwitchOperation switchStatement } } => switchStatement.Value,
+            _ => null,
+        };
+    }
+
+    private static bool IsParameter(IOperation? operation, IParameterSymbol parameter)
+        => operation is not null && ReturnSites.StripConversions(operation) is IParameterReferenceOperation reference
+           && SymbolEqualityComparer.Default.Equals(reference.Parameter, parameter);
+
+    private static bool IsLiteralReturn(SyntaxNode statement, bool value)
+        => statement is Microsoft.CodeAnalysis.CSharp.Syntax.ReturnStatementSyntax
+           {
+               Expression: Microsoft.CodeAnalysis.CSharp.Syntax.LiteralExpressionSyntax literal,
+           }
+           && literal.Token.Value is bool b && b == value;
+}

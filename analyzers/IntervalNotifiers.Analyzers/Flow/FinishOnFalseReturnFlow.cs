@@ -1,0 +1,368 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Threading;
+using IntervalNotifiers.Analyzers.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace IntervalNotifiers.Analyzers.Flow;
+
+/// <summary>
+/// NTF006: which values the <c>out finish</c> parameter of <c>InvalidateStart</c> may hold, path by path.
+/// Tracked: the parameter, the method's locals of a finish type, and the CFG's flow captures. Each holds a
+/// set of {definitely null, definitely non-null, unknown}: only a value created with <c>new</c> (or proved
+/// non-null by a null check or a successful <c>NotifierFinishPool.TryRent</c>) is "non-null".
+/// </summary>
+internal sealed class FinishOnFalseReturnFlow : ForwardFlow<FinishOnFalseReturnFlow.State>
+{
+    public const byte Null = 1;
+    public const byte NonNull = 2;
+    public const byte Unknown = 4;
+
+    private readonly NotifierTypes _types;
+    private readonly IParameterSymbol _finish;
+
+    private FinishOnFalseReturnFlow(NotifierTypes types, IParameterSymbol finish)
+    {
+        _types = types;
+        _finish = finish;
+    }
+
+    /// <summary>The return statements of <paramref name="cfg"/> that return false on a path where the finish is non-null.</summary>
+    public static IReadOnlyList<SyntaxNode> Find(NotifierTypes types, IMethodSymbol start, ControlFlowGraph cfg,
+                                                 CancellationToken cancellationToken)
+    {
+        var found = new List<SyntaxNode>();
+        IParameterSymbol? finish = null;
+        foreach (var parameter in start.Parameters)
+        {
+            if (parameter.RefKind == RefKind.Out && types.IsFinishType(parameter.Type))
+            {
+                finish = parameter;
+            }
+        }
+
+        if (finish is null)
+        {
+            return found;
+        }
+
+        var flow = new FinishOnFalseReturnFlow(types, finish);
+        var entry = new State(ImmutableDictionary.Create<object, byte>(FlowKeyComparer.Instance).SetItem(finish, Null),
+                              ImmutableDictionary.Create<object, object>(FlowKeyComparer.Instance));
+        var result = flow.Run(cfg, entry, cancellationToken);
+        if (result is null)
+        {
+            return found;
+        }
+
+        foreach (var path in ReturnSites.Enumerate(cfg, result))
+        {
+            if (ReturnSites.IsConstant(path.Value, false)
+                && (flow.Lookup(path.State, finish) & NonNull) != 0
+                && !found.Contains(path.Statement))
+            {
+                found.Add(path.Statement);
+            }
+        }
+
+        return found;
+    }
+
+    private byte Lookup(State state, object key) => state.Values.TryGetValue(key, out var value) ? value : Unknown;
+
+    protected override State Join(State a, State b)
+    {
+        if (ReferenceEquals(a, b))
+        {
+            return a;
+        }
+
+        var values = a.Values;
+        foreach (var pair in b.Values)
+        {
+            values = values.SetItem(pair.Key, (byte)(Lookup(a, pair.Key) | pair.Value));
+        }
+
+        foreach (var pair in a.Values)
+        {
+            if (!b.Values.ContainsKey(pair.Key))
+            {
+                values = values.SetItem(pair.Key, (byte)(pair.Value | Unknown));
+            }
+        }
+
+        var aliases = a.Aliases;
+        foreach (var pair in a.Aliases)
+        {
+            if (!b.Aliases.TryGetValue(pair.Key, out var other) || !FlowKeyComparer.Instance.Equals(other, pair.Value))
+            {
+                aliases = aliases.Remove(pair.Key);
+            }
+        }
+
+        return new State(values, aliases);
+    }
+
+    protected override bool Same(State a, State b)
+    {
+        if (a.Values.Count != b.Values.Count || a.Aliases.Count != b.Aliases.Count)
+        {
+            return false;
+        }
+
+        foreach (var pair in a.Aliases)
+        {
+            if (!b.Aliases.TryGetValue(pair.Key, out var other) || !FlowKeyComparer.Instance.Equals(other, pair.Value))
+            {
+                return false;
+            }
+        }
+
+        foreach (var pair in a.Values)
+        {
+            if (!b.Values.TryGetValue(pair.Key, out var other) || other != pair.Value)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    protected override State Transfer(State state, IOperation operation)
+    {
+        var values = state.Values;
+        var aliases = state.Aliases;
+        foreach (var op in operation.DescendantsAndSelf())
+        {
+            switch (op)
+            {
+                case ISimpleAssignmentOperation assignment when KeyOf(assignment.Target) is { } key:
+                    values = values.SetItem(key, Evaluate(values, assignment.Value));
+                    aliases = Forget(aliases, key);
+                    if (KeyOf(assignment.Value) is { } source && !FlowKeyComparer.Instance.Equals(source, key))
+                    {
+                        aliases = aliases.SetItem(key, source);
+                    }
+
+                    break;
+                case ICoalesceAssignmentOperation coalesce when KeyOf(coalesce.Target) is { } key:
+                    var right = Evaluate(values, coalesce.Value);
+                    var left = values.TryGetValue(key, out var l) ? l : Unknown;
+                    values = values.SetItem(key, (byte)((left & ~Null) | right));
+                    break;
+                case IFlowCaptureOperation capture:
+                    values = values.SetItem(capture.Id, Evaluate(values, capture.Value));
+                    break;
+                case IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref } argument
+                    when KeyOf(argument.Value) is { } key:
+                    values = values.SetItem(key, Unknown);
+                    break;
+                case IDeconstructionAssignmentOperation deconstruction:
+                    foreach (var target in deconstruction.Target.DescendantsAndSelf())
+                    {
+                        if (KeyOf(target) is { } key)
+                        {
+                            values = values.SetItem(key, Unknown);
+                        }
+                    }
+
+                    break;
+            }
+        }
+
+        if (values != state.Values)
+        {
+            // Any other write (out/ref arguments, deconstruction, ??=) ends the copies of the keys it changed.
+            foreach (var pair in values)
+            {
+                if (!state.Values.TryGetValue(pair.Key, out var before) || before != pair.Value)
+                {
+                    if (aliases.TryGetValue(pair.Key, out var source) && !(values.TryGetValue(source, out var s) && s == pair.Value))
+                    {
+                        aliases = Forget(aliases, pair.Key);
+                    }
+                }
+            }
+        }
+
+        return values == state.Values && aliases == state.Aliases ? state : new State(values, aliases);
+    }
+
+    /// <summary>Drops the copy relations that involve <paramref name="key"/> (it was written).</summary>
+    private static ImmutableDictionary<object, object> Forget(ImmutableDictionary<object, object> aliases, object key)
+    {
+        aliases = aliases.Remove(key);
+        foreach (var pair in aliases)
+        {
+            if (FlowKeyComparer.Instance.Equals(pair.Value, key))
+            {
+                aliases = aliases.Remove(pair.Key);
+            }
+        }
+
+        return aliases;
+    }
+
+    protected override (State? WhenTrue, State? WhenFalse) Branch(State state, IOperation condition)
+    {
+        var after = Transfer(state, condition);
+        var negated = false;
+        var test = ReturnSites.StripConversions(condition);
+        while (test is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not)
+        {
+            negated = !negated;
+            test = ReturnSites.StripConversions(not.Operand);
+        }
+
+        State? whenTrue = after;
+        State? whenFalse = after;
+        switch (test)
+        {
+            // TryRent(out f): f is non-null when it returns true, null when it returns false.
+            case IInvocationOperation invocation when _types.PoolTryRent is not null
+                                                      && NotifierTypes.Is(invocation.TargetMethod, _types.PoolTryRent):
+                foreach (var argument in invocation.Arguments)
+                {
+                    if (argument.Parameter?.RefKind == RefKind.Out && KeyOf(argument.Value) is { } key)
+                    {
+                        whenTrue = Refine(after, key, NonNull);
+                        whenFalse = Refine(after, key, Null);
+                    }
+                }
+
+                break;
+
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } binary:
+                var tested = IsNullConstant(binary.RightOperand) ? binary.LeftOperand
+                    : IsNullConstant(binary.LeftOperand) ? binary.RightOperand : null;
+                if (tested is not null && KeyOf(tested) is { } nullKey)
+                {
+                    var isNull = Refine(after, nullKey, Null);
+                    var isNotNull = Refine(after, nullKey, NonNull);
+                    (whenTrue, whenFalse) = binary.OperatorKind == BinaryOperatorKind.Equals
+                        ? (isNull, isNotNull)
+                        : (isNotNull, isNull);
+                }
+
+                break;
+
+            case IIsPatternOperation pattern when KeyOf(pattern.Value) is { } patternKey:
+                var matchesNull = MatchesOnlyNull(pattern.Pattern);
+                if (matchesNull is { } onlyNull)
+                {
+                    var isNull = Refine(after, patternKey, Null);
+                    var isNotNull = Refine(after, patternKey, NonNull);
+                    (whenTrue, whenFalse) = onlyNull ? (isNull, isNotNull) : (isNotNull, isNull);
+                }
+
+                break;
+        }
+
+        return negated ? (whenFalse, whenTrue) : (whenTrue, whenFalse);
+    }
+
+    /// <summary>True: the pattern matches only null; false: only non-null values; null: cannot tell.</summary>
+    private static bool? MatchesOnlyNull(IPatternOperation pattern) => pattern switch
+    {
+        IConstantPatternOperation constant when IsNullConstant(constant.Value) => true,
+        INegatedPatternOperation { Pattern: IConstantPatternOperation constant } when IsNullConstant(constant.Value) => false,
+        IDeclarationPatternOperation { MatchesNull: false } => false,
+        ITypePatternOperation => false,
+        IRecursivePatternOperation => false,
+        _ => null,
+    };
+
+    /// <summary>The state where <paramref name="key"/> holds <paramref name="kind"/>, or null when that is impossible.</summary>
+    private State? Refine(State state, object key, byte kind)
+    {
+        var current = Lookup(state, key);
+        if ((current & (kind | Unknown)) == 0)
+        {
+            return null;
+        }
+
+        // A copy holds the same value: refine the source and every other copy of it too.
+        var root = state.Aliases.TryGetValue(key, out var source) ? source : key;
+        var values = state.Values.SetItem(key, kind).SetItem(root, kind);
+        foreach (var pair in state.Aliases)
+        {
+            if (FlowKeyComparer.Instance.Equals(pair.Value, root))
+            {
+                values = values.SetItem(pair.Key, kind);
+            }
+        }
+
+        return new State(values, state.Aliases);
+    }
+
+    private static bool IsNullConstant(IOperation operation)
+        => operation.ConstantValue.HasValue && operation.ConstantValue.Value is null;
+
+    private byte Evaluate(ImmutableDictionary<object, byte> values, IOperation value)
+    {
+        value = ReturnSites.StripConversions(value);
+        if (IsNullConstant(value) || value is IDefaultValueOperation { ConstantValue.HasValue: true })
+        {
+            return Null;
+        }
+
+        switch (value)
+        {
+            case IObjectCreationOperation:
+            case ITypeParameterObjectCreationOperation:
+                return NonNull;
+            case ISimpleAssignmentOperation nested:
+                return Evaluate(values, nested.Value);
+        }
+
+        return KeyOf(value) is { } key && values.TryGetValue(key, out var known) ? known : Unknown;
+    }
+
+    /// <summary>The tracked entity that <paramref name="operation"/> names: the finish parameter, a finish-typed local, or a capture.</summary>
+    private object? KeyOf(IOperation operation)
+    {
+        operation = ReturnSites.StripConversions(operation);
+        if (operation is IDeclarationExpressionOperation declaration)
+        {
+            operation = declaration.Expression;
+        }
+
+        return operation switch
+        {
+            IParameterReferenceOperation parameter
+                when SymbolEqualityComparer.Default.Equals(parameter.Parameter, _finish) => _finish,
+            ILocalReferenceOperation local when _types.IsFinishType(local.Local.Type) => local.Local,
+            IFlowCaptureReferenceOperation capture => capture.Id,
+            _ => null,
+        };
+    }
+
+    internal sealed class State
+    {
+        public State(ImmutableDictionary<object, byte> values, ImmutableDictionary<object, object> aliases)
+        {
+            Values = values;
+            Aliases = aliases;
+        }
+
+        public ImmutableDictionary<object, byte> Values { get; }
+
+        /// <summary>Copies: a key assigned from another tracked key (and neither written since) maps to that source.</summary>
+        public ImmutableDictionary<object, object> Aliases { get; }
+    }
+}
+
+/// <summary>Compares flow keys: symbols by <see cref="SymbolEqualityComparer.Default"/>, anything else (capture ids, sentinels) by Equals.</summary>
+internal sealed class FlowKeyComparer : IEqualityComparer<object>
+{
+    public static readonly FlowKeyComparer Instance = new();
+
+    public new bool Equals(object? x, object? y)
+        => x is ISymbol a && y is ISymbol b ? SymbolEqualityComparer.Default.Equals(a, b) : object.Equals(x, y);
+
+    public int GetHashCode(object obj)
+        => obj is ISymbol symbol ? SymbolEqualityComparer.Default.GetHashCode(symbol) : obj.GetHashCode();
+}

@@ -1,0 +1,555 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using IntervalNotifiers.Analyzers.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace IntervalNotifiers.Analyzers.Flow;
+
+/// <summary>How much of a helper's paths call SetSequence.</summary>
+internal enum SequenceCoverage
+{
+    /// <summary>No path calls it.</summary>
+    None,
+
+    /// <summary>Some paths do, or the analysis cannot tell: calls of the helper make the path unknown (silent).</summary>
+    Some,
+
+    /// <summary>Every path that returns normally calls it.</summary>
+    All,
+}
+
+/// <summary>
+/// NTF008 for one ops type: path by path, whether <c>SetSequence</c> was called, and whether the path is
+/// exempt (it took an early return on a range the driver started itself, a guard on <c>range.Owner</c> or
+/// <c>range.Event</c>, or went through code that may call SetSequence in a way the analysis cannot follow).
+/// The state is a set of (called, exempt) pairs.
+/// </summary>
+internal sealed class SequenceFlow : ForwardFlow<SequenceFlow.State>
+{
+    public const byte MissingPlain = 1;
+    public const byte MissingExempt = 2;
+    public const byte CalledPlain = 4;
+    public const byte CalledExempt = 8;
+
+    private readonly TypeSequenceInfo _info;
+    private readonly IMethodSymbol _method;
+    private readonly IParameterSymbol? _range;
+    private readonly Dictionary<ILocalSymbol, int> _guardLocals;
+    private readonly HashSet<CaptureId> _guardCaptures = new();
+
+    private SequenceFlow(TypeSequenceInfo info, IMethodSymbol method)
+    {
+        _info = info;
+        _method = method;
+        _range = method.Parameters.FirstOrDefault(p => SymbolEqualityComparer.Default.Equals(p.Type, info.Types.Range));
+        _guardLocals = new Dictionary<ILocalSymbol, int>(SymbolEqualityComparer.Default);
+    }
+
+    private NotifierTypes Types => _info.Types;
+
+    /// <summary>Runs the flow over <paramref name="cfg"/>; null when it did not converge.</summary>
+    public static (SequenceFlow Flow, FlowResult<State> Result)? Run(TypeSequenceInfo info, IMethodSymbol method, MethodBody body,
+                                                                   ControlFlowGraph cfg, CancellationToken cancellationToken)
+    {
+        var flow = new SequenceFlow(info, method);
+        flow.CollectGuards(body, cfg);
+        var result = flow.Run(cfg, State.Of(MissingPlain), cancellationToken);
+        return result is null ? null : (flow, result);
+    }
+
+    /// <summary>The return statements that return true on a path that neither called SetSequence nor is exempt.</summary>
+    public static IReadOnlyList<SyntaxNode> OffendingReturns(ControlFlowGraph cfg, FlowResult<State> result)
+    {
+        var found = new List<SyntaxNode>();
+        foreach (var path in ReturnSites.Enumerate(cfg, result))
+        {
+            if (ReturnSites.IsConstant(path.Value, true) && (path.State.Bits & MissingPlain) != 0
+                && !found.Contains(path.Statement))
+            {
+                found.Add(path.Statement);
+            }
+        }
+
+        return found;
+    }
+
+    private void CollectGuards(MethodBody body, ControlFlowGraph cfg)
+    {
+        // Bool locals that only ever hold a guard on Owner/Event (var mine = range.Owner == _owner).
+        var candidates = new Dictionary<ILocalSymbol, int>(SymbolEqualityComparer.Default);
+        var rejected = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+        foreach (var operation in body.Operations())
+        {
+            (ILocalSymbol Local, IOperation Value)? write = operation switch
+            {
+                IVariableDeclaratorOperation { Initializer.Value: { } value } declarator => (declarator.Symbol, value),
+                ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment => (target.Local, assignment.Value),
+                _ => null,
+            };
+            if (write is not { } w || !ReturnSites.IsBool(w.Local.Type))
+            {
+                continue;
+            }
+
+            var polarity = Polarity(w.Value);
+            if (polarity is 1 or -1 && (!candidates.TryGetValue(w.Local, out var previous) || previous == polarity))
+            {
+                candidates[w.Local] = polarity;
+            }
+            else
+            {
+                rejected.Add(w.Local);
+            }
+        }
+
+        foreach (var pair in candidates)
+        {
+            if (!rejected.Contains(pair.Key))
+            {
+                _guardLocals[pair.Key] = pair.Value;
+            }
+        }
+
+        // Captures that hold range.Owner or range.Event (the switch value of 'switch (range.Event)').
+        var rejectedCaptures = new HashSet<CaptureId>();
+        foreach (var block in cfg.Blocks)
+        {
+            foreach (var operation in block.Operations)
+            {
+                if (operation is IFlowCaptureOperation capture)
+                {
+                    if (IsOwnerOrEventRead(capture.Value))
+                    {
+                        _guardCaptures.Add(capture.Id);
+                    }
+                    else
+                    {
+                        rejectedCaptures.Add(capture.Id);
+                    }
+                }
+            }
+        }
+
+        _guardCaptures.ExceptWith(rejectedCaptures);
+    }
+
+    protected override State Join(State a, State b) => State.Of((byte)(a.Bits | b.Bits));
+
+    protected override bool Same(State a, State b) => a.Bits == b.Bits;
+
+    protected override State Transfer(State state, IOperation operation)
+    {
+        var bits = state.Bits;
+        foreach (var op in operation.DescendantsAndSelf())
+        {
+            switch (op)
+            {
+                case IInvocationOperation invocation:
+                    switch (_info.CoverageOfCall(invocation, _method))
+                    {
+                        case SequenceCoverage.All:
+                            bits = Called(bits);
+                            break;
+                        case SequenceCoverage.Some:
+                            bits = Exempt(bits);
+                            break;
+                    }
+
+                    break;
+                case IFlowAnonymousFunctionOperation function when _info.FunctionCallsSetSequence(function.Syntax):
+                    bits = Exempt(bits);
+                    break;
+            }
+        }
+
+        return State.Of(bits);
+    }
+
+    protected override (State? WhenTrue, State? WhenFalse) Branch(State state, IOperation condition)
+    {
+        var after = Transfer(state, condition);
+        var exempt = State.Of(Exempt(after.Bits));
+        return Polarity(condition) switch
+        {
+            1 => (exempt, after),
+            -1 => (after, exempt),
+            2 => (exempt, exempt),
+            _ => (after, after),
+        };
+    }
+
+    private static byte Called(byte bits)
+        => (byte)(((bits & (MissingPlain | CalledPlain)) != 0 ? CalledPlain : 0)
+                  | ((bits & (MissingExempt | CalledExempt)) != 0 ? CalledExempt : 0));
+
+    private static byte Exempt(byte bits)
+        => (byte)(((bits & (MissingPlain | MissingExempt)) != 0 ? MissingExempt : 0)
+                  | ((bits & (CalledPlain | CalledExempt)) != 0 ? CalledExempt : 0));
+
+    /// <summary>
+    /// Whether <paramref name="condition"/> tests that the range is one the driver started itself: 1 when its
+    /// truth means "range.Owner / range.Event matched", -1 for the opposite, 2 when it involves the range in a
+    /// way the analysis cannot read (both edges are exempt then), 0 when it has nothing to do with it.
+    /// </summary>
+    private int Polarity(IOperation condition)
+    {
+        var operation = ReturnSites.StripConversions(condition);
+        switch (operation)
+        {
+            case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
+                var inner = Polarity(not.Operand);
+                return inner is 1 or -1 ? -inner : inner;
+
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } binary:
+                var left = IsOwnerOrEventRead(binary.LeftOperand);
+                var right = IsOwnerOrEventRead(binary.RightOperand);
+                if (left || right)
+                {
+                    var other = left ? binary.RightOperand : binary.LeftOperand;
+                    var isNull = other.ConstantValue is { HasValue: true, Value: null };
+                    var equals = binary.OperatorKind == BinaryOperatorKind.Equals;
+                    return equals != isNull ? 1 : -1;
+                }
+
+                break;
+
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.And or BinaryOperatorKind.ConditionalAnd } and:
+                var l = Polarity(and.LeftOperand);
+                var r = Polarity(and.RightOperand);
+                if (l == 2 || r == 2)
+                {
+                    return 2;
+                }
+
+                if (l == 1 || r == 1)
+                {
+                    return l == -1 || r == -1 ? 2 : 1;
+                }
+
+                return l == 0 && r == 0 ? 0 : 2;
+
+            case IIsPatternOperation isPattern when IsOwnerOrEventRead(isPattern.Value):
+                return PatternPolarity(isPattern.Pattern);
+
+            case IIsPatternOperation isPattern when IsRangeParameter(isPattern.Value):
+                return RangePatternPolarity(isPattern.Pattern);
+
+            case IInvocationOperation invocation when invocation.TargetMethod.Name is "Equals" or "ReferenceEquals"
+                                                       && (invocation.Instance is not null && IsOwnerOrEventRead(invocation.Instance)
+                                                           || invocation.Arguments.Any(a => IsOwnerOrEventRead(a.Value))):
+                return 1;
+
+            case ILocalReferenceOperation local when _guardLocals.TryGetValue(local.Local, out var localPolarity):
+                return localPolarity;
+        }
+
+        return InvolvesRange(operation) ? 2 : 0;
+    }
+
+    private static int PatternPolarity(IPatternOperation pattern) => pattern switch
+    {
+        INegatedPatternOperation negated => PatternPolarity(negated.Pattern) is var p && p is 1 or -1 ? -p : p,
+        IConstantPatternOperation { Value.ConstantValue: { HasValue: true, Value: null } } => -1,
+        IBinaryPatternOperation binary => PatternPolarity(binary.LeftPattern) == 1 && PatternPolarity(binary.RightPattern) == 1 ? 1 : 2,
+        IDiscardPatternOperation => 2,
+        _ => 1,
+    };
+
+    private int RangePatternPolarity(IPatternOperation pattern)
+    {
+        switch (pattern)
+        {
+            case INegatedPatternOperation negated:
+                var inner = RangePatternPolarity(negated.Pattern);
+                return inner is 1 or -1 ? -inner : inner;
+            case IRecursivePatternOperation recursive:
+                var guards = false;
+                foreach (var subpattern in recursive.PropertySubpatterns)
+                {
+                    if (subpattern.Member is IPropertyReferenceOperation member
+                        && (IsProperty(member, Types.RangeOwner) || IsProperty(member, Types.RangeEvent)))
+                    {
+                        if (PatternPolarity(subpattern.Pattern) != 1)
+                        {
+                            return 2;
+                        }
+
+                        guards = true;
+                    }
+                }
+
+                return guards ? 1 : 0;
+        }
+
+        return 0;
+    }
+
+    private bool InvolvesRange(IOperation operation)
+    {
+        foreach (var op in operation.DescendantsAndSelf())
+        {
+            if (IsOwnerOrEventRead(op))
+            {
+                return true;
+            }
+
+            if (op is IParameterReferenceOperation parameter && _range is not null
+                && SymbolEqualityComparer.Default.Equals(parameter.Parameter, _range)
+                && parameter.Parent is not IPropertyReferenceOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool IsOwnerOrEventRead(IOperation operation)
+    {
+        operation = ReturnSites.StripConversions(operation);
+        if (operation is IFlowCaptureReferenceOperation capture)
+        {
+            return _guardCaptures.Contains(capture.Id);
+        }
+
+        return operation is IPropertyReferenceOperation property
+               && (IsProperty(property, Types.RangeOwner) || IsProperty(property, Types.RangeEvent))
+               && IsRangeParameter(property.Instance);
+    }
+
+    private static bool IsProperty(IPropertyReferenceOperation reference, IPropertySymbol? property)
+        => property is not null && SymbolEqualityComparer.Default.Equals(reference.Property.OriginalDefinition, property);
+
+    private bool IsRangeParameter(IOperation? operation)
+        => _range is not null && operation is not null
+           && ReturnSites.StripConversions(operation) is IParameterReferenceOperation parameter
+           && SymbolEqualityComparer.Default.Equals(parameter.Parameter, _range);
+
+    internal sealed class State
+    {
+        private static readonly State[] Cache = Enumerable.Range(0, 16).Select(b => new State((byte)b)).ToArray();
+
+        private State(byte bits) => Bits = bits;
+
+        public byte Bits { get; }
+
+        public static State Of(byte bits) => Cache[bits & 15];
+    }
+}
+
+/// <summary>
+/// What NTF008 knows about one ops type: which of its methods call SetSequence (directly, through in-callback
+/// helpers, in lambdas or local functions), computed once per type and shared by its callbacks.
+/// </summary>
+internal sealed class TypeSequenceInfo
+{
+    private readonly TypeBodies _bodies;
+    private readonly CancellationToken _cancellationToken;
+    private readonly Dictionary<IMethodSymbol, SequenceCoverage> _coverage = new(SymbolEqualityComparer.Default);
+    private readonly HashSet<IMethodSymbol> _inProgress = new(SymbolEqualityComparer.Default);
+    private readonly HashSet<SyntaxNode> _functionsWithSetSequence = new();
+    private readonly HashSet<IMethodSymbol> _localFunctionsWithSetSequence = new(SymbolEqualityComparer.Default);
+
+    public TypeSequenceInfo(TypeBodies bodies, CancellationToken cancellationToken)
+    {
+        _bodies = bodies;
+        _cancellationToken = cancellationToken;
+        foreach (var body in bodies.Bodies)
+        {
+            foreach (var operation in body.Operations())
+            {
+                if (operation is IInvocationOperation invocation && IsSetSequence(invocation.TargetMethod))
+                {
+                    for (var parent = operation.Parent; parent is not null; parent = parent.Parent)
+                    {
+                        if (parent is IAnonymousFunctionOperation function)
+                        {
+                            _functionsWithSetSequence.Add(function.Syntax);
+                        }
+                        else if (parent is ILocalFunctionOperation local)
+                        {
+                            _localFunctionsWithSetSequence.Add(local.Symbol);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    public NotifierTypes Types => _bodies.Types;
+
+    public TypeBodies Bodies => _bodies;
+
+    public bool IsSetSequence(IMethodSymbol method) => NotifierTypes.Is(method, Types.SetSequence);
+
+    public bool FunctionCallsSetSequence(SyntaxNode syntax) => _functionsWithSetSequence.Contains(syntax);
+
+    /// <summary>The body of <paramref name="method"/> when it is declared in this type.</summary>
+    public MethodBody? BodyOf(IMethodSymbol method)
+    {
+        foreach (var body in _bodies.Bodies)
+        {
+            if (SymbolEqualityComparer.Default.Equals(body.Owner.OriginalDefinition, method.OriginalDefinition))
+            {
+                return body;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>How a call made from <paramref name="caller"/> covers SetSequence.</summary>
+    public SequenceCoverage CoverageOfCall(IInvocationOperation invocation, IMethodSymbol caller)
+    {
+        var target = invocation.TargetMethod;
+        if (IsSetSequence(target))
+        {
+            return SequenceCoverage.All;
+        }
+
+        if (target.MethodKind == MethodKind.LocalFunction)
+        {
+            return _localFunctionsWithSetSequence.Contains(target.OriginalDefinition) ? SequenceCoverage.Some : SequenceCoverage.None;
+        }
+
+        if (SymbolEqualityComparer.Default.Equals(target.ContainingType?.OriginalDefinition, _bodies.Type.OriginalDefinition)
+            && Types.GetCallbackKind(target) == CallbackKind.None)
+        {
+            // An own method: an in-callback helper is part of the callback; any other method that sets the
+            // sequence makes the path unknown.
+            var coverage = CoverageOf(target);
+            if (coverage == SequenceCoverage.All
+                && (!_bodies.IsHelperCandidate((IMethodSymbol)target.OriginalDefinition) || _bodies.MembershipOf(target) == CallbackKind.None))
+            {
+                return SequenceCoverage.Some;
+            }
+
+            return coverage;
+        }
+
+        // Code elsewhere that receives the sequence may set it: unknown.
+        foreach (var argument in invocation.Arguments)
+        {
+            if (ReturnSites.StripConversions(argument.Value) is IParameterReferenceOperation { Type.SpecialType: SpecialType.System_UInt64 } parameter
+                && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, caller))
+            {
+                return SequenceCoverage.Some;
+            }
+        }
+
+        return SequenceCoverage.None;
+    }
+
+    /// <summary>How the paths of the own method <paramref name="method"/> cover SetSequence.</summary>
+    public SequenceCoverage CoverageOf(IMethodSymbol method)
+    {
+        method = (IMethodSymbol)method.OriginalDefinition;
+        if (_coverage.TryGetValue(method, out var known))
+        {
+            return known;
+        }
+
+        if (!_inProgress.Add(method))
+        {
+            return SequenceCoverage.Some;
+        }
+
+        var coverage = Compute(method);
+        _inProgress.Remove(method);
+        _coverage[method] = coverage;
+        return coverage;
+    }
+
+    private SequenceCoverage Compute(IMethodSymbol method)
+    {
+        var body = BodyOf(method);
+        if (body is null)
+        {
+            // No body to read (abstract, extern, partial without implementation): unknown when it gets the sequence.
+            return method.Parameters.Any(p => p.Type.SpecialType == SpecialType.System_UInt64) ? SequenceCoverage.Some : SequenceCoverage.None;
+        }
+
+        var mayCall = false;
+        foreach (var operation in body.Operations())
+        {
+            if (operation is IInvocationOperation invocation
+                && (IsSetSequence(invocation.TargetMethod)
+                    || SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType?.OriginalDefinition, _bodies.Type.OriginalDefinition)
+                    || invocation.Arguments.Any(a => a.Value.Type?.SpecialType == SpecialType.System_UInt64)))
+            {
+                mayCall = true;
+                break;
+            }
+        }
+
+        if (!mayCall)
+        {
+            return SequenceCoverage.None;
+        }
+
+        var cfg = body.GetControlFlowGraph();
+        if (cfg is null)
+        {
+            return SequenceCoverage.Some;
+        }
+
+        var run = SequenceFlow.Run(this, method, body, cfg, _cancellationToken);
+        if (run is not { } r)
+        {
+            return SequenceCoverage.Some;
+        }
+
+        var exit = r.Result.In[cfg.Blocks.Length - 1];
+        if (exit is null)
+        {
+            return SequenceCoverage.None;
+        }
+
+        if ((exit.Bits & (SequenceFlow.MissingPlain | SequenceFlow.MissingExempt)) == 0)
+        {
+            return SequenceCoverage.All;
+        }
+
+        return exit.Bits == SequenceFlow.MissingPlain ? SequenceCoverage.None : SequenceCoverage.Some;
+    }
+
+    /// <summary>Whether <paramref name="body"/> calls SetSequence on some path, as RULES.md counts it (helpers included).</summary>
+    public bool CallsSetSequence(MethodBody body, IMethodSymbol method)
+    {
+        foreach (var operation in body.Operations())
+        {
+            if (operation is IInvocationOperation invocation && !ReturnSites.IsInsideFunction(operation))
+            {
+                if (IsSetSequence(invocation.TargetMethod))
+                {
+                    return true;
+                }
+
+                if (SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType?.OriginalDefinition, _bodies.Type.OriginalDefinition)
+                    && invocation.TargetMethod.MethodKind == MethodKind.Ordinary)
+                {
+                    var kind = Types.GetCallbackKind(invocation.TargetMethod);
+                    if (kind == CallbackKind.Invalidate && !SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.OriginalDefinition, method.OriginalDefinition))
+                    {
+                        // The single-pass fallback 'return Invalidate(...)': its body answers for that path.
+                        var fallback = BodyOf(invocation.TargetMethod);
+                        if (fallback is not null && CallsSetSequence(fallback, invocation.TargetMethod))
+                        {
+                            return true;
+                        }
+                    }
+                    else if (kind == CallbackKind.None && CoverageOf(invocation.TargetMethod) != SequenceCoverage.None
+                             && _bodies.MembershipOf(invocation.TargetMethod) != CallbackKind.None)
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+}
