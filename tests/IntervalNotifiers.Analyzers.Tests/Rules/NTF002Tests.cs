@@ -366,6 +366,42 @@ public class NTF002Tests
         return test.RunAsync();
     }
 
+    [Fact]
+    public Task CreationInOutHelperAndLocalDelegates_AreSilent() => Analyze("""
+        class GpuOps : IntervalNotifierOps
+        {
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                if (range.Event == NotifierEvent.Clear)
+                {
+                    Func<GpuFinish> make = () => new GpuFinish { Engine = 7 };
+                    finish = make();
+                    return true;
+                }
+
+                return TryCreate(range, out finish);
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish)
+            {
+                var f = (GpuFinish)finish;
+                Action signal = () => f.Fence.Set();
+                signal();
+                Parallel.For(0, 4, i => f.Engine += i);
+                WaitLocal();
+
+                static void Nothing() { }
+                void WaitLocal() { Nothing(); f.Fence.Wait(); }
+            }
+
+            private static bool TryCreate(in NotifierRange range, out NotifierFinish? f)
+            {
+                f = new GpuFinish { Engine = (int)range.Start };
+                return true;
+            }
+        }
+        """);
+
     // ---------------------------------------------------------------- 1. stored
 
     [Fact]
@@ -417,6 +453,29 @@ public class NTF002Tests
                 {|NTF002:_queue.Enqueue(finish)|};
                 {|NTF002:_ring[0] = (GpuFinish)finish|};
                 {|NTF002:Interlocked.Exchange(ref _published, (GpuFinish)finish)|};
+            }
+        }
+        """);
+
+    [Fact]
+    public Task InListHelperThatStoresIt_IsReportedInTheHelper() => Analyze("""
+        class GpuOps : IntervalNotifierOps
+        {
+            private readonly Stack<GpuFinish> _history = new Stack<GpuFinish>();
+
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                finish = new GpuFinish();
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish) => Remember((GpuFinish)finish);
+
+            // An in-list helper: the finish is still inside the list here, and leaves it on the next line.
+            private void Remember(GpuFinish f)
+            {
+                f.Fence.Wait();
+                {|NTF002:_history.Push(f)|};
             }
         }
         """);
@@ -589,6 +648,7 @@ public class NTF002Tests
         {
             private static readonly GpuFinish Shared = {|NTF002:new GpuFinish()|};
             private readonly Queue<GpuFinish> _free = new Queue<GpuFinish>();
+            private readonly System.Collections.Concurrent.ConcurrentBag<GpuFinish> _bag = new System.Collections.Concurrent.ConcurrentBag<GpuFinish>();
             private readonly GpuFinish[] _slots;
             private GpuFinish Cached { get; }
 
@@ -615,6 +675,15 @@ public class NTF002Tests
                     case NotifierEvent.Release:
                         var next = _free.Count > 0 ? _free.Dequeue() : null;
                         {|NTF002:finish = next|};
+                        return true;
+                    case NotifierEvent.ProtectionVma:
+                        if (_bag.TryTake(out var taken))
+                        {
+                            {|NTF002:finish = taken|};
+                            return true;
+                        }
+
+                        finish = null;
                         return true;
                     default:
                         finish = new GpuFinish();
@@ -839,6 +908,18 @@ public class NTF002Tests
             public override void InvalidateFinish(NotifierFinish finish) => ((GpuFinish)finish).Fence.Wait();
         }
         """ + Finish, FinishLifetimeCodeFixProvider.RentFromPoolKey);
+
+    [Fact]
+    public Task Fix_CallAsEmbeddedStatement_OffersNoRemoval() => VerifyNtf002Fix.NoCodeFixAsync(Usings + """
+        static class Driver
+        {
+            public static void Flush(IntervalNotifierOps ops, NotifierFinish f, bool now)
+            {
+                if (now)
+                    {|NTF002:ops.InvalidateFinish(f)|};
+            }
+        }
+        """, FinishLifetimeCodeFixProvider.RemoveCallKey);
 
     [Fact]
     public Task Fix_NoPoolField_OffersNoPoolFix() => VerifyNtf002Fix.NoCodeFixAsync(Usings + """
