@@ -38,8 +38,9 @@ public sealed class CallbackCallsAnalyzer : DiagnosticAnalyzer
 
             start.RegisterSymbolStartAction(symbolStart =>
             {
+                // Remove matters only inside ops types (their callbacks); SetSequence anywhere.
                 if (symbolStart.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } type
-                    || !NamesACheckedCall(type, symbolStart.CancellationToken))
+                    || !NamesACheckedCall(type, types.IsOpsType(type), symbolStart.CancellationToken))
                 {
                     return;
                 }
@@ -50,14 +51,14 @@ public sealed class CallbackCallsAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>Cheap syntactic filter: does any declaration of the type contain the name of a checked call?</summary>
-    private static bool NamesACheckedCall(INamedTypeSymbol type, System.Threading.CancellationToken cancellationToken)
+    private static bool NamesACheckedCall(INamedTypeSymbol type, bool isOps, System.Threading.CancellationToken cancellationToken)
     {
         foreach (var reference in type.DeclaringSyntaxReferences)
         {
             foreach (var token in reference.GetSyntax(cancellationToken).DescendantTokens())
             {
                 if (token.IsKind(SyntaxKind.IdentifierToken)
-                    && (token.ValueText == "SetSequence" || token.ValueText == "Remove"))
+                    && (token.ValueText == "SetSequence" || (isOps && token.ValueText == "Remove")))
                 {
                     return true;
                 }

@@ -935,6 +935,43 @@ public class NTF001Tests
         }
         """, OpsContractCodeFixProvider.StartToInvalidateKey);
 
+    [Fact]
+    public Task StartBesideAnInvalidateOfTheSameType_IsNotTurnedIntoInvalidate() => VerifyFix.NoCodeFixAsync("""
+        using IntervalNotifiers;
+
+        sealed class {|NTF001:GpuOps|} : IntervalNotifierOps
+        {
+            public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence) => true;
+
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                finish = null;
+                return Invalidate(notifier, range, currentSequence);
+            }
+        }
+        """, OpsContractCodeFixProvider.StartToInvalidateKey);
+
+    [Fact]
+    public Task StartAssigningTheFinishOutsideABlock_IsNotTurnedIntoInvalidate() => VerifyFix.NoCodeFixAsync("""
+        using IntervalNotifiers;
+
+        sealed class {|NTF001:GpuOps|} : IntervalNotifierOps
+        {
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                switch (range.Event)
+                {
+                    case NotifierEvent.Release:
+                        finish = null;
+                        return true;
+                    default:
+                        finish = null;
+                        return true;
+                }
+            }
+        }
+        """, OpsContractCodeFixProvider.StartToInvalidateKey);
+
     public static IEnumerable<object[]> LanguageVersions()
     {
         foreach (var version in NotifierTestState.LanguageVersions)
