@@ -1,0 +1,688 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace IntervalNotifiers.AnalyzerBench;
+
+/// <summary>
+/// The analyzer bench: compiles a directory of C# files once without analyzers and once with every IntervalNotifiers
+/// analyzer (and, to compare, with a well-known analyzer package), and reports what the analyzers cost.
+/// </summary>
+public static class Program
+{
+    internal const int UsageError = 2;
+
+    private const string Usage = """
+        IntervalNotifiers analyzer bench
+
+        usage:
+          dotnet run -c Release --project bench/IntervalNotifiers.AnalyzerBench -- --corpus DIR [options]
+          dotnet run -c Release --project bench/IntervalNotifiers.AnalyzerBench -- --generate DIR [--files N] [--seed S] [--unrelated-only]
+
+        measure:
+          --corpus DIR              every *.cs file under DIR (bin/, obj/ and .git/ skipped), compiled as one library
+                                    against the .NET 10 reference assemblies and the IntervalNotifiers runtime;
+                                    compile errors (missing third-party references) are expected and counted only
+          --repeat N                measured runs (default 3); medians are reported
+          --warmup N                unmeasured runs first (default 1)
+          --json FILE               also write the results as JSON
+          --compare-package ID/VER  also run the analyzers of a package brought in by PackageDownload (repeatable),
+                                    e.g. Microsoft.VisualStudio.Threading.Analyzers/18.12.1 or xunit.analyzers/2.2.0
+          --no-runtime              leave the runtime out of the references (code that does not reference it)
+          --concurrent              let the compiler and the analyzer driver use every core (default: one thread)
+          --check                   exit 1 when a count differs from DIR/expected-diagnostics.json or an analyzer threw
+          --quiet                   no progress bar
+
+        generate:
+          --generate DIR            write a generated corpus to DIR (and DIR/expected-diagnostics.json), then exit
+                                    unless --corpus is given too
+          --files N                 how many files (default 1000)
+          --seed S                  random seed (default 42)
+          --unrelated-only          only code that does not use the runtime
+
+        exit codes: 0 done, 1 --check failed, 2 bad arguments or a missing or empty corpus directory
+        """;
+
+    public static async Task<int> Main(string[] args)
+    {
+        Options options;
+        try
+        {
+            options = Options.Parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine("error: " + e.Message);
+            Console.Error.WriteLine("run with --help for the usage");
+            return UsageError;
+        }
+
+        if (options.Help)
+        {
+            Console.WriteLine(Usage);
+            return 0;
+        }
+
+        if (options.Generate is not null)
+        {
+            var corpus = CorpusGenerator.Generate(options.Files, options.Seed, options.UnrelatedOnly);
+            corpus.WriteTo(options.Generate);
+            Console.WriteLine($"generated {corpus.Files.Count} files ({corpus.Files.Sum(f => CountLines(f.Text)):N0} lines, seed {options.Seed}) in {Path.GetFullPath(options.Generate)}");
+            Console.WriteLine("  kinds:    " + string.Join(", ", corpus.FileKinds.Select(k => $"{k.Key} {k.Value}")));
+            Console.WriteLine("  expected: " + string.Join(", ", corpus.ExpectedDiagnostics.Where(p => p.Value > 0).Select(p => $"{p.Key} {p.Value}")));
+            if (options.Corpus is null)
+            {
+                return 0;
+            }
+        }
+
+        if (options.Corpus is null)
+        {
+            Console.Error.WriteLine("error: --corpus DIR is required (or --generate DIR)");
+            Console.Error.WriteLine("run with --help for the usage");
+            return UsageError;
+        }
+
+        if (!Directory.Exists(options.Corpus))
+        {
+            Console.Error.WriteLine($"error: corpus directory '{options.Corpus}' does not exist");
+            return UsageError;
+        }
+
+        var sources = ReadCorpus(options.Corpus);
+        if (sources.Count == 0)
+        {
+            Console.Error.WriteLine($"error: corpus directory '{options.Corpus}' contains no .cs files (bin/, obj/ and .git/ are skipped)");
+            return UsageError;
+        }
+
+        var ours = AnalyzerLoader.IntervalNotifiers();
+        var compared = new List<(string Package, ImmutableArray<DiagnosticAnalyzer> Analyzers)>();
+        foreach (var package in options.ComparePackages)
+        {
+            var parts = package.Split('/');
+            ImmutableArray<DiagnosticAnalyzer> analyzers;
+            List<string> problems;
+            try
+            {
+                analyzers = AnalyzerLoader.FromPackage(parts[0], parts[1], out _, out problems);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine("error: " + e.Message);
+                return UsageError;
+            }
+
+            foreach (var problem in problems)
+            {
+                Console.Error.WriteLine($"warning: {package}: {problem}");
+            }
+
+            if (analyzers.IsEmpty)
+            {
+                Console.Error.WriteLine($"error: no C# analyzer could be loaded from {package}");
+                return UsageError;
+            }
+
+            compared.Add((package, analyzers));
+        }
+
+        var references = References(options.NoRuntime);
+        var bench = new Bench(options, sources, references, ours, compared);
+        var report = await bench.RunAsync().ConfigureAwait(false);
+        var expected = GeneratedCorpus.ReadExpected(options.Corpus);
+        report.Expected = expected;
+        report.WriteText(Console.Out);
+        if (options.Json is not null)
+        {
+            var directory = Path.GetDirectoryName(Path.GetFullPath(options.Json));
+            if (!string.IsNullOrEmpty(directory))
+            {
+                Directory.CreateDirectory(directory);
+            }
+
+            File.WriteAllText(options.Json, report.ToJson());
+            Console.WriteLine($"json        {Path.GetFullPath(options.Json)}");
+        }
+
+        if (options.Check && !report.Passes())
+        {
+            Console.Error.WriteLine("check failed: the diagnostic counts differ from expected-diagnostics.json, or an analyzer threw");
+            return 1;
+        }
+
+        return 0;
+    }
+
+    /// <summary>The .NET 10 reference assemblies, and the runtime unless <paramref name="noRuntime"/>.</summary>
+    internal static ImmutableArray<MetadataReference> References(bool noRuntime)
+    {
+        var references = Basic.Reference.Assemblies.Net100.References.All.Cast<MetadataReference>().ToList();
+        if (!noRuntime)
+        {
+            references.Add(MetadataReference.CreateFromFile(typeof(global::IntervalNotifiers.AddressSpace).Assembly.Location));
+        }
+
+        return references.ToImmutableArray();
+    }
+
+    internal static List<(string Path, string Text)> ReadCorpus(string directory)
+    {
+        var root = Path.GetFullPath(directory);
+        var skipped = new[] { "bin", "obj", ".git" };
+        return Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories)
+                        .Where(f => !Path.GetRelativePath(root, f).Split(Path.DirectorySeparatorChar)
+                                         .SkipLast(1).Any(part => skipped.Contains(part, StringComparer.OrdinalIgnoreCase)))
+                        .OrderBy(f => f, StringComparer.Ordinal)
+                        .Select(f => (f, File.ReadAllText(f)))
+                        .ToList();
+    }
+
+    internal static int CountLines(string text)
+    {
+        if (text.Length == 0)
+        {
+            return 0;
+        }
+
+        var lines = 0;
+        foreach (var c in text)
+        {
+            if (c == '\n')
+            {
+                lines++;
+            }
+        }
+
+        return text[^1] == '\n' ? lines : lines + 1;
+    }
+}
+
+/// <summary>Command-line options.</summary>
+internal sealed class Options
+{
+    public string? Corpus { get; private set; }
+    public int Repeat { get; private set; } = 3;
+    public int Warmup { get; private set; } = 1;
+    public string? Json { get; private set; }
+    public List<string> ComparePackages { get; } = new();
+    public bool NoRuntime { get; private set; }
+    public bool Concurrent { get; private set; }
+    public bool Check { get; private set; }
+    public bool Quiet { get; private set; }
+    public bool Help { get; private set; }
+    public string? Generate { get; private set; }
+    public int Files { get; private set; } = 1000;
+    public int Seed { get; private set; } = 42;
+    public bool UnrelatedOnly { get; private set; }
+
+    public static Options Parse(string[] args)
+    {
+        var options = new Options();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            string Value()
+            {
+                if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                {
+                    throw new ArgumentException($"{arg} needs a value");
+                }
+
+                return args[++i];
+            }
+
+            int Number(int minimum)
+            {
+                var text = Value();
+                if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) || n < minimum)
+                {
+                    throw new ArgumentException($"{arg} needs a whole number >= {minimum}, not '{text}'");
+                }
+
+                return n;
+            }
+
+            switch (arg)
+            {
+                case "--corpus": options.Corpus = Value(); break;
+                case "--repeat": options.Repeat = Number(1); break;
+                case "--warmup": options.Warmup = Number(0); break;
+                case "--json": options.Json = Value(); break;
+                case "--compare-package":
+                    var package = Value();
+                    if (package.Split('/') is not [{ Length: > 0 }, { Length: > 0 }])
+                    {
+                        throw new ArgumentException($"--compare-package needs ID/VERSION, not '{package}'");
+                    }
+
+                    options.ComparePackages.Add(package);
+                    break;
+                case "--no-runtime": options.NoRuntime = true; break;
+                case "--concurrent": options.Concurrent = true; break;
+                case "--check": options.Check = true; break;
+                case "--quiet": options.Quiet = true; break;
+                case "--help" or "-h" or "-?": options.Help = true; break;
+                case "--generate": options.Generate = Value(); break;
+                case "--files": options.Files = Number(1); break;
+                case "--seed": options.Seed = Number(0); break;
+                case "--unrelated-only": options.UnrelatedOnly = true; break;
+                default: throw new ArgumentException($"unknown option '{arg}'");
+            }
+        }
+
+        return options;
+    }
+}
+
+/// <summary>Runs the measurements.</summary>
+internal sealed class Bench
+{
+    private readonly Options _options;
+    private readonly List<(string Path, string Text)> _sources;
+    private readonly ImmutableArray<MetadataReference> _references;
+    private readonly ImmutableArray<DiagnosticAnalyzer> _ours;
+    private readonly List<(string Package, ImmutableArray<DiagnosticAnalyzer> Analyzers)> _compared;
+    private readonly Progress _progress;
+
+    public Bench(Options options, List<(string Path, string Text)> sources, ImmutableArray<MetadataReference> references,
+                 ImmutableArray<DiagnosticAnalyzer> ours, List<(string, ImmutableArray<DiagnosticAnalyzer>)> compared)
+    {
+        _options = options;
+        _sources = sources;
+        _references = references;
+        _ours = ours;
+        _compared = compared;
+        _progress = new Progress(options.Quiet);
+    }
+
+    public async Task<Report> RunAsync()
+    {
+        var report = new Report
+        {
+            Corpus = Path.GetFullPath(_options.Corpus!),
+            Files = _sources.Count,
+            Lines = _sources.Sum(s => Program.CountLines(s.Text)),
+            Repeat = _options.Repeat,
+            Warmup = _options.Warmup,
+            RuntimeReferenced = !_options.NoRuntime,
+            Concurrent = _options.Concurrent,
+            Ours = new AnalyzerSet("IntervalNotifiers.Analyzers", _ours),
+            Compared = _compared.Select(c => new AnalyzerSet(c.Package, c.Analyzers)).ToList(),
+        };
+
+        var runs = _options.Warmup + _options.Repeat;
+        var sets = 1 + report.Compared.Count;
+        // Step weights: compiling is 1, each analyzer set is 1 more (a compile with analyzers).
+        _progress.Plan(runs * (1 + sets));
+        for (var run = 0; run < runs; run++)
+        {
+            var measured = run >= _options.Warmup;
+            var label = measured ? $"run {run - _options.Warmup + 1}/{_options.Repeat}" : $"warm-up {run + 1}/{_options.Warmup}";
+
+            _progress.Phase($"{label}: parse + compile {_sources.Count} files, no analyzers");
+            var (trees, parseMs, compileMs, diagnostics) = Compile();
+            _progress.Advance();
+            if (measured)
+            {
+                report.ParseMs.Add(parseMs);
+                report.CompileMs.Add(compileMs);
+                report.CompilerErrors = diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error);
+                report.CompilerWarnings = diagnostics.Count(d => d.Severity == DiagnosticSeverity.Warning);
+                report.CompilerTop = string.Join(", ", diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning)
+                    .GroupBy(d => d.Id).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
+                    .Take(5).Select(g => $"{g.Key} {g.Count():N0}"));
+            }
+
+            foreach (var set in new[] { report.Ours }.Concat(report.Compared))
+            {
+                _progress.Phase($"{label}: compile + {set.Analyzers.Length} analyzers of {set.Name}");
+                await AnalyzeAsync(trees, parseMs, set, measured).ConfigureAwait(false);
+                _progress.Advance();
+            }
+
+            trees = default;
+        }
+
+        _progress.Done();
+        return report;
+    }
+
+    private (ImmutableArray<SyntaxTree> Trees, double ParseMs, double CompileMs, ImmutableArray<Diagnostic> Diagnostics) Compile()
+    {
+        Settle();
+        var clock = Stopwatch.StartNew();
+        var trees = CorpusCompilation.Parse(_sources);
+        var parseMs = clock.Elapsed.TotalMilliseconds;
+        var compilation = CorpusCompilation.Create(trees, _references, _options.Concurrent);
+        var diagnostics = compilation.GetDiagnostics();
+        var compileMs = clock.Elapsed.TotalMilliseconds;
+        return (trees, parseMs, compileMs, diagnostics);
+    }
+
+    private async Task AnalyzeAsync(ImmutableArray<SyntaxTree> trees, double parseMs, AnalyzerSet set, bool measured)
+    {
+        if (set.Analyzers.IsEmpty)
+        {
+            return;
+        }
+
+        var exceptions = new List<(DiagnosticAnalyzer Analyzer, Exception Exception)>();
+        var options = CorpusCompilation.AnalyzerOptions(
+            (exception, analyzer, _) =>
+            {
+                lock (exceptions)
+                {
+                    exceptions.Add((analyzer, exception));
+                }
+            },
+            _options.Concurrent);
+        var withAnalyzers = CorpusCompilation.Create(trees, _references, _options.Concurrent).WithAnalyzers(set.Analyzers, options);
+        Settle();
+        var clock = Stopwatch.StartNew();
+        var all = await withAnalyzers.GetAllDiagnosticsAsync(CancellationToken.None).ConfigureAwait(false);
+        var wallMs = parseMs + clock.Elapsed.TotalMilliseconds;
+        if (!measured)
+        {
+            return;
+        }
+
+        // The analysis result carries the execution time of each analyzer (logAnalyzerExecutionTime), the same numbers
+        // GetAnalyzerTelemetryInfoAsync gives once the result exists (before it, that method reports zero).
+        var result = await withAnalyzers.GetAnalysisResultAsync(CancellationToken.None).ConfigureAwait(false);
+        var total = 0.0;
+        foreach (var analyzer in set.Analyzers)
+        {
+            var info = result.AnalyzerTelemetryInfo.TryGetValue(analyzer, out var fromResult)
+                ? fromResult
+                : await withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, CancellationToken.None).ConfigureAwait(false);
+            var ms = info.ExecutionTime.TotalMilliseconds;
+            set.Times[Name(analyzer)].Add(ms);
+            total += ms;
+        }
+
+        set.TotalMs.Add(total);
+        set.WallMs.Add(wallMs);
+
+        var ids = set.Analyzers.SelectMany(a => a.SupportedDiagnostics).Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
+        set.Diagnostics.Clear();
+        foreach (var group in all.Where(d => ids.Contains(d.Id)).GroupBy(d => d.Id, StringComparer.Ordinal))
+        {
+            set.Diagnostics[group.Key] = group.Count();
+        }
+
+        set.AnalyzerExceptions = Math.Max(exceptions.Count, all.Count(d => d.Id == "AD0001"));
+        set.ExceptionSamples.Clear();
+        foreach (var sample in exceptions.GroupBy(e => Name(e.Analyzer)).Select(g => (g.Key, g.Count(), g.First().Exception)))
+        {
+            set.ExceptionSamples.Add($"{sample.Key}: {sample.Item2} x {sample.Exception.GetType().Name}: {FirstLine(sample.Exception.Message)}");
+        }
+    }
+
+    /// <summary>Collects the garbage of the previous step, so that it is not charged to the next one.</summary>
+    private static void Settle()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+    }
+
+    private static string FirstLine(string text)
+    {
+        var newline = text.IndexOfAny(new[] { '\r', '\n' });
+        return newline < 0 ? text : text[..newline];
+    }
+
+    internal static string Name(DiagnosticAnalyzer analyzer) => analyzer.GetType().Name;
+}
+
+/// <summary>The analyzers of one source (ours, or a compared package) and what was measured of them.</summary>
+internal sealed class AnalyzerSet
+{
+    public AnalyzerSet(string name, ImmutableArray<DiagnosticAnalyzer> analyzers)
+    {
+        Name = name;
+        Analyzers = analyzers;
+        foreach (var analyzer in analyzers)
+        {
+            Times[Bench.Name(analyzer)] = new List<double>();
+        }
+    }
+
+    public string Name { get; }
+    public ImmutableArray<DiagnosticAnalyzer> Analyzers { get; }
+
+    /// <summary>Execution time of each analyzer (telemetry), one entry per measured run.</summary>
+    public SortedDictionary<string, List<double>> Times { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Sum of the analyzers' execution times, per measured run.</summary>
+    public List<double> TotalMs { get; } = new();
+
+    /// <summary>Wall-clock time of parse + compile + analyzers (GetAllDiagnosticsAsync), per measured run.</summary>
+    public List<double> WallMs { get; } = new();
+
+    public SortedDictionary<string, int> Diagnostics { get; } = new(StringComparer.Ordinal);
+    public int AnalyzerExceptions { get; set; }
+    public List<string> ExceptionSamples { get; } = new();
+}
+
+/// <summary>The results, as text and as JSON.</summary>
+internal sealed class Report
+{
+    public string Corpus { get; init; } = "";
+    public int Files { get; init; }
+    public int Lines { get; init; }
+    public int Repeat { get; init; }
+    public int Warmup { get; init; }
+    public bool RuntimeReferenced { get; init; }
+    public bool Concurrent { get; init; }
+    public List<double> ParseMs { get; } = new();
+    public List<double> CompileMs { get; } = new();
+    public int CompilerErrors { get; set; }
+    public int CompilerWarnings { get; set; }
+    public string CompilerTop { get; set; } = "";
+    public AnalyzerSet Ours { get; init; } = null!;
+    public List<AnalyzerSet> Compared { get; init; } = new();
+    public Dictionary<string, int>? Expected { get; set; }
+
+    private static double Median(IReadOnlyList<double> values)
+    {
+        if (values.Count == 0)
+        {
+            return 0;
+        }
+
+        var sorted = values.OrderBy(v => v).ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    private double Compile => Median(CompileMs);
+
+    private double Percent(double ms) => Compile <= 0 ? 0 : 100.0 * ms / Compile;
+
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    private static string Ms(double ms) => ms.ToString("#,0.0", Invariant) + " ms";
+
+    /// <summary>Every NTF ID: the analyzers' own, plus any expected.</summary>
+    private IEnumerable<string> OurIds()
+        => Ours.Analyzers.SelectMany(a => a.SupportedDiagnostics).Select(d => d.Id)
+               .Concat(Expected?.Keys ?? Enumerable.Empty<string>())
+               .Where(id => id.StartsWith("NTF", StringComparison.Ordinal))
+               .Distinct().OrderBy(id => id, StringComparer.Ordinal);
+
+    public bool Passes()
+        => Ours.AnalyzerExceptions == 0
+           && (Expected is null || OurIds().All(id => Count(id) == (Expected.TryGetValue(id, out var e) ? e : 0)));
+
+    private int Count(string id) => Ours.Diagnostics.TryGetValue(id, out var n) ? n : 0;
+
+    public void WriteText(TextWriter o)
+    {
+        o.WriteLine("IntervalNotifiers analyzer bench");
+        o.WriteLine($"machine     {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, Roslyn {typeof(Compilation).Assembly.GetName().Version}");
+        o.WriteLine($"corpus      {Corpus}");
+        o.WriteLine($"read        {Files:N0} files, {Lines:N0} lines; runtime {(RuntimeReferenced ? "referenced" : "NOT referenced")}; {(Concurrent ? "concurrent" : "single-threaded")} compile and analysis");
+        o.WriteLine($"compiler    {CompilerErrors:N0} errors, {CompilerWarnings:N0} warnings (errors from missing third-party references are expected){(CompilerTop.Length > 0 ? "; most: " + CompilerTop : "")}");
+        o.WriteLine($"runs        {Repeat} measured after {Warmup} warm-up; medians below");
+        o.WriteLine($"compile     {Ms(Compile)} (parse {Ms(Median(ParseMs))} + bind and diagnostics; no analyzers, no emit); fastest run {Ms(CompileMs.DefaultIfEmpty(0).Min())}");
+        WriteSet(o, Ours, showDiagnostics: true);
+        foreach (var set in Compared)
+        {
+            WriteSet(o, set, showDiagnostics: false);
+            var ours = Median(Ours.TotalMs);
+            var theirs = Median(set.TotalMs);
+            o.WriteLine($"ratio       IntervalNotifiers / {set.Name} = {(theirs > 0 ? (ours / theirs).ToString("0.000", Invariant) : "n/a")} (analyzer time)"
+                        + $", {(set.Analyzers.Length > 0 ? (ours / Math.Max(1, Ours.Analyzers.Length) / (theirs / set.Analyzers.Length)).ToString("0.000", Invariant) : "n/a")} per analyzer");
+        }
+    }
+
+    private void WriteSet(TextWriter o, AnalyzerSet set, bool showDiagnostics)
+    {
+        o.WriteLine();
+        o.WriteLine($"analyzers   {set.Name}: {set.Analyzers.Length} (execution time from analyzer telemetry, % of compile)");
+        var shown = showDiagnostics ? int.MaxValue : 10;
+        var ordered = set.Times.OrderByDescending(t => Median(t.Value)).ThenBy(t => t.Key, StringComparer.Ordinal).ToList();
+        var width = Math.Max(24, ordered.Take(shown).Select(t => t.Key.Length).DefaultIfEmpty(0).Max());
+        foreach (var (name, times) in ordered.Take(shown))
+        {
+            var ms = Median(times);
+            o.WriteLine($"  {name.PadRight(width)} {Ms(ms),12} {Percent(ms),7:0.00} %");
+        }
+
+        if (ordered.Count > shown)
+        {
+            var rest = ordered.Skip(shown).Sum(t => Median(t.Value));
+            o.WriteLine($"  {$"({ordered.Count - shown} more)".PadRight(width)} {Ms(rest),12} {Percent(rest),7:0.00} %");
+        }
+
+        var total = Median(set.TotalMs);
+        o.WriteLine($"  {"total".PadRight(width)} {Ms(total),12} {Percent(total),7:0.00} %  <- overhead (fastest run {Ms(set.TotalMs.DefaultIfEmpty(0).Min())})");
+        var wall = Median(set.WallMs);
+        o.WriteLine($"  wall clock: parse + compile + analyzers {Ms(wall)} ({(wall - Compile >= 0 ? "+" : "")}{Ms(wall - Compile)} = {Percent(wall - Compile):0.00} % over the compile without analyzers; noisy)");
+        if (showDiagnostics)
+        {
+            o.WriteLine("diagnostics " + string.Join(", ", OurIds().Select(id =>
+                Expected is null ? $"{id} {Count(id)}"
+                : $"{id} {Count(id)}{(Expected.TryGetValue(id, out var e) && e == Count(id) ? "" : $" (expected {(Expected.TryGetValue(id, out var x) ? x : 0)})")}")));
+            if (Expected is not null)
+            {
+                o.WriteLine($"expected    {(OurIds().All(id => Count(id) == (Expected.TryGetValue(id, out var e) ? e : 0)) ? "every count matches" : "MISMATCH")} {GeneratedCorpus.ExpectedFileName}");
+            }
+        }
+        else
+        {
+            o.WriteLine($"diagnostics {set.Diagnostics.Values.Sum():N0} in {set.Diagnostics.Count} IDs");
+        }
+
+        o.WriteLine($"exceptions  {set.AnalyzerExceptions} (AD0001)");
+        foreach (var sample in set.ExceptionSamples.Take(10))
+        {
+            o.WriteLine("  " + sample);
+        }
+    }
+
+    public string ToJson()
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteString("corpus", Corpus);
+            w.WriteNumber("files", Files);
+            w.WriteNumber("lines", Lines);
+            w.WriteNumber("compileMs", Round(Compile));
+            w.WriteNumber("analyzerMs", Round(Median(Ours.TotalMs)));
+            w.WriteNumber("overheadPercent", Round(Percent(Median(Ours.TotalMs)), 3));
+            w.WriteStartArray("analyzers");
+            foreach (var (name, times) in Ours.Times)
+            {
+                w.WriteStartObject();
+                w.WriteString("id", name);
+                w.WriteNumber("ms", Round(Median(times)));
+                w.WriteNumber("percent", Round(Percent(Median(times)), 3));
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteStartObject("diagnostics");
+            foreach (var id in OurIds())
+            {
+                w.WriteNumber(id, Count(id));
+            }
+
+            w.WriteEndObject();
+            w.WriteNumber("analyzerExceptions", Ours.AnalyzerExceptions);
+
+            // Context for the numbers above.
+            w.WriteNumber("parseMs", Round(Median(ParseMs)));
+            w.WriteNumber("compileMinMs", Round(CompileMs.DefaultIfEmpty(0).Min()));
+            w.WriteNumber("analyzerMinMs", Round(Ours.TotalMs.DefaultIfEmpty(0).Min()));
+            w.WriteNumber("wallMs", Round(Median(Ours.WallMs)));
+            w.WriteNumber("repeat", Repeat);
+            w.WriteNumber("warmup", Warmup);
+            w.WriteBoolean("runtimeReferenced", RuntimeReferenced);
+            w.WriteBoolean("concurrent", Concurrent);
+            w.WriteNumber("compilerErrors", CompilerErrors);
+            w.WriteNumber("processorCount", Environment.ProcessorCount);
+            if (Expected is not null)
+            {
+                w.WriteStartObject("expectedDiagnostics");
+                foreach (var (id, n) in Expected.OrderBy(p => p.Key, StringComparer.Ordinal))
+                {
+                    w.WriteNumber(id, n);
+                }
+
+                w.WriteEndObject();
+            }
+
+            w.WriteStartArray("compare");
+            foreach (var set in Compared)
+            {
+                w.WriteStartObject();
+                w.WriteString("package", set.Name);
+                w.WriteNumber("analyzerCount", set.Analyzers.Length);
+                w.WriteNumber("analyzerMs", Round(Median(set.TotalMs)));
+                w.WriteNumber("overheadPercent", Round(Percent(Median(set.TotalMs)), 3));
+                w.WriteNumber("wallMs", Round(Median(set.WallMs)));
+                var theirs = Median(set.TotalMs);
+                if (theirs > 0)
+                {
+                    w.WriteNumber("ratio", Round(Median(Ours.TotalMs) / theirs, 4));
+                }
+
+                w.WriteNumber("diagnosticCount", set.Diagnostics.Values.Sum());
+                w.WriteNumber("analyzerExceptions", set.AnalyzerExceptions);
+                w.WriteStartArray("analyzers");
+                foreach (var (name, times) in set.Times)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("id", name);
+                    w.WriteNumber("ms", Round(Median(times)));
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+
+    private static double Round(double value, int digits = 2) => Math.Round(value, digits, MidpointRounding.AwayFromZero);
+}
