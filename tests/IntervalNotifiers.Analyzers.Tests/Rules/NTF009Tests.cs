@@ -182,6 +182,23 @@ public class NTF009Tests
         }
         """);
 
+    [Fact]
+    public Task NullConditionalCallDiscarded_IsReported() => Verify.AnalyzerAsync("""
+        using IntervalNotifiers;
+
+        class Mirror
+        {
+            private IntervalNotifier _notifier;
+
+            public void Attach(IntervalNotifier notifier) { _notifier = notifier; }
+
+            public void Settle()
+            {
+                _notifier?{|NTF009:.ReadBegin()|};
+            }
+        }
+        """);
+
     // ------------------------------------------------------------------ silent
 
     [Fact]

@@ -306,6 +306,142 @@ public class NTF010Tests
         }
         """);
 
+    [Fact]
+    public Task SetSequenceInAPrivateOpsHelper_TakesTheCallbacksLock() => Verify.AnalyzerAsync("""
+        using IntervalNotifiers;
+
+        class PageNotifier : IntervalNotifier
+        {
+            public PageNotifier(IntervalNotifierOps ops) : base(ops) { }
+        }
+
+        class PageOps : IntervalNotifierOps
+        {
+            internal static readonly object UpdateLock = new object();
+
+            public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+            {
+                lock (UpdateLock)
+                {
+                    Invalidated((PageNotifier)notifier, currentSequence);
+                }
+
+                return true;
+            }
+
+            private static void Invalidated(PageNotifier page, ulong currentSequence)
+            {
+                page.SetSequence(currentSequence);
+            }
+        }
+
+        class Faulter
+        {
+            private static readonly object FaultLock = new object();
+
+            public bool Fault(PageNotifier page)
+            {
+                var seq = page.ReadBegin();
+                lock (FaultLock)
+                {
+                    return !{|#0:page.ReadRetry(seq)|};
+                }
+            }
+
+            public bool FaultRight(PageNotifier page)
+            {
+                var seq = page.ReadBegin();
+                lock (PageOps.UpdateLock)
+                {
+                    return !page.ReadRetry(seq);
+                }
+            }
+        }
+        """, Verify.Diagnostic(Descriptors.NTF010).WithLocation(0)
+            .WithArguments("is called under 'Faulter.FaultLock', but 'PageOps' calls SetSequence under 'PageOps.UpdateLock'"));
+
+    [Fact]
+    public Task GenericMirrorUnderAnotherLock_IsReported() => Verify.AnalyzerAsync("""
+        using IntervalNotifiers;
+
+        class MirrorNotifier<TPage> : IntervalNotifier
+        {
+            public MirrorNotifier(IntervalNotifierOps ops, Mirror<TPage> owner) : base(ops) { Owner = owner; }
+            public Mirror<TPage> Owner { get; }
+        }
+
+        sealed class MirrorOps<TPage> : IntervalNotifierOps
+        {
+            public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+            {
+                if (notifier is MirrorNotifier<TPage> mirror)
+                {
+                    lock (mirror.Owner.PageTableLock)
+                    {
+                        mirror.SetSequence(currentSequence);
+                    }
+                }
+
+                return true;
+            }
+        }
+
+        class Mirror<TPage>
+        {
+            internal readonly object PageTableLock = new object();
+            internal readonly object StatsLock = new object();
+            internal MirrorNotifier<TPage> Notifier;
+
+            public bool Good()
+            {
+                var seq = Notifier.ReadBegin();
+                lock (PageTableLock)
+                {
+                    return !Notifier.ReadRetry(seq);
+                }
+            }
+
+            public bool Wrong()
+            {
+                var seq = Notifier.ReadBegin();
+                lock (StatsLock)
+                {
+                    return !{|NTF010:Notifier.ReadRetry(seq)|};
+                }
+            }
+        }
+
+        class IntMirror : Mirror<int>
+        {
+            public bool Derived()
+            {
+                var seq = Notifier.ReadBegin();
+                lock (StatsLock)
+                {
+                    return !{|NTF010:Notifier.ReadRetry(seq)|};
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ReaderInANestedType_IsReportedOnce() => Verify.AnalyzerAsync(Driver + """
+        partial class Mirror
+        {
+            internal sealed class Worker
+            {
+                private readonly Mirror _owner;
+                public Worker(Mirror owner) { _owner = owner; }
+
+                public bool Run()
+                {
+                    var seq = _owner.Notifier.ReadBegin();
+                    return !{|NTF010:_owner.Notifier.ReadRetry(seq)|};
+                }
+            }
+        }
+        """);
+
     // ------------------------------------------------------------------ silent
 
     [Fact]
@@ -429,6 +565,20 @@ public class NTF010Tests
                 var again = userPtr.ReadBegin();
                 using var scope = userPtr.Vm.NotifierLock.EnterScope();
                 return !userPtr.ReadRetry(again);
+            }
+
+            public bool BindExplicit(UserPtr userPtr)
+            {
+                var seq = userPtr.ReadBegin();
+                userPtr.Vm.NotifierLock.Enter();
+                try
+                {
+                    return !userPtr.ReadRetry(seq);
+                }
+                finally
+                {
+                    userPtr.Vm.NotifierLock.Exit();
+                }
             }
         }
         """);
@@ -762,6 +912,70 @@ public class NTF010Tests
                 {
                     return !quiet.ReadRetry(seq);
                 }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task SetSequenceUnderAnUnknownLockSomewhere_SilencesTheDifferentLockCase() => Verify.AnalyzerAsync(Driver + """
+        class SecondOps : IntervalNotifierOps
+        {
+            private readonly DeviceLock _deviceLock = new DeviceLock();
+
+            public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+            {
+                _deviceLock.Acquire();
+                try
+                {
+                    notifier.SetSequence(currentSequence);
+                }
+                finally
+                {
+                    _deviceLock.Drop();
+                }
+
+                return true;
+            }
+        }
+
+        sealed class DeviceLock
+        {
+            public void Acquire() { }
+            public void Drop() { }
+        }
+
+        partial class Mirror
+        {
+            public bool Fault()
+            {
+                var seq = Notifier.ReadBegin();
+                lock (StatsLock)
+                {
+                    return !Notifier.ReadRetry(seq);
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task HelperAlsoUsedAsADelegate_IsSilent() => Verify.AnalyzerAsync(Driver + """
+        partial class Mirror
+        {
+            public void Fault(ulong address)
+            {
+                Func<ulong, bool> attempt = TryFault;
+                lock (PageTableLock)
+                {
+                    attempt(address);
+                }
+            }
+
+            public void FaultDirect(ulong address) => TryFault(address);
+
+            private bool TryFault(ulong address)
+            {
+                var seq = Notifier.ReadBegin();
+                return !Notifier.ReadRetry(seq);
             }
         }
         """);
