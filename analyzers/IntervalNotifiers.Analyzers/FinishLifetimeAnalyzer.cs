@@ -119,6 +119,12 @@ public sealed class FinishLifetimeAnalyzer : DiagnosticAnalyzer
                         break;
                     case IInvocationOperation invocation:
                         diagnostic = CheckInvalidateFinishCall(types, invocation, invocation.TargetMethod, owner);
+                        if (diagnostic is null && inList && flow.ReturnedCaptureEscape(invocation, body) is { } returnedCapture)
+                        {
+                            diagnostic = Create(invocation.Syntax, KindEscape, "the finish passed here is " + returnedCapture
+                                + ": that code can run after the finish pass, when the finish is reused or gone: copy the data it needs out of the finish, or do the work inside InvalidateFinish");
+                        }
+
                         if (diagnostic is null && inList && types.IsFinishType(invocation.Type)
                             && !types.IsPoolType(invocation.TargetMethod.ContainingType))
                         {

@@ -309,6 +309,79 @@ internal sealed class FinishFlow
         };
     }
 
+    /// <summary>
+    /// When <paramref name="call"/> calls a method of this type that returns a delegate capturing one of its
+    /// finish parameters, and the delegate the call returns escapes from <paramref name="body"/>, the phrase for it.
+    /// </summary>
+    public string? ReturnedCaptureEscape(IInvocationOperation call, MethodBody body)
+    {
+        var callee = call.TargetMethod;
+        if (_bodies is null || callee.ReturnType.TypeKind != TypeKind.Delegate
+            || !SymbolEqualityComparer.Default.Equals(callee.ContainingType?.OriginalDefinition, _bodies.Type.OriginalDefinition))
+        {
+            return null;
+        }
+
+        var passesFinish = false;
+        foreach (var argument in call.Arguments)
+        {
+            passesFinish |= argument.Value is not null && _types.IsFinishType(Unwrap(argument.Value).Type);
+        }
+
+        var calleeBody = passesFinish ? FindBody(callee) : null;
+        if (calleeBody is null || !ReturnsCapturingDelegate(calleeBody))
+        {
+            return null;
+        }
+
+        var escape = DelegateEscape(call, body, 1);
+        return escape is null ? null : "captured by a lambda that '" + callee.Name + "' returns, which is " + escape;
+    }
+
+    private bool ReturnsCapturingDelegate(MethodBody body)
+    {
+        foreach (var operation in body.Operations())
+        {
+            if (operation is not IReturnOperation { ReturnedValue: { } value } || IsInsideFunction(operation))
+            {
+                continue;
+            }
+
+            value = Unwrap(value);
+            if (value is IDelegateCreationOperation creation)
+            {
+                value = creation.Target;
+            }
+
+            if (value is IAnonymousFunctionOperation lambda)
+            {
+                foreach (var inner in lambda.Descendants())
+                {
+                    if (inner is IParameterReferenceOperation reference && _types.IsFinishType(reference.Type)
+                        && !IsDeclaredInside(reference.Parameter, lambda.Syntax))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsInsideFunction(IOperation operation)
+    {
+        for (var parent = operation.Parent; parent is not null; parent = parent.Parent)
+        {
+            if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private MethodBody? FindBody(IMethodSymbol method)
     {
         if (_bodies is null)
@@ -448,8 +521,9 @@ internal sealed class FinishFlow
                 return eventAssignment.EventReference is IEventReferenceOperation eventReference
                     ? "subscribed to the event '" + eventReference.Event.Name + "'"
                     : "subscribed to an event";
-            case IReturnOperation { Kind: OperationKind.Return }:
-                return "returned";
+            case IReturnOperation:
+                // Back to the caller, whose use of the delegate is judged at the call (ReturnedCaptureEscape).
+                return null;
             case IArgumentOperation argument when argument.Value == child:
                 return ArgumentEscape(argument, body, depth, isDelegate: true);
             case ICompoundAssignmentOperation compound when compound.Value == child:

@@ -294,6 +294,8 @@ public class NTF002Tests
                 Console.WriteLine(boxed);
                 lock (f) { f.OnDone?.Invoke(); }
                 Task.Run(() => f.Fence.Wait()).Wait(); // waited for inside the pass
+                var waiter = MakeWaiter(f);
+                waiter(); // a delegate handed back by a helper and called at once
                 Interlocked.CompareExchange(ref _slot, null, f); // f is only the comparand
                 var entry = new Entry();
                 entry.Finish = f; // a local struct, gone when the pass returns
@@ -303,6 +305,8 @@ public class NTF002Tests
             }
 
             private GpuFinish? _slot;
+
+            private static Action MakeWaiter(GpuFinish g) => () => g.Fence.Wait();
 
             private struct Entry { public GpuFinish Finish; }
 
@@ -553,12 +557,22 @@ public class NTF002Tests
                 {|NTF002:Keep(f)|};
                 {|NTF002:ThreadPool.QueueUserWorkItem(s => ((GpuFinish)s!).Fence.Wait(), f)|};
                 {|NTF002:_done.SetResult(f)|};
+                Defer(f);
             }
 
             // Called from outside the list as well: not an in-list helper, and it keeps the finish.
             public void Keep(GpuFinish f) => _kept.Add(f);
 
             public void Replay(GpuFinish f) => Keep(f);
+
+            private Action? _pending;
+
+            internal void Defer(GpuFinish f)
+            {
+                _pending = {|NTF002:Waiter(f)|};
+            }
+
+            private static Action Waiter(GpuFinish f) => () => f.Fence.Wait();
         }
         """);
 
