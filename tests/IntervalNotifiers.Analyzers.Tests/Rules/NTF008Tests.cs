@@ -1,0 +1,617 @@
+using System.Threading.Tasks;
+using IntervalNotifiers.Analyzers.Tests.Verifiers;
+using Microsoft.CodeAnalysis.CSharp;
+using Xunit;
+using VerifyFix = IntervalNotifiers.Analyzers.Tests.Verifiers.Verify<
+    IntervalNotifiers.Analyzers.CallbackFlowAnalyzer, IntervalNotifiers.CodeFixes.NTF008AddSetSequenceCodeFix>;
+using VerifyFlow = IntervalNotifiers.Analyzers.Tests.Verifiers.Verify<IntervalNotifiers.Analyzers.CallbackFlowAnalyzer>;
+
+namespace IntervalNotifiers.Analyzers.Tests.Rules;
+
+/// <summary>NTF008: an invalidate callback returns true on a path without SetSequence.</summary>
+public class NTF008Tests
+{
+    private static Task Verify(string source, LanguageVersion languageVersion = LanguageVersion.Latest)
+    {
+        var test = new VerifyFlow.Test(languageVersion) { TestCode = source };
+        test.DisabledDiagnostics.AddRange(new[] { "NTF006", "NTF007" });
+        return test.RunAsync();
+    }
+
+    private static Task Verify(string[] sources)
+    {
+        var test = new VerifyFlow.Test();
+        for (var i = 0; i < sources.Length; i++)
+        {
+            test.TestState.Sources.Add(($"/0/Test{i}.cs", sources[i]));
+        }
+
+        test.DisabledDiagnostics.AddRange(new[] { "NTF006", "NTF007" });
+        return test.RunAsync();
+    }
+
+    private static Task VerifyFix(string source, string fixedSource)
+    {
+        var test = new VerifyFix.Test { TestCode = source, FixedCode = fixedSource };
+        test.DisabledDiagnostics.AddRange(new[] { "NTF006", "NTF007" });
+        return test.RunAsync();
+    }
+
+    private const string Prelude = """
+        using System.Threading;
+        using IntervalNotifiers;
+
+        class GpuNotifier : IntervalNotifier
+        {
+            public GpuNotifier(IntervalNotifierOps ops) : base(ops) { }
+            public int Pages;
+        }
+
+        class GpuFinish : NotifierFinish { }
+
+        """;
+
+    private static string Ops(string invalidateBody, string members = "") => Prelude + $$"""
+        class GpuOps : IntervalNotifierOps
+        {
+            private readonly object _lock = new object();
+            private readonly object _owner = new object();
+            private bool _idle;
+        {{members}}
+            public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+            {
+        {{invalidateBody}}
+            }
+        }
+        """;
+
+    /// <summary>A reader of GpuNotifier's sequence somewhere in the compilation.</summary>
+    private const string GpuReader = """
+        using IntervalNotifiers;
+
+        static class GpuReader
+        {
+            public static int Map(GpuNotifier notifier)
+            {
+                ulong seq;
+                do
+                {
+                    seq = notifier.ReadBegin();
+                }
+                while (notifier.ReadRetry(seq));
+                return notifier.Pages;
+            }
+        }
+        """;
+
+    // ---- flagged ----
+
+    [Fact]
+    public Task EarlyTrueBeforeTheSetSequence_IsReported() => Verify(Ops("""
+                if (_idle)
+                {
+                    {|NTF008:return true;|}
+                }
+
+                lock (_lock)
+                {
+                    notifier.SetSequence(currentSequence);
+                }
+
+                return true;
+        """));
+
+    [Fact]
+    public Task ConditionalSetSequence_IsReported() => Verify(Ops("""
+                lock (_lock)
+                {
+                    if (range.Start < 0x1000)
+                    {
+                        notifier.SetSequence(currentSequence);
+                    }
+                }
+
+                {|NTF008:return true;|}
+        """));
+
+    [Fact]
+    public Task TwoPassStartFallbackWithoutSetSequence_IsReported() => Verify(Prelude + """
+        class GpuOps : IntervalNotifierOps
+        {
+            private readonly object _lock = new object();
+            private readonly NotifierFinishPool<GpuFinish> _pool = new NotifierFinishPool<GpuFinish>(2);
+
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                if (!_pool.TryRent(out var rented))
+                {
+                    finish = null;
+                    Flush();
+                    {|NTF008:return true;|}
+                }
+
+                lock (_lock)
+                {
+                    notifier.SetSequence(currentSequence);
+                }
+
+                finish = rented;
+                return true;
+            }
+
+            private void Flush() { }
+
+            public override void InvalidateFinish(NotifierFinish finish) { }
+        }
+        """);
+
+    [Fact]
+    public Task HelperCalledOnOneBranchOnly_EachOffendingLineIsReported() => Verify(Ops("""
+                if (range.Start == 0)
+                {
+                    {|NTF008:return true;|}
+                }
+
+                if (_idle) {|NTF008:return true;|}
+                SetSeqLocked(notifier, currentSequence);
+                return true;
+        """, """
+            private void SetSeqLocked(IntervalNotifier notifier, ulong seq)
+            {
+                lock (_lock)
+                {
+                    notifier.SetSequence(seq);
+                }
+            }
+
+        """));
+
+    [Fact]
+    public Task EventTestThatIsNotAnEarlyReturn_DoesNotHideAMissingCall() => Verify(Ops("""
+                if (range.Event == NotifierEvent.Release)
+                {
+                    _idle = true;
+                }
+
+                if (_idle)
+                {
+                    {|NTF008:return true;|}
+                }
+
+                lock (_lock) notifier.SetSequence(currentSequence);
+                return true;
+        """));
+
+    [Fact]
+    public Task NeverCalledButTheCastTypeIsRead_IsReportedAtCompilationEnd() => Verify(new[]
+    {
+        Prelude + """
+        class GpuOps : IntervalNotifierOps
+        {
+            public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+            {
+                var gpu = (GpuNotifier)notifier;
+                if (gpu.Pages == 0)
+                {
+                    {|NTF008:return true;|}
+                }
+
+                gpu.Pages = 0;
+                {|NTF008:return true;|}
+            }
+        }
+
+        class PatternOps : IntervalNotifierOps
+        {
+            public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+            {
+                if (notifier is GpuNotifier gpu)
+                {
+                    gpu.Pages = 0;
+                }
+
+                {|NTF008:return true;|}
+            }
+        }
+        """,
+        GpuReader,
+    });
+
+    [Fact]
+    public Task NeverCalledAndReadThroughADerivedType_IsReported() => Verify(new[]
+    {
+        Prelude + """
+        class BigGpuNotifier : GpuNotifier
+        {
+            public BigGpuNotifier(IntervalNotifierOps ops) : base(ops) { }
+
+            public bool Stale(ulong seq) => ReadRetry(seq);
+        }
+
+        class GpuOps : IntervalNotifierOps
+        {
+            public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+            {
+                (notifier as GpuNotifier)!.Pages = 0;
+                {|NTF008:return true;|}
+            }
+        }
+        """,
+    });
+
+    // ---- silent ----
+
+    [Fact]
+    public Task EarlyReturnsOnRangesTheDriverStarted_AreSilent() => Verify(Ops("""
+                if (range.Owner == _owner)
+                {
+                    return true;
+                }
+
+                if (range.Event == NotifierEvent.Migrate && range.Owner == this)
+                    return true;
+                if (range is { Event: NotifierEvent.Exclusive })
+                    return true;
+                switch (range.Event)
+                {
+                    case NotifierEvent.SoftDirty:
+                        return true;
+                }
+
+                var mine = ReferenceEquals(range.Owner, _owner);
+                if (mine)
+                {
+                    return true;
+                }
+
+                lock (_lock)
+                {
+                    notifier.SetSequence(currentSequence);
+                }
+
+                return true;
+        """));
+
+    [Fact]
+    public Task NobodyReadsTheSequence_RadeonAndGntdev_AreSilent() => Verify(new[]
+    {
+        Prelude + """
+        class RadeonOps : IntervalNotifierOps
+        {
+            public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+            {
+                var gpu = (GpuNotifier)notifier;
+                gpu.Pages = 0;
+                return true;
+            }
+        }
+
+        class GntdevOps : IntervalNotifierOps
+        {
+            public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+            {
+                return true;
+            }
+        }
+
+        static class PlainReader
+        {
+            // A read through a plain IntervalNotifier ties to no notifier type.
+            public static bool Stale(IntervalNotifier notifier, ulong seq) => notifier.ReadRetry(notifier.ReadBegin() + seq);
+        }
+        """,
+    });
+
+    [Fact]
+    public Task ReadsOfAnotherNotifierType_AreSilent() => Verify(new[]
+    {
+        Prelude + """
+        class OtherNotifier : IntervalNotifier
+        {
+            public OtherNotifier(IntervalNotifierOps ops) : base(ops) { }
+        }
+
+        class GpuOps : IntervalNotifierOps
+        {
+            public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+            {
+                ((GpuNotifier)notifier).Pages = 0;
+                return true;
+            }
+        }
+
+        static class OtherReader
+        {
+            public static ulong Begin(OtherNotifier notifier) => notifier.ReadBegin();
+        }
+        """,
+    });
+
+    [Fact]
+    public Task SetSequenceThroughHelpers_AreSilent() => Verify(Ops("""
+                if (range.Start == 0)
+                {
+                    SetSeqLocked(notifier, currentSequence);
+                    return true;
+                }
+
+                if (_idle)
+                {
+                    MaybeSet(notifier, currentSequence);
+                    return true;
+                }
+
+                _device.Fence(notifier, currentSequence);
+                return true;
+        """, """
+            private readonly Device _device = new Device();
+
+            private void SetSeqLocked(IntervalNotifier notifier, ulong seq)
+            {
+                lock (_lock)
+                {
+                    notifier.SetSequence(seq);
+                }
+            }
+
+            private void MaybeSet(IntervalNotifier notifier, ulong seq)
+            {
+                if (range0 == 0)
+                {
+                    notifier.SetSequence(seq);
+                }
+            }
+
+            private ulong range0;
+
+            internal sealed class Device
+            {
+                public void Fence(IntervalNotifier notifier, ulong seq) => notifier.SetSequence(seq);
+            }
+
+        """));
+
+    [Fact]
+    public Task SetSequenceOnEveryTruePath_IsSilent() => Verify(Ops("""
+                if (!range.IsBlockable)
+                {
+                    return false;
+                }
+
+                Monitor.Enter(_lock);
+                try
+                {
+                    notifier.SetSequence(currentSequence);
+                    if (_idle)
+                    {
+                        return true;
+                    }
+                }
+                finally
+                {
+                    Monitor.Exit(_lock);
+                }
+
+                return true;
+        """));
+
+    [Fact]
+    public Task SingleFallbackJudgedByInvalidate_IsSilent() => Verify(Prelude + """
+        class GpuOps : IntervalNotifierOps
+        {
+            private readonly object _lock = new object();
+            private readonly NotifierFinishPool<GpuFinish> _pool = new NotifierFinishPool<GpuFinish>(2);
+
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                if (!_pool.TryRent(out var rented))
+                {
+                    finish = null;
+                    return Invalidate(notifier, range, currentSequence);
+                }
+
+                lock (_lock)
+                {
+                    notifier.SetSequence(currentSequence);
+                }
+
+                finish = rented;
+                return true;
+            }
+
+            public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+            {
+                lock (_lock)
+                {
+                    notifier.SetSequence(currentSequence);
+                }
+
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish)
+            {
+                _pool.Return((GpuFinish)finish);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task SetSequenceInALambdaOrLocalFunction_IsSilent() => Verify(Ops("""
+                if (_idle)
+                {
+                    RunLocked(() => notifier.SetSequence(currentSequence));
+                    return true;
+                }
+
+                if (range.Start == 0)
+                {
+                    void Set(IntervalNotifier n, ulong s) => n.SetSequence(s);
+                    Set(notifier, currentSequence);
+                    return true;
+                }
+
+                lock (_lock) notifier.SetSequence(currentSequence);
+                return true;
+        """, """
+            private void RunLocked(System.Action action)
+            {
+                lock (_lock) action();
+            }
+
+        """));
+
+    [Fact]
+    public Task FinishCallbackAndFalseReturns_AreNotJudged() => Verify(Prelude + """
+        class GpuOps : IntervalNotifierOps
+        {
+            private readonly object _lock = new object();
+
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                finish = null;
+                if (!range.IsBlockable)
+                {
+                    return false;
+                }
+
+                lock (_lock)
+                {
+                    notifier.SetSequence(currentSequence);
+                }
+
+                finish = new GpuFinish();
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish)
+            {
+                if (finish.Notifier is GpuNotifier gpu)
+                {
+                    gpu.Pages = 0;
+                }
+            }
+        }
+        """);
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public Task AcrossLanguageVersions_OneReportAndOneExemptReturn(LanguageVersion languageVersion) => Verify(Ops("""
+                if (range.Owner == _owner)
+                {
+                    return true;
+                }
+
+                if (_idle)
+                {
+                    {|NTF008:return true;|}
+                }
+
+                lock (_lock)
+                {
+                    notifier.SetSequence(currentSequence);
+                }
+
+                return true;
+        """), languageVersion);
+
+    public static TheoryData<LanguageVersion> Versions()
+    {
+        var data = new TheoryData<LanguageVersion>();
+        foreach (var version in NotifierTestState.LanguageVersions)
+        {
+            data.Add(version);
+        }
+
+        return data;
+    }
+
+    // ---- code fix ----
+
+    [Fact]
+    public Task Fix_InsertsTheCallUnderTheSameLock_FixAll() => VerifyFix(Ops("""
+                if (_idle)
+                    {|NTF008:return true;|}
+                if (range.Start == 0)
+                {
+                    {|NTF008:return true;|}
+                }
+
+                lock (_lock)
+                {
+                    notifier.SetSequence(currentSequence);
+                }
+
+                return true;
+        """), Ops("""
+                if (_idle)
+                {
+                    lock (_lock)
+                    {
+                        notifier.SetSequence(currentSequence);
+                    }
+                    return true;
+                }
+                if (range.Start == 0)
+                {
+                    lock (_lock)
+                    {
+                        notifier.SetSequence(currentSequence);
+                    }
+                    return true;
+                }
+
+                lock (_lock)
+                {
+                    notifier.SetSequence(currentSequence);
+                }
+
+                return true;
+        """));
+
+    [Fact]
+    public Task Fix_UsesTheCallbacksParameterNames_InsideAnExistingLock() => VerifyFix(Prelude + """
+        class GpuOps : IntervalNotifierOps
+        {
+            private readonly object _lock = new object();
+            private bool _idle;
+
+            public override bool Invalidate(IntervalNotifier n, in NotifierRange r, ulong seq)
+            {
+                lock (_lock)
+                {
+                    if (_idle)
+                    {
+                        {|NTF008:return true;|}
+                    }
+
+                    n.SetSequence(seq);
+                }
+
+                return true;
+            }
+        }
+        """, Prelude + """
+        class GpuOps : IntervalNotifierOps
+        {
+            private readonly object _lock = new object();
+            private bool _idle;
+
+            public override bool Invalidate(IntervalNotifier n, in NotifierRange r, ulong seq)
+            {
+                lock (_lock)
+                {
+                    if (_idle)
+                    {
+                        n.SetSequence(seq);
+                        return true;
+                    }
+
+                    n.SetSequence(seq);
+                }
+
+                return true;
+            }
+        }
+        """);
+}
