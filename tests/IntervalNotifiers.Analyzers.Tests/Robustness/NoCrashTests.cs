@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Diagnostics;
@@ -66,69 +67,103 @@ public sealed class NoCrashTests
         _output.WriteLine($"analyzers: {string.Join(", ", analyzers.Select(a => a.GetType().Name))}");
         _output.WriteLine($"code fixes: {string.Join(", ", fixes.Select(f => f.GetType().Name))}");
 
-        var failures = new List<string>();
-        var diagnosticsById = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var failures = new ConcurrentBag<(int Input, string Key, string Detail)>();
+        var diagnosticsById = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         var actionsRun = 0;
         var stopwatch = Stopwatch.StartNew();
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         using var workspace = new AdhocWorkspace();
-
-        foreach (var input in inputs)
+        var bases = new Dictionary<LanguageVersion, Document>();
+        foreach (var version in Versions)
         {
-            foreach (var version in Versions)
-            {
-                using var timeout = new CancellationTokenSource(InputTimeout);
-                var where = $"{input.Name} [C# {version.ToDisplayString()}]";
-                try
-                {
-                    actionsRun += await RunAsync(workspace, input.Text, version, analyzers, fixes, where, failures, diagnosticsById, timeout.Token);
-                }
-                catch (OperationCanceledException) when (timeout.IsCancellationRequested)
-                {
-                    failures.Add($"{where}: took longer than {InputTimeout.TotalSeconds:F0} s{Environment.NewLine}{input.Text}");
-                }
-            }
+            // One project per language version whose compilation is built once: each input only replaces the
+            // document's text, so the references are bound once (an incremental compilation per input).
+            var document = BaseDocument(workspace, version);
+            _ = await document.Project.GetCompilationAsync();
+            bases[version] = document;
         }
+
+        await Parallel.ForEachAsync(Enumerable.Range(0, inputs.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(Environment.ProcessorCount, 1, 4) },
+            async (index, _) =>
+            {
+                var input = inputs[index];
+                foreach (var version in Versions)
+                {
+                    using var timeout = new CancellationTokenSource(InputTimeout);
+                    var where = $"{input.Name} [C# {version.ToDisplayString()}]";
+                    try
+                    {
+                        var ran = await RunAsync(bases[version], input.Text, analyzers, fixes, where,
+                            (key, detail) => failures.Add((index, key, detail)), diagnosticsById, timeout.Token);
+                        Interlocked.Add(ref actionsRun, ran);
+                    }
+                    catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+                    {
+                        failures.Add((index, "timeout", $"{where}: took longer than {InputTimeout.TotalSeconds:F0} s{Environment.NewLine}{input.Text}"));
+                    }
+                    catch (Exception e)
+                    {
+                        failures.Add((index, "harness: " + e.GetType().Name, $"{where}: {e}{Environment.NewLine}{input.Text}"));
+                    }
+                }
+            });
+
+        // Distinct failures: one line per exception type and first frame in the package, with a count and the
+        // smallest failing input of each.
+        var groups = failures.GroupBy(f => f.Key)
+            .Select(g => (g.Key, Count: g.Count(), Example: g.OrderBy(f => f.Detail.Length).ThenBy(f => f.Input).First().Detail))
+            .OrderByDescending(g => g.Count).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .ToArray();
 
         var summary = $"{inputs.Count} inputs ({corpus.Count} sources, seed {seed}) x {Versions.Length} language versions "
-                      + $"in {stopwatch.Elapsed.TotalSeconds:F1} s; diagnostics: "
-                      + (diagnosticsById.Count == 0 ? "none" : string.Join(", ", diagnosticsById.Select(p => $"{p.Key} x{p.Value}")))
-                      + $"; code actions computed: {actionsRun}; failures: {failures.Count}";
+                      + $"in {stopwatch.Elapsed.TotalSeconds:F1} s ({(Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds:F1} s CPU); diagnostics: "
+                      + (diagnosticsById.Count == 0 ? "none" : string.Join(", ", diagnosticsById.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} x{p.Value}")))
+                      + $"; code actions computed: {actionsRun}; failures: {failures.Count} ({groups.Length} distinct)"
+                      + string.Concat(groups.Select(g => $"{Environment.NewLine}  {g.Count} x {g.Key}"));
         _output.WriteLine(summary);
-        foreach (var failure in failures.Take(20))
+        foreach (var group in groups)
         {
-            _output.WriteLine(failure);
+            _output.WriteLine($"---- {group.Key} (smallest input of {group.Count}):{Environment.NewLine}{group.Example}");
         }
 
-        Assert.True(failures.Count == 0, summary + Environment.NewLine + string.Join(Environment.NewLine + "----" + Environment.NewLine, failures.Take(5)));
+        Assert.True(failures.IsEmpty, summary + string.Concat(groups.Take(3).Select(
+            g => $"{Environment.NewLine}---- {g.Key}:{Environment.NewLine}{g.Example}")));
     }
 
-    private static async Task<int> RunAsync(AdhocWorkspace workspace, string text, LanguageVersion version,
-                                            ImmutableArray<Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer> analyzers,
-                                            ImmutableArray<CodeFixProvider> fixes, string where, List<string> failures,
-                                            SortedDictionary<string, int> diagnosticsById, CancellationToken cancellationToken)
+    private static Document BaseDocument(AdhocWorkspace workspace, LanguageVersion version)
     {
         var projectId = ProjectId.CreateNewId();
         var documentId = DocumentId.CreateNewId(projectId);
-        var solution = workspace.CurrentSolution
+        return workspace.CurrentSolution
             .AddProject(ProjectInfo.Create(projectId, VersionStamp.Default, "Fuzz", "Fuzz", LanguageNames.CSharp,
                 compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary,
                     nullableContextOptions: version >= LanguageVersion.CSharp8 ? NullableContextOptions.Enable : NullableContextOptions.Disable),
                 parseOptions: new CSharpParseOptions(version),
                 metadataReferences: NotifierTestState.FrameworkReferences.Add(NotifierTestState.Runtime)))
-            .AddDocument(documentId, "Input.cs", SourceText.From(text, Encoding.UTF8), filePath: "/fuzz/Input.cs");
-        var document = solution.GetDocument(documentId)!;
+            .AddDocument(documentId, "Input.cs", SourceText.From("", Encoding.UTF8), filePath: "/fuzz/Input.cs")
+            .GetDocument(documentId)!;
+    }
+
+    private static async Task<int> RunAsync(Document baseDocument, string text,
+                                            ImmutableArray<Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer> analyzers,
+                                            ImmutableArray<CodeFixProvider> fixes, string where, Action<string, string> fail,
+                                            ConcurrentDictionary<string, int> diagnosticsById, CancellationToken cancellationToken)
+    {
+        var documentId = baseDocument.Id;
+        var document = baseDocument.WithText(SourceText.From(text, Encoding.UTF8));
         var compilation = (await document.Project.GetCompilationAsync(cancellationToken).ConfigureAwait(false))!;
 
         var (diagnostics, exceptions) = await ValidCodeTests.AnalyzeAsync(compilation, analyzers, concurrent: false, cancellationToken).ConfigureAwait(false);
         foreach (var exception in exceptions)
         {
-            failures.Add($"{where}: analyzer exception: {exception}{Environment.NewLine}{text}");
+            fail(Signature(exception), $"{where}: analyzer exception: {exception}{Environment.NewLine}{text}");
         }
 
         var actionsRun = 0;
         foreach (var diagnostic in diagnostics)
         {
-            diagnosticsById[diagnostic.Id] = diagnosticsById.GetValueOrDefault(diagnostic.Id) + 1;
+            diagnosticsById.AddOrUpdate(diagnostic.Id, 1, (_, count) => count + 1);
             if (!diagnostic.Location.IsInSource)
             {
                 continue;
@@ -158,12 +193,21 @@ public sealed class NoCrashTests
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
-                    failures.Add($"{where}: {fix.GetType().Name} threw on {diagnostic}: {e}{Environment.NewLine}{text}");
+                    fail(fix.GetType().Name + ": " + Signature(e.ToString()), $"{where}: {fix.GetType().Name} threw on {diagnostic}: {e}{Environment.NewLine}{text}");
                 }
             }
         }
 
         return actionsRun;
+    }
+
+    /// <summary>"ExceptionType at first frame of the package", to tell distinct bugs apart.</summary>
+    private static string Signature(string exception)
+    {
+        var type = Regex.Match(exception, @"(?<type>[A-Za-z0-9_.]+Exception)").Groups["type"].Value;
+        var frame = Regex.Match(exception, @"at (?<frame>IntervalNotifiers\.(Analyzers|CodeFixes)\.[^\s(]+)").Groups["frame"].Value;
+        var analyzer = Regex.Match(exception, @"^(?<name>\w+Analyzer):").Groups["name"].Value;
+        return $"{(analyzer.Length > 0 ? analyzer + ": " : "")}{type} at {(frame.Length > 0 ? frame : "?")}";
     }
 
     private static readonly PropertyInfo? NestedActionsProperty =
@@ -235,9 +279,10 @@ public sealed class NoCrashTests
     {
         var inputs = new List<Source>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var perSource = Math.Max(3, budget / corpus.Count);
         for (var s = 0; s < corpus.Count && inputs.Count < budget; s++)
         {
+            // The budget spread evenly over the sources (the remainder to the first ones), at least the whole source.
+            var perSource = Math.Max(1, budget / corpus.Count + (s < budget % corpus.Count ? 1 : 0));
             var source = corpus[s];
             var random = new Random(unchecked(seed * 7919 + s));
             var tokens = CSharpSyntaxTree.ParseText(source.Text).GetRoot().DescendantTokens().ToArray();
