@@ -813,6 +813,42 @@ public class NTF002Tests
         }
         """ + Finish, version);
 
+    [Fact]
+    public async Task HalfTypedCode_NeverThrows()
+    {
+        var compilation = ValidCodeTests.Compile("HalfTyped", LanguageVersion.Latest, ("HalfTyped.cs", Usings + """
+            class GpuOps : IntervalNotifierOps
+            {
+                private Unknown _x;
+                private static readonly GpuFinish Shared = new GpuFinish(;
+
+                public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+                {
+                    finish = Missing(;
+                    _x = finish;
+                    finish = _x[;
+                    Foo(finish,
+                    Console.WriteLine(finish.Notifier.
+                    return
+                }
+
+                public override void InvalidateFinish(NotifierFinish finish)
+                {
+                    _y.Add(finish);
+                    Bar(() => finish.);
+                    new Nope(finish);
+                    base.InvalidateFinish(;
+                    this.InvalidateFinish(finish, 2);
+                    Task.Run(Local);
+                    void Local() => finish.
+                }
+            }
+            """ + Finish));
+        var analyzers = System.Collections.Immutable.ImmutableArray.Create<Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer>(new FinishLifetimeAnalyzer());
+        var (_, exceptions) = await ValidCodeTests.AnalyzeAsync(compilation, analyzers, concurrent: false, default);
+        Assert.Empty(exceptions);
+    }
+
     // ---------------------------------------------------------------- code fixes
 
     [Fact]
