@@ -199,6 +199,33 @@ public class NTF009Tests
         }
         """);
 
+    [Fact]
+    public Task CancellableOverload_IsJudgedTheSameWay() => Verify.AnalyzerAsync("""
+        using System.Threading;
+        using IntervalNotifiers;
+
+        class Mirror
+        {
+            private readonly IntervalNotifier _notifier;
+            private readonly object _lock = new object();
+            public Mirror(IntervalNotifier notifier) { _notifier = notifier; }
+
+            public void Settle(CancellationToken cancellationToken)
+            {
+                {|NTF009:_notifier.ReadBegin(cancellationToken)|};
+            }
+
+            public bool Fault(CancellationToken cancellationToken)
+            {
+                var seq = _notifier.ReadBegin(cancellationToken);
+                lock (_lock)
+                {
+                    return !_notifier.ReadRetry(seq);
+                }
+            }
+        }
+        """);
+
     // ------------------------------------------------------------------ silent
 
     [Fact]
