@@ -140,6 +140,12 @@ public sealed class CallbackFlowAnalyzer : DiagnosticAnalyzer
             }
 
             var operations = body.Operations().ToList();
+            if (operations.Any(o => o is IInvalidOperation))
+            {
+                // Half-typed code: its paths mean nothing yet; say nothing until it binds.
+                continue;
+            }
+
             if (kind == CallbackKind.InvalidateStart)
             {
                 AnalyzeFinish(context, types, method, body, operations);
@@ -167,7 +173,7 @@ public sealed class CallbackFlowAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        foreach (var statement in FinishOnFalseReturnFlow.Find(types, method, cfg, context.CancellationToken))
+        foreach (var statement in OnePerLine(FinishOnFalseReturnFlow.Find(types, method, cfg, context.CancellationToken)))
         {
             var properties = ImmutableDictionary<string, string?>.Empty.Add(FinishProperty, finish.Name);
             if (IsLiteralReturn(statement, false))
@@ -198,7 +204,7 @@ public sealed class CallbackFlowAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        foreach (var statement in BlockableFlow.Find(types, method, operations, body.GetControlFlowGraph, context.CancellationToken))
+        foreach (var statement in OnePerLine(BlockableFlow.Find(types, method, operations, body.GetControlFlowGraph, context.CancellationToken)))
         {
             var properties = ImmutableDictionary<string, string?>.Empty.Add(RangeProperty, range.Name);
             if (IsLiteralReturn(statement, false))
@@ -221,7 +227,7 @@ public sealed class CallbackFlowAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var callsSetSequence = info.CallsSetSequence(body, method);
+        var callsSetSequence = info.CallsSetSequence(body, method) || IsFallbackOfSettingStart(info, method);
         var castTypes = callsSetSequence ? ImmutableArray<INamedTypeSymbol>.Empty : CastTypes(types, notifier, operations);
         if (!callsSetSequence && castTypes.IsEmpty)
         {
@@ -237,7 +243,7 @@ public sealed class CallbackFlowAnalyzer : DiagnosticAnalyzer
         var properties = ImmutableDictionary<string, string?>.Empty
             .Add(NotifierProperty, notifier.Name)
             .Add(SequenceProperty, sequence.Name);
-        foreach (var statement in SequenceFlow.OffendingReturns(cfg, run.Result))
+        foreach (var statement in OnePerLine(SequenceFlow.OffendingReturns(cfg, run.Result)))
         {
             var diagnostic = Diagnostic.Create(Descriptors.NTF008, ReturnSites.LocationOf(statement), properties,
                                                method.Name, notifier.Name, sequence.Name);
@@ -250,6 +256,32 @@ public sealed class CallbackFlowAnalyzer : DiagnosticAnalyzer
                 pending.Enqueue((castTypes, diagnostic));
             }
         }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="method"/> is an <c>Invalidate</c> that the type's own <c>InvalidateStart</c> calls as its
+    /// single-pass fallback while the start calls SetSequence itself: that path of the start is judged by this
+    /// body (RULES.md), so the start's call counts as "SetSequence on another path".
+    /// </summary>
+    private static bool IsFallbackOfSettingStart(TypeSequenceInfo info, IMethodSymbol method)
+    {
+        if (info.Types.GetCallbackKind(method) != CallbackKind.Invalidate)
+        {
+            return false;
+        }
+
+        foreach (var other in info.Bodies.Bodies)
+        {
+            if (other.Owner is IMethodSymbol start && info.Types.GetCallbackKind(start) == CallbackKind.InvalidateStart
+                && other.Operations().Any(o => o is IInvocationOperation call
+                                               && SymbolEqualityComparer.Default.Equals(call.TargetMethod.OriginalDefinition, method.OriginalDefinition))
+                && info.CallsSetSequence(other, start))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The derived notifier types the callback casts (or pattern-matches) its notifier parameter to.</summary>
@@ -306,6 +338,20 @@ public sealed class CallbackFlowAnalyzer : DiagnosticAnalyzer
     private static bool IsParameter(IOperation? operation, IParameterSymbol parameter)
         => operation is not null && ReturnSites.StripConversions(operation) is IParameterReferenceOperation reference
            && SymbolEqualityComparer.Default.Equals(reference.Parameter, parameter);
+
+    /// <summary>RULES.md: one diagnostic per offending line (the first statement of each line).</summary>
+    private static IEnumerable<SyntaxNode> OnePerLine(IReadOnlyList<SyntaxNode> statements)
+    {
+        var lines = new HashSet<(string, int)>();
+        foreach (var statement in statements.OrderBy(s => s.SpanStart))
+        {
+            var line = statement.GetLocation().GetLineSpan();
+            if (lines.Add((line.Path, line.StartLinePosition.Line)))
+            {
+                yield return statement;
+            }
+        }
+    }
 
     private static bool IsLiteralReturn(SyntaxNode statement, bool value)
         => statement is Microsoft.CodeAnalysis.CSharp.Syntax.ReturnStatementSyntax

@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -171,5 +170,4 @@ internal static class ReturnSites
     /// <summary>The location to report for a return: the statement, or the returned expression of an expression body.</summary>
     public static Location LocationOf(SyntaxNode statement) => statement.GetLocation();
 
-    internal static bool IsKind(SyntaxNode node, SyntaxKind kind) => node.IsKind(kind);
 }

@@ -334,6 +334,37 @@ public class NTF007Tests
         }
         """);
 
+    [Fact]
+    public Task GenericAndAbstractOpsTypes_AreAnalyzed() => Verify(Prelude + """
+        abstract class LockedOps<TState> : IntervalNotifierOps where TState : class
+        {
+            protected TState? State;
+
+            public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+            {
+                if (State == null) {|NTF007:return false;|}
+                if (!range.IsBlockable && !Monitor.TryEnter(State)) return false;
+                return true;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task HalfTypedCallback_IsSilentAndDoesNotThrow() => Verify(Ops("""
+                if ({|CS0103:undefinedFlag|})
+                {
+                    return false;
+                }
+
+                return true;
+        """));
+
+    [Fact]
+    public Task TwoReturnsOnOneLine_OneDiagnostic() => Verify(Ops("""
+                if (_busy) {|NTF007:return false;|} if (_dead) return false;
+                return true;
+        """));
+
     [Theory]
     [MemberData(nameof(Versions))]
     public Task AcrossLanguageVersions_OneReportAndOneSilentReturn(LanguageVersion languageVersion) => Verify(Ops("""

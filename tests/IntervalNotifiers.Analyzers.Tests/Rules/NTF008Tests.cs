@@ -239,6 +239,42 @@ public class NTF008Tests
         """,
     });
 
+    [Fact]
+    public Task FallbackInvalidateWithoutSetSequence_IsReportedInInvalidate() => Verify(Prelude + """
+        class GpuOps : IntervalNotifierOps
+        {
+            private readonly object _lock = new object();
+            private readonly NotifierFinishPool<GpuFinish> _pool = new NotifierFinishPool<GpuFinish>(2);
+
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                if (!_pool.TryRent(out var rented))
+                {
+                    finish = null;
+                    return Invalidate(notifier, range, currentSequence);
+                }
+
+                lock (_lock)
+                {
+                    notifier.SetSequence(currentSequence);
+                }
+
+                finish = rented;
+                return true;
+            }
+
+            public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+            {
+                Flush();
+                {|NTF008:return true;|}
+            }
+
+            private void Flush() { }
+
+            public override void InvalidateFinish(NotifierFinish finish) { }
+        }
+        """);
+
     // ---- silent ----
 
     [Fact]
@@ -493,6 +529,51 @@ public class NTF008Tests
             }
         }
         """);
+
+    [Fact]
+    public Task PartialOpsType_HelperInAnotherFile_IsFollowed() => Verify(new[]
+    {
+        Prelude + """
+        partial class GpuOps : IntervalNotifierOps
+        {
+            private bool _idle;
+
+            public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+            {
+                if (_idle) { {|NTF008:return true;|} }
+                SetSeqLocked(notifier, currentSequence);
+                return true;
+            }
+        }
+        """,
+        """
+        using IntervalNotifiers;
+
+        partial class GpuOps
+        {
+            private readonly object _lock = new object();
+
+            private void SetSeqLocked(IntervalNotifier notifier, ulong seq)
+            {
+                lock (_lock)
+                {
+                    notifier.SetSequence(seq);
+                }
+            }
+        }
+        """,
+    });
+
+    [Fact]
+    public Task HalfTypedCallback_IsSilentAndDoesNotThrow() => Verify(Ops("""
+                if ({|CS0103:undefinedFlag|})
+                {
+                    return true;
+                }
+
+                notifier.SetSequence(currentSequence);
+                return true;
+        """));
 
     [Theory]
     [MemberData(nameof(Versions))]
