@@ -220,14 +220,14 @@ public sealed class FinishLifetimeCodeFixProvider : CodeFixProvider
             return document;
         }
 
-        var localName = PickName(cached.Name, model, anchor.SpanStart);
+        var localName = PickName(cached.Name, model, body, anchor.SpanStart);
         var finishTypeSyntax = SyntaxFactory.ParseTypeName(finishType.ToMinimalDisplayString(model, anchor.SpanStart))
             .WithAdditionalAnnotations(Simplifier.Annotation);
         ExpressionSyntax create = SyntaxFactory.ObjectCreationExpression(finishTypeSyntax)
             .WithArgumentList(SyntaxFactory.ArgumentList());
         if (pool is not null)
         {
-            var rentedName = PickName(localName + "Rented", model, anchor.SpanStart);
+            var rentedName = PickName(localName + "Rented", model, body, anchor.SpanStart);
             ExpressionSyntax poolAccess = pool.IsStatic
                 ? SyntaxFactory.IdentifierName(pool.Name)
                 : SyntaxFactory.IdentifierName(pool.Name);
@@ -250,15 +250,28 @@ public sealed class FinishLifetimeCodeFixProvider : CodeFixProvider
 
         var newBody = body.ReplaceNodes(references, (original, _) =>
             SyntaxFactory.IdentifierName(localName).WithTriviaFrom(original));
-        var newAnchor = newBody.Statements[body.Statements.IndexOf(anchor)];
-        newBody = newBody.InsertNodesBefore(newAnchor, new[]
+        var index = body.Statements.IndexOf(anchor);
+        var newAnchor = newBody.Statements[index];
+        var leading = newAnchor.GetLeadingTrivia();
+        var lastLineBreak = -1;
+        for (var i = 0; i < leading.Count; i++)
         {
-            declaration.WithLeadingTrivia(newAnchor.GetLeadingTrivia()).WithTrailingTrivia(newAnchor.GetTrailingTrivia()),
-        });
+            if (leading[i].IsKind(SyntaxKind.EndOfLineTrivia))
+            {
+                lastLineBreak = i;
+            }
+        }
+
+        // The declaration takes the blank lines and comments above the statement; the statement keeps its indentation.
+        var indentation = SyntaxFactory.TriviaList(leading.Skip(lastLineBreak + 1));
+        var statements = newBody.Statements
+            .Replace(newAnchor, newAnchor.WithLeadingTrivia(indentation))
+            .Insert(index, declaration.WithLeadingTrivia(leading).WithTrailingTrivia(newAnchor.GetTrailingTrivia()));
+        newBody = newBody.WithStatements(statements);
         return document.WithSyntaxRoot(root.ReplaceNode(body, newBody));
     }
 
-    private static string PickName(string memberName, SemanticModel model, int position)
+    private static string PickName(string memberName, SemanticModel model, BlockSyntax body, int position)
     {
         var name = memberName.TrimStart('_');
         if (name.StartsWith("s_", System.StringComparison.Ordinal) || name.StartsWith("m_", System.StringComparison.Ordinal))
@@ -278,7 +291,11 @@ public sealed class FinishLifetimeCodeFixProvider : CodeFixProvider
         }
 
         var candidate = name;
-        for (var i = 2; model.LookupSymbols(position, name: candidate).Any(s => s.Kind is SymbolKind.Local or SymbolKind.Parameter); i++)
+        // Not a local or parameter in scope here, nor any name used anywhere in the body (a local declared later).
+        var used = new HashSet<string>(body.DescendantTokens().Where(t => t.IsKind(SyntaxKind.IdentifierToken)).Select(t => t.ValueText));
+        for (var i = 2;
+             used.Contains(candidate) || model.LookupSymbols(position, name: candidate).Any(s => s.Kind is SymbolKind.Local or SymbolKind.Parameter);
+             i++)
         {
             candidate = name + i;
         }

@@ -972,6 +972,52 @@ public class NTF002Tests
         """, FinishLifetimeCodeFixProvider.RemoveCallKey);
 
     [Fact]
+    public Task Fix_NameTakenLater_PicksAnotherName() => VerifyNtf002Fix.CodeFixAsync(Usings + """
+        class GpuOps : IntervalNotifierOps
+        {
+            private readonly GpuFinish _shared;
+
+            public GpuOps(GpuFinish shared) => _shared = shared;
+
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                if (range.IsBlockable)
+                {
+                    var shared = 1;
+                    Console.WriteLine(shared);
+                }
+
+                {|NTF002:finish = _shared|};
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish) { }
+        }
+        """ + Finish, Usings + """
+        class GpuOps : IntervalNotifierOps
+        {
+            private readonly GpuFinish _shared;
+
+            public GpuOps(GpuFinish shared) => _shared = shared;
+
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                if (range.IsBlockable)
+                {
+                    var shared = 1;
+                    Console.WriteLine(shared);
+                }
+
+                var shared2 = new GpuFinish();
+                finish = shared2;
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish) { }
+        }
+        """ + Finish, FinishLifetimeCodeFixProvider.NewPerInvocationKey);
+
+    [Fact]
     public Task Fix_NoPoolField_OffersNoPoolFix() => VerifyNtf002Fix.NoCodeFixAsync(Usings + """
         class XeOps : IntervalNotifierOps
         {
