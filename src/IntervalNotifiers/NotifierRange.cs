@@ -6,6 +6,12 @@ namespace IntervalNotifiers;
 /// The range being invalidated (the kernel's <c>struct mmu_notifier_range</c>): the half-open
 /// address interval [<see cref="Start"/>, <see cref="End"/>), why, and whether callbacks may block.
 /// </summary>
+/// <remarks>
+/// A notifier is called when its inclusive [<see cref="IntervalNotifier.Start"/>, <see cref="IntervalNotifier.Last"/>]
+/// overlaps [<see cref="Start"/>, <see cref="End"/> - 1]. A <see langword="default"/> range (<c>End == Start == 0</c>)
+/// is not valid: <see cref="AddressSpace.InvalidateRangeStart"/> and <see cref="AddressSpace.InvalidateRangeEnd"/>
+/// reject it.
+/// </remarks>
 public readonly struct NotifierRange
 {
     /// <summary>Creates a range over [<paramref name="start"/>, <paramref name="end"/>).</summary>
@@ -37,6 +43,12 @@ public readonly struct NotifierRange
     public ulong Start { get; }
 
     /// <summary>End of the range (exclusive).</summary>
+    /// <remarks>
+    /// Being exclusive, it cannot name the last address, <c>ulong.MaxValue</c>, as covered. The one range that
+    /// covers it is the teardown range of <see cref="AddressSpace.Release"/>: <c>Start = 0</c>,
+    /// <c>End = ulong.MaxValue</c>, <c>Event = NotifierEvent.Release</c>, which the runtime treats as the whole
+    /// address space.
+    /// </remarks>
     public ulong End { get; }
 
     /// <summary>Why the range is invalidated.</summary>

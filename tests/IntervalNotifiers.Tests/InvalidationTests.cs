@@ -347,6 +347,81 @@ public class InvalidationTests
     }
 
     [Fact]
+    public void A_finish_shared_by_two_concurrent_walks_is_reported_by_the_second()
+    {
+        var shared = new TestFinish();
+        using var firstLinked = new System.Threading.ManualResetEventSlim();
+        using var secondDone = new System.Threading.ManualResetEventSlim();
+        var ops = new SharedFinishOps(shared, firstLinked, secondDone);
+        var space = new AddressSpace();
+        var a = new IntervalNotifier(ops);
+        a.Insert(space, 0, 10);      // walk A: hands out the shared finish
+        var waiter = new IntervalNotifier(ops);
+        waiter.Insert(space, 10, 10); // walk A: then waits until walk B is done
+        var b = new IntervalNotifier(ops);
+        b.Insert(space, 100, 10);    // walk B: hands out the same object, still linked in A
+        var events = new ConcurrentQueue<ContractViolationEventArgs>();
+        space.ContractViolation += (_, e) => events.Enqueue(e);
+
+        var rangeA = new NotifierRange(0, 20);
+        var walkA = System.Threading.Tasks.Task.Factory.StartNew(() =>
+        {
+            Assert.True(space.InvalidateRangeStart(in rangeA));
+            space.InvalidateRangeEnd(in rangeA);
+        }, System.Threading.Tasks.TaskCreationOptions.LongRunning);
+        Assert.True(firstLinked.Wait(Bounded.Timeout));
+        var rangeB = new NotifierRange(100, 110);
+        Assert.True(space.InvalidateRangeStart(in rangeB));
+        space.InvalidateRangeEnd(in rangeB);
+        secondDone.Set();
+        Assert.True(walkA.Wait(Bounded.Timeout));
+
+        ContractViolationEventArgs e = Assert.Single(events);
+        Assert.Equal(ContractViolationKind.FinishLinkedTwice, e.Kind);
+        Assert.Same(b, e.Notifier);
+        Assert.Equal(1, shared.Finished); // finished once, by walk A
+        Assert.Same(a, shared.Notifier);
+        Assert.Equal(0, space.ActiveRangeCount);
+    }
+
+    private sealed class SharedFinishOps(
+        TestFinish shared, System.Threading.ManualResetEventSlim firstLinked, System.Threading.ManualResetEventSlim secondDone)
+        : IntervalNotifierOps
+    {
+        public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence,
+                                             out NotifierFinish? finish)
+        {
+            finish = null;
+            if (notifier.Start == 10)
+            {
+                // The shared finish was linked by the previous start of this walk.
+                firstLinked.Set();
+                Assert.True(secondDone.Wait(Bounded.Timeout));
+                return true;
+            }
+
+            finish = shared;
+            return true;
+        }
+
+        public override void InvalidateFinish(NotifierFinish finish) => System.Threading.Interlocked.Increment(ref ((TestFinish)finish).Finished);
+    }
+
+    [Fact]
+    public void An_explicit_range_cannot_cover_the_last_address_but_release_does()
+    {
+        var log = new CallLog();
+        var space = new AddressSpace();
+        Add(space, "top", new SinglePassOps(log), ulong.MaxValue, 1);
+        var range = new NotifierRange(0, ulong.MaxValue);
+        Assert.True(space.InvalidateRangeStart(in range));
+        space.InvalidateRangeEnd(in range);
+        Assert.Empty(log.Entries);
+        space.Release();
+        Assert.Equal(new[] { "inv:top" }, log.Entries);
+    }
+
+    [Fact]
     public void A_finish_may_be_handed_out_again_after_its_finish_pass()
     {
         var log = new CallLog();
