@@ -132,11 +132,32 @@ internal sealed class LockRegions
                 : other.Symbol is null && Text == other.Text;
     }
 
+    /// <summary>
+    /// The locks held at <paramref name="site"/> inside <paramref name="member"/>: a
+    /// <c>[MethodImpl(MethodImplOptions.Synchronized)]</c> method holds an unnamed lock around its whole body.
+    /// </summary>
+    public LockState Compute(IOperation site, ISymbol member)
+    {
+        var state = Compute(site);
+        if (member is not IMethodSymbol method
+            || (method.MethodImplementationFlags & System.Reflection.MethodImplAttributes.Synchronized) == 0
+            || ReadSideOperations.FunctionOf(site) is not null)
+        {
+            return state;
+        }
+
+        return state.Kind switch
+        {
+            LockKind.None => new LockState(LockKind.Locked, ImmutableArray<ISymbol>.Empty, hasUnnamed: true),
+            LockKind.Locked => new LockState(LockKind.Locked, state.Named, hasUnnamed: true),
+            _ => state,
+        };
+    }
+
     /// <summary>The locks held at <paramref name="site"/>, judged inside its own method, lambda or local function.</summary>
     public LockState Compute(IOperation site)
     {
         var regions = new List<LockKey>();
-        var regionTries = new List<ITryOperation>();
         var unknown = false;
         var inFunction = false;
         IOperation function = site;
@@ -168,7 +189,6 @@ internal sealed class LockRegions
                     else
                     {
                         regions.AddRange(releases);
-                        regionTries.Add(tryOperation);
                     }
 
                     break;

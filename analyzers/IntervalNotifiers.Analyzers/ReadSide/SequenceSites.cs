@@ -177,7 +177,7 @@ internal sealed class TypeSequenceSites
         var method = invocation.TargetMethod;
         if (ReadSideOperations.IsNotifierMethod(_types, method, "ReadRetry"))
         {
-            var locks = _regions.Compute(invocation);
+            var locks = _regions.Compute(invocation, context.ContainingSymbol);
             if (locks.Kind == LockKind.None && IsPrivateHelper(context.ContainingSymbol))
             {
                 AddPending(invocation, context.ContainingSymbol, isRetry: true);
@@ -189,7 +189,7 @@ internal sealed class TypeSequenceSites
         }
         else if (ReadSideOperations.IsNotifierMethod(_types, method, "SetSequence"))
         {
-            var locks = _regions.Compute(invocation);
+            var locks = _regions.Compute(invocation, context.ContainingSymbol);
             if (locks.Kind == LockKind.None && IsPrivateHelper(context.ContainingSymbol))
             {
                 AddPending(invocation, context.ContainingSymbol, isRetry: false);
@@ -305,7 +305,7 @@ internal sealed class TypeSequenceSites
         var states = new List<LockState>();
         foreach (var (caller, call) in calls)
         {
-            var state = _regions.Compute(call);
+            var state = _regions.Compute(call, caller);
             if (state.Kind == LockKind.None)
             {
                 state = ResolveThroughCallers(caller, depth + 1, visiting);

@@ -981,6 +981,19 @@ public class NTF010Tests
         """);
 
     [Fact]
+    public Task SynchronizedMethod_HoldsAnUnnamedLock_IsSilent() => Verify.AnalyzerAsync(Driver + """
+        partial class Mirror
+        {
+            [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.Synchronized)]
+            public bool FaultSynchronized()
+            {
+                var seq = Notifier.ReadBegin();
+                return !Notifier.ReadRetry(seq);
+            }
+        }
+        """);
+
+    [Fact]
     public Task NoRuntimeReference_NothingIsReported()
     {
         var test = new Verify.Test(LanguageVersion.Latest, withRuntime: false)
