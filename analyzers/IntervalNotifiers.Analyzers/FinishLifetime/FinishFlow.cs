@@ -198,9 +198,13 @@ internal sealed class FinishFlow
             case IArgumentOperation argument when argument.Value == child && argument.Parameter is { RefKind: not RefKind.Out }:
                 at = argument.Parent ?? argument;
                 return ArgumentEscape(argument, body, depth, isDelegate: false);
-            case IArrayInitializerOperation initializer:
-                at = initializer.Parent ?? initializer;
-                return "stored in an array";
+            case IArrayInitializerOperation { Parent: IArrayCreationOperation array }:
+            {
+                // An array made here is judged by where the array goes (a local array dies with the pass).
+                var escape = FinishEscape(array, body, depth + 1, out at);
+                return escape is null ? null : "put in an array that is " + escape;
+            }
+
             default:
                 return null;
         }

@@ -457,7 +457,12 @@ public class NTF002Tests
                 {|NTF002:_queue.Enqueue(finish)|};
                 {|NTF002:_ring[0] = (GpuFinish)finish|};
                 {|NTF002:Interlocked.Exchange(ref _published, (GpuFinish)finish)|};
+                {|NTF002:_batch = new[] { (GpuFinish)finish }|};
+                var local = new[] { (GpuFinish)finish }; // a local array dies with the pass
+                Console.WriteLine(local.Length);
             }
+
+            private GpuFinish[]? _batch;
         }
         """);
 
