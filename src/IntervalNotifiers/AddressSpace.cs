@@ -28,7 +28,13 @@ namespace IntervalNotifiers;
 /// <item><description>The walk over the overlapping notifiers runs outside the lock, in tree order, and allocates
 /// nothing; the two-pass list is threaded through the finish objects themselves.</description></item>
 /// </list>
-/// <para>All members are thread-safe. The short internal lock is never held while a callback runs.</para>
+/// <para>All members are thread-safe. The short internal lock (the kernel's <c>subscriptions-&gt;lock</c>) is never
+/// held while a callback runs; waiters sleep on it as on the kernel's <c>subscriptions-&gt;wq</c>. Memory ordering
+/// holds on every .NET platform: the sequences are changed under the lock or with <see cref="Volatile"/> writes and
+/// read with <see cref="Volatile"/> reads, which are atomic for 64-bit values on 32-bit platforms too, so
+/// <see cref="IntervalNotifier.ReadRetry"/> and <see cref="IntervalNotifier.CheckRetry"/> never see a torn value;
+/// the tree is changed only under the lock and walked only while the sequence is odd, after taking the lock, so a
+/// walk always sees a complete tree.</para>
 /// <para>Contract violations that the kernel only WARNs about (a callback returning <see langword="false"/> on a
 /// blockable range, one finish object handed out twice) do not throw in the middle of a walk: they are counted in
 /// <see cref="ContractViolationCount"/>, written to <see cref="Trace"/> as warnings and raised through
@@ -202,6 +208,8 @@ public sealed class AddressSpace
     /// and so misses that address; here every notifier, whatever its range, is called). Callbacks recognize teardown
     /// by <c>range.Event == NotifierEvent.Release</c>.</para>
     /// <para>A <see langword="false"/> return is reported as a contract violation (the kernel's <c>WARN_ON(!ret)</c>).
+    /// If a callback throws, the same rules as for <see cref="InvalidateRangeStart"/> apply: the finish pass runs, the
+    /// range is ended and the exception is rethrown (the address space stays released).
     /// The notifiers stay inserted: their owners still remove them. After the release, <see cref="IntervalNotifier.Insert"/>
     /// into this address space throws (the kernel refuses an insert once <c>mm_users</c> is zero). Never blocks by
     /// itself.</para>
