@@ -243,7 +243,7 @@ public sealed class CallbackFlowAnalyzer : DiagnosticAnalyzer
         var properties = ImmutableDictionary<string, string?>.Empty
             .Add(NotifierProperty, notifier.Name)
             .Add(SequenceProperty, sequence.Name);
-        foreach (var statement in OnePerLine(SequenceFlow.OffendingReturns(cfg, run.Result)))
+        foreach (var statement in OnePerLine(run.Flow.OffendingReturns(body, cfg, run.Result)))
         {
             var diagnostic = Diagnostic.Create(Descriptors.NTF008, ReturnSites.LocationOf(statement), properties,
                                                method.Name, notifier.Name, sequence.Name);

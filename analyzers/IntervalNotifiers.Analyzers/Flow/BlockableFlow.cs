@@ -271,6 +271,8 @@ internal sealed class BlockableFlow : ForwardFlow<BlockableFlow.State>
                                Evaluate(binary.RightOperand, env, blockable));
             case IIsPatternOperation isPattern:
                 return EvaluatePattern(isPattern, env, blockable);
+            case IInvocationOperation invocation when IsInfiniteWait(invocation) && !IsOpaque(invocation, env):
+                return True;
         }
 
         return IsOpaque(operation, env) ? (byte)(Unknown | Opaque) : Unknown;
@@ -399,6 +401,44 @@ internal sealed class BlockableFlow : ForwardFlow<BlockableFlow.State>
                || SymbolEqualityComparer.Default.Equals(property.Property.OriginalDefinition, _types.RangeIsBlockable)
                || property.Property.Name is "Start" or "End");
 
+    /// <summary><c>Monitor.Enter(obj, ref taken)</c> or <c>SpinLock.Enter(ref taken)</c>: sets its flag to true (or throws).</summary>
+    private static bool IsBlockingEnter(IInvocationOperation invocation)
+        => invocation.TargetMethod.Name == "Enter"
+           && invocation.TargetMethod.ContainingType is { Name: "Monitor" or "SpinLock", ContainingNamespace: { Name: "Threading", ContainingNamespace.Name: "System" } };
+
+    /// <summary>A wait that cannot time out (<c>Wait(-1)</c>, <c>TryEnter(x, Timeout.Infinite)</c>): it returns true.</summary>
+    private static bool IsInfiniteWait(IInvocationOperation invocation)
+    {
+        if (invocation.TargetMethod.Name is not ("Wait" or "WaitOne" or "TryEnter" or "TryEnterReadLock" or "TryEnterWriteLock"
+                                                 or "TryEnterUpgradeableReadLock")
+            || !ReturnSites.IsBool(invocation.TargetMethod.ReturnType))
+        {
+            return false;
+        }
+
+        foreach (var argument in invocation.Arguments)
+        {
+            var value = ReturnSites.StripConversions(argument.Value);
+            if (value.ConstantValue is { HasValue: true, Value: -1 })
+            {
+                return true;
+            }
+
+            var member = value switch
+            {
+                IFieldReferenceOperation field => (ISymbol)field.Field,
+                IPropertyReferenceOperation property => property.Property,
+                _ => null,
+            };
+            if (member is { Name: "Infinite" or "InfiniteTimeSpan", ContainingType: { Name: "Timeout", ContainingNamespace.Name: "Threading" } })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static bool SpeaksOfBlocking(string? name)
         => name is not null && (name.IndexOf("block", StringComparison.OrdinalIgnoreCase) >= 0
            || name.IndexOf("sleep", StringComparison.OrdinalIgnoreCase) >= 0);
@@ -517,7 +557,10 @@ internal sealed class BlockableFlow : ForwardFlow<BlockableFlow.State>
                     if (target is ILocalReferenceOperation outLocal && ReturnSites.IsBool(outLocal.Type))
                     {
                         var call = argument.Parent ?? argument;
-                        env = Set(env, outLocal.Local, IsOpaque(call, env) ? (byte)(Unknown | Opaque) : Unknown);
+                        env = Set(env, outLocal.Local,
+                                  IsOpaque(call, env) ? (byte)(Unknown | Opaque)
+                                  : call is IInvocationOperation enter && IsBlockingEnter(enter) ? True
+                                  : Unknown);
                     }
 
                     break;

@@ -13,8 +13,9 @@ namespace IntervalNotifiers.Analyzers.Flow;
 /// </summary>
 /// <remarks>
 /// Exception handlers (catch, filter, finally) have no incoming edges in the CFG: they receive the join of
-/// the states of every block of their try region. The state after a finally is not carried to the code
-/// the try branched to, which the rules built on this engine tolerate (they only look for paths).
+/// the states of every block of their try region. An edge that leaves a try through its finally gets the
+/// effect of every operation of the finally applied in order, as if all of it ran (its inner branches are
+/// not followed): the rules built on this engine then err towards silence.
 /// </remarks>
 internal abstract class ForwardFlow<TState>
     where TState : class
@@ -79,15 +80,15 @@ internal abstract class ForwardFlow<TState>
             if (block.ConditionKind == ControlFlowConditionKind.None || block.BranchValue is null)
             {
                 var after = block.BranchValue is null ? state : Transfer(state, block.BranchValue);
-                AddEdge(edges, block.FallThroughSuccessor?.Destination, after);
+                AddEdge(edges, block.FallThroughSuccessor, after);
             }
             else
             {
                 var (whenTrue, whenFalse) = Branch(state, block.BranchValue);
                 var conditional = block.ConditionKind == ControlFlowConditionKind.WhenTrue ? whenTrue : whenFalse;
                 var fallThrough = block.ConditionKind == ControlFlowConditionKind.WhenTrue ? whenFalse : whenTrue;
-                AddEdge(edges, block.ConditionalSuccessor?.Destination, conditional);
-                AddEdge(edges, block.FallThroughSuccessor?.Destination, fallThrough);
+                AddEdge(edges, block.ConditionalSuccessor, conditional);
+                AddEdge(edges, block.FallThroughSuccessor, fallThrough);
             }
 
             foreach (var edge in edges)
@@ -116,11 +117,28 @@ internal abstract class ForwardFlow<TState>
 
         return result;
 
-        void AddEdge(Dictionary<int, TState> edges, BasicBlock? destination, TState? edgeState)
+        void AddEdge(Dictionary<int, TState> edges, ControlFlowBranch? branch, TState? edgeState)
         {
+            var destination = branch?.Destination;
             if (destination is null || edgeState is null)
             {
                 return;
+            }
+
+            foreach (var finallyRegion in branch!.FinallyRegions)
+            {
+                for (var i = finallyRegion.FirstBlockOrdinal; i <= finallyRegion.LastBlockOrdinal; i++)
+                {
+                    foreach (var operation in blocks[i].Operations)
+                    {
+                        edgeState = Transfer(edgeState, operation);
+                    }
+
+                    if (blocks[i].BranchValue is { } value)
+                    {
+                        edgeState = Transfer(edgeState, value);
+                    }
+                }
             }
 
             edges[destination.Ordinal] = edges.TryGetValue(destination.Ordinal, out var existing)

@@ -61,13 +61,26 @@ internal sealed class SequenceFlow : ForwardFlow<SequenceFlow.State>
     }
 
     /// <summary>The return statements that return true on a path that neither called SetSequence nor is exempt.</summary>
-    public static IReadOnlyList<SyntaxNode> OffendingReturns(ControlFlowGraph cfg, FlowResult<State> result)
+    public IReadOnlyList<SyntaxNode> OffendingReturns(MethodBody body, ControlFlowGraph cfg, FlowResult<State> result)
     {
+        // The flow does not carry a finally's effect to the return that leaves through it: a return inside a
+        // try whose finally may set the sequence is not judged.
+        var coveredSpans = new List<Microsoft.CodeAnalysis.Text.TextSpan>();
+        foreach (var operation in body.Operations())
+        {
+            if (operation is ITryOperation { Finally: { } finallyBlock } tryOperation
+                && finallyBlock.DescendantsAndSelf().Any(o => o is IInvocationOperation call && _info.CoverageOfCall(call, _method) != SequenceCoverage.None))
+            {
+                coveredSpans.Add(tryOperation.Body.Syntax.Span);
+            }
+        }
+
         var found = new List<SyntaxNode>();
         foreach (var path in ReturnSites.Enumerate(cfg, result))
         {
             if (ReturnSites.IsConstant(path.Value, true) && (path.State.Bits & MissingPlain) != 0
-                && !found.Contains(path.Statement))
+                && !found.Contains(path.Statement)
+                && !coveredSpans.Any(span => span.Contains(path.Statement.Span)))
             {
                 found.Add(path.Statement);
             }

@@ -365,6 +365,56 @@ public class NTF007Tests
                 return true;
         """));
 
+    [Fact]
+    public Task WaitsThatCannotFailOnABlockableRange_AreSilent() => Verify(Ops("""
+                bool taken = false;
+                try
+                {
+                    if (range.IsBlockable)
+                    {
+                        Monitor.Enter(_lock, ref taken);
+                    }
+                    else
+                    {
+                        Monitor.TryEnter(_lock, ref taken);
+                    }
+
+                    if (!taken)
+                    {
+                        return false;
+                    }
+                }
+                finally
+                {
+                    if (taken) Monitor.Exit(_lock);
+                }
+
+                bool entered = range.IsBlockable ? _gate.Wait(Timeout.Infinite) : _gate.Wait(0);
+                if (!entered)
+                {
+                    return false;
+                }
+
+                _gate.Release();
+                return true;
+        """, """
+            private readonly SemaphoreSlim _gate = new SemaphoreSlim(1);
+
+        """));
+
+    [Fact]
+    public Task TryEnterWithATimeout_IsReported() => Verify(Ops("""
+                bool taken = false;
+                Monitor.TryEnter(_lock, 10, ref taken);
+                if (!taken)
+                {
+                    {|NTF007:return false;|}
+                }
+
+                Monitor.Exit(_lock);
+                return true;
+        """));
+
     [Theory]
     [MemberData(nameof(Versions))]
     public Task AcrossLanguageVersions_OneReportAndOneSilentReturn(LanguageVersion languageVersion) => Verify(Ops("""

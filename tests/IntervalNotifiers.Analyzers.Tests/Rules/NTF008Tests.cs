@@ -575,6 +575,28 @@ public class NTF008Tests
                 return true;
         """));
 
+    [Fact]
+    public Task SetSequenceInAFinally_IsSilent() => Verify(Ops("""
+                try
+                {
+                    if (_idle)
+                    {
+                        return true;
+                    }
+
+                    Zap(range.Start, range.End);
+                }
+                finally
+                {
+                    lock (_lock) notifier.SetSequence(currentSequence);
+                }
+
+                return true;
+        """, """
+            private static void Zap(ulong start, ulong end) { }
+
+        """));
+
     [Theory]
     [MemberData(nameof(Versions))]
     public Task AcrossLanguageVersions_OneReportAndOneExemptReturn(LanguageVersion languageVersion) => Verify(Ops("""
