@@ -750,13 +750,11 @@ public static class CorpusGenerator
                 SinglePassOps(w, n, tryLock: false);
                 Reader(w, n, 0);
                 w.Open($"internal static class Reset{n}");
+                w.Line("/// <summary>Forgets every invalidation seen so far (wrong: only a callback may set the sequence).</summary>");
                 w.Open($"public static void Recover(Mirror{n} mirror)");
-                w.Line("Forget(mirror, 1);");
-                w.Close();
-                w.Line();
-                w.Open($"internal static void Forget(Mirror{n} mirror, ulong sequence)");
                 w.Open("lock (mirror.Device.Lock)");
-                w.Line("mirror.SetSequence(sequence);");
+                w.Line("mirror.Device.Mapped.Clear();");
+                w.Line("mirror.SetSequence(1);");
                 w.Close();
                 w.Close();
                 w.Close();

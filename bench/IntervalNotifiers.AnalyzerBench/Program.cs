@@ -332,12 +332,13 @@ internal sealed class Bench
             var label = measured ? $"run {run - _options.Warmup + 1}/{_options.Repeat}" : $"warm-up {run + 1}/{_options.Warmup}";
 
             _progress.Phase($"{label}: parse + compile {_sources.Count} files, no analyzers");
-            var (trees, parseMs, compileMs, diagnostics) = Compile();
+            var (trees, parse, compile, diagnostics) = Compile();
             _progress.Advance();
             if (measured)
             {
-                report.ParseMs.Add(parseMs);
-                report.CompileMs.Add(compileMs);
+                report.ParseMs.Add(parse.Wall);
+                report.CompileMs.Add(compile.Wall);
+                report.CompileCpuMs.Add(compile.Cpu);
                 report.CompilerErrors = diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error);
                 report.CompilerWarnings = diagnostics.Count(d => d.Severity == DiagnosticSeverity.Warning);
                 report.CompilerTop = string.Join(", ", diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning)
@@ -348,7 +349,7 @@ internal sealed class Bench
             foreach (var set in new[] { report.Ours }.Concat(report.Compared))
             {
                 _progress.Phase($"{label}: compile + {set.Analyzers.Length} analyzers of {set.Name}");
-                await AnalyzeAsync(trees, parseMs, set, measured).ConfigureAwait(false);
+                await AnalyzeAsync(trees, parse, set, measured).ConfigureAwait(false);
                 _progress.Advance();
             }
 
@@ -359,19 +360,29 @@ internal sealed class Bench
         return report;
     }
 
-    private (ImmutableArray<SyntaxTree> Trees, double ParseMs, double CompileMs, ImmutableArray<Diagnostic> Diagnostics) Compile()
+    /// <summary>Process CPU time so far, in ms: less disturbed than the wall clock by other processes on a shared machine.</summary>
+    private static double CpuMs()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime.TotalMilliseconds;
+    }
+
+    private (ImmutableArray<SyntaxTree> Trees, (double Wall, double Cpu) Parse, (double Wall, double Cpu) Compile, ImmutableArray<Diagnostic> Diagnostics) Compile()
     {
         Settle();
+        var cpu = CpuMs();
         var clock = Stopwatch.StartNew();
         var trees = CorpusCompilation.Parse(_sources);
         var parseMs = clock.Elapsed.TotalMilliseconds;
+        var parseCpu = CpuMs() - cpu;
         var compilation = CorpusCompilation.Create(trees, _references, _options.Concurrent);
         var diagnostics = compilation.GetDiagnostics();
         var compileMs = clock.Elapsed.TotalMilliseconds;
-        return (trees, parseMs, compileMs, diagnostics);
+        var compileCpu = CpuMs() - cpu;
+        return (trees, (parseMs, parseCpu), (compileMs, compileCpu), diagnostics);
     }
 
-    private async Task AnalyzeAsync(ImmutableArray<SyntaxTree> trees, double parseMs, AnalyzerSet set, bool measured)
+    private async Task AnalyzeAsync(ImmutableArray<SyntaxTree> trees, (double Wall, double Cpu) parse, AnalyzerSet set, bool measured)
     {
         if (set.Analyzers.IsEmpty)
         {
@@ -390,9 +401,11 @@ internal sealed class Bench
             _options.Concurrent);
         var withAnalyzers = CorpusCompilation.Create(trees, _references, _options.Concurrent).WithAnalyzers(set.Analyzers, options);
         Settle();
+        var cpu = CpuMs();
         var clock = Stopwatch.StartNew();
         var all = await withAnalyzers.GetAllDiagnosticsAsync(CancellationToken.None).ConfigureAwait(false);
-        var wallMs = parseMs + clock.Elapsed.TotalMilliseconds;
+        var wallMs = parse.Wall + clock.Elapsed.TotalMilliseconds;
+        var cpuMs = parse.Cpu + CpuMs() - cpu;
         if (!measured)
         {
             return;
@@ -414,6 +427,7 @@ internal sealed class Bench
 
         set.TotalMs.Add(total);
         set.WallMs.Add(wallMs);
+        set.CpuMs.Add(cpuMs);
 
         var ids = set.Analyzers.SelectMany(a => a.SupportedDiagnostics).Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
         set.Diagnostics.Clear();
@@ -472,6 +486,9 @@ internal sealed class AnalyzerSet
     /// <summary>Wall-clock time of parse + compile + analyzers (GetAllDiagnosticsAsync), per measured run.</summary>
     public List<double> WallMs { get; } = new();
 
+    /// <summary>Process CPU time of the same, per measured run.</summary>
+    public List<double> CpuMs { get; } = new();
+
     public SortedDictionary<string, int> Diagnostics { get; } = new(StringComparer.Ordinal);
     public int AnalyzerExceptions { get; set; }
     public List<string> ExceptionSamples { get; } = new();
@@ -489,6 +506,7 @@ internal sealed class Report
     public bool Concurrent { get; init; }
     public List<double> ParseMs { get; } = new();
     public List<double> CompileMs { get; } = new();
+    public List<double> CompileCpuMs { get; } = new();
     public int CompilerErrors { get; set; }
     public int CompilerWarnings { get; set; }
     public string CompilerTop { get; set; } = "";
@@ -515,6 +533,8 @@ internal sealed class Report
 
     private static string Ms(double ms) => ms.ToString("#,0.0", Invariant) + " ms";
 
+    private static string Signed(double ms) => (ms >= 0 ? "+" : "") + Ms(ms);
+
     /// <summary>Every NTF ID: the analyzers' own, plus any expected.</summary>
     private IEnumerable<string> OurIds()
         => Ours.Analyzers.SelectMany(a => a.SupportedDiagnostics).Select(d => d.Id)
@@ -536,7 +556,7 @@ internal sealed class Report
         o.WriteLine($"read        {Files:N0} files, {Lines:N0} lines; runtime {(RuntimeReferenced ? "referenced" : "NOT referenced")}; {(Concurrent ? "concurrent" : "single-threaded")} compile and analysis");
         o.WriteLine($"compiler    {CompilerErrors:N0} errors, {CompilerWarnings:N0} warnings (errors from missing third-party references are expected){(CompilerTop.Length > 0 ? "; most: " + CompilerTop : "")}");
         o.WriteLine($"runs        {Repeat} measured after {Warmup} warm-up; medians below");
-        o.WriteLine($"compile     {Ms(Compile)} (parse {Ms(Median(ParseMs))} + bind and diagnostics; no analyzers, no emit); fastest run {Ms(CompileMs.DefaultIfEmpty(0).Min())}");
+        o.WriteLine($"compile     {Ms(Compile)} (parse {Ms(Median(ParseMs))} + bind and diagnostics; no analyzers, no emit); fastest run {Ms(CompileMs.DefaultIfEmpty(0).Min())}; CPU {Ms(Median(CompileCpuMs))}");
         WriteSet(o, Ours, showDiagnostics: true);
         foreach (var set in Compared)
         {
@@ -570,7 +590,10 @@ internal sealed class Report
         var total = Median(set.TotalMs);
         o.WriteLine($"  {"total".PadRight(width)} {Ms(total),12} {Percent(total),7:0.00} %  <- overhead (fastest run {Ms(set.TotalMs.DefaultIfEmpty(0).Min())})");
         var wall = Median(set.WallMs);
-        o.WriteLine($"  wall clock: parse + compile + analyzers {Ms(wall)} ({(wall - Compile >= 0 ? "+" : "")}{Ms(wall - Compile)} = {Percent(wall - Compile):0.00} % over the compile without analyzers; noisy)");
+        var cpu = Median(set.CpuMs);
+        var compileCpu = Median(CompileCpuMs);
+        o.WriteLine($"  whole compile with these analyzers, against without (includes the driver's own work; noisy):");
+        o.WriteLine($"    wall {Ms(wall)} ({Signed(wall - Compile)} = {Percent(wall - Compile):0.00} %), CPU {Ms(cpu)} ({Signed(cpu - compileCpu)} = {(compileCpu > 0 ? 100 * (cpu - compileCpu) / compileCpu : 0):0.00} %)");
         if (showDiagnostics)
         {
             o.WriteLine("diagnostics " + string.Join(", ", OurIds().Select(id =>
@@ -630,6 +653,8 @@ internal sealed class Report
             w.WriteNumber("compileMinMs", Round(CompileMs.DefaultIfEmpty(0).Min()));
             w.WriteNumber("analyzerMinMs", Round(Ours.TotalMs.DefaultIfEmpty(0).Min()));
             w.WriteNumber("wallMs", Round(Median(Ours.WallMs)));
+            w.WriteNumber("compileCpuMs", Round(Median(CompileCpuMs)));
+            w.WriteNumber("cpuMs", Round(Median(Ours.CpuMs)));
             w.WriteNumber("repeat", Repeat);
             w.WriteNumber("warmup", Warmup);
             w.WriteBoolean("runtimeReferenced", RuntimeReferenced);
@@ -656,6 +681,7 @@ internal sealed class Report
                 w.WriteNumber("analyzerMs", Round(Median(set.TotalMs)));
                 w.WriteNumber("overheadPercent", Round(Percent(Median(set.TotalMs)), 3));
                 w.WriteNumber("wallMs", Round(Median(set.WallMs)));
+                w.WriteNumber("cpuMs", Round(Median(set.CpuMs)));
                 var theirs = Median(set.TotalMs);
                 if (theirs > 0)
                 {
