@@ -10,6 +10,7 @@ namespace IntervalNotifiers.Bench.Runtime;
 /// flush, then wait for all). Goal: two-pass at least 0.9 x N times faster at N = 16.
 /// </summary>
 [MemoryDiagnoser]
+[Config(typeof(SpeedRatioConfig))]
 public class MultiDeviceBenchmarks
 {
     private const ulong BufferStart = 0x7f00_0000_0000;

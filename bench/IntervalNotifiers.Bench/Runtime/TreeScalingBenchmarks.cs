@@ -17,6 +17,7 @@ namespace IntervalNotifiers.Bench.Runtime;
 /// </remarks>
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory, BenchmarkLogicalGroupRule.ByParams)]
 [CategoriesColumn]
+[Config(typeof(SpeedRatioConfig))]
 public class TreeScalingBenchmarks
 {
     private const ulong Base = 0x1000_0000;
