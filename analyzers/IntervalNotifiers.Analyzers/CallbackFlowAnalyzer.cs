@@ -153,8 +153,11 @@ public sealed class CallbackFlowAnalyzer : DiagnosticAnalyzer
 
             AnalyzeBlockable(context, types, method, body, operations);
 
-            sequenceInfo ??= new TypeSequenceInfo(bodies, context.CancellationToken);
-            AnalyzeSequence(context, sequenceInfo, method, body, operations, pending);
+            if (ReturnSites.MayReturnConstant(operations, true))
+            {
+                sequenceInfo ??= new TypeSequenceInfo(bodies, context.CancellationToken);
+                AnalyzeSequence(context, sequenceInfo, method, body, operations, pending);
+            }
         }
     }
 

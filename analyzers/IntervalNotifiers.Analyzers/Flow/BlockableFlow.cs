@@ -174,6 +174,11 @@ internal sealed class BlockableFlow : ForwardFlow<BlockableFlow.State>
                     continue;
                 case IWhileLoopOperation loop when loop.Condition == current:
                     return true;
+                case IForLoopOperation loop when loop.Condition == current:
+                    return true;
+                case IInterpolationOperation:
+                    // Logged in an interpolated string: the value goes nowhere the flow cares about.
+                    return true;
                 case IReturnOperation:
                     return true;
                 case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:

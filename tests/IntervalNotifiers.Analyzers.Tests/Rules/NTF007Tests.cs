@@ -415,6 +415,22 @@ public class NTF007Tests
                 return true;
         """));
 
+    [Fact]
+    public Task BlockabilityLoggedInAnInterpolatedString_DoesNotHideTheReturn() => Verify(Ops("""
+                System.Console.WriteLine($"invalidate, blockable={range.IsBlockable}");
+                for (var i = 0; i < 3 && range.IsBlockable; i++)
+                {
+                    Thread.Yield();
+                }
+
+                if (_busy)
+                {
+                    {|NTF007:return false;|}
+                }
+
+                return true;
+        """));
+
     [Theory]
     [MemberData(nameof(Versions))]
     public Task AcrossLanguageVersions_OneReportAndOneSilentReturn(LanguageVersion languageVersion) => Verify(Ops("""
