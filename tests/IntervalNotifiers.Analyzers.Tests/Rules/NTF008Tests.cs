@@ -717,4 +717,48 @@ public class NTF008Tests
             }
         }
         """);
+
+    [Fact]
+    public Task Fix_NeverCalledCase_InsertsAPlainCallBeforeEachReturn_FixAll()
+    {
+        var test = new VerifyFix.Test();
+        test.TestState.Sources.Add(("/0/Test0.cs", Prelude + """
+            class GpuOps : IntervalNotifierOps
+            {
+                public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+                {
+                    var gpu = (GpuNotifier)notifier;
+                    if (gpu.Pages == 0)
+                        {|NTF008:return true;|}
+                    gpu.Pages = 0;
+                    {|NTF008:return true;|}
+                }
+            }
+            """));
+        test.TestState.Sources.Add(("/0/Test1.cs", GpuReader));
+        test.FixedState.Sources.Add(("/0/Test0.cs", Prelude + """
+            class GpuOps : IntervalNotifierOps
+            {
+                public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+                {
+                    var gpu = (GpuNotifier)notifier;
+                    if (gpu.Pages == 0)
+                    {
+                        notifier.SetSequence(currentSequence);
+                        return true;
+                    }
+                    gpu.Pages = 0;
+                    notifier.SetSequence(currentSequence);
+                    return true;
+                }
+            }
+            """));
+        test.FixedState.Sources.Add(("/0/Test1.cs", GpuReader));
+        test.DisabledDiagnostics.AddRange(new[] { "NTF006", "NTF007" });
+
+        // This trigger is reported at compilation end (it needs every ReadBegin/ReadRetry of the compilation):
+        // a non-local diagnostic, fixable from the build's error list and by 'dotnet format', not the lightbulb.
+        test.CodeFixTestBehaviors |= Microsoft.CodeAnalysis.Testing.CodeFixTestBehaviors.SkipLocalDiagnosticCheck;
+        return test.RunAsync();
+    }
 }
