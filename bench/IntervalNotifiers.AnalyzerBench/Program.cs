@@ -43,6 +43,7 @@ public static class Program
           --concurrent              let the compiler and the analyzer driver use every core (default: one thread)
           --check                   exit 1 when a count differs from DIR/expected-diagnostics.json or an analyzer threw
           --quiet                   no progress bar
+          --verbose                 also list the actions each of our analyzers registered (analyzer telemetry)
 
         generate:
           --generate DIR            write a generated corpus to DIR (and DIR/expected-diagnostics.json), then exit
@@ -221,6 +222,7 @@ internal sealed class Options
     public bool Concurrent { get; private set; }
     public bool Check { get; private set; }
     public bool Quiet { get; private set; }
+    public bool Verbose { get; private set; }
     public bool Help { get; private set; }
     public string? Generate { get; private set; }
     public int Files { get; private set; } = 1000;
@@ -273,6 +275,7 @@ internal sealed class Options
                 case "--concurrent": options.Concurrent = true; break;
                 case "--check": options.Check = true; break;
                 case "--quiet": options.Quiet = true; break;
+                case "--verbose": options.Verbose = true; break;
                 case "--help" or "-h" or "-?": options.Help = true; break;
                 case "--generate": options.Generate = Value(); break;
                 case "--files": options.Files = Number(1); break;
@@ -318,6 +321,7 @@ internal sealed class Bench
             Warmup = _options.Warmup,
             RuntimeReferenced = !_options.NoRuntime,
             Concurrent = _options.Concurrent,
+            Verbose = _options.Verbose,
             Ours = new AnalyzerSet("IntervalNotifiers.Analyzers", _ours),
             Compared = _compared.Select(c => new AnalyzerSet(c.Package, c.Analyzers)).ToList(),
         };
@@ -421,6 +425,12 @@ internal sealed class Bench
                 ? fromResult
                 : await withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, CancellationToken.None).ConfigureAwait(false);
             var ms = info.ExecutionTime.TotalMilliseconds;
+            set.Actions[Name(analyzer)] =
+                $"compilation start {info.CompilationStartActionsCount}, compilation end {info.CompilationEndActionsCount}, "
+                + $"symbol {info.SymbolActionsCount}, symbol start {info.SymbolStartActionsCount}, symbol end {info.SymbolEndActionsCount}, "
+                + $"operation {info.OperationActionsCount}, operation block {info.OperationBlockActionsCount}, "
+                + $"syntax node {info.SyntaxNodeActionsCount}, syntax tree {info.SyntaxTreeActionsCount}, "
+                + $"semantic model {info.SemanticModelActionsCount}, code block {info.CodeBlockActionsCount}";
             set.Times[Name(analyzer)].Add(ms);
             total += ms;
         }
@@ -490,6 +500,10 @@ internal sealed class AnalyzerSet
     public List<double> CpuMs { get; } = new();
 
     public SortedDictionary<string, int> Diagnostics { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The actions each analyzer registered (last measured run).</summary>
+    public SortedDictionary<string, string> Actions { get; } = new(StringComparer.Ordinal);
+
     public int AnalyzerExceptions { get; set; }
     public List<string> ExceptionSamples { get; } = new();
 }
@@ -504,6 +518,7 @@ internal sealed class Report
     public int Warmup { get; init; }
     public bool RuntimeReferenced { get; init; }
     public bool Concurrent { get; init; }
+    public bool Verbose { get; init; }
     public List<double> ParseMs { get; } = new();
     public List<double> CompileMs { get; } = new();
     public List<double> CompileCpuMs { get; } = new();
@@ -579,6 +594,10 @@ internal sealed class Report
         {
             var ms = Median(times);
             o.WriteLine($"  {name.PadRight(width)} {Ms(ms),12} {Percent(ms),7:0.00} %");
+            if (Verbose && showDiagnostics && set.Actions.TryGetValue(name, out var actions))
+            {
+                o.WriteLine($"    actions: {actions}");
+            }
         }
 
         if (ordered.Count > shown)
