@@ -597,6 +597,131 @@ public class NTF008Tests
 
         """));
 
+    /// <summary>Kernel-shaped drivers (xe userptr two-pass start, test_hmm, amdgpu's trylock), all three rules on.</summary>
+    [Fact]
+    public Task RealisticDrivers_XeTestHmmAmdgpu_NoFlowRuleReports() => VerifyFlow.AnalyzerAsync("""
+        using System;
+        using System.Threading;
+        using IntervalNotifiers;
+
+        sealed class Userptr : IntervalNotifier
+        {
+            public Userptr(IntervalNotifierOps ops) : base(ops) { }
+            public readonly object Lock = new object();
+            public bool Repin;
+            public bool FinishInUse;
+            public UserptrFinish Embedded = new UserptrFinish();
+            public bool Map()
+            {
+                ulong seq;
+                do { seq = ReadBegin(); lock (Lock) { if (!ReadRetry(seq)) return true; } } while (true);
+            }
+        }
+
+        sealed class UserptrFinish : NotifierFinish { public int Fences; }
+
+        sealed class XeOps : IntervalNotifierOps
+        {
+            private readonly NotifierFinishPool<UserptrFinish> _pool = new NotifierFinishPool<UserptrFinish>(1);
+
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                finish = null;
+                if (!range.IsBlockable)
+                    return false;
+
+                var uptr = (Userptr)notifier;
+                lock (uptr.Lock)
+                {
+                    notifier.SetSequence(currentSequence);
+                    uptr.Repin = true;
+                    var signalled = StartPreemption(uptr);
+                    if (signalled || !_pool.TryRent(out var f))
+                    {
+                        WaitAndUnmap(uptr);
+                        return true;
+                    }
+
+                    f.Fences = 3;
+                    finish = f;
+                }
+
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish)
+            {
+                var f = (UserptrFinish)finish;
+                WaitAndUnmap((Userptr)f.Notifier);
+                _pool.Return(f);
+            }
+
+            private static bool StartPreemption(Userptr u) => u.Repin;
+            private static void WaitAndUnmap(Userptr u) { }
+        }
+
+        sealed class Mirror : IntervalNotifier
+        {
+            public Mirror(IntervalNotifierOps ops) : base(ops) { }
+            public readonly SemaphoreSlim Mutex = new SemaphoreSlim(1);
+            public object? Device;
+        }
+
+        sealed class DmirrorOps : IntervalNotifierOps
+        {
+            public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+            {
+                var dmirror = (Mirror)notifier;
+                if (range.Event == NotifierEvent.Migrate && range.Owner == dmirror.Device)
+                    return true;
+
+                if (range.IsBlockable)
+                    dmirror.Mutex.Wait();
+                else if (!dmirror.Mutex.Wait(0))
+                    return false;
+
+                notifier.SetSequence(currentSequence);
+                Update(dmirror, range.Start, range.End);
+                dmirror.Mutex.Release();
+                return true;
+            }
+
+            private static void Update(Mirror m, ulong s, ulong e) { }
+        }
+
+        sealed class AmdOps : IntervalNotifierOps
+        {
+            private readonly object _notifierLock = new object();
+
+            public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+            {
+                bool taken = false;
+                try
+                {
+                    if (range.IsBlockable)
+                        Monitor.Enter(_notifierLock, ref taken);
+                    else
+                        Monitor.TryEnter(_notifierLock, ref taken);
+                    if (!taken)
+                        return false;
+
+                    notifier.SetSequence(currentSequence);
+                    return true;
+                }
+                finally
+                {
+                    if (taken)
+                        Monitor.Exit(_notifierLock);
+                }
+            }
+        }
+
+        static class Readers
+        {
+            public static void Read(Mirror m) { var s = m.ReadBegin(); m.Mutex.Wait(); m.ReadRetry(s); m.Mutex.Release(); }
+        }
+        """);
+
     [Theory]
     [MemberData(nameof(Versions))]
     public Task AcrossLanguageVersions_OneReportAndOneExemptReturn(LanguageVersion languageVersion) => Verify(Ops("""
