@@ -21,7 +21,7 @@ internal abstract class ForwardFlow<TState>
     where TState : class
 {
     /// <summary>Gives up (and the caller stays silent) after this many block visits.</summary>
-    private const int MaxVisitsPerBlock = 64;
+    private const int MaxVisitsPerBlock = 200;
 
     protected abstract TState Join(TState a, TState b);
 

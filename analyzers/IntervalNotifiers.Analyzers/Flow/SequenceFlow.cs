@@ -431,16 +431,14 @@ internal sealed class TypeSequenceInfo
         if (SymbolEqualityComparer.Default.Equals(target.ContainingType?.OriginalDefinition, _bodies.Type.OriginalDefinition)
             && Types.GetCallbackKind(target) == CallbackKind.None)
         {
-            // An own method: an in-callback helper is part of the callback; any other method that sets the
-            // sequence makes the path unknown.
-            var coverage = CoverageOf(target);
-            if (coverage == SequenceCoverage.All
-                && (!_bodies.IsHelperCandidate((IMethodSymbol)target.OriginalDefinition) || _bodies.MembershipOf(target) == CallbackKind.None))
+            // An own method: an in-callback helper is part of the callback (its paths are followed); any other
+            // method that may set the sequence makes the path unknown, without building its graph.
+            if (!_bodies.IsHelperCandidate((IMethodSymbol)target.OriginalDefinition) || _bodies.MembershipOf(target) == CallbackKind.None)
             {
-                return SequenceCoverage.Some;
+                return MayCallSetSequence(target) ? SequenceCoverage.Some : SequenceCoverage.None;
             }
 
-            return coverage;
+            return CoverageOf(target);
         }
 
         // Code elsewhere that receives the sequence may set it: unknown.
@@ -485,20 +483,7 @@ internal sealed class TypeSequenceInfo
             return method.Parameters.Any(p => p.Type.SpecialType == SpecialType.System_UInt64) ? SequenceCoverage.Some : SequenceCoverage.None;
         }
 
-        var mayCall = false;
-        foreach (var operation in body.Operations())
-        {
-            if (operation is IInvocationOperation invocation
-                && (IsSetSequence(invocation.TargetMethod)
-                    || SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType?.OriginalDefinition, _bodies.Type.OriginalDefinition)
-                    || invocation.Arguments.Any(a => a.Value.Type?.SpecialType == SpecialType.System_UInt64)))
-            {
-                mayCall = true;
-                break;
-            }
-        }
-
-        if (!mayCall)
+        if (!MayCallSetSequence(body))
         {
             return SequenceCoverage.None;
         }
@@ -529,6 +514,31 @@ internal sealed class TypeSequenceInfo
         return exit.Bits == SequenceFlow.MissingPlain ? SequenceCoverage.None : SequenceCoverage.Some;
     }
 
+    /// <summary>A cheap scan: the own method <paramref name="method"/> calls SetSequence, an own method, or passes on a sequence.</summary>
+    private bool MayCallSetSequence(IMethodSymbol method)
+    {
+        var body = BodyOf(method);
+        return body is null
+            ? method.Parameters.Any(p => p.Type.SpecialType == SpecialType.System_UInt64)
+            : MayCallSetSequence(body);
+    }
+
+    private bool MayCallSetSequence(MethodBody body)
+    {
+        foreach (var operation in body.Operations())
+        {
+            if (operation is IInvocationOperation invocation
+                && (IsSetSequence(invocation.TargetMethod)
+                    || SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType?.OriginalDefinition, _bodies.Type.OriginalDefinition)
+                    || invocation.Arguments.Any(a => a.Value.Type?.SpecialType == SpecialType.System_UInt64)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Whether <paramref name="body"/> calls SetSequence on some path, as RULES.md counts it (helpers included).</summary>
     public bool CallsSetSequence(MethodBody body, IMethodSymbol method)
     {
@@ -554,8 +564,10 @@ internal sealed class TypeSequenceInfo
                             return true;
                         }
                     }
-                    else if (kind == CallbackKind.None && CoverageOf(invocation.TargetMethod) != SequenceCoverage.None
-                             && _bodies.MembershipOf(invocation.TargetMethod) != CallbackKind.None)
+                    else if (kind == CallbackKind.None
+                             && _bodies.IsHelperCandidate((IMethodSymbol)invocation.TargetMethod.OriginalDefinition)
+                             && _bodies.MembershipOf(invocation.TargetMethod) != CallbackKind.None
+                             && CoverageOf(invocation.TargetMethod) != SequenceCoverage.None)
                     {
                         return true;
                     }
