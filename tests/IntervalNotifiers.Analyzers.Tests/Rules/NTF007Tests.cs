@@ -431,6 +431,25 @@ public class NTF007Tests
                 return true;
         """));
 
+    [Fact]
+    public Task RangeHandedToOtherCode_SilencesOnlyTheReturnsAfterIt() => Verify(Ops("""
+                if (_busy)
+                {
+                    {|NTF007:return false;|}
+                }
+
+                Prepare(range);
+                if (_dead)
+                {
+                    return false;
+                }
+
+                return true;
+        """, """
+            private void Prepare(in NotifierRange range) => _dead = !range.IsBlockable;
+
+        """));
+
     [Theory]
     [MemberData(nameof(Versions))]
     public Task AcrossLanguageVersions_OneReportAndOneSilentReturn(LanguageVersion languageVersion) => Verify(Ops("""

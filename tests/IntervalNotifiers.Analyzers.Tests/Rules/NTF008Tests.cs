@@ -722,6 +722,24 @@ public class NTF008Tests
         }
         """);
 
+    [Fact]
+    public Task OwnerTestedByAHelper_IsSilent() => Verify(Ops("""
+                if (IsOwnMigration(range))
+                {
+                    return true;
+                }
+
+                lock (_lock)
+                {
+                    notifier.SetSequence(currentSequence);
+                }
+
+                return true;
+        """, """
+            private bool IsOwnMigration(in NotifierRange range) => range.Event == NotifierEvent.Migrate && range.Owner == _owner;
+
+        """));
+
     [Theory]
     [MemberData(nameof(Versions))]
     public Task AcrossLanguageVersions_OneReportAndOneExemptReturn(LanguageVersion languageVersion) => Verify(Ops("""
