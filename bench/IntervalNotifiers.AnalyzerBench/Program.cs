@@ -40,6 +40,7 @@ public static class Program
           --compare-package ID/VER  also run the analyzers of a package brought in by PackageDownload (repeatable),
                                     e.g. Microsoft.VisualStudio.Threading.Analyzers/18.12.1 or xunit.analyzers/2.2.0
           --no-runtime              leave the runtime out of the references (code that does not reference it)
+          --no-baseline             skip the compile with an analyzer that registers nothing (the driver's own cost)
           --concurrent              let the compiler and the analyzer driver use every core (default: one thread)
           --check                   exit 1 when a count differs from DIR/expected-diagnostics.json or an analyzer threw
           --quiet                   no progress bar
@@ -220,6 +221,7 @@ internal sealed class Options
     public List<string> ComparePackages { get; } = new();
     public bool NoRuntime { get; private set; }
     public bool Concurrent { get; private set; }
+    public bool NoBaseline { get; private set; }
     public bool Check { get; private set; }
     public bool Quiet { get; private set; }
     public bool Verbose { get; private set; }
@@ -273,6 +275,7 @@ internal sealed class Options
                     break;
                 case "--no-runtime": options.NoRuntime = true; break;
                 case "--concurrent": options.Concurrent = true; break;
+                case "--no-baseline": options.NoBaseline = true; break;
                 case "--check": options.Check = true; break;
                 case "--quiet": options.Quiet = true; break;
                 case "--verbose": options.Verbose = true; break;
@@ -323,11 +326,12 @@ internal sealed class Bench
             Concurrent = _options.Concurrent,
             Verbose = _options.Verbose,
             Ours = new AnalyzerSet("IntervalNotifiers.Analyzers", _ours),
+            Baseline = _options.NoBaseline ? null : new AnalyzerSet("baseline", ImmutableArray.Create<DiagnosticAnalyzer>(new EmptyAnalyzer())),
             Compared = _compared.Select(c => new AnalyzerSet(c.Package, c.Analyzers)).ToList(),
         };
 
         var runs = _options.Warmup + _options.Repeat;
-        var sets = 1 + report.Compared.Count;
+        var sets = 1 + report.Compared.Count + (report.Baseline is null ? 0 : 1);
         // Step weights: compiling is 1, each analyzer set is 1 more (a compile with analyzers).
         _progress.Plan(runs * (1 + sets));
         for (var run = 0; run < runs; run++)
@@ -350,7 +354,8 @@ internal sealed class Bench
                     .Take(5).Select(g => $"{g.Key} {g.Count():N0}"));
             }
 
-            foreach (var set in new[] { report.Ours }.Concat(report.Compared))
+            var baseline = report.Baseline is null ? Array.Empty<AnalyzerSet>() : new[] { report.Baseline };
+            foreach (var set in baseline.Concat(new[] { report.Ours }).Concat(report.Compared))
             {
                 _progress.Phase($"{label}: compile + {set.Analyzers.Length} analyzers of {set.Name}");
                 await AnalyzeAsync(trees, parse, set, measured).ConfigureAwait(false);
@@ -526,6 +531,9 @@ internal sealed class Report
     public int CompilerWarnings { get; set; }
     public string CompilerTop { get; set; } = "";
     public AnalyzerSet Ours { get; init; } = null!;
+
+    /// <summary>The compile with <see cref="EmptyAnalyzer"/>: what CompilationWithAnalyzers costs by itself.</summary>
+    public AnalyzerSet? Baseline { get; init; }
     public List<AnalyzerSet> Compared { get; init; } = new();
     public Dictionary<string, int>? Expected { get; set; }
 
@@ -543,6 +551,12 @@ internal sealed class Report
     private double Compile => Median(CompileMs);
 
     private double Percent(double ms) => Compile <= 0 ? 0 : 100.0 * ms / Compile;
+
+    private double CpuPercent(double ms) => Median(CompileCpuMs) <= 0 ? 0 : 100.0 * ms / Median(CompileCpuMs);
+
+    /// <summary>Wall and CPU time of the compile with <paramref name="set"/>, minus the same with the baseline analyzer.</summary>
+    private (double Wall, double Cpu) OverBaseline(AnalyzerSet set)
+        => Baseline is null ? (0, 0) : (Median(set.WallMs) - Median(Baseline.WallMs), Median(set.CpuMs) - Median(Baseline.CpuMs));
 
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
@@ -571,6 +585,11 @@ internal sealed class Report
         o.WriteLine($"read        {Files:N0} files, {Lines:N0} lines; runtime {(RuntimeReferenced ? "referenced" : "NOT referenced")}; {(Concurrent ? "concurrent" : "single-threaded")} compile and analysis");
         o.WriteLine($"compiler    {CompilerErrors:N0} errors, {CompilerWarnings:N0} warnings (errors from missing third-party references are expected){(CompilerTop.Length > 0 ? "; most: " + CompilerTop : "")}");
         o.WriteLine($"runs        {Repeat} measured after {Warmup} warm-up; medians below");
+        if (Baseline is not null)
+        {
+            o.WriteLine($"baseline    {Ms(Median(Baseline.WallMs))} wall, {Ms(Median(Baseline.CpuMs))} CPU: the same compile through CompilationWithAnalyzers with an analyzer that registers nothing");
+        }
+
         o.WriteLine($"compile     {Ms(Compile)} (parse {Ms(Median(ParseMs))} + bind and diagnostics; no analyzers, no emit); fastest run {Ms(CompileMs.DefaultIfEmpty(0).Min())}; CPU {Ms(Median(CompileCpuMs))}");
         WriteSet(o, Ours, showDiagnostics: true);
         foreach (var set in Compared)
@@ -608,11 +627,12 @@ internal sealed class Report
 
         var total = Median(set.TotalMs);
         o.WriteLine($"  {"total".PadRight(width)} {Ms(total),12} {Percent(total),7:0.00} %  <- overhead (fastest run {Ms(set.TotalMs.DefaultIfEmpty(0).Min())})");
-        var wall = Median(set.WallMs);
-        var cpu = Median(set.CpuMs);
-        var compileCpu = Median(CompileCpuMs);
-        o.WriteLine($"  whole compile with these analyzers, against without (includes the driver's own work; noisy):");
-        o.WriteLine($"    wall {Ms(wall)} ({Signed(wall - Compile)} = {Percent(wall - Compile):0.00} %), CPU {Ms(cpu)} ({Signed(cpu - compileCpu)} = {(compileCpu > 0 ? 100 * (cpu - compileCpu) / compileCpu : 0):0.00} %)");
+        if (Baseline is not null)
+        {
+            var (wallOver, cpuOver) = OverBaseline(set);
+            o.WriteLine($"  whole compile with these analyzers against the baseline (includes the driver's work for them; noisy):");
+            o.WriteLine($"    wall {Signed(wallOver)} = {Percent(wallOver):0.00} % of compile, CPU {Signed(cpuOver)} = {CpuPercent(cpuOver):0.00} % of compile CPU");
+        }
         if (showDiagnostics)
         {
             o.WriteLine("diagnostics " + string.Join(", ", OurIds().Select(id =>
@@ -672,6 +692,15 @@ internal sealed class Report
             w.WriteNumber("compileMinMs", Round(CompileMs.DefaultIfEmpty(0).Min()));
             w.WriteNumber("analyzerMinMs", Round(Ours.TotalMs.DefaultIfEmpty(0).Min()));
             w.WriteNumber("wallMs", Round(Median(Ours.WallMs)));
+            if (Baseline is not null)
+            {
+                var (wallOver, cpuOver) = OverBaseline(Ours);
+                w.WriteNumber("baselineWallMs", Round(Median(Baseline.WallMs)));
+                w.WriteNumber("baselineCpuMs", Round(Median(Baseline.CpuMs)));
+                w.WriteNumber("wallOverBaselinePercent", Round(Percent(wallOver), 3));
+                w.WriteNumber("cpuOverBaselinePercent", Round(CpuPercent(cpuOver), 3));
+            }
+
             w.WriteNumber("compileCpuMs", Round(Median(CompileCpuMs)));
             w.WriteNumber("cpuMs", Round(Median(Ours.CpuMs)));
             w.WriteNumber("repeat", Repeat);
@@ -701,6 +730,13 @@ internal sealed class Report
                 w.WriteNumber("overheadPercent", Round(Percent(Median(set.TotalMs)), 3));
                 w.WriteNumber("wallMs", Round(Median(set.WallMs)));
                 w.WriteNumber("cpuMs", Round(Median(set.CpuMs)));
+                if (Baseline is not null)
+                {
+                    var (wallOver, cpuOver) = OverBaseline(set);
+                    w.WriteNumber("wallOverBaselinePercent", Round(Percent(wallOver), 3));
+                    w.WriteNumber("cpuOverBaselinePercent", Round(CpuPercent(cpuOver), 3));
+                }
+
                 var theirs = Median(set.TotalMs);
                 if (theirs > 0)
                 {
