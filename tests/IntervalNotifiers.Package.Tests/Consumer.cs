@@ -35,22 +35,15 @@ public sealed class Consumer
         File.WriteAllText(Path.Combine(Directory, "Directory.Build.targets"), "<Project />\n");
         File.WriteAllText(Path.Combine(Directory, "Directory.Packages.props"), "<Project />\n");
 
-        // The local feed for IntervalNotifiers; the usual public source stays for anything else.
+        // The local feed added to the machine's usual sources (no <clear />: the default feed stays for anything
+        // else). The consumer restores only IntervalNotifiers, at the exact version just packed, into an
+        // isolated packages folder; the tests check that it came from the local feed with the packed bytes.
         File.WriteAllText(Path.Combine(Directory, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
               <packageSources>
-                <clear />
                 <add key="ntf-local" value="{package.Feed}" />
               </packageSources>
-              <packageSourceMapping>
-                <packageSource key="ntf-local">
-                  <package pattern="IntervalNotifiers" />
-                </packageSource>
-                <packageSource key="nuget.org">
-                  <package pattern="*" />
-                </packageSource>
-              </packageSourceMapping>
             </configuration>
             """);
 

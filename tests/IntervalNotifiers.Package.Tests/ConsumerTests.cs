@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
+using System.Security.Cryptography;
 using System.Text.Json;
 using System.Threading.Tasks;
 using Xunit;
@@ -173,6 +174,8 @@ public sealed class ConsumerTests
         var source = metadata.RootElement.GetProperty("source").GetString();
         Assert.Equal(Path.GetFullPath(_package.Feed).TrimEnd(Path.DirectorySeparatorChar),
                      Path.GetFullPath(source!).TrimEnd(Path.DirectorySeparatorChar));
+        using var nupkg = File.OpenRead(_package.PackagePath);
+        Assert.Equal(Convert.ToBase64String(SHA512.HashData(nupkg)), metadata.RootElement.GetProperty("contentHash").GetString());
     }
 
     private void Log(ProcessResult result) => _output.WriteLine(result.ToString());
