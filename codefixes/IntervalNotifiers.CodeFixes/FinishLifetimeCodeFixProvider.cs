@@ -17,14 +17,18 @@ namespace IntervalNotifiers.CodeFixes;
 
 /// <summary>
 /// NTF002 fixes: remove a direct <c>InvalidateFinish</c> call; replace a cached finish handed out by the start
-/// with one made per invocation (<c>new</c>), or rented from a <c>NotifierFinishPool</c> field of that finish type.
+/// with one made per invocation (<c>new</c>).
 /// </summary>
+/// <remarks>
+/// There is deliberately no "rent from the pool" fix: a pool can be empty, and the only sound fallback then is to
+/// do the whole invalidation in the start with <c>finish = null</c>, which needs the driver's own code; falling
+/// back to <c>new</c> would hand the finish pass an object the pool does not own, and <c>Return</c> rejects it.
+/// </remarks>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(FinishLifetimeCodeFixProvider)), Shared]
 public sealed class FinishLifetimeCodeFixProvider : CodeFixProvider
 {
     public const string RemoveCallKey = "NTF002.RemoveInvalidateFinishCall";
     public const string NewPerInvocationKey = "NTF002.NewFinishPerInvocation";
-    public const string RentFromPoolKey = "NTF002.RentFinishFromPool";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.FinishOutsideList);
 
@@ -112,21 +116,9 @@ public sealed class FinishLifetimeCodeFixProvider : CodeFixProvider
         context.RegisterCodeFix(
             CodeAction.Create(
                 "Create a new '" + finishType.Name + "' for each invocation",
-                token => ReplaceAsync(context.Document, body, symbol, finishType, pool: null, token),
+                token => ReplaceAsync(context.Document, body, symbol, finishType, token),
                 NewPerInvocationKey),
             diagnostic);
-
-        var containingType = model.GetEnclosingSymbol(node.SpanStart, context.CancellationToken)?.ContainingType;
-        var pool = FindPool(containingType, finishType, model, node.SpanStart);
-        if (pool is not null)
-        {
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    "Rent the finish from '" + pool.Name + "' for each invocation",
-                    token => ReplaceAsync(context.Document, body, symbol, finishType, pool, token),
-                    RentFromPoolKey),
-                diagnostic);
-        }
     }
 
     private static ExpressionSyntax Strip(ExpressionSyntax expression)
@@ -150,27 +142,8 @@ public sealed class FinishLifetimeCodeFixProvider : CodeFixProvider
         }
     }
 
-    private static IFieldSymbol? FindPool(INamedTypeSymbol? type, INamedTypeSymbol finishType, SemanticModel model, int position)
-    {
-        for (var t = type; t is not null; t = t.BaseType)
-        {
-            foreach (var field in t.GetMembers().OfType<IFieldSymbol>())
-            {
-                if (field.Type is INamedTypeSymbol { Name: "NotifierFinishPool", TypeArguments.Length: 1 } poolType
-                    && poolType.ContainingNamespace?.ToDisplayString() == "IntervalNotifiers"
-                    && SymbolEqualityComparer.Default.Equals(poolType.TypeArguments[0], finishType)
-                    && model.IsAccessible(position, field))
-                {
-                    return field;
-                }
-            }
-        }
-
-        return null;
-    }
-
     private static async Task<Document> ReplaceAsync(Document document, BlockSyntax body, ISymbol cached,
-                                                     INamedTypeSymbol finishType, IFieldSymbol? pool, CancellationToken token)
+                                                     INamedTypeSymbol finishType, CancellationToken token)
     {
         var root = await document.GetSyntaxRootAsync(token).ConfigureAwait(false);
         var model = await document.GetSemanticModelAsync(token).ConfigureAwait(false);
@@ -223,24 +196,8 @@ public sealed class FinishLifetimeCodeFixProvider : CodeFixProvider
         var localName = PickName(cached.Name, model, body, anchor.SpanStart);
         var finishTypeSyntax = SyntaxFactory.ParseTypeName(finishType.ToMinimalDisplayString(model, anchor.SpanStart))
             .WithAdditionalAnnotations(Simplifier.Annotation);
-        ExpressionSyntax create = SyntaxFactory.ObjectCreationExpression(finishTypeSyntax)
+        var create = SyntaxFactory.ObjectCreationExpression(finishTypeSyntax)
             .WithArgumentList(SyntaxFactory.ArgumentList());
-        if (pool is not null)
-        {
-            var rentedName = PickName(localName + "Rented", model, body, anchor.SpanStart);
-            ExpressionSyntax poolAccess = pool.IsStatic
-                ? SyntaxFactory.IdentifierName(pool.Name)
-                : SyntaxFactory.IdentifierName(pool.Name);
-            var tryRent = SyntaxFactory.InvocationExpression(
-                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, poolAccess, SyntaxFactory.IdentifierName("TryRent")),
-                SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(
-                    SyntaxFactory.Argument(SyntaxFactory.DeclarationExpression(
-                            SyntaxFactory.IdentifierName("var"),
-                            SyntaxFactory.SingleVariableDesignation(SyntaxFactory.Identifier(rentedName))))
-                        .WithRefKindKeyword(SyntaxFactory.Token(SyntaxKind.OutKeyword)))));
-            create = SyntaxFactory.ConditionalExpression(tryRent, SyntaxFactory.IdentifierName(rentedName), create);
-        }
-
         var declaration = SyntaxFactory.LocalDeclarationStatement(
                 SyntaxFactory.VariableDeclaration(SyntaxFactory.IdentifierName("var"))
                     .WithVariables(SyntaxFactory.SingletonSeparatedList(
