@@ -55,11 +55,23 @@ internal sealed class Progress
     {
         if (!_quiet && _interactive)
         {
-            Console.Error.Write("\r" + new string(' ', Math.Min(Console.WindowWidth > 0 ? Console.WindowWidth - 1 : 100, 120)) + "\r");
+            Console.Error.Write("\r" + new string(' ', LineWidth()) + "\r");
         }
         else if (!_quiet)
         {
             Console.Error.WriteLine($"[100%] {_clock.Elapsed.TotalSeconds,6:0.0}s done");
+        }
+    }
+
+    private static int LineWidth()
+    {
+        try
+        {
+            return Console.WindowWidth > 1 ? Math.Min(Console.WindowWidth - 1, 130) : 130;
+        }
+        catch (Exception e) when (e is System.IO.IOException or PlatformNotSupportedException or InvalidOperationException)
+        {
+            return 130;
         }
     }
 
