@@ -128,7 +128,7 @@ public sealed class CallbackCallsAnalyzer : DiagnosticAnalyzer
     private static bool IsOutsideEveryInvalidateCallback(ISymbol owner, IInvocationOperation invocation,
                                                          TypeBodies bodies, HashSet<ISymbol> reachedFromInvalidate)
     {
-        if (reachedFromInvalidate.Contains(owner.OriginalDefinition))
+        if (reachedFromInvalidate.Contains(TypeBodies.Key(owner)))
         {
             return false;
         }
@@ -199,10 +199,10 @@ public sealed class CallbackCallsAnalyzer : DiagnosticAnalyzer
         {
             if (body.Owner is IMethodSymbol method)
             {
-                methods.Add((IMethodSymbol)method.OriginalDefinition);
+                methods.Add((IMethodSymbol)TypeBodies.Key(method));
                 if ((bodies.Types.GetCallbackKind(method) & CallbackKind.InvalidateCallbacks) != 0)
                 {
-                    reached.Add(method.OriginalDefinition);
+                    reached.Add(TypeBodies.Key(method));
                 }
             }
         }

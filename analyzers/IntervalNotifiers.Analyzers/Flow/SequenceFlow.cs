@@ -405,7 +405,7 @@ internal sealed class TypeSequenceInfo
     {
         foreach (var body in _bodies.Bodies)
         {
-            if (SymbolEqualityComparer.Default.Equals(body.Owner.OriginalDefinition, method.OriginalDefinition))
+            if (SymbolEqualityComparer.Default.Equals(TypeBodies.Key(body.Owner), TypeBodies.Key(method)))
             {
                 return body;
             }

@@ -82,10 +82,10 @@ public sealed class TypeBodies
                 switch (operation)
                 {
                     case IInvocationOperation invocation when IsOwnMethod(invocation.TargetMethod):
-                        calls.Add((invocation.TargetMethod.OriginalDefinition, invocation));
+                        calls.Add(((IMethodSymbol)Key(invocation.TargetMethod), invocation));
                         break;
                     case IMethodReferenceOperation reference when IsOwnMethod(reference.Method):
-                        escapes.Add(reference.Method.OriginalDefinition);
+                        escapes.Add((IMethodSymbol)Key(reference.Method));
                         break;
                 }
             }
@@ -101,7 +101,7 @@ public sealed class TypeBodies
                     _calls[target] = list = new List<(ISymbol, IInvocationOperation)>();
                 }
 
-                list.Add((context.OwningSymbol.OriginalDefinition, call));
+                list.Add((Key(context.OwningSymbol), call));
             }
 
             foreach (var escape in escapes)
@@ -112,6 +112,15 @@ public sealed class TypeBodies
             _membership = null;
         }
     }
+
+    /// <summary>
+    /// The key of a member in the call graph: its original definition, and for a partial method its defining
+    /// part (calls bind to the definition, while the body belongs to the implementation).
+    /// </summary>
+    public static ISymbol Key(ISymbol member)
+        => member is IMethodSymbol { PartialDefinitionPart: { } definition }
+            ? definition.OriginalDefinition
+            : member.OriginalDefinition;
 
     private bool IsOwnMethod(IMethodSymbol method)
         => method.MethodKind == MethodKind.Ordinary
@@ -130,7 +139,7 @@ public sealed class TypeBodies
     {
         lock (_gate)
         {
-            return _calls.TryGetValue(method.OriginalDefinition, out var list)
+            return _calls.TryGetValue((IMethodSymbol)Key(method), out var list)
                 ? list.ToArray()
                 : Array.Empty<(ISymbol, IInvocationOperation)>();
         }
@@ -141,7 +150,7 @@ public sealed class TypeBodies
     {
         lock (_gate)
         {
-            return _escaping.Contains(method.OriginalDefinition);
+            return _escaping.Contains((IMethodSymbol)Key(method));
         }
     }
 
@@ -153,7 +162,7 @@ public sealed class TypeBodies
     public CallbackKind MembershipOf(ISymbol member)
     {
         var membership = ComputeMembership();
-        return membership.TryGetValue(member.OriginalDefinition, out var kind) ? kind : CallbackKind.None;
+        return membership.TryGetValue(Key(member), out var kind) ? kind : CallbackKind.None;
     }
 
     private Dictionary<ISymbol, CallbackKind> ComputeMembership()
@@ -174,12 +183,12 @@ public sealed class TypeBodies
                     var kind = Types.GetCallbackKind(method);
                     if (kind != CallbackKind.None)
                     {
-                        result[method.OriginalDefinition] = kind;
+                        result[Key(method)] = kind;
                     }
-                    else if (IsHelperCandidate(method) && _calls.ContainsKey(method.OriginalDefinition)
-                             && !_escaping.Contains(method.OriginalDefinition))
+                    else if (IsHelperCandidate(method) && _calls.ContainsKey((IMethodSymbol)Key(method))
+                             && !_escaping.Contains((IMethodSymbol)Key(method)))
                     {
-                        helpers.Add((IMethodSymbol)method.OriginalDefinition);
+                        helpers.Add((IMethodSymbol)Key(method));
                     }
                 }
             }

@@ -203,13 +203,13 @@ internal sealed class TypeSequenceSites
         {
             lock (_gate)
             {
-                var target = method.OriginalDefinition;
+                var target = (IMethodSymbol)TypeBodies.Key(method);
                 if (!_calls.TryGetValue(target, out var list))
                 {
                     _calls[target] = list = new List<(ISymbol, IInvocationOperation)>();
                 }
 
-                list.Add((context.ContainingSymbol.OriginalDefinition, invocation));
+                list.Add((TypeBodies.Key(context.ContainingSymbol), invocation));
             }
         }
     }
@@ -220,7 +220,7 @@ internal sealed class TypeSequenceSites
         {
             lock (_gate)
             {
-                _delegates.Add(reference.Method.OriginalDefinition);
+                _delegates.Add((IMethodSymbol)TypeBodies.Key(reference.Method));
             }
         }
     }
@@ -285,7 +285,7 @@ internal sealed class TypeSequenceSites
             return LockState.None; // a root: nothing is held around it inside this type
         }
 
-        var method = (IMethodSymbol)member.OriginalDefinition;
+        var method = (IMethodSymbol)TypeBodies.Key(member);
         List<(ISymbol Caller, IInvocationOperation Call)>? calls;
         lock (_gate)
         {

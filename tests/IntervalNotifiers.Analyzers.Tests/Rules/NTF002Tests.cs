@@ -271,6 +271,42 @@ public class NTF002Tests
         """,
     }, LanguageVersion.Latest);
 
+    /// <summary>C# 9 partial methods: calls bind to the defining part, the body belongs to the implementing part.</summary>
+    [Fact]
+    public Task PartialMethodHelpers_AreSilent_AndStillChecked() => VerifyNtf002.AnalyzerAsync(new[]
+    {
+        Usings + """
+        partial class GpuOps : IntervalNotifierOps
+        {
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                finish = MakeFinish(3);
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish) => Complete((GpuFinish)finish);
+
+            private partial GpuFinish MakeFinish(int engine);
+
+            private partial void Complete(GpuFinish f);
+        }
+        """ + Finish,
+        Usings + """
+        partial class GpuOps
+        {
+            private readonly List<GpuFinish> _done = new List<GpuFinish>();
+
+            private partial GpuFinish MakeFinish(int engine) => new GpuFinish { Engine = engine };
+
+            private partial void Complete(GpuFinish f)
+            {
+                f.Fence.Wait();
+                {|NTF002:_done.Add(f)|};
+            }
+        }
+        """,
+    }, LanguageVersion.Latest);
+
     [Fact]
     public Task LocalUsesThatDoNotEscape_AreSilent() => Analyze("""
         class GpuOps : IntervalNotifierOps
