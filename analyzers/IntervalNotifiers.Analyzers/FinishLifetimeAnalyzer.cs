@@ -110,7 +110,7 @@ public sealed class FinishLifetimeAnalyzer : DiagnosticAnalyzer
                 switch (operation)
                 {
                     case IObjectCreationOperation or ITypeParameterObjectCreationOperation:
-                        diagnostic = CheckCreation(types, operation, owner, inStart);
+                        diagnostic = CheckCreation(types, operation, owner, inStart || IsFinishFactoryHook(types, method));
                         if (diagnostic is null && inList && types.IsFinishType(operation.Type))
                         {
                             diagnostic = CheckUse(flow, operation, body);
@@ -170,6 +170,43 @@ public sealed class FinishLifetimeAnalyzer : DiagnosticAnalyzer
         {
             context.ReportDiagnostic(group.OrderBy(d => d.Location.SourceSpan.Start).First());
         }
+    }
+
+    /// <summary>
+    /// A template-method hook of an ops type that hands a finish back to its caller: a protected method, or an
+    /// override of a method that an ops type declares, returning a finish (or with an 'out' finish parameter).
+    /// Its callers are the base class's callbacks, which may be in another compilation: a finish it creates
+    /// cannot be proved to be made outside the start, so its creations are not reported.
+    /// </summary>
+    private static bool IsFinishFactoryHook(NotifierTypes types, IMethodSymbol? method)
+    {
+        if (method is null || method.MethodKind != MethodKind.Ordinary || types.GetCallbackKind(method) != CallbackKind.None)
+        {
+            return false;
+        }
+
+        var isHook = method.DeclaredAccessibility is Accessibility.Protected or Accessibility.ProtectedAndInternal
+                         or Accessibility.ProtectedOrInternal
+                     || (method.IsOverride && types.IsOpsType(method.OverriddenMethod?.ContainingType));
+        if (!isHook)
+        {
+            return false;
+        }
+
+        if (types.IsFinishType(method.ReturnType))
+        {
+            return true;
+        }
+
+        foreach (var parameter in method.Parameters)
+        {
+            if (parameter.RefKind is RefKind.Out or RefKind.Ref && types.IsFinishType(parameter.Type))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static Diagnostic? CheckUse(FinishFlow flow, IOperation use, MethodBody body)

@@ -307,6 +307,53 @@ public class NTF002Tests
         """,
     }, LanguageVersion.Latest);
 
+    /// <summary>
+    /// A base ops class whose sealed start calls a protected factory hook: the subclasses create the finish in the
+    /// hook, which only the base's start calls. A hook that keeps no finish but creates one for itself is still reported.
+    /// </summary>
+    [Fact]
+    public Task TemplateMethodFactoryHooks_AreSilent() => Analyze("""
+        abstract class EngineOpsBase : IntervalNotifierOps
+        {
+            public sealed override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                finish = BeginFlush(range.Start);
+                return true;
+            }
+
+            public sealed override void InvalidateFinish(NotifierFinish finish) => ((GpuFinish)finish).Fence.Wait();
+
+            protected abstract GpuFinish? BeginFlush(ulong start);
+
+            protected virtual bool TryBegin(out GpuFinish? finish)
+            {
+                finish = new GpuFinish();
+                return true;
+            }
+        }
+
+        sealed class CopyOps : EngineOpsBase
+        {
+            protected override GpuFinish? BeginFlush(ulong start) => new GpuFinish { Engine = (int)(start >> 12) };
+        }
+
+        sealed class VideoOps : EngineOpsBase
+        {
+            protected override GpuFinish? BeginFlush(ulong start)
+            {
+                var f = new GpuFinish();
+                f.Engine = 7;
+                return f;
+            }
+
+            protected void Probe()
+            {
+                var probe = {|NTF002:new GpuFinish()|};
+                probe.Fence.Wait();
+            }
+        }
+        """);
+
     [Fact]
     public Task LocalUsesThatDoNotEscape_AreSilent() => Analyze("""
         class GpuOps : IntervalNotifierOps
