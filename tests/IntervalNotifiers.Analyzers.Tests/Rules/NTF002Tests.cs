@@ -354,6 +354,81 @@ public class NTF002Tests
         }
         """);
 
+    /// <summary>
+    /// Work fanned out and joined inside the pass (one TLB flush per GPU, then wait for all): the tasks are waited
+    /// for, the thread joined, the cancellation registration disposed before the finish returns.
+    /// </summary>
+    [Fact]
+    public Task ScheduledWorkJoinedInsideThePass_IsSilent() => Analyze("""
+        class GpuOps : IntervalNotifierOps
+        {
+            private readonly int[] _gpus = { 0, 1, 2, 3 };
+
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                finish = new GpuFinish();
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish)
+            {
+                var f = (GpuFinish)finish;
+                Task.WaitAll(Task.Run(() => f.Fence.Wait()), Task.Run(() => f.Engine++));
+                var flushes = System.Linq.Enumerable.ToArray(System.Linq.Enumerable.Select(_gpus, gpu => Task.Run(() => Flush(gpu, f.Engine))));
+                Task.WaitAll(flushes);
+                Task.WaitAll(new[] { Task.Run(() => f.Fence.Wait()) });
+                Task.WaitAll([Task.Run(() => f.Fence.Wait()), Task.Run(() => f.Fence.Set())]);
+                var tasks = new List<Task>();
+                tasks.Add(Task.Factory.StartNew(() => f.Fence.Wait()));
+                Task.WhenAll(tasks).Wait();
+                var single = Task.Run(() => f.Fence.Wait());
+                single.Wait();
+                var thread = new Thread(() => f.Fence.Wait());
+                thread.Start();
+                thread.Join();
+                using var timeout = new CancellationTokenSource(1000);
+                using (timeout.Token.Register(() => f.Fence.Set()))
+                {
+                    f.Fence.Wait();
+                }
+
+                using var registration = timeout.Token.Register(() => f.Fence.Set());
+                var other = timeout.Token.Register(() => f.Fence.Set());
+                other.Dispose();
+            }
+
+            private static void Flush(int gpu, int engine) { }
+        }
+        """);
+
+    [Fact]
+    public Task ScheduledWorkNotJoined_IsReportedAtTheCapture() => Analyze("""
+        class GpuOps : IntervalNotifierOps
+        {
+            private readonly List<Task> _pending = new List<Task>();
+            private Task? _last;
+
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                finish = new GpuFinish();
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish)
+            {
+                var f = (GpuFinish)finish;
+                _ = Task.Run(() => {|NTF002:f|}.Fence.Wait());
+                var forgotten = Task.Run(() => {|NTF002:f|}.Fence.Wait());
+                _pending.Add(Task.Run(() => {|NTF002:f|}.Fence.Wait()));
+                _last = Task.Run(() => {|NTF002:f|}.Fence.Wait());
+                new Thread(() => {|NTF002:f|}.Fence.Wait()).Start();
+                var thread = new Thread(() => {|NTF002:f|}.Fence.Wait());
+                thread.Start();
+                var registration = CancellationToken.None.Register(() => {|NTF002:f|}.Fence.Set());
+            }
+        }
+        """);
+
     [Fact]
     public Task LocalUsesThatDoNotEscape_AreSilent() => Analyze("""
         class GpuOps : IntervalNotifierOps
