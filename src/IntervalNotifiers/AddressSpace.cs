@@ -42,9 +42,20 @@ namespace IntervalNotifiers;
 /// </remarks>
 public sealed class AddressSpace
 {
-    /// <summary>The address space whose walk (callbacks included) runs on this thread, innermost first.</summary>
+    /// <summary>The address space whose walk (callbacks included) runs on this thread, innermost.</summary>
     [ThreadStatic]
     private static AddressSpace? t_walking;
+
+    /// <summary>
+    /// The outer walks of this thread when walks nest (a callback that invalidates a range of this or another address
+    /// space), outermost first; allocated by the first nested walk of a thread only.
+    /// </summary>
+    [ThreadStatic]
+    private static AddressSpace?[]? t_outerWalks;
+
+    /// <summary>How many entries of <see cref="t_outerWalks"/> are in use.</summary>
+    [ThreadStatic]
+    private static int t_outerWalkCount;
 
     // The kernel's subscriptions->lock: guards the tree, the active count, the deferred list and the notifiers'
     // State / RemoveSequence / deferred links. Also the monitor waiters sleep on (the kernel's subscriptions->wq).
@@ -116,6 +127,18 @@ public sealed class AddressSpace
             lock (_lock)
             {
                 return _deferredCount;
+            }
+        }
+    }
+
+    /// <summary>The number of threads waiting in ReadBegin or Remove (tests).</summary>
+    internal int WaiterCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _waiters;
             }
         }
     }
@@ -250,6 +273,12 @@ public sealed class AddressSpace
     /// <summary>Start of a range, the walk and the finish pass over [range.Start, <paramref name="last"/>].</summary>
     private bool Invalidate(in NotifierRange range, ulong last)
     {
+        // A nested walk needs room to remember the outer one: allocate it (once per thread) before anything changes.
+        if (t_walking != null)
+        {
+            EnsureOuterWalkCapacity();
+        }
+
         IntervalTreeNode<IntervalNotifier>? node;
         ulong cur;
         lock (_lock)
@@ -270,8 +299,7 @@ public sealed class AddressSpace
         }
 
         // The sequence is odd and stays odd until this range ends: the tree is frozen, so the walk needs no lock.
-        AddressSpace? outer = t_walking;
-        t_walking = this;
+        EnterWalk();
         NotifierFinish? head = null;
         NotifierFinish? tail = null;
         bool stopped = false;
@@ -356,7 +384,7 @@ public sealed class AddressSpace
         }
         finally
         {
-            t_walking = outer;
+            ExitWalk();
         }
 
         if (stopped || error != null)
@@ -482,6 +510,12 @@ public sealed class AddressSpace
         {
             if (notifier.AddressSpace != this)
             {
+                // Applied since the caller looked: by a committed removal (returns), or by a concurrent Remove.
+                if (notifier.TryConsumeCommittedRemoval())
+                {
+                    return;
+                }
+
                 throw new InvalidOperationException(
                     "This notifier is not inserted in an address space (a concurrent Remove won).");
             }
@@ -502,9 +536,12 @@ public sealed class AddressSpace
                         return;
                     }
 
+                    // Committed from here on: if this call does not return normally (canceled, interrupted), the
+                    // removal is still applied, and the next Remove reports it as done.
                     AppendDeferred(notifier);
                     notifier.State = NotifierState.PendingRemove;
                     notifier.RemoveSequence = _invalidateSeq;
+                    notifier.CommitRemoval();
                     waitFor = _invalidateSeq;
                     break;
 
@@ -515,15 +552,11 @@ public sealed class AddressSpace
             }
         }
 
-        try
-        {
-            WaitWhileSequenceIs(waitFor, cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            notifier.CommitRemoval();
-            throw;
-        }
+        // Throws OperationCanceledException (or ThreadInterruptedException) with the removal still committed.
+        WaitWhileSequenceIs(waitFor, cancellationToken);
+
+        // This call has seen the removal applied: it consumes the commitment, so a further Remove throws.
+        notifier.ClearCommittedRemoval();
     }
 
     /// <summary>The kernel's <c>mmu_interval_read_begin</c>.</summary>
@@ -590,9 +623,67 @@ public sealed class AddressSpace
         }
     }
 
-    private void ThrowIfInsideWalk(string member, string why)
+    private static void EnsureOuterWalkCapacity()
+    {
+        AddressSpace?[]? stack = t_outerWalks;
+        if (stack == null || t_outerWalkCount == stack.Length)
+        {
+            Array.Resize(ref stack, stack == null ? 4 : stack.Length * 2);
+            t_outerWalks = stack;
+        }
+    }
+
+    /// <summary>Records that a walk of this address space runs on this thread (capacity ensured beforehand).</summary>
+    private void EnterWalk()
+    {
+        AddressSpace? outer = t_walking;
+        if (outer != null)
+        {
+            t_outerWalks![t_outerWalkCount++] = outer;
+        }
+
+        t_walking = this;
+    }
+
+    /// <summary>Undoes the innermost <see cref="EnterWalk"/> of this thread (walks nest strictly).</summary>
+    private static void ExitWalk()
+    {
+        int count = t_outerWalkCount;
+        if (count == 0)
+        {
+            t_walking = null;
+            return;
+        }
+
+        AddressSpace?[] stack = t_outerWalks!;
+        t_walking = stack[--count];
+        stack[count] = null;
+        t_outerWalkCount = count;
+    }
+
+    /// <summary>Whether a walk of this address space (callbacks included) runs on this thread, at any depth.</summary>
+    private bool IsWalkingOnThisThread()
     {
         if (t_walking == this)
+        {
+            return true;
+        }
+
+        AddressSpace?[]? stack = t_outerWalks;
+        for (int i = t_outerWalkCount - 1; i >= 0; i--)
+        {
+            if (stack![i] == this)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void ThrowIfInsideWalk(string member, string why)
+    {
+        if (IsWalkingOnThisThread())
         {
             throw new InvalidOperationException(
                 $"{member} was called from a callback of an invalidation of the same address space ({why}): " +

@@ -40,7 +40,10 @@ public class IntervalNotifier
     private ulong _sequence;
     private ulong _start;
     private ulong _last;
-    private volatile bool _removalCommitted;
+
+    // 1 while a deferred removal is committed and no Remove call has returned for it yet (a Remove that waited was
+    // canceled or interrupted): the next Remove then returns at once once the removal is applied.
+    private int _removalCommitted;
 
     /// <summary>Creates a notifier with the given callbacks; it is not inserted anywhere yet.</summary>
     /// <param name="ops">The callbacks. Their type is checked by <see cref="Insert"/> (rules NTF001, NTF003).</param>
@@ -153,8 +156,10 @@ public class IntervalNotifier
     /// <para><b>May block:</b> while an invalidation that hit a notifier is active the tree is frozen, so the removal
     /// is deferred to the moment the last active range ends, and this call waits for it. Therefore never call it
     /// from an ops callback (rule NTF011: the runtime throws <see cref="InvalidOperationException"/> when it is
-    /// called from a callback running on this thread for the same address space, rather than deadlock), nor while
-    /// holding a lock that an invalidate callback takes.</para>
+    /// called on a thread that runs a callback of this address space, even one further out when callbacks nest,
+    /// rather than deadlock), nor while holding a lock that an invalidate callback takes, nor on a thread between its
+    /// own <see cref="AddressSpace.InvalidateRangeStart"/> and <see cref="AddressSpace.InvalidateRangeEnd"/> (the
+    /// removal would wait for that very range to end).</para>
     /// <para>A notifier whose insertion is still deferred is simply taken off the deferred list, without waiting.</para>
     /// </remarks>
     /// <exception cref="InvalidOperationException">The notifier is not inserted, or the call comes from a callback of
@@ -166,24 +171,26 @@ public class IntervalNotifier
     /// </summary>
     /// <remarks>
     /// <para><b>May block</b> until the deferred removal is applied (see <see cref="Remove()"/>).</para>
-    /// <para>If <paramref name="cancellationToken"/> is canceled while waiting, the removal stays committed: it is
-    /// applied when the last active range ends, and callbacks of this notifier may run until then. Call
-    /// <see cref="Remove()"/> again to wait for it; that call returns at once when the removal has been applied
-    /// meanwhile.</para>
+    /// <para>If <paramref name="cancellationToken"/> is canceled while waiting (or the waiting thread is interrupted),
+    /// the removal stays committed: it is applied when the last active range ends, and callbacks of this notifier may
+    /// run until then. Call <see cref="Remove()"/> again to wait for it; that call returns at once when the removal
+    /// has been applied meanwhile. Once a Remove call has returned normally for the removal, a further one throws, as
+    /// for any notifier that is not inserted.</para>
     /// </remarks>
     /// <param name="cancellationToken">Cancels the wait (not the removal).</param>
     /// <exception cref="InvalidOperationException">The notifier is not inserted, or the call comes from a callback of
     /// this address space.</exception>
     /// <exception cref="OperationCanceledException">The wait was canceled; the removal is still committed.</exception>
+    /// <exception cref="ThreadInterruptedException">The waiting thread was interrupted; the removal is still
+    /// committed.</exception>
     public void Remove(CancellationToken cancellationToken)
     {
         AddressSpace? space = Volatile.Read(ref _space);
         if (space is null)
         {
-            if (_removalCommitted)
+            if (TryConsumeCommittedRemoval())
             {
                 // A canceled Remove committed the removal and it has been applied since.
-                _removalCommitted = false;
                 return;
             }
 
@@ -203,8 +210,10 @@ public class IntervalNotifier
     /// <para><b>May block:</b> if the notifier's sequence equals the address space's (an invalidation that hit this
     /// notifier, or collided with its insertion, is active), it waits until that invalidation ends, so that the work
     /// that follows does not start on a range that is still being torn down. Never call it from an ops callback (the
-    /// runtime throws <see cref="InvalidOperationException"/> when it is called from a callback running on this thread
-    /// for the same address space), nor while holding a lock that an invalidate callback takes.</para>
+    /// runtime throws <see cref="InvalidOperationException"/> when it is called on a thread that runs a callback of
+    /// this address space, even one further out when callbacks nest), nor while holding a lock that an invalidate
+    /// callback takes, nor on a thread between its own <see cref="AddressSpace.InvalidateRangeStart"/> and
+    /// <see cref="AddressSpace.InvalidateRangeEnd"/> (it could wait for that very range to end).</para>
     /// <para>The returned value is valid only with <see cref="ReadRetry"/> / <see cref="CheckRetry"/> of this
     /// notifier (rule NTF009: a discarded result is a mistake).</para>
     /// </remarks>
@@ -297,7 +306,7 @@ public class IntervalNotifier
         Node.Last = last;
         Volatile.Write(ref _start, start);
         Volatile.Write(ref _last, last);
-        _removalCommitted = false;
+        ClearCommittedRemoval();
     }
 
     /// <summary>Detaches the notifier once its removal is applied (under the lock).</summary>
@@ -307,8 +316,14 @@ public class IntervalNotifier
         Volatile.Write(ref _space, null);
     }
 
-    /// <summary>Marks a removal whose wait was canceled as committed.</summary>
-    internal void CommitRemoval() => _removalCommitted = true;
+    /// <summary>Marks a deferred removal as committed (under the lock, when it is deferred).</summary>
+    internal void CommitRemoval() => Volatile.Write(ref _removalCommitted, 1);
+
+    /// <summary>A Remove call returned for the removal (or the notifier is inserted again): nothing is committed.</summary>
+    internal void ClearCommittedRemoval() => Volatile.Write(ref _removalCommitted, 0);
+
+    /// <summary>Takes the committed removal, once: true for exactly one caller after a removal was committed.</summary>
+    internal bool TryConsumeCommittedRemoval() => Interlocked.Exchange(ref _removalCommitted, 0) != 0;
 }
 
 /// <summary>Where a notifier stands in its address space.</summary>

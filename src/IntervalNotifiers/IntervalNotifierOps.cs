@@ -18,6 +18,11 @@ namespace IntervalNotifiers;
 /// invalidations of overlapping ranges run on several threads. They must not call
 /// <see cref="IntervalNotifier.Remove()"/> or <see cref="IntervalNotifier.ReadBegin()"/> of the same address space
 /// (both may wait for the invalidation that is running; the runtime throws rather than deadlock).</para>
+/// <para>They may call <see cref="IntervalNotifier.Insert"/> (deferred until the invalidation ends, as any insertion
+/// during an invalidation). A callback that starts another invalidation on its thread (of this or another address
+/// space) gets an ordinary, overlapping range: its callbacks run nested, possibly for the same notifier, and the
+/// callback must end that range before returning. The kernel forbids this recursion (lockdep), so drivers meant to
+/// mirror kernel code should not rely on it.</para>
 /// </remarks>
 public abstract class IntervalNotifierOps
 {
@@ -84,9 +89,11 @@ public abstract class IntervalNotifierOps
     /// <remarks>
     /// <para>Called once for every finish a start handed out with <see langword="true"/>, with exactly that object
     /// (<see cref="NotifierFinish.Notifier"/> tells which notifier), in the order the starts ran, after all starts of
-    /// the walk. It returns nothing and cannot fail (two passes, no more). It may block when the range is blockable.
-    /// The object is already unlinked: the callback may return it to its pool or reuse it. Never call it yourself
-    /// (rule NTF002).</para>
+    /// the walk. It returns nothing and cannot fail (two passes, no more). It receives no range: it may block only
+    /// when the range its start saw was blockable (a start that cannot block on a non-blockable range returns
+    /// <see langword="false"/> without a finish, as the kernel's xe driver does, or records
+    /// <see cref="NotifierRange.IsBlockable"/> in the finish). The object is already unlinked: the callback may return
+    /// it to its pool or reuse it. Never call it yourself (rule NTF002).</para>
     /// </remarks>
     /// <param name="finish">The object the start handed out.</param>
     public virtual void InvalidateFinish(NotifierFinish finish)

@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using Xunit;
 
 namespace IntervalNotifiers.Tests;
@@ -66,6 +67,10 @@ public class AllocationTests
         var some = new NotifierRange(1000, 2000, NotifierEvent.ProtectionPage, blockable: false);
         var none = new NotifierRange(1_000_000, 2_000_000);
 
+        // A bounded token (made before the measurement): a wrong wait fails instead of hanging; an idle ReadBegin
+        // registers nothing on it, so it allocates nothing.
+        using var cts = new CancellationTokenSource(Bounded.Timeout);
+
         void Round()
         {
             space.InvalidateRangeStart(in all);
@@ -74,7 +79,7 @@ public class AllocationTests
             space.InvalidateRangeEnd(in some);
             space.InvalidateRangeStart(in none);
             space.InvalidateRangeEnd(in none);
-            ulong seq = notifiers[3].ReadBegin();
+            ulong seq = notifiers[3].ReadBegin(cts.Token);
             _ = notifiers[3].ReadRetry(seq);
             _ = notifiers[3].CheckRetry(seq);
         }
@@ -101,17 +106,18 @@ public class AllocationTests
     {
         var space = new AddressSpace();
         var n = new IntervalNotifier(new PlainOps());
+        using var cts = new CancellationTokenSource(Bounded.Timeout);
         for (int i = 0; i < 200; i++)
         {
             n.Insert(space, (ulong)i, 10);
-            n.Remove();
+            n.Remove(cts.Token);
         }
 
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 2000; i++)
         {
             n.Insert(space, (ulong)i, 10);
-            n.Remove();
+            n.Remove(cts.Token);
         }
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);

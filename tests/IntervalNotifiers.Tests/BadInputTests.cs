@@ -156,7 +156,7 @@ public class BadInputTests
         Assert.Throws<InvalidOperationException>(() => fresh.Remove());
         Assert.Equal(before, Snapshot(space, inserted, fresh));
 
-        inserted.Remove();
+        Bounded.Remove(inserted);
         string after = Snapshot(space, inserted, fresh);
         Assert.Throws<InvalidOperationException>(() => inserted.Remove()); // removing twice
         Assert.Equal(after, Snapshot(space, inserted, fresh));

@@ -66,7 +66,7 @@ public class SequenceTests
     {
         var space = new AddressSpace();
         var n = Add(space, "a", new SinglePassOps(new CallLog()), 0, 10);
-        ulong seq = n.ReadBegin();
+        ulong seq = Bounded.ReadBegin(n);
         Assert.Equal(1UL, seq);
         Assert.False(n.ReadRetry(seq));
         Assert.False(n.CheckRetry(seq));
@@ -77,13 +77,13 @@ public class SequenceTests
     {
         var space = new AddressSpace();
         var n = Add(space, "a", new SinglePassOps(new CallLog()), 0, 10);
-        ulong seq = n.ReadBegin();
+        ulong seq = Bounded.ReadBegin(n);
         var range = new NotifierRange(5, 6);
         Assert.True(space.InvalidateRangeStart(in range));
         Assert.True(n.CheckRetry(seq));
         Assert.True(n.ReadRetry(seq));
         space.InvalidateRangeEnd(in range);
-        ulong again = n.ReadBegin();
+        ulong again = Bounded.ReadBegin(n);
         Assert.Equal(3UL, again);
         Assert.False(n.ReadRetry(again));
 
@@ -118,9 +118,9 @@ public class SequenceTests
         var idle = Add(space, "idle", new SinglePassOps(new CallLog()), 100, 10);
         var range = new NotifierRange(0, 10);
         Assert.True(space.InvalidateRangeStart(in range));
-        Assert.Equal(1UL, idle.ReadBegin()); // returns at once on this thread
+        Assert.Equal(1UL, Bounded.ReadBegin(idle)); // returns at once on this thread
         space.InvalidateRangeEnd(in range);
-        Assert.Equal(3UL, hit.ReadBegin());
+        Assert.Equal(3UL, Bounded.ReadBegin(hit));
     }
 
     [Fact]
@@ -230,7 +230,7 @@ public class SequenceTests
     {
         var space = new AddressSpace();
         var n = Add(space, "a", new SinglePassOps(new CallLog()), 0, 10);
-        n.Remove();
+        Bounded.Remove(n);
         Assert.Null(n.AddressSpace);
         Assert.Equal(0, space.TreeCount);
         Assert.Equal(0UL, n.Start); // keeps its last range
@@ -246,7 +246,7 @@ public class SequenceTests
         var range = new NotifierRange(0, 10);
         Assert.True(space.InvalidateRangeStart(in range));
         var late = Add(space, "late", new SinglePassOps(log), 0, 10);
-        late.Remove(); // returns at once on this thread, even though the range is active
+        Bounded.Remove(late); // returns at once on this thread, even though the range is active
         Assert.Null(late.AddressSpace);
         Assert.Equal(0, space.DeferredCount);
         space.InvalidateRangeEnd(in range);
@@ -272,7 +272,7 @@ public class SequenceTests
         Assert.Same(space, n.AddressSpace);
         space.InvalidateRangeEnd(in range);
         Assert.Null(n.AddressSpace);
-        n.Remove(); // the committed removal has been applied: returns at once
+        Bounded.Remove(n); // the committed removal has been applied: returns at once
         Assert.Throws<InvalidOperationException>(() => n.Remove()); // and now it is simply not inserted
     }
 
@@ -306,7 +306,7 @@ public class SequenceTests
         {
             try
             {
-                victim!.Remove();
+                Bounded.Remove(victim!);
             }
             catch (Exception e)
             {
@@ -315,7 +315,7 @@ public class SequenceTests
 
             try
             {
-                self.ReadBegin();
+                Bounded.ReadBegin(self);
             }
             catch (Exception e)
             {
@@ -390,7 +390,7 @@ public class SequenceTests
         Assert.Equal(0, space.ActiveRangeCount);
         Assert.Equal(4UL, space.InvalidateSequence);
         Assert.Same(space, low.AddressSpace); // still inserted: owners remove them
-        low.Remove();
+        Bounded.Remove(low);
         Assert.Null(low.AddressSpace);
     }
 
@@ -413,7 +413,7 @@ public class SequenceTests
         var space = new AddressSpace();
         var n = new IntervalNotifier(new SinglePassOps(new CallLog()));
         n.Insert(space, 0, 1);
-        ulong seq = n.ReadBegin();
+        ulong seq = Bounded.ReadBegin(n);
         n.SetSequence(seq);
         Assert.False(n.ReadRetry(seq));
         n.SetSequence(seq + 2);

@@ -216,4 +216,21 @@ public static class Bounded
 
     /// <summary>How long a test watches something that must not happen.</summary>
     public static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(150);
+
+    /// <summary>
+    /// <see cref="IntervalNotifier.ReadBegin()"/> for calls that must not wait long: a wrong wait fails the test
+    /// (OperationCanceledException) instead of hanging the run.
+    /// </summary>
+    public static ulong ReadBegin(IntervalNotifier notifier)
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        return notifier.ReadBegin(cts.Token);
+    }
+
+    /// <summary><see cref="IntervalNotifier.Remove()"/> with a bounded wait (see <see cref="ReadBegin"/>).</summary>
+    public static void Remove(IntervalNotifier notifier)
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        notifier.Remove(cts.Token);
+    }
 }
