@@ -39,12 +39,15 @@ internal sealed class SequenceFlow : ForwardFlow<SequenceFlow.State>
     private readonly IParameterSymbol? _range;
     private readonly Dictionary<ILocalSymbol, int> _guardLocals;
     private readonly HashSet<CaptureId> _guardCaptures = new();
+    private readonly IParameterSymbol? _notifier;
+    private readonly HashSet<ILocalSymbol> _tryCastLocals = new(SymbolEqualityComparer.Default);
 
     private SequenceFlow(TypeSequenceInfo info, IMethodSymbol method)
     {
         _info = info;
         _method = method;
         _range = method.Parameters.FirstOrDefault(p => SymbolEqualityComparer.Default.Equals(p.Type, info.Types.Range));
+        _notifier = method.Parameters.FirstOrDefault(p => SymbolEqualityComparer.Default.Equals(p.Type, info.Types.Notifier));
         _guardLocals = new Dictionary<ILocalSymbol, int>(SymbolEqualityComparer.Default);
     }
 
@@ -125,6 +128,33 @@ internal sealed class SequenceFlow : ForwardFlow<SequenceFlow.State>
                 _guardLocals[pair.Key] = pair.Value;
             }
         }
+
+        // Locals that only ever hold 'notifier as T' (null when the notifier is not the driver's type).
+        var rejectedCasts = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+        foreach (var operation in body.Operations())
+        {
+            (ILocalSymbol Local, IOperation Value)? write = operation switch
+            {
+                IVariableDeclaratorOperation { Initializer.Value: { } value } declarator => (declarator.Symbol, value),
+                ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment => (target.Local, assignment.Value),
+                _ => null,
+            };
+            if (write is not { } cast)
+            {
+                continue;
+            }
+
+            if (cast.Value is IConversionOperation { IsTryCast: true } tryCast && IsNotifierParameter(tryCast.Operand))
+            {
+                _tryCastLocals.Add(cast.Local);
+            }
+            else
+            {
+                rejectedCasts.Add(cast.Local);
+            }
+        }
+
+        _tryCastLocals.ExceptWith(rejectedCasts);
 
         // Captures that hold range.Owner or range.Event (the switch value of 'switch (range.Event)').
         var rejectedCaptures = new HashSet<CaptureId>();
@@ -259,8 +289,64 @@ internal sealed class SequenceFlow : ForwardFlow<SequenceFlow.State>
                 return localPolarity;
         }
 
+        var notOurs = NotOursPolarity(operation);
+        if (notOurs != 0)
+        {
+            return notOurs;
+        }
+
         return InvolvesRange(operation) ? 2 : 0;
     }
+
+    /// <summary>
+    /// A type test of the callback's <c>notifier</c> (<c>notifier is not UserPtr u</c>, <c>!(notifier is UserPtr)</c>,
+    /// <c>(notifier as UserPtr) == null</c>): on the edge where the notifier is not the driver's type the callback has
+    /// nothing of its own to invalidate, and no reader of that type can be waiting on it, so that edge is exempt
+    /// like a range the driver started itself. 1 when truth means "not ours", -1 for "ours", 0 otherwise.
+    /// </summary>
+    private int NotOursPolarity(IOperation operation)
+    {
+        switch (operation)
+        {
+            case IIsTypeOperation isType when IsNotifierParameter(isType.ValueOperand):
+                return -1;
+            case IIsPatternOperation isPattern when IsNotifierParameter(isPattern.Value):
+                return TypePatternPolarity(isPattern.Pattern);
+            case IIsPatternOperation isPattern when IsTryCastLocal(isPattern.Value):
+                return NullPatternPolarity(isPattern.Pattern);
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } binary
+                when (IsTryCastLocal(binary.LeftOperand) && IsNull(binary.RightOperand))
+                     || (IsTryCastLocal(binary.RightOperand) && IsNull(binary.LeftOperand)):
+                return binary.OperatorKind == BinaryOperatorKind.Equals ? 1 : -1;
+            default:
+                return 0;
+        }
+
+        static bool IsNull(IOperation value) => ReturnSites.StripConversions(value).ConstantValue is { HasValue: true, Value: null };
+    }
+
+    private static int TypePatternPolarity(IPatternOperation pattern) => pattern switch
+    {
+        INegatedPatternOperation negated => -TypePatternPolarity(negated.Pattern),
+        IDeclarationPatternOperation or ITypePatternOperation => -1,
+        IRecursivePatternOperation { DeconstructionSubpatterns.IsEmpty: true, PropertySubpatterns.IsEmpty: true } => -1,
+        _ => 0,
+    };
+
+    private static int NullPatternPolarity(IPatternOperation pattern) => pattern switch
+    {
+        INegatedPatternOperation negated => -NullPatternPolarity(negated.Pattern),
+        IConstantPatternOperation { Value.ConstantValue: { HasValue: true, Value: null } } => 1,
+        _ => 0,
+    };
+
+    private bool IsNotifierParameter(IOperation? operation)
+        => _notifier is not null && operation is not null
+           && ReturnSites.StripConversions(operation) is IParameterReferenceOperation parameter
+           && SymbolEqualityComparer.Default.Equals(parameter.Parameter, _notifier);
+
+    private bool IsTryCastLocal(IOperation operation)
+        => ReturnSites.StripConversions(operation) is ILocalReferenceOperation local && _tryCastLocals.Contains(local.Local);
 
     private static int PatternPolarity(IPatternOperation pattern) => pattern switch
     {

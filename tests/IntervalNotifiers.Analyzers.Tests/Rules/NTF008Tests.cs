@@ -740,6 +740,47 @@ public class NTF008Tests
 
         """));
 
+    /// <summary>
+    /// A defensive type test of the notifier: when it is not the driver's type there is nothing of the driver's to
+    /// invalidate and no reader of that type, so returning true there is not a missing SetSequence. A return after
+    /// the type test succeeded is still judged.
+    /// </summary>
+    [Fact]
+    public Task ReturnWhenTheNotifierIsNotTheDriversType_IsSilent() => Verify(Ops("""
+                if (notifier is not GpuNotifier gpu)
+                {
+                    return true;
+                }
+
+                var again = notifier as GpuNotifier;
+                if (again == null)
+                {
+                    return true;
+                }
+
+                if (!(notifier is GpuNotifier))
+                {
+                    return true;
+                }
+
+                if (again is null || _idle)
+                {
+                    return _idle;
+                }
+
+                if (gpu.Pages == 0)
+                {
+                    {|NTF008:return true;|}
+                }
+
+                lock (_lock)
+                {
+                    gpu.SetSequence(currentSequence);
+                }
+
+                return true;
+        """));
+
     [Theory]
     [MemberData(nameof(Versions))]
     public Task AcrossLanguageVersions_OneReportAndOneExemptReturn(LanguageVersion languageVersion) => Verify(Ops("""
