@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using System.Threading;
 using IntervalNotifiers.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
@@ -168,7 +169,7 @@ internal sealed class BlockableFlow : ForwardFlow<BlockableFlow.State>
                     current = parent;
                     continue;
                 case IConditionalOperation conditional when conditional.Condition == current:
-                    return conditional.Type is null || ReturnSites.IsBool(conditional.Type);
+                    return conditional.Type is null || ReturnSites.IsBool(conditional.Type) || IsWaitTimeout(conditional);
                 case IConditionalOperation conditional when ReturnSites.IsBool(conditional.Type):
                     current = parent;
                     continue;
@@ -277,6 +278,8 @@ internal sealed class BlockableFlow : ForwardFlow<BlockableFlow.State>
             case IIsPatternOperation isPattern:
                 return EvaluatePattern(isPattern, env, blockable);
             case IInvocationOperation invocation when IsInfiniteWait(invocation) && !IsOpaque(invocation, env):
+                return True;
+            case IInvocationOperation invocation when IsInfiniteWaitOnPath(invocation, env, blockable):
                 return True;
         }
 
@@ -410,6 +413,82 @@ internal sealed class BlockableFlow : ForwardFlow<BlockableFlow.State>
     private static bool IsBlockingEnter(IInvocationOperation invocation)
         => invocation.TargetMethod.Name == "Enter"
            && invocation.TargetMethod.ContainingType is { Name: "Monitor" or "SpinLock", ContainingNamespace: { Name: "Threading", ContainingNamespace.Name: "System" } };
+
+    /// <summary>
+    /// A wait whose timeout is chosen by the blockability (<c>Wait(blockable ? Timeout.Infinite : 0)</c>,
+    /// <c>TryEnter(x, range.IsBlockable ? -1 : 0)</c>) and is infinite on this path: it returns true.
+    /// </summary>
+    private bool IsInfiniteWaitOnPath(IInvocationOperation invocation, ImmutableDictionary<object, byte> env, bool blockable)
+    {
+        if (!IsWaitMethod(invocation.TargetMethod) || (invocation.Instance is not null && IsOpaque(invocation.Instance, env)))
+        {
+            return false;
+        }
+
+        foreach (var argument in invocation.Arguments)
+        {
+            if (ReturnSites.StripConversions(argument.Value) is IFlowCaptureReferenceOperation timeout && IsTimeoutType(timeout.Type)
+                && Lookup(env, timeout.Id) == True)
+            {
+                return true; // the control-flow graph splits the ?: into captures: this path captured the infinite arm
+            }
+
+            if (ReturnSites.StripConversions(argument.Value) is not IConditionalOperation { WhenFalse: { } whenFalse } conditional
+                || !ReturnSites.IsBool(conditional.Condition.Type))
+            {
+                continue;
+            }
+
+            var chosen = Evaluate(conditional.Condition, env, blockable) switch
+            {
+                True => conditional.WhenTrue,
+                False => whenFalse,
+                _ => null,
+            };
+            if (chosen is not null && IsInfiniteTimeout(ReturnSites.StripConversions(chosen)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether <paramref name="conditional"/> is (through conversions) an argument of a wait method.</summary>
+    private static bool IsWaitTimeout(IConditionalOperation conditional)
+    {
+        IOperation current = conditional;
+        while (current.Parent is IConversionOperation)
+        {
+            current = current.Parent;
+        }
+
+        return current.Parent is IArgumentOperation { Parent: IInvocationOperation invocation } && IsWaitMethod(invocation.TargetMethod);
+    }
+
+    /// <summary>A wait that returns whether it got in, or <c>Monitor.TryEnter(..., ref taken)</c>.</summary>
+    private static bool IsWaitMethod(IMethodSymbol method)
+        => method.Name is "Wait" or "WaitOne" or "TryEnter" or "TryEnterReadLock" or "TryEnterWriteLock" or "TryEnterUpgradeableReadLock"
+           && (ReturnSites.IsBool(method.ReturnType) || method.Parameters.Any(p => p.RefKind == RefKind.Ref && ReturnSites.IsBool(p.Type)));
+
+    private static bool IsTimeoutType(ITypeSymbol? type)
+        => type is { SpecialType: SpecialType.System_Int32 } or { Name: "TimeSpan", ContainingNamespace.Name: "System" };
+
+    private static bool IsInfiniteTimeout(IOperation value)
+    {
+        if (value.ConstantValue is { HasValue: true, Value: -1 })
+        {
+            return true;
+        }
+
+        var member = value switch
+        {
+            IFieldReferenceOperation field => (ISymbol)field.Field,
+            IPropertyReferenceOperation property => property.Property,
+            _ => null,
+        };
+        return member is { Name: "Infinite" or "InfiniteTimeSpan", ContainingType: { Name: "Timeout", ContainingNamespace.Name: "Threading" } };
+    }
 
     /// <summary>A wait that cannot time out (<c>Wait(-1)</c>, <c>TryEnter(x, Timeout.Infinite)</c>): it returns true.</summary>
     private static bool IsInfiniteWait(IInvocationOperation invocation)
@@ -552,6 +631,10 @@ internal sealed class BlockableFlow : ForwardFlow<BlockableFlow.State>
                 case IFlowCaptureOperation capture when ReturnSites.IsBool(capture.Value.Type):
                     env = Set(env, capture.Id, Evaluate(capture.Value, env, blockable));
                     break;
+                case IFlowCaptureOperation capture when IsTimeoutType(capture.Value.Type):
+                    // An arm of 'blockable ? Timeout.Infinite : 0': True when this arm is an infinite timeout.
+                    env = Set(env, capture.Id, IsInfiniteTimeout(ReturnSites.StripConversions(capture.Value)) ? True : False);
+                    break;
                 case ICompoundAssignmentOperation { Target: ILocalReferenceOperation local } compound
                     when ReturnSites.IsBool(local.Type):
                     env = Set(env, local.Local, Combine(compound.OperatorKind, Lookup(env, local.Local),
@@ -564,7 +647,7 @@ internal sealed class BlockableFlow : ForwardFlow<BlockableFlow.State>
                         var call = argument.Parent ?? argument;
                         env = Set(env, outLocal.Local,
                                   IsOpaque(call, env) ? (byte)(Unknown | Opaque)
-                                  : call is IInvocationOperation enter && IsBlockingEnter(enter) ? True
+                                  : call is IInvocationOperation enter && (IsBlockingEnter(enter) || IsInfiniteWaitOnPath(enter, env, blockable)) ? True
                                   : Unknown);
                     }
 

@@ -402,6 +402,45 @@ public class NTF007Tests
 
         """));
 
+    /// <summary>
+    /// The timeout picked by the blockability, read directly or through a local copy: infinite whenever the range
+    /// can block, so the false return is reached only when it cannot. A finite timeout on both arms is still reported.
+    /// </summary>
+    [Fact]
+    public Task TimeoutChosenByTheBlockability_IsSilent() => Verify(Ops("""
+                var blockable = range.IsBlockable;
+                if (!_gate.Wait(blockable ? Timeout.Infinite : 0))
+                {
+                    return false;
+                }
+
+                _gate.Release();
+                if (!_gate.Wait(range.IsBlockable ? -1 : 0))
+                {
+                    return false;
+                }
+
+                _gate.Release();
+                bool taken = false;
+                Monitor.TryEnter(_lock, range.IsBlockable ? Timeout.Infinite : 0, ref taken);
+                if (!taken)
+                {
+                    return false;
+                }
+
+                Monitor.Exit(_lock);
+                if (!_gate.Wait(blockable ? 100 : 0))
+                {
+                    {|NTF007:return false;|}
+                }
+
+                _gate.Release();
+                return true;
+        """, """
+            private readonly SemaphoreSlim _gate = new SemaphoreSlim(1);
+
+        """));
+
     [Fact]
     public Task TryEnterWithATimeout_IsReported() => Verify(Ops("""
                 bool taken = false;
