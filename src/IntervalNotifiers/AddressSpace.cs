@@ -65,6 +65,11 @@ public sealed class AddressSpace
     // Written under the lock only (Volatile.Write); read under the lock or with Volatile.Read (atomic on 32-bit too).
     private ulong _invalidateSeq = 2;
     private int _activeRanges;
+
+    // Active ranges whose InvalidateRangeStart is still walking (callbacks and finish pass included): changed with
+    // Interlocked (raised under the lock, lowered without it). An end that would leave fewer active ranges than
+    // walks is unpaired: it would unfreeze the tree under a running walk, so it is rejected.
+    private int _walks;
     private IntervalNotifier? _deferredHead;
     private IntervalNotifier? _deferredTail;
     private int _deferredCount;
@@ -208,11 +213,15 @@ public sealed class AddressSpace
     /// (the kernel's <c>mn_itree_inv_end</c>). When it is the last active range, the sequence becomes even, the
     /// deferred insertions and removals are applied and the waiters are woken.
     /// </summary>
-    /// <remarks>Never blocks. Ranges are counted, not matched: any active range may be ended by any thread.</remarks>
+    /// <remarks>Never blocks. Ranges are counted, not matched: any thread may end an active range, but only when at
+    /// least one active range has finished its <see cref="InvalidateRangeStart"/>. Otherwise the end is unpaired and
+    /// would unfreeze the tree while a walk is still running, so it is rejected.</remarks>
     /// <param name="range">The range given to <see cref="InvalidateRangeStart"/>.</param>
     /// <exception cref="ArgumentException"><paramref name="range"/> has <c>End &lt;= Start</c>. Nothing changes.</exception>
     /// <exception cref="InvalidOperationException">No range is active (an end without a start, or after a start
-    /// that returned <see langword="false"/> or threw). Nothing changes.</exception>
+    /// that returned <see langword="false"/> or threw), or every active range is still being started (its
+    /// <see cref="InvalidateRangeStart"/> has not returned: an unpaired end, or an end from a callback of the range's
+    /// own walk), so the end would unfreeze the tree under a running walk. Nothing changes.</exception>
     public void InvalidateRangeEnd(in NotifierRange range)
     {
         ValidateRange(in range);
@@ -288,6 +297,7 @@ public sealed class AddressSpace
             if (node != null)
             {
                 Volatile.Write(ref _invalidateSeq, _invalidateSeq | 1);
+                Interlocked.Increment(ref _walks);
             }
 
             cur = _invalidateSeq;
@@ -385,6 +395,7 @@ public sealed class AddressSpace
         finally
         {
             ExitWalk();
+            Interlocked.Decrement(ref _walks);
         }
 
         if (stopped || error != null)
@@ -410,6 +421,14 @@ public sealed class AddressSpace
                 }
 
                 return;
+            }
+
+            if (throwWhenIdle && _activeRanges <= Volatile.Read(ref _walks))
+            {
+                throw new InvalidOperationException(
+                    "InvalidateRangeEnd without a matching range: every active range is still being started (its " +
+                    "InvalidateRangeStart has not returned yet, on this or another thread). End a range only after " +
+                    "its InvalidateRangeStart returned true, and never from a callback of its own walk.");
             }
 
             if (--_activeRanges != 0 || (_invalidateSeq & 1) == 0)

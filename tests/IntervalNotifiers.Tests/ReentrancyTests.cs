@@ -294,4 +294,60 @@ public class ReentrancyTests
         space.InvalidateRangeEnd(in r3);
         Assert.Equal(0, gate.CallsAfterRemove);
     }
+
+    [Fact]
+    public void An_end_while_every_active_range_is_still_walking_is_rejected_and_changes_nothing()
+    {
+        var space = new AddressSpace();
+        using var entered = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var gate = new GateOps(entered, release);
+        var slow = Add(space, "slow", gate, 0, 10);
+        var range = new NotifierRange(0, 10);
+        Task<bool> walker = Task.Factory.StartNew(() => space.InvalidateRangeStart(in range), TaskCreationOptions.LongRunning);
+        Assert.True(entered.Wait(Bounded.Timeout));
+
+        // The only active range is still in its walk: ending it now would apply the deferred list mid-walk.
+        var late = Add(space, "late", new SinglePassOps(new CallLog()), 0, 10); // deferred
+        Assert.Throws<InvalidOperationException>(() => space.InvalidateRangeEnd(in range));
+        Assert.Equal(1, space.ActiveRangeCount);
+        Assert.Equal(3UL, space.InvalidateSequence);
+        Assert.Equal(1, space.DeferredCount);
+
+        release.Set();
+        Assert.True(walker.Wait(Bounded.Timeout));
+        Assert.True(walker.Result);
+        space.InvalidateRangeEnd(in range); // now paired with a start that returned
+        Assert.Equal(4UL, space.InvalidateSequence);
+        Assert.Equal(2, space.TreeCount);
+        Assert.Same(space, late.AddressSpace);
+        Assert.Same(space, slow.AddressSpace);
+    }
+
+    [Fact]
+    public void A_callback_that_ends_its_own_range_gets_an_exception_and_the_range_stays_active_until_the_walk_is_done()
+    {
+        var space = new AddressSpace();
+        Exception? seen = null;
+        var ops = new ActionOps((_, range, _) =>
+        {
+            try
+            {
+                space.InvalidateRangeEnd(in range);
+            }
+            catch (Exception e)
+            {
+                seen = e;
+            }
+
+            return true;
+        });
+        Add(space, "a", ops, 0, 10);
+        var range = new NotifierRange(0, 10);
+        Assert.True(space.InvalidateRangeStart(in range));
+        Assert.IsType<InvalidOperationException>(seen);
+        Assert.Equal(1, space.ActiveRangeCount);
+        space.InvalidateRangeEnd(in range);
+        Assert.Equal(0, space.ActiveRangeCount);
+    }
 }
