@@ -193,8 +193,13 @@ public sealed class AddressSpace
     /// <para>If a callback throws, the walk stops, the finish pass still runs for the linked finishes (an exception
     /// thrown by a finish does not keep the others from running), the range is ended, and the first exception is
     /// rethrown: after an exception, do not call <see cref="InvalidateRangeEnd"/> either.</para>
-    /// <para>The walk allocates nothing and takes the internal lock only at its beginning. It never blocks by itself
-    /// (only the callbacks may, when <see cref="NotifierRange.IsBlockable"/>).</para>
+    /// <para>The walk allocates nothing (except, once per thread, a small array the first time a callback nests
+    /// another walk on its thread) and takes the internal lock only at its beginning, and at its end when it ends the
+    /// range itself. It never blocks by itself (only the callbacks may, when
+    /// <see cref="NotifierRange.IsBlockable"/>).</para>
+    /// <para>A callback may start another invalidation, of this or another address space, on its thread (it then
+    /// ends that range before returning): the nested range is one more active range, its callbacks run nested. The
+    /// kernel forbids this recursion, so code meant to mirror the kernel should not rely on it.</para>
     /// </remarks>
     /// <param name="range">The range that is about to change.</param>
     /// <returns><see langword="true"/> when every overlapping notifier has been invalidated (call

@@ -19,10 +19,11 @@ namespace IntervalNotifiers;
 /// <see cref="IntervalNotifier.Remove()"/> or <see cref="IntervalNotifier.ReadBegin()"/> of the same address space
 /// (both may wait for the invalidation that is running; the runtime throws rather than deadlock).</para>
 /// <para>They may call <see cref="IntervalNotifier.Insert"/> (deferred until the invalidation ends, as any insertion
-/// during an invalidation). A callback that starts another invalidation on its thread (of this or another address
-/// space) gets an ordinary, overlapping range: its callbacks run nested, possibly for the same notifier, and the
-/// callback must end that range before returning. The kernel forbids this recursion (lockdep), so drivers meant to
-/// mirror kernel code should not rely on it.</para>
+/// during an invalidation). They must not end the range they are called for (<see cref="AddressSpace.InvalidateRangeEnd"/>
+/// throws then). A callback that starts another invalidation on its thread (of this or another address space) gets
+/// an ordinary active range: its callbacks run nested, possibly for the same notifier, and the callback must end
+/// that range before returning. The kernel forbids this recursion (lockdep), so drivers meant to mirror kernel code
+/// should not rely on it.</para>
 /// </remarks>
 public abstract class IntervalNotifierOps
 {
