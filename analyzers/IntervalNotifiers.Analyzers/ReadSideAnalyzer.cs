@@ -39,6 +39,9 @@ public sealed class ReadSideAnalyzer : DiagnosticAnalyzer
 
             var regions = new LockRegions(start.Compilation, types.Notifier);
             var sites = new SequenceSites();
+            var aliases = new LockAliases();
+            start.RegisterOperationAction(aliases.OnOperation, OperationKind.SimpleAssignment, OperationKind.FieldInitializer,
+                                          OperationKind.PropertyInitializer);
             start.RegisterSymbolStartAction(symbolStart =>
             {
                 if (symbolStart.Symbol is not INamedTypeSymbol type)
@@ -51,7 +54,7 @@ public sealed class ReadSideAnalyzer : DiagnosticAnalyzer
                 symbolStart.RegisterOperationAction(typeSites.OnMethodReference, OperationKind.MethodReference);
                 symbolStart.RegisterSymbolEndAction(typeSites.OnEnd);
             }, SymbolKind.NamedType);
-            start.RegisterCompilationEndAction(sites.ReportDifferentLocks);
+            start.RegisterCompilationEndAction(end => sites.ReportDifferentLocks(end, aliases));
         });
     }
 

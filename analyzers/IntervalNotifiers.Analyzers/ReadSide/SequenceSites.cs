@@ -57,7 +57,7 @@ internal sealed class SequenceSites
 
     public void Add(ReadRetrySite reader) => _readers.Enqueue(reader);
 
-    public void ReportDifferentLocks(CompilationAnalysisContext context)
+    public void ReportDifferentLocks(CompilationAnalysisContext context, LockAliases aliases)
     {
         if (_facts.IsEmpty || _readers.IsEmpty)
         {
@@ -68,14 +68,14 @@ internal sealed class SequenceSites
         foreach (var reader in _readers)
         {
             context.CancellationToken.ThrowIfCancellationRequested();
-            if (Judge(reader, facts) is { } diagnostic)
+            if (Judge(reader, facts, aliases) is { } diagnostic)
             {
                 context.ReportDiagnostic(diagnostic);
             }
         }
     }
 
-    private static Diagnostic? Judge(ReadRetrySite reader, SetSequenceFact[] facts)
+    private static Diagnostic? Judge(ReadRetrySite reader, SetSequenceFact[] facts, LockAliases aliases)
     {
         var tied = new List<SetSequenceFact>();
         foreach (var fact in facts)
@@ -83,7 +83,7 @@ internal sealed class SequenceSites
             if (fact.NotifierTypes.IsEmpty)
             {
                 // Tied to no type, so possibly to this one: it must be comparable and differ too.
-                if (!fact.Locks.IsComparable || Shares(fact.Locks, reader.Locks))
+                if (!fact.Locks.IsComparable || Shares(fact.Locks, reader.Locks, aliases))
                 {
                     return null;
                 }
@@ -96,7 +96,7 @@ internal sealed class SequenceSites
                 continue;
             }
 
-            if (!fact.Locks.IsComparable || Shares(fact.Locks, reader.Locks))
+            if (!fact.Locks.IsComparable || Shares(fact.Locks, reader.Locks, aliases))
             {
                 return null;
             }
@@ -121,8 +121,8 @@ internal sealed class SequenceSites
     private static string FirstLock(LockState state)
         => state.Named.Select(LockState.Display).OrderBy(name => name, System.StringComparer.Ordinal).FirstOrDefault() ?? "?";
 
-    private static bool Shares(LockState a, LockState b)
-        => a.Named.Any(symbol => b.Named.Contains(symbol, SymbolEqualityComparer.Default));
+    private static bool Shares(LockState a, LockState b, LockAliases aliases)
+        => a.Named.Any(symbol => b.Named.Any(other => SymbolEqualityComparer.Default.Equals(aliases.Canonical(symbol), aliases.Canonical(other))));
 
     /// <summary>Whether one type is the other or derives from it (a reader of a base type may see the derived notifier).</summary>
     private static bool AreRelated(INamedTypeSymbol a, INamedTypeSymbol b) => InheritsOrIs(a, b) || InheritsOrIs(b, a);

@@ -180,6 +180,63 @@ public class NTF010Tests
         """, Verify.Diagnostic(Descriptors.NTF010).WithLocation(0)
             .WithArguments("is called under 'Mirror.StatsLock', but 'MirrorOps' calls SetSequence under 'Mirror.PageTableLock'"));
 
+    /// <summary>
+    /// One lock object under several names: a property that returns the field, a field of the ops type copied from
+    /// the mirror's lock in its constructor, a field initialized from it. A field that is also assigned another
+    /// object is no alias: a reader under it is still reported.
+    /// </summary>
+    [Fact]
+    public Task SameLockUnderAnotherName_IsSilent_AndAReassignedCopyIsNot() => Verify.AnalyzerAsync("""
+        using System.Threading;
+        using IntervalNotifiers;
+
+        class Device
+        {
+            private readonly object _notifierLock = new object();
+            public object NotifierLock => _notifierLock;
+            public object NotifierLockToo { get { return this._notifierLock; } }
+            public object Other = new object();
+        }
+
+        class DeviceNotifier : IntervalNotifier
+        {
+            public DeviceNotifier(IntervalNotifierOps ops, Device device) : base(ops) { Device = device; }
+            public Device Device { get; }
+        }
+
+        class DeviceOps : IntervalNotifierOps
+        {
+            private readonly object _lock;
+            public DeviceOps(Device device) { _lock = device.NotifierLock; }
+
+            public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+            {
+                var n = (DeviceNotifier)notifier;
+                lock (_lock)
+                {
+                    n.SetSequence(currentSequence);
+                }
+
+                return true;
+            }
+        }
+
+        class Readers
+        {
+            private static readonly Device Shared = new Device();
+            private readonly object _copy = Shared.NotifierLock;
+            private object _reassigned = Shared.NotifierLock;
+
+            public void Swap() { _reassigned = Shared.Other; }
+
+            public bool ByProperty(DeviceNotifier n, ulong seq) { lock (n.Device.NotifierLock) { return n.ReadRetry(seq); } }
+            public bool ByOtherProperty(DeviceNotifier n, ulong seq) { lock (n.Device.NotifierLockToo) { return n.ReadRetry(seq); } }
+            public bool ByCopy(DeviceNotifier n, ulong seq) { lock (_copy) { return n.ReadRetry(seq); } }
+            public bool ByReassigned(DeviceNotifier n, ulong seq) { lock (_reassigned) { return {|#0:n.ReadRetry(seq)|}; } }
+        }
+        """, Verify.Diagnostic(Descriptors.NTF010).WithLocation(0)
+            .WithArguments("is called under 'Readers._reassigned', but 'DeviceOps' calls SetSequence under 'DeviceOps._lock'"));
+
     [Fact]
     public Task SemaphoreReaderAgainstALockStatementInTheOps_IsReported() => Verify.AnalyzerAsync(Driver + """
         class AsyncFaulter

@@ -1,0 +1,147 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace IntervalNotifiers.Analyzers.ReadSide;
+
+/// <summary>
+/// Names of one lock object (NTF010's "same lock"): a property whose getter only returns a field of its type
+/// (<c>public object NotifierLock => _notifierLock;</c>) names that field; a field or property of source whose
+/// every assignment in the compilation (initializer, constructor, elsewhere) copies one and the same field or
+/// property (<c>_lock = device.NotifierLock;</c>) names what it copies. Collected over the whole compilation,
+/// read at its end.
+/// </summary>
+internal sealed class LockAliases
+{
+    private const int MaxChain = 8;
+
+    /// <summary>Per assigned member: the member it copies, or null once it is assigned anything else.</summary>
+    private readonly ConcurrentDictionary<ISymbol, ISymbol?> _copies = new(SymbolEqualityComparer.Default);
+
+    /// <summary>Records an assignment, field or property initializer of a field or property.</summary>
+    public void OnOperation(OperationAnalysisContext context)
+    {
+        switch (context.Operation)
+        {
+            case ISimpleAssignmentOperation assignment:
+                if (Named(assignment.Target) is { } target)
+                {
+                    Record(target, Named(assignment.Value));
+                }
+
+                break;
+            case IFieldInitializerOperation initializer:
+                foreach (var field in initializer.InitializedFields)
+                {
+                    Record(field.OriginalDefinition, Named(initializer.Value));
+                }
+
+                break;
+            case IPropertyInitializerOperation initializer:
+                foreach (var property in initializer.InitializedProperties)
+                {
+                    Record(property.OriginalDefinition, Named(initializer.Value));
+                }
+
+                break;
+        }
+    }
+
+    private void Record(ISymbol target, ISymbol? source)
+    {
+        if (target.Locations.IsEmpty || !target.Locations[0].IsInSource)
+        {
+            return;
+        }
+
+        _copies.AddOrUpdate(target, source,
+            (_, previous) => previous is not null && source is not null && SymbolEqualityComparer.Default.Equals(previous, source) ? previous : null);
+    }
+
+    private static ISymbol? Named(IOperation? operation)
+    {
+        while (operation is IConversionOperation conversion)
+        {
+            operation = conversion.Operand;
+        }
+
+        return operation switch
+        {
+            IFieldReferenceOperation field => field.Field.OriginalDefinition,
+            IPropertyReferenceOperation { Arguments.IsEmpty: true } property => property.Property.OriginalDefinition,
+            _ => null,
+        };
+    }
+
+    /// <summary>The member that <paramref name="symbol"/> ultimately names (itself when it is no alias).</summary>
+    public ISymbol Canonical(ISymbol symbol)
+    {
+        var seen = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        var current = symbol;
+        for (var i = 0; i < MaxChain && seen.Add(current); i++)
+        {
+            ISymbol? next = current is IPropertySymbol property ? GetterField(property) : null;
+            if (next is null && _copies.TryGetValue(current, out var copied) && copied is not null)
+            {
+                next = copied;
+            }
+
+            if (next is null)
+            {
+                break;
+            }
+
+            current = next;
+        }
+
+        return current;
+    }
+
+    /// <summary>The field of the property's type that its getter only returns (<c>=> _f</c>, <c>get => _f</c>, <c>get { return _f; }</c>).</summary>
+    private static IFieldSymbol? GetterField(IPropertySymbol property)
+    {
+        if (property.IsIndexer || property.DeclaringSyntaxReferences.Length != 1
+            || property.DeclaringSyntaxReferences[0].GetSyntax() is not PropertyDeclarationSyntax declaration)
+        {
+            return null;
+        }
+
+        ExpressionSyntax? returned = declaration.ExpressionBody?.Expression;
+        if (returned is null && declaration.AccessorList is { } accessors)
+        {
+            foreach (var accessor in accessors.Accessors)
+            {
+                if (accessor.Keyword.ValueText != "get")
+                {
+                    continue;
+                }
+
+                returned = accessor.ExpressionBody?.Expression
+                           ?? (accessor.Body is { Statements: { Count: 1 } statements } && statements[0] is ReturnStatementSyntax ret ? ret.Expression : null);
+            }
+        }
+
+        if (returned is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } access)
+        {
+            returned = access.Name;
+        }
+
+        if (returned is not IdentifierNameSyntax identifier)
+        {
+            return null;
+        }
+
+        foreach (var member in property.ContainingType.GetMembers(identifier.Identifier.ValueText))
+        {
+            if (member is IFieldSymbol field && field.IsStatic == property.IsStatic)
+            {
+                return (IFieldSymbol)field.OriginalDefinition;
+            }
+        }
+
+        return null;
+    }
+}
