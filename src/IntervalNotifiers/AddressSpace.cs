@@ -192,7 +192,8 @@ public sealed class AddressSpace
     /// finished exactly once and the address space stays consistent.</para>
     /// <para>If a callback throws, the walk stops, the finish pass still runs for the linked finishes (an exception
     /// thrown by a finish does not keep the others from running), the range is ended, and the first exception is
-    /// rethrown: after an exception, do not call <see cref="InvalidateRangeEnd"/> either.</para>
+    /// rethrown (later ones are written to <see cref="Trace"/>): after an exception, do not call
+    /// <see cref="InvalidateRangeEnd"/> either.</para>
     /// <para>The walk allocates nothing (except, once per thread, a small array the first time a callback nests
     /// another walk on its thread) and takes the internal lock only at its beginning, and at its end when it ends the
     /// range itself. It never blocks by itself (only the callbacks may, when
@@ -391,7 +392,14 @@ public sealed class AddressSpace
                 }
                 catch (Exception ex)
                 {
-                    error ??= ExceptionDispatchInfo.Capture(ex);
+                    if (error == null)
+                    {
+                        error = ExceptionDispatchInfo.Capture(ex);
+                    }
+                    else
+                    {
+                        TraceDroppedException(owner, ex);
+                    }
                 }
 
                 f = next;
@@ -755,6 +763,21 @@ public sealed class AddressSpace
         notifier.DeferredPrevious = null;
         notifier.DeferredNext = null;
         _deferredCount--;
+    }
+
+    /// <summary>Only the first exception of a walk is rethrown: the later ones go to <see cref="Trace"/>.</summary>
+    private static void TraceDroppedException(IntervalNotifier notifier, Exception ex)
+    {
+        try
+        {
+            Trace.TraceError(
+                $"IntervalNotifiers: {notifier.Ops.GetType().FullName}.InvalidateFinish threw after an earlier " +
+                "exception of the same invalidation, which is the one rethrown: " + ex);
+        }
+        catch (Exception)
+        {
+            // A failing trace listener must not keep the other finishes from running.
+        }
     }
 
     private void ReportFalseOnBlockable(IntervalNotifier notifier, in NotifierRange range)

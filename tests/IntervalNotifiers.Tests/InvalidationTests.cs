@@ -311,6 +311,32 @@ public class InvalidationTests
     }
 
     [Fact]
+    public void Exceptions_after_the_first_are_not_lost_but_written_to_trace()
+    {
+        var log = new CallLog();
+        var two = new TwoPassOps(log);
+        two.OnFinish = f => throw new FormatException("finish bug in " + ((NamedNotifier)f.Notifier).Name + "-marker-7f3a");
+        var space = new AddressSpace();
+        Add(space, "t1", two, 0, 10);
+        Add(space, "t2", two, 10, 10);
+        var listener = new CapturingListener();
+        Trace.Listeners.Add(listener);
+        try
+        {
+            var range = new NotifierRange(0, 100);
+            var e = Assert.Throws<FormatException>(() => space.InvalidateRangeStart(in range));
+            Assert.Contains("t1-marker-7f3a", e.Message); // the first is rethrown
+        }
+        finally
+        {
+            Trace.Listeners.Remove(listener);
+        }
+
+        Assert.Contains(listener.Messages, m => m.Contains("t2-marker-7f3a")); // the second is traced
+        Assert.Equal(0, space.ActiveRangeCount);
+    }
+
+    [Fact]
     public void A_finish_linked_twice_in_one_walk_is_reported_and_finished_once()
     {
         var log = new CallLog();
