@@ -279,9 +279,11 @@ internal sealed class FinishFlow
             return "passed to '" + CalleeName(callee) + "', which runs it later";
         }
 
-        if (callee.MethodKind == MethodKind.Ordinary && StoringMethods.Contains(callee.Name)
-            && !(callee.Name is "Exchange" or "CompareExchange" && parameter.Name != "value")
-            && parameter.Name != "comparisonValue")
+        var isAtomicStore = IsAtomicStore(callee);
+        if (callee.MethodKind == MethodKind.Ordinary && (StoringMethods.Contains(callee.Name) || isAtomicStore)
+            && !(isAtomicStore && parameter.Name != "value")
+            && parameter.Name != "comparisonValue"
+            && !StoresIntoLocal(argument.Parent, body, isAtomicStore))
         {
             return "stored through '" + TypeName(callee.ContainingType) + "." + callee.Name + "'";
         }
@@ -341,6 +343,92 @@ internal sealed class FinishFlow
             default:
                 return false;
         }
+    }
+
+    /// <summary><c>Interlocked.Exchange</c> / <c>CompareExchange</c>, <c>Volatile.Write</c>: a store into their <c>ref</c> location.</summary>
+    private static bool IsAtomicStore(IMethodSymbol callee)
+        => callee.ContainingType is { ContainingNamespace: { Name: "Threading", ContainingNamespace.Name: "System" } } type
+           && ((type.Name == "Interlocked" && callee.Name is "Exchange" or "CompareExchange")
+               || (type.Name == "Volatile" && callee.Name == "Write"));
+
+    /// <summary>
+    /// Whether a storing call keeps the finish only in something local to the pass: an atomic store into a local
+    /// or into the finish's own field, or <c>Add</c>/<c>Enqueue</c>/... on a local collection created in the method
+    /// (like a local array, it dies with the pass unless it goes somewhere else, which is not followed).
+    /// </summary>
+    private bool StoresIntoLocal(IOperation? call, MethodBody? body, bool isAtomicStore)
+    {
+        if (call is not IInvocationOperation invocation)
+        {
+            return false;
+        }
+
+        if (isAtomicStore)
+        {
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.Parameter is { RefKind: RefKind.Ref } && argument.Value is not null)
+                {
+                    return StoreTarget(argument.Value) is null && Unwrap(argument.Value) is ILocalReferenceOperation or IFieldReferenceOperation;
+                }
+            }
+
+            return false;
+        }
+
+        if (invocation.Instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver })
+        {
+            // A collection initializer: '{ f }' adds to the collection being created; judge where that goes.
+            for (var parent = invocation.Parent; parent is not null; parent = parent.Parent)
+            {
+                if (parent is IObjectCreationOperation creation)
+                {
+                    return FinishEscape(creation, body, MaxDepth) is null && Climb(creation).Consumer is IVariableInitializerOperation;
+                }
+            }
+
+            return false;
+        }
+
+        return invocation.Instance is not null && Unwrap(invocation.Instance) is ILocalReferenceOperation local
+               && IsLocalCollection(local.Local, body);
+    }
+
+    /// <summary>Whether every value the local ever holds is a collection created in the method.</summary>
+    private static bool IsLocalCollection(ILocalSymbol local, MethodBody? body)
+    {
+        if (body is null || local.IsRef)
+        {
+            return false;
+        }
+
+        var writes = 0;
+        foreach (var operation in body.Operations())
+        {
+            IOperation? value = operation switch
+            {
+                IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local)
+                    => declarator.Initializer?.Value ?? (IOperation)declarator,
+                ISimpleAssignmentOperation assignment when Unwrap(assignment.Target) is ILocalReferenceOperation target
+                                                           && SymbolEqualityComparer.Default.Equals(target.Local, local)
+                    => assignment.Value,
+                _ => null,
+            };
+            if (value is null || value is IVariableDeclaratorOperation)
+            {
+                continue; // a declaration without initializer
+            }
+
+            value = Unwrap(value);
+            if (value is not (IObjectCreationOperation or IArrayCreationOperation) && value.Kind.ToString() != "CollectionExpression")
+            {
+                return false;
+            }
+
+            writes++;
+        }
+
+        return writes > 0;
     }
 
     /// <summary>Climbs from a handle through conversions and array or collection initializers.</summary>

@@ -429,6 +429,47 @@ public class NTF002Tests
         }
         """);
 
+    /// <summary>
+    /// A local collection made in the pass dies with it, like a local array; an atomic store into a local or into
+    /// the finish's own field keeps the finish in the list. A local that aliases a field's collection, or an atomic
+    /// store into a field (Volatile.Write included), is still reported.
+    /// </summary>
+    [Fact]
+    public Task LocalCollectionsAndAtomicStoresIntoLocals_AreSilent() => Analyze("""
+        class ChainFinish : GpuFinish { public ChainFinish? Next; }
+
+        class GpuOps : IntervalNotifierOps
+        {
+            private readonly Queue<GpuFinish> _queue = new Queue<GpuFinish>();
+            private GpuFinish? _last;
+
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                var f = new ChainFinish();
+                var other = new ChainFinish();
+                Interlocked.CompareExchange(ref f.Next, other, null);
+                GpuFinish? slot = null;
+                Volatile.Write(ref slot, f);
+                Interlocked.Exchange(ref slot, f);
+                finish = f;
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish)
+            {
+                var f = (GpuFinish)finish;
+                var batch = new List<GpuFinish>();
+                batch.Add(f);
+                var set = new HashSet<NotifierFinish> { finish };
+                set.Add(finish);
+                Console.WriteLine(batch.Count + set.Count);
+                var alias = _queue;
+                {|NTF002:alias.Enqueue(f)|};
+                {|NTF002:Volatile.Write(ref _last, f)|};
+            }
+        }
+        """);
+
     [Fact]
     public Task LocalUsesThatDoNotEscape_AreSilent() => Analyze("""
         class GpuOps : IntervalNotifierOps
