@@ -41,6 +41,7 @@ internal sealed class SequenceFlow : ForwardFlow<SequenceFlow.State>
     private readonly HashSet<CaptureId> _guardCaptures = new();
     private readonly IParameterSymbol? _notifier;
     private readonly HashSet<ILocalSymbol> _tryCastLocals = new(SymbolEqualityComparer.Default);
+    private readonly HashSet<CaptureId> _notifierCaptures = new();
 
     private SequenceFlow(TypeSequenceInfo info, IMethodSymbol method)
     {
@@ -177,6 +178,28 @@ internal sealed class SequenceFlow : ForwardFlow<SequenceFlow.State>
         }
 
         _guardCaptures.ExceptWith(rejectedCaptures);
+
+        // Captures that hold the notifier itself (the value of 'switch (notifier)' or 'notifier switch { ... }').
+        var rejectedNotifierCaptures = new HashSet<CaptureId>();
+        foreach (var block in cfg.Blocks)
+        {
+            foreach (var operation in block.Operations)
+            {
+                if (operation is IFlowCaptureOperation capture)
+                {
+                    if (IsNotifierParameter(capture.Value))
+                    {
+                        _notifierCaptures.Add(capture.Id);
+                    }
+                    else
+                    {
+                        rejectedNotifierCaptures.Add(capture.Id);
+                    }
+                }
+            }
+        }
+
+        _notifierCaptures.ExceptWith(rejectedNotifierCaptures);
     }
 
     protected override State Join(State a, State b) => State.Of((byte)(a.Bits | b.Bits));
@@ -342,8 +365,12 @@ internal sealed class SequenceFlow : ForwardFlow<SequenceFlow.State>
 
     private bool IsNotifierParameter(IOperation? operation)
         => _notifier is not null && operation is not null
-           && ReturnSites.StripConversions(operation) is IParameterReferenceOperation parameter
-           && SymbolEqualityComparer.Default.Equals(parameter.Parameter, _notifier);
+           && ReturnSites.StripConversions(operation) switch
+           {
+               IParameterReferenceOperation parameter => SymbolEqualityComparer.Default.Equals(parameter.Parameter, _notifier),
+               IFlowCaptureReferenceOperation capture => _notifierCaptures.Contains(capture.Id),
+               _ => false,
+           };
 
     private bool IsTryCastLocal(IOperation operation)
         => ReturnSites.StripConversions(operation) is ILocalReferenceOperation local && _tryCastLocals.Contains(local.Local);

@@ -781,6 +781,25 @@ public class NTF008Tests
                 return true;
         """));
 
+    /// <summary>One ops instance for two notifier types: the arm for a notifier of neither type is not judged.</summary>
+    [Fact]
+    public Task SwitchOnTheNotifiersType_DefaultArm_IsSilent() => Verify(Ops("""
+                switch (notifier)
+                {
+                    case GpuNotifier gpu when gpu.Pages == 0:
+                        {|NTF008:return true;|}
+                    case GpuNotifier gpu:
+                        lock (_lock)
+                        {
+                            gpu.SetSequence(currentSequence);
+                        }
+
+                        return true;
+                    default:
+                        return true;
+                }
+        """));
+
     [Theory]
     [MemberData(nameof(Versions))]
     public Task AcrossLanguageVersions_OneReportAndOneExemptReturn(LanguageVersion languageVersion) => Verify(Ops("""
