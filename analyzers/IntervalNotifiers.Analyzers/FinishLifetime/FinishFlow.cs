@@ -191,10 +191,10 @@ internal sealed class FinishFlow
         {
             case ISimpleAssignmentOperation assignment when assignment.Value == child:
                 at = assignment;
-                return StoreTarget(assignment.Target);
+                return StoreTarget(assignment.Target) is { } stored ? LocalObjectEscape(assignment.Target, stored, body, depth) : null;
             case ICoalesceAssignmentOperation assignment when assignment.Value == child:
                 at = assignment;
-                return StoreTarget(assignment.Target);
+                return StoreTarget(assignment.Target) is { } coalesced ? LocalObjectEscape(assignment.Target, coalesced, body, depth) : null;
             case IArgumentOperation argument when argument.Value == child && argument.Parameter is { RefKind: not RefKind.Out }:
                 at = argument.Parent ?? argument;
                 return ArgumentEscape(argument, body, depth, isDelegate: false);
@@ -391,7 +391,75 @@ internal sealed class FinishFlow
         }
 
         return invocation.Instance is not null && Unwrap(invocation.Instance) is ILocalReferenceOperation local
-               && IsLocalCollection(local.Local, body);
+               && IsLocalCollection(local.Local, body) && LocalEscape(local.Local, body, MaxDepth - 1) is null;
+    }
+
+    /// <summary>
+    /// A store into a field or property of an object made in the pass (a local that only ever holds new objects, or
+    /// the object of an object initializer) is judged by where that object goes; any other store is <paramref name="stored"/>.
+    /// </summary>
+    private string? LocalObjectEscape(IOperation target, string stored, MethodBody? body, int depth)
+    {
+        var instance = Unwrap(target) switch
+        {
+            IFieldReferenceOperation { Field.IsStatic: false } field => field.Instance,
+            IPropertyReferenceOperation { Property.IsStatic: false, Property.IsIndexer: false } property => property.Instance,
+            _ => null,
+        };
+        if (instance is null || body is null)
+        {
+            return stored;
+        }
+
+        instance = Unwrap(instance);
+        if (instance is ILocalReferenceOperation local && IsLocalCollection(local.Local, body))
+        {
+            var escape = LocalEscape(local.Local, body, depth + 1);
+            return escape is null ? null : stored + " of a local object that is " + escape;
+        }
+
+        if (instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver })
+        {
+            for (var parent = target.Parent; parent is not null; parent = parent.Parent)
+            {
+                if (parent is IObjectCreationOperation creation)
+                {
+                    var escape = FinishEscape(creation, body, depth + 1);
+                    if (escape is null && Climb(creation).Consumer is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator })
+                    {
+                        escape = LocalEscape(declarator.Symbol, body, depth + 1);
+                    }
+
+                    return escape is null ? null : stored + " of a new object that is " + escape;
+                }
+            }
+        }
+
+        return stored;
+    }
+
+    /// <summary>Where a local holding an object made in the pass goes: the first escaping read of it, or null.</summary>
+    private string? LocalEscape(ILocalSymbol local, MethodBody? body, int depth)
+    {
+        if (body is null || depth > MaxDepth)
+        {
+            return null;
+        }
+
+        foreach (var operation in body.Operations())
+        {
+            if (operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local)
+                && !IsWriteTarget(reference))
+            {
+                var escape = CaptureEscape(reference, body, depth) ?? FinishEscape(reference, body, depth);
+                if (escape is not null)
+                {
+                    return escape;
+                }
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Whether every value the local ever holds is a collection created in the method.</summary>

@@ -466,7 +466,30 @@ public class NTF002Tests
                 var alias = _queue;
                 {|NTF002:alias.Enqueue(f)|};
                 {|NTF002:Volatile.Write(ref _last, f)|};
+                var job = new FlushJob();
+                job.Finish = f;
+                job.Run();
+                var inline = new FlushJob { Finish = f, Engine = 1 };
+                inline.Run();
+                new FlushJob { Finish = f }.Run();
+                var kept = new FlushJob();
+                {|NTF002:kept.Finish = f|};
+                _job = kept;
+                _job = new FlushJob { {|NTF002:Finish = f|} };
+                var published = new List<GpuFinish>();
+                {|NTF002:published.Add(f)|};
+                _published = published;
             }
+
+            private FlushJob? _job;
+            private List<GpuFinish>? _published;
+        }
+
+        class FlushJob
+        {
+            public GpuFinish? Finish;
+            public int Engine;
+            public void Run() => Finish?.Fence.Wait();
         }
         """);
 
