@@ -118,7 +118,7 @@ public sealed class FinishLifetimeAnalyzer : DiagnosticAnalyzer
 
                         break;
                     case IInvocationOperation invocation:
-                        diagnostic = CheckInvalidateFinishCall(types, invocation, invocation.TargetMethod, owner);
+                        diagnostic = CheckInvalidateFinishCall(types, invocation, invocation.TargetMethod, owner, membership);
                         if (diagnostic is null && inList && flow.ReturnedCaptureEscape(invocation, body) is { } returnedCapture)
                         {
                             diagnostic = Create(invocation.Syntax, KindEscape, "the finish passed here is " + returnedCapture
@@ -133,7 +133,7 @@ public sealed class FinishLifetimeAnalyzer : DiagnosticAnalyzer
 
                         break;
                     case IMethodReferenceOperation reference:
-                        diagnostic = CheckInvalidateFinishCall(types, reference, reference.Method, owner);
+                        diagnostic = CheckInvalidateFinishCall(types, reference, reference.Method, owner, membership);
                         break;
                     case IPropertyReferenceOperation property when startOnly
                                                                    && types.FinishNotifier is not null
@@ -280,7 +280,8 @@ public sealed class FinishLifetimeAnalyzer : DiagnosticAnalyzer
             "'" + operation.Type!.Name + "' is created " + where + ", outside InvalidateStart: create each finish inside InvalidateStart (or a private helper called only from it), or rent it from a NotifierFinishPool");
     }
 
-    private static Diagnostic? CheckInvalidateFinishCall(NotifierTypes types, IOperation operation, IMethodSymbol? target, ISymbol owner)
+    private static Diagnostic? CheckInvalidateFinishCall(NotifierTypes types, IOperation operation, IMethodSymbol? target, ISymbol owner,
+                                                         CallbackKind membership = CallbackKind.None)
     {
         if (target is null
             || !(NotifierTypes.Is(target, types.InvalidateFinish) || types.GetCallbackKind(target) == CallbackKind.InvalidateFinish))
@@ -289,9 +290,10 @@ public sealed class FinishLifetimeAnalyzer : DiagnosticAnalyzer
         }
 
         if (operation is IInvocationOperation { Instance.Syntax: BaseExpressionSyntax }
-            && owner is IMethodSymbol method && types.GetCallbackKind(method) == CallbackKind.InvalidateFinish)
+            && owner is IMethodSymbol method
+            && (types.GetCallbackKind(method) == CallbackKind.InvalidateFinish || membership == CallbackKind.InvalidateFinish))
         {
-            return null; // base.InvalidateFinish(finish) inside an override
+            return null; // base.InvalidateFinish(finish) inside an override, or inside a helper called only from it
         }
 
         return Create(operation.Syntax, KindCall,

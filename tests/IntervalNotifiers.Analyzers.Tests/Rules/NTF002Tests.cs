@@ -216,6 +216,34 @@ public class NTF002Tests
         }
         """);
 
+    /// <summary>The helper clause: a private helper called only from the finish override is part of it, base call included.</summary>
+    [Fact]
+    public Task BaseInvalidateFinishInAHelperOfTheFinish_IsSilent() => Analyze("""
+        abstract class WaitingOps : IntervalNotifierOps
+        {
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                finish = new GpuFinish();
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish) => ((GpuFinish)finish).Fence.Wait();
+        }
+
+        sealed class TracedOps : WaitingOps
+        {
+            public override void InvalidateFinish(NotifierFinish finish) => Complete(finish);
+
+            private void Complete(NotifierFinish finish)
+            {
+                Console.WriteLine("finishing");
+                base.InvalidateFinish(finish);
+            }
+
+            public void Flush(NotifierFinish finish) => {|NTF002:base.InvalidateFinish(finish)|};
+        }
+        """);
+
     [Fact]
     public Task GenericAbstractBaseWithTemplateMethod_IsSilent() => Analyze("""
         abstract class TwoPassOps<TFinish> : IntervalNotifierOps where TFinish : NotifierFinish, new()
