@@ -103,6 +103,20 @@ public sealed class ValidCodeTests
                                              + string.Join(Environment.NewLine, diagnostics.Select(d => d.ToString())));
     }
 
+    /// <summary>The C# 7.3-style driver of the valid-code project, alone, under C# 7.3 (nullable off): it compiles and stays clean.</summary>
+    [Fact]
+    public async Task CSharp73Driver_CompilesAsCSharp73_AndNoAnalyzerReportsAnything()
+    {
+        var file = Path.Combine(ValidCodeDirectory, "Hunt", "HuntCSharp73.cs");
+        var compilation = Compile("ValidCode73", LanguageVersion.CSharp7_3, (Path.GetFileName(file), File.ReadAllText(file)));
+        var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToArray();
+        Assert.True(errors.Length == 0, string.Join(Environment.NewLine, errors.Select(e => e.ToString())));
+
+        var (diagnostics, exceptions) = await AnalyzeAsync(compilation);
+        Assert.Empty(exceptions);
+        Assert.True(diagnostics.Length == 0, string.Join(Environment.NewLine, diagnostics.Select(d => d.ToString())));
+    }
+
     /// <summary>The harness itself can fail: the same pipeline reports a plain NTF001 violation.</summary>
     [Fact]
     public async Task TheHarness_ReportsAViolation()

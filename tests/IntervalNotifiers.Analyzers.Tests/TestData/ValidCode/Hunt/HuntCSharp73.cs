@@ -1,7 +1,6 @@
 // Valid code (hunt): the same contract written as C# 7.3 code would be (no nullable annotations, no 'is not',
 // no switch expressions, no target-typed new), a block-scoped namespace, and an 'out' finish assigned on
 // every path through a classic switch statement and a try/finally.
-#nullable disable
 using System;
 using System.Threading;
 using IntervalNotifiers;
