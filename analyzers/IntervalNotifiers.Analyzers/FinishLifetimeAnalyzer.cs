@@ -268,6 +268,11 @@ public sealed class FinishLifetimeAnalyzer : DiagnosticAnalyzer
             return null;
         }
 
+        if (IsInsideFinishFactoryLambda(types, operation))
+        {
+            return null; // '() => new GpuFinish()': a factory delegate, who invokes it (a start, say) is not known here
+        }
+
         var where = owner switch
         {
             IFieldSymbol field => "in the initializer of '" + field.Name + "'",
@@ -298,6 +303,23 @@ public sealed class FinishLifetimeAnalyzer : DiagnosticAnalyzer
 
         return Create(operation.Syntax, KindCall,
             "InvalidateFinish is called directly, but only the runtime's finish pass may call it, once for each finish a start handed out: remove this call");
+    }
+
+    /// <summary>Whether the innermost function around <paramref name="operation"/> is a lambda that returns a finish (a finish factory).</summary>
+    private static bool IsInsideFinishFactoryLambda(NotifierTypes types, IOperation operation)
+    {
+        for (var parent = operation.Parent; parent is not null; parent = parent.Parent)
+        {
+            switch (parent)
+            {
+                case IAnonymousFunctionOperation lambda:
+                    return types.IsFinishType(lambda.Symbol.ReturnType);
+                case ILocalFunctionOperation:
+                    return false;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsInsideLambda(IOperation operation)

@@ -521,6 +521,48 @@ public class NTF002Tests
         }
         """);
 
+    /// <summary>
+    /// An ops type configured with a finish factory: the lambda that creates the finish runs when the start invokes
+    /// it, which is not known where the lambda is written. A finish created and kept where the lambda is written is
+    /// still reported.
+    /// </summary>
+    [Fact]
+    public Task FinishFactoryLambdas_AreSilent() => Analyze("""
+        sealed class FactoryOps : IntervalNotifierOps
+        {
+            private readonly Func<GpuFinish> _factory;
+            private readonly Func<int, GpuFinish> _byEngine = engine => new GpuFinish { Engine = engine };
+
+            public FactoryOps(Func<GpuFinish> factory) => _factory = factory;
+
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                finish = range.Event == NotifierEvent.Release ? _byEngine(0) : _factory();
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish) => ((GpuFinish)finish).Fence.Wait();
+        }
+
+        static class Setup
+        {
+            public static FactoryOps Create() => new FactoryOps(() => new GpuFinish());
+
+            public static FactoryOps CreateWithBody() => new FactoryOps(() =>
+            {
+                var f = new GpuFinish();
+                f.Engine = 3;
+                return f;
+            });
+
+            public static FactoryOps Cached()
+            {
+                var shared = {|NTF002:new GpuFinish()|};
+                return new FactoryOps(() => shared);
+            }
+        }
+        """);
+
     [Fact]
     public Task LocalUsesThatDoNotEscape_AreSilent() => Analyze("""
         class GpuOps : IntervalNotifierOps
