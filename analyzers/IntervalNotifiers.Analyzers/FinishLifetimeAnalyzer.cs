@@ -76,7 +76,7 @@ public sealed class FinishLifetimeAnalyzer : DiagnosticAnalyzer
         {
             IInvocationOperation invocation => CheckInvalidateFinishCall(types, invocation, invocation.TargetMethod, owner),
             IMethodReferenceOperation reference => CheckInvalidateFinishCall(types, reference, reference.Method, owner),
-            _ => CheckCreation(types, context.Operation, owner, inStart: false),
+            _ => CheckCreation(types, context.Operation, owner, inStart: IsFinishFactoryHook(types, owner as IMethodSymbol)),
         };
         if (diagnostic is not null)
         {
@@ -173,10 +173,11 @@ public sealed class FinishLifetimeAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
-    /// A template-method hook of an ops type that hands a finish back to its caller: a protected method, or an
-    /// override of a method that an ops type declares, returning a finish (or with an 'out' finish parameter).
-    /// Its callers are the base class's callbacks, which may be in another compilation: a finish it creates
-    /// cannot be proved to be made outside the start, so its creations are not reported.
+    /// A hook that hands a finish back to a caller it cannot see, returning a finish (or with an 'out' finish
+    /// parameter): a protected method of an ops type, an override of a method that an ops type declares (a
+    /// template-method hook called by the base's callbacks), or an implementation of an interface member (a
+    /// factory called through the interface, e.g. a static abstract <c>Create</c>). Its callers may be in another
+    /// compilation: a finish it creates cannot be proved to be made outside the start, so it is not reported.
     /// </summary>
     private static bool IsFinishFactoryHook(NotifierTypes types, IMethodSymbol? method)
     {
@@ -185,9 +186,11 @@ public sealed class FinishLifetimeAnalyzer : DiagnosticAnalyzer
             return false;
         }
 
-        var isHook = method.DeclaredAccessibility is Accessibility.Protected or Accessibility.ProtectedAndInternal
-                         or Accessibility.ProtectedOrInternal
-                     || (method.IsOverride && types.IsOpsType(method.OverriddenMethod?.ContainingType));
+        var inOps = types.IsOpsType(method.ContainingType);
+        var isHook = (inOps && method.DeclaredAccessibility is Accessibility.Protected or Accessibility.ProtectedAndInternal
+                          or Accessibility.ProtectedOrInternal)
+                     || (method.IsOverride && types.IsOpsType(method.OverriddenMethod?.ContainingType))
+                     || ImplementsAnInterfaceMember(method);
         if (!isHook)
         {
             return false;
@@ -203,6 +206,34 @@ public sealed class FinishLifetimeAnalyzer : DiagnosticAnalyzer
             if (parameter.RefKind is RefKind.Out or RefKind.Ref && types.IsFinishType(parameter.Type))
             {
                 return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether <paramref name="method"/> implements an interface member (explicitly, implicitly, or a static abstract one).</summary>
+    private static bool ImplementsAnInterfaceMember(IMethodSymbol method)
+    {
+        if (!method.ExplicitInterfaceImplementations.IsEmpty)
+        {
+            return true;
+        }
+
+        var type = method.ContainingType;
+        if (type is null || method.DeclaredAccessibility != Accessibility.Public)
+        {
+            return false;
+        }
+
+        foreach (var @interface in type.AllInterfaces)
+        {
+            foreach (var member in @interface.GetMembers(method.Name))
+            {
+                if (member is IMethodSymbol && SymbolEqualityComparer.Default.Equals(type.FindImplementationForInterfaceMember(member), method))
+                {
+                    return true;
+                }
             }
         }
 

@@ -555,11 +555,28 @@ public class NTF002Tests
                 return f;
             });
 
+            public static FactoryOps FromInterface(IFinishSource source) => new FactoryOps(source.Next);
+
             public static FactoryOps Cached()
             {
                 var shared = {|NTF002:new GpuFinish()|};
                 return new FactoryOps(() => shared);
             }
+        }
+
+        interface IFinishSource { GpuFinish Next(); }
+
+        interface IFinishFactory<TSelf> where TSelf : NotifierFinish { static abstract TSelf Create(int engine); }
+
+        sealed class FreshFinishes : IFinishSource
+        {
+            public GpuFinish Next() => new GpuFinish();
+            public GpuFinish Spare() => {|NTF002:new GpuFinish()|};
+        }
+
+        sealed class EngineFinish : GpuFinish, IFinishFactory<EngineFinish>
+        {
+            public static EngineFinish Create(int engine) => new EngineFinish { Engine = engine };
         }
         """);
 
