@@ -496,11 +496,32 @@ internal sealed class LockRegions
         ISymbol? symbol = value switch
         {
             IFieldReferenceOperation field => field.Field.OriginalDefinition,
-            IPropertyReferenceOperation { Arguments.IsEmpty: true } property => property.Property.OriginalDefinition,
+            IPropertyReferenceOperation { Arguments.IsEmpty: true } property => PropertyLockSymbol(property.Property),
             _ => null,
         };
 
         return new LockKey(symbol, symbol is null ? value.Syntax.ToString() : string.Empty);
+    }
+
+    /// <summary>
+    /// The symbol a property lock expression names: an override names the property it overrides at the root (the
+    /// same lock whichever static type the receiver has); an interface or abstract property names no lock of its
+    /// own (any implementation may stand behind it), so it is unnamed.
+    /// </summary>
+    private static ISymbol? PropertyLockSymbol(IPropertySymbol property)
+    {
+        var root = property;
+        for (var i = 0; i < 16 && root.OverriddenProperty is { } overridden; i++)
+        {
+            root = overridden;
+        }
+
+        if (root.IsAbstract || root.ContainingType?.TypeKind == TypeKind.Interface)
+        {
+            return null;
+        }
+
+        return root.OriginalDefinition;
     }
 
     private static bool Is(INamedTypeSymbol? type, INamedTypeSymbol? wellKnown)

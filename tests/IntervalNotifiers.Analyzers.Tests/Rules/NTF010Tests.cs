@@ -237,6 +237,51 @@ public class NTF010Tests
         """, Verify.Diagnostic(Descriptors.NTF010).WithLocation(0)
             .WithArguments("is called under 'Readers._reassigned', but 'DeviceOps' calls SetSequence under 'DeviceOps._lock'"));
 
+    /// <summary>
+    /// A lock reached through an interface, or through a virtual property and its override: the reader names it by
+    /// another symbol than the callback, yet it may well be the same object, so the "different lock" case is silent.
+    /// </summary>
+    [Fact]
+    public Task LockThroughAnInterfaceOrAnOverride_IsSilent() => Verify.AnalyzerAsync("""
+        using System.Threading;
+        using IntervalNotifiers;
+
+        interface ILocked { object Gate { get; } }
+
+        class BaseNotifier : IntervalNotifier, ILocked
+        {
+            private readonly object _gate = new object();
+            public BaseNotifier(IntervalNotifierOps ops) : base(ops) { }
+            public virtual object Gate => _gate;
+        }
+
+        class DerivedNotifier : BaseNotifier
+        {
+            public DerivedNotifier(IntervalNotifierOps ops) : base(ops) { }
+            public override object Gate => base.Gate;
+        }
+
+        class Ops : IntervalNotifierOps
+        {
+            public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+            {
+                var n = (DerivedNotifier)notifier;
+                lock (((BaseNotifier)n).Gate)
+                {
+                    n.SetSequence(currentSequence);
+                }
+
+                return true;
+            }
+        }
+
+        static class Readers
+        {
+            public static bool ThroughTheInterface(DerivedNotifier n, ulong seq) { lock (((ILocked)n).Gate) { return n.ReadRetry(seq); } }
+            public static bool ThroughTheOverride(DerivedNotifier n, ulong seq) { lock (n.Gate) { return n.ReadRetry(seq); } }
+        }
+        """);
+
     [Fact]
     public Task SemaphoreReaderAgainstALockStatementInTheOps_IsReported() => Verify.AnalyzerAsync(Driver + """
         class AsyncFaulter
