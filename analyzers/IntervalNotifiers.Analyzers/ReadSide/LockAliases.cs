@@ -52,9 +52,16 @@ internal sealed class LockAliases
 
     private void Record(ISymbol target, ISymbol? source)
     {
-        if (target.Locations.IsEmpty || !target.Locations[0].IsInSource)
+        var type = target switch
         {
-            return;
+            IFieldSymbol field => field.Type,
+            IPropertySymbol property => property.Type,
+            _ => null,
+        };
+        if (type is null || type.IsValueType || type.SpecialType == SpecialType.System_String
+            || target.Locations.IsEmpty || !target.Locations[0].IsInSource)
+        {
+            return; // only reference-typed members of source can hold a lock object
         }
 
         _copies.AddOrUpdate(target, source,
