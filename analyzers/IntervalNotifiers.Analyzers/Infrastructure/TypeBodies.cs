@@ -24,7 +24,7 @@ public sealed class TypeBodies
 {
     private readonly object _gate = new();
     private readonly List<MethodBody> _bodies = new();
-    private readonly Dictionary<IMethodSymbol, List<(ISymbol Caller, IInvocationOperation Call)>> _calls =
+    private readonly Dictionary<IMethodSymbol, List<(ISymbol Caller, IOperation Call)>> _calls =
         new(SymbolEqualityComparer.Default);
     private readonly HashSet<IMethodSymbol> _escaping = new(SymbolEqualityComparer.Default);
     private Dictionary<ISymbol, CallbackKind>? _membership;
@@ -73,7 +73,7 @@ public sealed class TypeBodies
     private void OnOperationBlock(OperationBlockAnalysisContext context)
     {
         var body = new MethodBody(context.OwningSymbol, context.OperationBlocks);
-        var calls = new List<(IMethodSymbol Target, IInvocationOperation Call)>();
+        var calls = new List<(IMethodSymbol Target, IOperation Call)>();
         var escapes = new List<IMethodSymbol>();
         foreach (var block in context.OperationBlocks)
         {
@@ -83,6 +83,11 @@ public sealed class TypeBodies
                 {
                     case IInvocationOperation invocation when IsOwnMethod(invocation.TargetMethod):
                         calls.Add(((IMethodSymbol)Key(invocation.TargetMethod), invocation));
+                        break;
+                    case IPropertyReferenceOperation { Property: { IsIndexer: false, GetMethod: { } getter } } property
+                        when IsOwnMethod(getter) && !IsAssignmentTarget(property):
+                        // Reading a property of the type runs its getter: a private getter is a helper like a method.
+                        calls.Add(((IMethodSymbol)Key(getter), property));
                         break;
                     case IMethodReferenceOperation reference when IsOwnMethod(reference.Method):
                         escapes.Add((IMethodSymbol)Key(reference.Method));
@@ -98,7 +103,7 @@ public sealed class TypeBodies
             {
                 if (!_calls.TryGetValue(target, out var list))
                 {
-                    _calls[target] = list = new List<(ISymbol, IInvocationOperation)>();
+                    _calls[target] = list = new List<(ISymbol, IOperation)>();
                 }
 
                 list.Add((Key(context.OwningSymbol), call));
@@ -123,25 +128,31 @@ public sealed class TypeBodies
             : member.OriginalDefinition;
 
     private bool IsOwnMethod(IMethodSymbol method)
-        => method.MethodKind == MethodKind.Ordinary
+        => method.MethodKind is MethodKind.Ordinary or MethodKind.PropertyGet
            && SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, Type.OriginalDefinition);
 
-    /// <summary>Whether <paramref name="method"/> may be a helper: private or internal, an ordinary non-virtual method of this type.</summary>
+    private static bool IsAssignmentTarget(IOperation operation)
+        => operation.Parent is ISimpleAssignmentOperation assignment && assignment.Target == operation;
+
+    /// <summary>
+    /// Whether <paramref name="method"/> may be a helper: private or internal, an ordinary non-virtual method (or
+    /// property getter) of this type.
+    /// </summary>
     public bool IsHelperCandidate(IMethodSymbol method)
-        => method.MethodKind == MethodKind.Ordinary
+        => method.MethodKind is MethodKind.Ordinary or MethodKind.PropertyGet
            && (method.DeclaredAccessibility == Accessibility.Private || method.DeclaredAccessibility == Accessibility.Internal)
            && !method.IsVirtual && !method.IsOverride && !method.IsAbstract && !method.IsExtern
            && method.ExplicitInterfaceImplementations.IsEmpty
            && IsOwnMethod(method);
 
     /// <summary>The calls of <paramref name="method"/> seen inside this type, with the member that makes each.</summary>
-    public IReadOnlyList<(ISymbol Caller, IInvocationOperation Call)> CallsTo(IMethodSymbol method)
+    public IReadOnlyList<(ISymbol Caller, IOperation Call)> CallsTo(IMethodSymbol method)
     {
         lock (_gate)
         {
             return _calls.TryGetValue((IMethodSymbol)Key(method), out var list)
                 ? list.ToArray()
-                : Array.Empty<(ISymbol, IInvocationOperation)>();
+                : Array.Empty<(ISymbol, IOperation)>();
         }
     }
 

@@ -580,6 +580,28 @@ public class NTF002Tests
         }
         """);
 
+    /// <summary>A private property read only by the start is a helper of it, like a method: its getter may make the finish.</summary>
+    [Fact]
+    public Task PrivatePropertyGettersReadByTheStart_AreHelpers() => Analyze("""
+        sealed class PropertyOps : IntervalNotifierOps
+        {
+            private readonly GpuFinish _cached = {|NTF002:new GpuFinish()|};
+            private int _engine;
+
+            private GpuFinish Fresh => new GpuFinish { Engine = _engine++ };
+
+            private GpuFinish Cached => {|NTF002:_cached|};
+
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                finish = range.Event == NotifierEvent.Release ? Cached : Fresh;
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish) => ((GpuFinish)finish).Fence.Wait();
+        }
+        """);
+
     [Fact]
     public Task LocalUsesThatDoNotEscape_AreSilent() => Analyze("""
         class GpuOps : IntervalNotifierOps
