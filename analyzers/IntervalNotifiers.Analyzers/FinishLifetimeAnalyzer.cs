@@ -332,8 +332,39 @@ public sealed class FinishLifetimeAnalyzer : DiagnosticAnalyzer
             return null; // base.InvalidateFinish(finish) inside an override, or inside a helper called only from it
         }
 
+        if (IsForwardedFinish(types, operation, owner))
+        {
+            return null; // a wrapper's finish handing its own finish on to the ops it wraps: still once per finish pass
+        }
+
         return Create(operation.Syntax, KindCall,
             "InvalidateFinish is called directly, but only the runtime's finish pass may call it, once for each finish a start handed out: remove this call");
+    }
+
+    /// <summary>
+    /// <c>_inner.InvalidateFinish(finish)</c> inside an <c>InvalidateFinish</c> override, on another ops object, with
+    /// the override's own <c>finish</c> parameter: a decorator or multiplexer forwarding the runtime's finish pass to
+    /// the ops it wraps (whose start it forwarded too). It runs once for each finish the runtime finishes.
+    /// </summary>
+    private static bool IsForwardedFinish(NotifierTypes types, IOperation operation, ISymbol owner)
+    {
+        if (operation is not IInvocationOperation { Instance: { } instance } invocation
+            || owner is not IMethodSymbol method || types.GetCallbackKind(method) != CallbackKind.InvalidateFinish
+            || FinishFlow.Unwrap(instance) is IInstanceReferenceOperation)
+        {
+            return false;
+        }
+
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Value is not null && FinishFlow.Unwrap(argument.Value) is IParameterReferenceOperation parameter
+                && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, method))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Whether the innermost function around <paramref name="operation"/> is a lambda that returns a finish (a finish factory).</summary>

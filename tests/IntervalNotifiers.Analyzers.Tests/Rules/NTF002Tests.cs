@@ -244,6 +244,40 @@ public class NTF002Tests
         }
         """);
 
+    /// <summary>
+    /// A decorator forwards both passes to the ops it wraps: its finish hands its own finish parameter on, once per
+    /// finish pass. Any other direct call (another finish, from the start, on itself) is still reported.
+    /// </summary>
+    [Fact]
+    public Task DecoratorForwardingItsFinishPass_IsSilent() => Analyze("""
+        sealed class TracingOps : IntervalNotifierOps
+        {
+            private readonly IntervalNotifierOps _inner;
+            private readonly GpuFinish _other = {|NTF002:new GpuFinish()|};
+
+            public TracingOps(IntervalNotifierOps inner) => _inner = inner;
+
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                Console.WriteLine("start");
+                var ok = _inner.InvalidateStart(notifier, range, currentSequence, out finish);
+                if (!ok && finish is not null)
+                {
+                    {|NTF002:_inner.InvalidateFinish(finish)|};
+                }
+
+                return ok;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish)
+            {
+                Console.WriteLine("finish");
+                _inner.InvalidateFinish(finish);
+                {|NTF002:_inner.InvalidateFinish(_other)|};
+            }
+        }
+        """);
+
     [Fact]
     public Task GenericAbstractBaseWithTemplateMethod_IsSilent() => Analyze("""
         abstract class TwoPassOps<TFinish> : IntervalNotifierOps where TFinish : NotifierFinish, new()
