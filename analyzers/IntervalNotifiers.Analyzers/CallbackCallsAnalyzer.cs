@@ -19,35 +19,29 @@ namespace IntervalNotifiers.Analyzers;
 /// stay silent there. A local function counts as part of its method unless it is made into a delegate.
 /// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class CallbackCallsAnalyzer : DiagnosticAnalyzer
+public sealed class CallbackCallsAnalyzer : NotifierAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(Descriptors.NTF011, Descriptors.NTF012);
 
-    public override void Initialize(AnalysisContext context)
+    protected override void OnCompilationStart(CompilationStartAnalysisContext start, NotifierTypes types)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
+        if (types.SetSequence is null && types.Remove.IsEmpty)
         {
-            var types = NotifierTypes.TryCreate(start.Compilation);
-            if (types is null || (types.SetSequence is null && types.Remove.IsEmpty))
+            return;
+        }
+
+        start.RegisterSymbolStartAction(symbolStart =>
+        {
+            // Remove matters only inside ops types (their callbacks); SetSequence anywhere.
+            if (symbolStart.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } type
+                || !NamesACheckedCall(type, types.IsOpsType(type), symbolStart.CancellationToken))
             {
                 return;
             }
 
-            start.RegisterSymbolStartAction(symbolStart =>
-            {
-                // Remove matters only inside ops types (their callbacks); SetSequence anywhere.
-                if (symbolStart.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } type
-                    || !NamesACheckedCall(type, types.IsOpsType(type), symbolStart.CancellationToken))
-                {
-                    return;
-                }
-
-                TypeBodies.Collect(symbolStart, types, Analyze);
-            }, SymbolKind.NamedType);
-        });
+            TypeBodies.Collect(symbolStart, types, Analyze);
+        }, SymbolKind.NamedType);
     }
 
     /// <summary>Cheap syntactic filter: does any declaration of the type contain the name of a checked call?</summary>

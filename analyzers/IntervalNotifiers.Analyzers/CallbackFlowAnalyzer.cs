@@ -24,7 +24,7 @@ namespace IntervalNotifiers.Analyzers;
 /// only the type and is reported at the type's symbol end, live in the editor.
 /// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class CallbackFlowAnalyzer : DiagnosticAnalyzer
+public sealed class CallbackFlowAnalyzer : NotifierAnalyzer
 {
     /// <summary>Diagnostic property: the name of the callback's <c>out finish</c> parameter (NTF006).</summary>
     public const string FinishProperty = "Finish";
@@ -44,46 +44,35 @@ public sealed class CallbackFlowAnalyzer : DiagnosticAnalyzer
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(Descriptors.NTF006, Descriptors.NTF007, Descriptors.NTF008);
 
-    public override void Initialize(AnalysisContext context)
+    protected override void OnCompilationStart(CompilationStartAnalysisContext start, NotifierTypes types)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
+        var reads = new ConcurrentDictionary<ISymbol, byte>(SymbolEqualityComparer.Default);
+        var pending = new ConcurrentQueue<(ImmutableArray<INamedTypeSymbol> CastTypes, Diagnostic Diagnostic)>();
+
+        start.RegisterOperationAction(operationContext => CollectRead(operationContext, types, reads), OperationKind.Invocation);
+
+        start.RegisterSymbolStartAction(symbolStart =>
         {
-            var types = NotifierTypes.TryCreate(start.Compilation);
-            if (types is null)
+            if (symbolStart.Symbol is INamedTypeSymbol { TypeKind: TypeKind.Class } type && types.IsOpsType(type))
+            {
+                TypeBodies.Collect(symbolStart, types, (end, bodies) => AnalyzeType(end, bodies, pending));
+            }
+        }, SymbolKind.NamedType);
+
+        start.RegisterCompilationEndAction(end =>
+        {
+            if (pending.IsEmpty || reads.IsEmpty)
             {
                 return;
             }
 
-            var reads = new ConcurrentDictionary<ISymbol, byte>(SymbolEqualityComparer.Default);
-            var pending = new ConcurrentQueue<(ImmutableArray<INamedTypeSymbol> CastTypes, Diagnostic Diagnostic)>();
-
-            start.RegisterOperationAction(operationContext => CollectRead(operationContext, types, reads), OperationKind.Invocation);
-
-            start.RegisterSymbolStartAction(symbolStart =>
+            foreach (var (castTypes, diagnostic) in pending)
             {
-                if (symbolStart.Symbol is INamedTypeSymbol { TypeKind: TypeKind.Class } type && types.IsOpsType(type))
+                if (castTypes.Any(cast => IsRead(cast, reads)))
                 {
-                    TypeBodies.Collect(symbolStart, types, (end, bodies) => AnalyzeType(end, bodies, pending));
+                    end.ReportDiagnostic(diagnostic);
                 }
-            }, SymbolKind.NamedType);
-
-            start.RegisterCompilationEndAction(end =>
-            {
-                if (pending.IsEmpty || reads.IsEmpty)
-                {
-                    return;
-                }
-
-                foreach (var (castTypes, diagnostic) in pending)
-                {
-                    if (castTypes.Any(cast => IsRead(cast, reads)))
-                    {
-                        end.ReportDiagnostic(diagnostic);
-                    }
-                }
-            });
+            }
         });
     }
 

@@ -18,7 +18,7 @@ namespace IntervalNotifiers.Analyzers;
 /// calling <c>InvalidateFinish</c> are reported.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class FinishLifetimeAnalyzer : DiagnosticAnalyzer
+public sealed class FinishLifetimeAnalyzer : NotifierAnalyzer
 {
     /// <summary>The diagnostic property naming the sub-case; the code fixes read it.</summary>
     public const string KindKey = "NTF002.Kind";
@@ -36,31 +36,20 @@ public sealed class FinishLifetimeAnalyzer : DiagnosticAnalyzer
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(Descriptors.NTF002);
 
-    public override void Initialize(AnalysisContext context)
+    protected override void OnCompilationStart(CompilationStartAnalysisContext start, NotifierTypes types)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
+        start.RegisterSymbolStartAction(symbolStart =>
         {
-            var types = NotifierTypes.TryCreate(start.Compilation);
-            if (types is null)
+            if (symbolStart.Symbol is INamedTypeSymbol type && types.IsOpsType(type))
             {
-                return;
+                TypeBodies.Collect(symbolStart, types, (end, bodies) => AnalyzeOpsType(end, types, bodies));
             }
+        }, SymbolKind.NamedType);
 
-            start.RegisterSymbolStartAction(symbolStart =>
-            {
-                if (symbolStart.Symbol is INamedTypeSymbol type && types.IsOpsType(type))
-                {
-                    TypeBodies.Collect(symbolStart, types, (end, bodies) => AnalyzeOpsType(end, types, bodies));
-                }
-            }, SymbolKind.NamedType);
-
-            start.RegisterOperationAction(
-                operationContext => AnalyzeOutsideOps(operationContext, types),
-                OperationKind.ObjectCreation, OperationKind.TypeParameterObjectCreation, OperationKind.Invocation,
-                OperationKind.MethodReference);
-        });
+        start.RegisterOperationAction(
+            operationContext => AnalyzeOutsideOps(operationContext, types),
+            OperationKind.ObjectCreation, OperationKind.TypeParameterObjectCreation, OperationKind.Invocation,
+            OperationKind.MethodReference);
     }
 
     /// <summary>Code outside ops types: creations of finishes and direct InvalidateFinish calls only.</summary>

@@ -16,25 +16,14 @@ namespace IntervalNotifiers.Analyzers;
 /// start). Non-abstract ops types only, reported on the identifier of the type's first declaration.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class OpsContractAnalyzer : DiagnosticAnalyzer
+public sealed class OpsContractAnalyzer : NotifierAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(Descriptors.NTF001, Descriptors.NTF003, Descriptors.NTF004, Descriptors.NTF005);
 
-    public override void Initialize(AnalysisContext context)
+    protected override void OnCompilationStart(CompilationStartAnalysisContext start, NotifierTypes types)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
-        {
-            var types = NotifierTypes.TryCreate(start.Compilation);
-            if (types is null)
-            {
-                return;
-            }
-
-            start.RegisterSymbolAction(symbolContext => AnalyzeType(symbolContext, types), SymbolKind.NamedType);
-        });
+        start.RegisterSymbolAction(symbolContext => AnalyzeType(symbolContext, types), SymbolKind.NamedType);
     }
 
     private static void AnalyzeType(SymbolAnalysisContext context, NotifierTypes types)

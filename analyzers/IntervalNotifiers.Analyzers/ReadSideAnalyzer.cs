@@ -18,44 +18,33 @@ namespace IntervalNotifiers.Analyzers;
 /// the whole compilation and is reported at the compilation's end.
 /// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class ReadSideAnalyzer : DiagnosticAnalyzer
+public sealed class ReadSideAnalyzer : NotifierAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(Descriptors.NTF009, Descriptors.NTF010);
 
-    public override void Initialize(AnalysisContext context)
+    protected override void OnCompilationStart(CompilationStartAnalysisContext start, NotifierTypes types)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
+        start.RegisterOperationAction(operationContext => AnalyzeReadBegin(operationContext, types), OperationKind.Invocation);
+
+        var regions = new LockRegions(start.Compilation, types.Notifier);
+        var sites = new SequenceSites();
+        var aliases = new LockAliases();
+        start.RegisterOperationAction(aliases.OnOperation, OperationKind.SimpleAssignment, OperationKind.FieldInitializer,
+                                      OperationKind.PropertyInitializer);
+        start.RegisterSymbolStartAction(symbolStart =>
         {
-            var types = NotifierTypes.TryCreate(start.Compilation);
-            if (types is null)
+            if (symbolStart.Symbol is not INamedTypeSymbol type)
             {
                 return;
             }
 
-            start.RegisterOperationAction(operationContext => AnalyzeReadBegin(operationContext, types), OperationKind.Invocation);
-
-            var regions = new LockRegions(start.Compilation, types.Notifier);
-            var sites = new SequenceSites();
-            var aliases = new LockAliases();
-            start.RegisterOperationAction(aliases.OnOperation, OperationKind.SimpleAssignment, OperationKind.FieldInitializer,
-                                          OperationKind.PropertyInitializer);
-            start.RegisterSymbolStartAction(symbolStart =>
-            {
-                if (symbolStart.Symbol is not INamedTypeSymbol type)
-                {
-                    return;
-                }
-
-                var typeSites = new TypeSequenceSites(type, types, regions, sites);
-                symbolStart.RegisterOperationAction(typeSites.OnInvocation, OperationKind.Invocation);
-                symbolStart.RegisterOperationAction(typeSites.OnMethodReference, OperationKind.MethodReference);
-                symbolStart.RegisterSymbolEndAction(typeSites.OnEnd);
-            }, SymbolKind.NamedType);
-            start.RegisterCompilationEndAction(end => sites.ReportDifferentLocks(end, aliases));
-        });
+            var typeSites = new TypeSequenceSites(type, types, regions, sites);
+            symbolStart.RegisterOperationAction(typeSites.OnInvocation, OperationKind.Invocation);
+            symbolStart.RegisterOperationAction(typeSites.OnMethodReference, OperationKind.MethodReference);
+            symbolStart.RegisterSymbolEndAction(typeSites.OnEnd);
+        }, SymbolKind.NamedType);
+        start.RegisterCompilationEndAction(end => sites.ReportDifferentLocks(end, aliases));
     }
 
     private static void AnalyzeReadBegin(OperationAnalysisContext context, NotifierTypes types)

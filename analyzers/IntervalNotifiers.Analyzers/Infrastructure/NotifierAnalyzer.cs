@@ -1,0 +1,30 @@
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace IntervalNotifiers.Analyzers.Infrastructure;
+
+/// <summary>
+/// The set-up every IntervalNotifiers analyzer shares: concurrent execution, no analysis of generated code, and
+/// one compilation-start action that resolves <see cref="NotifierTypes"/> and registers nothing when the
+/// compilation does not reference the runtime (<see cref="NotifierTypes.TryCreate"/> returns null).
+/// </summary>
+public abstract class NotifierAnalyzer : DiagnosticAnalyzer
+{
+    public sealed override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            var types = NotifierTypes.TryCreate(start.Compilation);
+            if (types is null)
+            {
+                return;
+            }
+
+            OnCompilationStart(start, types);
+        });
+    }
+
+    /// <summary>Registers the analyzer's actions for a compilation that references the runtime.</summary>
+    protected abstract void OnCompilationStart(CompilationStartAnalysisContext start, NotifierTypes types);
+}
