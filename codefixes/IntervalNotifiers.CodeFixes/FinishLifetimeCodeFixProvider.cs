@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using IntervalNotifiers.Analyzers;
+using IntervalNotifiers.CodeFixes.Common;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -25,39 +26,28 @@ namespace IntervalNotifiers.CodeFixes;
 /// back to <c>new</c> would hand the finish pass an object the pool does not own, and <c>Return</c> rejects it.
 /// </remarks>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(FinishLifetimeCodeFixProvider)), Shared]
-public sealed class FinishLifetimeCodeFixProvider : CodeFixProvider
+public sealed class FinishLifetimeCodeFixProvider : NotifierCodeFixProvider
 {
     public const string RemoveCallKey = "NTF002.RemoveInvalidateFinishCall";
     public const string NewPerInvocationKey = "NTF002.NewFinishPerInvocation";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.FinishOutsideList);
 
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override async Task RegisterFixesAsync(CodeFixContext context, SyntaxNode root, Diagnostic diagnostic)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
+        if (!diagnostic.Properties.TryGetValue(FinishLifetimeAnalyzer.KindKey, out var kind))
         {
             return;
         }
 
-        foreach (var diagnostic in context.Diagnostics)
+        var node = FindNode(root, diagnostic);
+        if (kind == FinishLifetimeAnalyzer.KindCall)
         {
-            if (!diagnostic.Properties.TryGetValue(FinishLifetimeAnalyzer.KindKey, out var kind))
-            {
-                continue;
-            }
-
-            var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-            if (kind == FinishLifetimeAnalyzer.KindCall)
-            {
-                RegisterRemoveCall(context, diagnostic, root, node);
-            }
-            else if (kind == FinishLifetimeAnalyzer.KindHandOut)
-            {
-                await RegisterPerInvocationAsync(context, diagnostic, node).ConfigureAwait(false);
-            }
+            RegisterRemoveCall(context, diagnostic, root, node);
+        }
+        else if (kind == FinishLifetimeAnalyzer.KindHandOut)
+        {
+            await RegisterPerInvocationAsync(context, diagnostic, node).ConfigureAwait(false);
         }
     }
 
@@ -70,13 +60,12 @@ public sealed class FinishLifetimeCodeFixProvider : CodeFixProvider
             return;
         }
 
-        context.RegisterCodeFix(
-            CodeAction.Create(
-                "Remove the direct InvalidateFinish call",
-                _ => Task.FromResult(context.Document.WithSyntaxRoot(
-                    root.RemoveNode(statement, SyntaxRemoveOptions.KeepUnbalancedDirectives)!)),
-                RemoveCallKey),
-            diagnostic);
+        RegisterRootEdit(
+            context,
+            diagnostic,
+            "Remove the direct InvalidateFinish call",
+            () => root.RemoveNode(statement, SyntaxRemoveOptions.KeepUnbalancedDirectives)!,
+            RemoveCallKey);
     }
 
     private static async Task RegisterPerInvocationAsync(CodeFixContext context, Diagnostic diagnostic, SyntaxNode node)

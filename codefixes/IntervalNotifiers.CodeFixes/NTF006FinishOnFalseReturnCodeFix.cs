@@ -4,8 +4,8 @@ using System.Composition;
 using System.Linq;
 using System.Threading.Tasks;
 using IntervalNotifiers.Analyzers;
+using IntervalNotifiers.CodeFixes.Common;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -20,44 +20,32 @@ namespace IntervalNotifiers.CodeFixes;
 /// true path.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(NTF006FinishOnFalseReturnCodeFix)), Shared]
-public sealed class NTF006FinishOnFalseReturnCodeFix : CodeFixProvider
+public sealed class NTF006FinishOnFalseReturnCodeFix : NotifierCodeFixProvider
 {
     public const string EquivalenceKey = "NTF006.ClearFinishBeforeFalseReturn";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.FinishOnFalseReturn);
 
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override Task RegisterFixesAsync(CodeFixContext context, SyntaxNode root, Diagnostic diagnostic)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
+        if (diagnostic.Properties.ContainsKey(CallbackFlowAnalyzer.LiteralReturnProperty)
+            && diagnostic.Properties.TryGetValue(CallbackFlowAnalyzer.FinishProperty, out var finish)
+            && !string.IsNullOrEmpty(finish)
+            && FindNode(root, diagnostic) is ReturnStatementSyntax statement)
         {
-            return;
+            RegisterRootEdit(
+                context,
+                diagnostic,
+                $"Set '{finish}' to null before returning false",
+                () =>
+                {
+                    var clear = SyntaxFactory.ParseStatement(FlowFixSyntax.Escape(finish!) + " = null;");
+                    return FlowFixSyntax.InsertBefore(root, statement, new[] { clear });
+                },
+                EquivalenceKey);
         }
 
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (!diagnostic.Properties.ContainsKey(CallbackFlowAnalyzer.LiteralReturnProperty)
-                || !diagnostic.Properties.TryGetValue(CallbackFlowAnalyzer.FinishProperty, out var finish)
-                || string.IsNullOrEmpty(finish)
-                || root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not ReturnStatementSyntax statement)
-            {
-                continue;
-            }
-
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    $"Set '{finish}' to null before returning false",
-                    _ =>
-                    {
-                        var clear = SyntaxFactory.ParseStatement(FlowFixSyntax.Escape(finish!) + " = null;");
-                        return Task.FromResult(context.Document.WithSyntaxRoot(
-                            FlowFixSyntax.InsertBefore(root, statement, new[] { clear })));
-                    },
-                    EquivalenceKey),
-                diagnostic);
-        }
+        return Task.CompletedTask;
     }
 }
 

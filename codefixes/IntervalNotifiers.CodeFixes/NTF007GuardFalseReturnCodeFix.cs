@@ -3,8 +3,8 @@ using System.Composition;
 using System.Linq;
 using System.Threading.Tasks;
 using IntervalNotifiers.Analyzers;
+using IntervalNotifiers.CodeFixes.Common;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -22,52 +22,41 @@ namespace IntervalNotifiers.CodeFixes;
 /// cannot make (wait for the lock when the range can block) and gets no fix.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(NTF007GuardFalseReturnCodeFix)), Shared]
-public sealed class NTF007GuardFalseReturnCodeFix : CodeFixProvider
+public sealed class NTF007GuardFalseReturnCodeFix : NotifierCodeFixProvider
 {
     public const string EquivalenceKey = "NTF007.ReturnFalseOnlyWhenNotBlockable";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.FalseOnBlockableRange);
 
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override Task RegisterFixesAsync(CodeFixContext context, SyntaxNode root, Diagnostic diagnostic)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
+        if (diagnostic.Properties.ContainsKey(CallbackFlowAnalyzer.LiteralReturnProperty)
+            && diagnostic.Properties.TryGetValue(CallbackFlowAnalyzer.RangeProperty, out var range)
+            && !string.IsNullOrEmpty(range)
+            && FindNode(root, diagnostic) is ReturnStatementSyntax statement
+            && EnclosingIf(statement) is { } ifStatement
+            && IsPlainCondition(ifStatement.Condition))
         {
-            return;
+            RegisterRootEdit(
+                context,
+                diagnostic,
+                "Return false only when the range cannot block",
+                () =>
+                {
+                    var name = FlowFixSyntax.Escape(range!);
+                    var notBlockable = SyntaxFactory.ParseExpression($"!{name}.IsBlockable");
+                    var condition = SyntaxFactory.BinaryExpression(
+                            SyntaxKind.LogicalAndExpression,
+                            notBlockable,
+                            Parenthesize(ifStatement.Condition.WithoutTrivia()))
+                        .WithTriviaFrom(ifStatement.Condition)
+                        .WithAdditionalAnnotations(Formatter.Annotation);
+                    return root.ReplaceNode(ifStatement.Condition, condition);
+                },
+                EquivalenceKey);
         }
 
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (!diagnostic.Properties.ContainsKey(CallbackFlowAnalyzer.LiteralReturnProperty)
-                || !diagnostic.Properties.TryGetValue(CallbackFlowAnalyzer.RangeProperty, out var range)
-                || string.IsNullOrEmpty(range)
-                || root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not ReturnStatementSyntax statement
-                || EnclosingIf(statement) is not { } ifStatement
-                || !IsPlainCondition(ifStatement.Condition))
-            {
-                continue;
-            }
-
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    "Return false only when the range cannot block",
-                    _ =>
-                    {
-                        var name = FlowFixSyntax.Escape(range!);
-                        var notBlockable = SyntaxFactory.ParseExpression($"!{name}.IsBlockable");
-                        var condition = SyntaxFactory.BinaryExpression(
-                                SyntaxKind.LogicalAndExpression,
-                                notBlockable,
-                                Parenthesize(ifStatement.Condition.WithoutTrivia()))
-                            .WithTriviaFrom(ifStatement.Condition)
-                            .WithAdditionalAnnotations(Formatter.Annotation);
-                        return Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(ifStatement.Condition, condition)));
-                    },
-                    EquivalenceKey),
-                diagnostic);
-        }
+        return Task.CompletedTask;
     }
 
     /// <summary>The <c>if</c> (without else) whose whole body is <paramref name="statement"/>.</summary>

@@ -4,8 +4,8 @@ using System.Composition;
 using System.Linq;
 using System.Threading.Tasks;
 using IntervalNotifiers.Analyzers;
+using IntervalNotifiers.CodeFixes.Common;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -20,48 +20,36 @@ namespace IntervalNotifiers.CodeFixes;
 /// Not offered for an expression body (<c>=&gt; true</c>).
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(NTF008AddSetSequenceCodeFix)), Shared]
-public sealed class NTF008AddSetSequenceCodeFix : CodeFixProvider
+public sealed class NTF008AddSetSequenceCodeFix : NotifierCodeFixProvider
 {
     public const string EquivalenceKey = "NTF008.AddSetSequence";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.MissingSetSequence);
 
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override Task RegisterFixesAsync(CodeFixContext context, SyntaxNode root, Diagnostic diagnostic)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
+        if (diagnostic.Properties.TryGetValue(CallbackFlowAnalyzer.NotifierProperty, out var notifier)
+            && diagnostic.Properties.TryGetValue(CallbackFlowAnalyzer.SequenceProperty, out var sequence)
+            && !string.IsNullOrEmpty(notifier) && !string.IsNullOrEmpty(sequence)
+            && FindNode(root, diagnostic) is ReturnStatementSyntax statement)
         {
-            return;
+            RegisterRootEdit(
+                context,
+                diagnostic,
+                $"Call '{notifier}.SetSequence({sequence})' before returning true",
+                () =>
+                {
+                    var call = SyntaxFactory.ParseStatement($"{Escape(notifier!)}.SetSequence({Escape(sequence!)});");
+                    var lockExpression = LockToReuse(statement);
+                    var inserted = lockExpression is null
+                        ? call
+                        : SyntaxFactory.LockStatement(lockExpression.WithoutTrivia(), SyntaxFactory.Block(call));
+                    return FlowFixSyntax.InsertBefore(root, statement, new[] { inserted });
+                },
+                EquivalenceKey);
         }
 
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (!diagnostic.Properties.TryGetValue(CallbackFlowAnalyzer.NotifierProperty, out var notifier)
-                || !diagnostic.Properties.TryGetValue(CallbackFlowAnalyzer.SequenceProperty, out var sequence)
-                || string.IsNullOrEmpty(notifier) || string.IsNullOrEmpty(sequence)
-                || root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not ReturnStatementSyntax statement)
-            {
-                continue;
-            }
-
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    $"Call '{notifier}.SetSequence({sequence})' before returning true",
-                    _ =>
-                    {
-                        var call = SyntaxFactory.ParseStatement($"{Escape(notifier!)}.SetSequence({Escape(sequence!)});");
-                        var lockExpression = LockToReuse(statement);
-                        var inserted = lockExpression is null
-                            ? call
-                            : SyntaxFactory.LockStatement(lockExpression.WithoutTrivia(), SyntaxFactory.Block(call));
-                        return Task.FromResult(context.Document.WithSyntaxRoot(
-                            FlowFixSyntax.InsertBefore(root, statement, new[] { inserted })));
-                    },
-                    EquivalenceKey),
-                diagnostic);
-        }
+        return Task.CompletedTask;
     }
 
     private static string Escape(string name) => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;

@@ -23,7 +23,7 @@ namespace IntervalNotifiers.CodeFixes;
 /// dead <c>Invalidate</c> override). NTF005 has no fix (see docs/rules/NTF005.md).
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(OpsContractCodeFixProvider)), Shared]
-public sealed class OpsContractCodeFixProvider : CodeFixProvider
+public sealed class OpsContractCodeFixProvider : NotifierCodeFixProvider
 {
     public const string AddInvalidateFinishKey = "NTF001.AddInvalidateFinish";
     public const string StartToInvalidateKey = "NTF001.StartToInvalidate";
@@ -33,13 +33,10 @@ public sealed class OpsContractCodeFixProvider : CodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(
         DiagnosticIds.StartWithoutFinish, DiagnosticIds.NoInvalidateCallback, DiagnosticIds.DeadInvalidate);
 
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override async Task RegisterFixesAsync(CodeFixContext context, SyntaxNode root, Diagnostic diagnostic)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
         var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
+        if (model is null)
         {
             return;
         }
@@ -50,41 +47,38 @@ public sealed class OpsContractCodeFixProvider : CodeFixProvider
             return;
         }
 
-        foreach (var diagnostic in context.Diagnostics)
+        var declaration = root.FindToken(diagnostic.Location.SourceSpan.Start).Parent as ClassDeclarationSyntax;
+        if (declaration is null
+            || model.GetDeclaredSymbol(declaration, context.CancellationToken) is not INamedTypeSymbol type)
         {
-            var declaration = root.FindToken(diagnostic.Location.SourceSpan.Start).Parent as ClassDeclarationSyntax;
-            if (declaration is null
-                || model.GetDeclaredSymbol(declaration, context.CancellationToken) is not INamedTypeSymbol type)
-            {
-                continue;
-            }
+            return;
+        }
 
-            switch (diagnostic.Id)
-            {
-                case DiagnosticIds.StartWithoutFinish:
-                    RegisterStartWithoutFinishFixes(context, diagnostic, types, type);
-                    break;
-                case DiagnosticIds.NoInvalidateCallback:
+        switch (diagnostic.Id)
+        {
+            case DiagnosticIds.StartWithoutFinish:
+                RegisterStartWithoutFinishFixes(context, diagnostic, types, type);
+                break;
+            case DiagnosticIds.NoInvalidateCallback:
+                context.RegisterCodeFix(CodeAction.Create(
+                    "Add an Invalidate override",
+                    token => AddInvalidateAsync(context.Document, type, token),
+                    AddInvalidateKey), diagnostic);
+                break;
+            case DiagnosticIds.DeadInvalidate:
+                var invalidate = types.FindOverride(type, CallbackKind.Invalidate);
+                if (invalidate is not null && DeclaredIn(invalidate, type)
+                    && invalidate.DeclaringSyntaxReferences.Length == 1
+                    && !await IsReferencedAsync(context.Document.Project.Solution, invalidate, context.CancellationToken)
+                              .ConfigureAwait(false))
+                {
                     context.RegisterCodeFix(CodeAction.Create(
-                        "Add an Invalidate override",
-                        token => AddInvalidateAsync(context.Document, type, token),
-                        AddInvalidateKey), diagnostic);
-                    break;
-                case DiagnosticIds.DeadInvalidate:
-                    var invalidate = types.FindOverride(type, CallbackKind.Invalidate);
-                    if (invalidate is not null && DeclaredIn(invalidate, type)
-                        && invalidate.DeclaringSyntaxReferences.Length == 1
-                        && !await IsReferencedAsync(context.Document.Project.Solution, invalidate, context.CancellationToken)
-                                  .ConfigureAwait(false))
-                    {
-                        context.RegisterCodeFix(CodeAction.Create(
-                            "Remove the dead Invalidate override",
-                            token => RemoveInvalidateAsync(context.Document.Project.Solution, invalidate, token),
-                            RemoveDeadInvalidateKey), diagnostic);
-                    }
+                        "Remove the dead Invalidate override",
+                        token => RemoveInvalidateAsync(context.Document.Project.Solution, invalidate, token),
+                        RemoveDeadInvalidateKey), diagnostic);
+                }
 
-                    break;
-            }
+                break;
         }
     }
 

@@ -1,0 +1,44 @@
+using System;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+
+namespace IntervalNotifiers.CodeFixes.Common;
+
+/// <summary>
+/// The scaffolding every IntervalNotifiers code fix shares: Fix All through the batch fixer, the document's root
+/// read once (no fix when there is none), and one call of <see cref="RegisterFixesAsync"/> per diagnostic.
+/// </summary>
+public abstract class NotifierCodeFixProvider : CodeFixProvider
+{
+    public sealed override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+    public sealed override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is null)
+        {
+            return;
+        }
+
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            await RegisterFixesAsync(context, root, diagnostic).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Registers the fixes offered for one diagnostic of the document whose root is <paramref name="root"/>.</summary>
+    protected abstract Task RegisterFixesAsync(CodeFixContext context, SyntaxNode root, Diagnostic diagnostic);
+
+    /// <summary>The innermost node the diagnostic is reported on.</summary>
+    protected static SyntaxNode FindNode(SyntaxNode root, Diagnostic diagnostic)
+        => root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+
+    /// <summary>Registers a fix that replaces the document's root with the one <paramref name="newRoot"/> computes.</summary>
+    protected static void RegisterRootEdit(CodeFixContext context, Diagnostic diagnostic, string title,
+                                           Func<SyntaxNode> newRoot, string equivalenceKey)
+        => context.RegisterCodeFix(
+            CodeAction.Create(title, _ => Task.FromResult(context.Document.WithSyntaxRoot(newRoot())), equivalenceKey),
+            diagnostic);
+}
