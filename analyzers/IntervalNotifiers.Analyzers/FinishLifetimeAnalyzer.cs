@@ -127,7 +127,7 @@ public sealed class FinishLifetimeAnalyzer : NotifierAnalyzer
                     case IPropertyReferenceOperation property when startOnly
                                                                    && types.FinishNotifier is not null
                                                                    && SymbolEqualityComparer.Default.Equals(property.Property.OriginalDefinition, types.FinishNotifier)
-                                                                   && !IsInsideLambda(property):
+                                                                   && !OperationFacts.IsInsideFunction(property):
                         diagnostic = Create(property.Syntax, KindNotifier,
                             "'Notifier' is read inside InvalidateStart, but the runtime sets it only when it links the finish after the start returns (InvalidOperationException here): use the start's 'notifier' parameter");
                         break;
@@ -138,11 +138,11 @@ public sealed class FinishLifetimeAnalyzer : NotifierAnalyzer
                     case ISimpleAssignmentOperation assignment when handsOut
                                                                     && FinishFlow.Unwrap(assignment.Target) is IParameterReferenceOperation { Parameter: { RefKind: RefKind.Out or RefKind.Ref } parameter }
                                                                     && types.IsFinishType(parameter.Type)
-                                                                    && !IsInsideLambda(assignment):
+                                                                    && !OperationFacts.IsInsideFunction(assignment):
                         diagnostic = CheckHandOut(flow, assignment, assignment.Value, body);
                         break;
                     case IReturnOperation { Kind: OperationKind.Return, ReturnedValue: { } returned } returnOperation
-                        when returnsFinish && !IsInsideLambda(returnOperation):
+                        when returnsFinish && !OperationFacts.IsInsideFunction(returnOperation):
                         diagnostic = CheckHandOut(flow, returnOperation, returned, body);
                         break;
                 }
@@ -367,19 +367,6 @@ public sealed class FinishLifetimeAnalyzer : NotifierAnalyzer
                     return types.IsFinishType(lambda.Symbol.ReturnType);
                 case ILocalFunctionOperation:
                     return false;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool IsInsideLambda(IOperation operation)
-    {
-        for (var parent = operation.Parent; parent is not null; parent = parent.Parent)
-        {
-            if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
-            {
-                return true;
             }
         }
 

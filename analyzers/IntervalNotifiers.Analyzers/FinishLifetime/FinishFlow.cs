@@ -339,7 +339,7 @@ internal sealed class FinishFlow
                          && StoringMethods.Contains(invocation.TargetMethod.Name)
                          && StoreTarget(receiver) is not null);
             case IReturnOperation when isTask:
-                return IsInsideFunction(consumer);
+                return OperationFacts.IsInsideFunction(consumer);
             default:
                 return false;
         }
@@ -643,7 +643,7 @@ internal sealed class FinishFlow
     {
         foreach (var operation in body.Operations())
         {
-            if (operation is not IReturnOperation { ReturnedValue: { } value } || IsInsideFunction(operation))
+            if (operation is not IReturnOperation { ReturnedValue: { } value } || OperationFacts.IsInsideFunction(operation))
             {
                 continue;
             }
@@ -664,19 +664,6 @@ internal sealed class FinishFlow
                         return true;
                     }
                 }
-            }
-        }
-
-        return false;
-    }
-
-    private static bool IsInsideFunction(IOperation operation)
-    {
-        for (var parent = operation.Parent; parent is not null; parent = parent.Parent)
-        {
-            if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
-            {
-                return true;
             }
         }
 

@@ -101,7 +101,7 @@ internal sealed class BlockableFlow : ForwardFlow<BlockableFlow.State>
         var mayReturnFalse = false;
         foreach (var operation in operations)
         {
-            if (operation is IReturnOperation { ReturnedValue: { } value } && !ReturnSites.IsInsideFunction(operation))
+            if (operation is IReturnOperation { ReturnedValue: { } value } && !OperationFacts.IsInsideFunction(operation))
             {
                 var stripped = ReturnSites.StripConversions(value);
                 if (!ReturnSites.IsConstant(stripped, true) && stripped is not IInvocationOperation)
@@ -500,27 +500,7 @@ internal sealed class BlockableFlow : ForwardFlow<BlockableFlow.State>
             return false;
         }
 
-        foreach (var argument in invocation.Arguments)
-        {
-            var value = ReturnSites.StripConversions(argument.Value);
-            if (value.ConstantValue is { HasValue: true, Value: -1 })
-            {
-                return true;
-            }
-
-            var member = value switch
-            {
-                IFieldReferenceOperation field => (ISymbol)field.Field,
-                IPropertyReferenceOperation property => property.Property,
-                _ => null,
-            };
-            if (member is { Name: "Infinite" or "InfiniteTimeSpan", ContainingType: { Name: "Timeout", ContainingNamespace.Name: "Threading" } })
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return invocation.Arguments.Any(argument => IsInfiniteTimeout(ReturnSites.StripConversions(argument.Value)));
     }
 
     private static bool SpeaksOfBlocking(string? name)

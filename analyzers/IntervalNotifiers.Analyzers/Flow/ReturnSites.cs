@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using IntervalNotifiers.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.FlowAnalysis;
@@ -115,7 +116,7 @@ internal static class ReturnSites
     {
         foreach (var operation in operations)
         {
-            if (operation is IReturnOperation { ReturnedValue: { } returned } && !IsInsideFunction(operation))
+            if (operation is IReturnOperation { ReturnedValue: { } returned } && !OperationFacts.IsInsideFunction(operation))
             {
                 if (IsConstant(returned, expected))
                 {
@@ -134,20 +135,6 @@ internal static class ReturnSites
                         return true;
                     }
                 }
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>Whether <paramref name="operation"/> sits inside a lambda or local function of the body.</summary>
-    public static bool IsInsideFunction(IOperation operation)
-    {
-        for (var parent = operation.Parent; parent is not null; parent = parent.Parent)
-        {
-            if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
-            {
-                return true;
             }
         }
 

@@ -657,7 +657,7 @@ internal sealed class TypeSequenceInfo
     {
         foreach (var operation in body.Operations())
         {
-            if (operation is IInvocationOperation invocation && !ReturnSites.IsInsideFunction(operation))
+            if (operation is IInvocationOperation invocation && !OperationFacts.IsInsideFunction(operation))
             {
                 if (IsSetSequence(invocation.TargetMethod))
                 {
