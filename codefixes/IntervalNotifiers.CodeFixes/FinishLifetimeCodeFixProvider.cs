@@ -87,7 +87,7 @@ public sealed class FinishLifetimeCodeFixProvider : NotifierCodeFixProvider
             return;
         }
 
-        var stripped = Strip(value);
+        var stripped = SyntaxHelpers.Strip(value);
         var symbol = model.GetSymbolInfo(stripped, context.CancellationToken).Symbol;
         var finishType = symbol switch
         {
@@ -108,27 +108,6 @@ public sealed class FinishLifetimeCodeFixProvider : NotifierCodeFixProvider
                 token => ReplaceAsync(context.Document, body, symbol, finishType, token),
                 NewPerInvocationKey),
             diagnostic);
-    }
-
-    private static ExpressionSyntax Strip(ExpressionSyntax expression)
-    {
-        while (true)
-        {
-            switch (expression)
-            {
-                case ParenthesizedExpressionSyntax parenthesized:
-                    expression = parenthesized.Expression;
-                    break;
-                case CastExpressionSyntax cast:
-                    expression = cast.Expression;
-                    break;
-                case PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.SuppressNullableWarningExpression } bang:
-                    expression = bang.Operand;
-                    break;
-                default:
-                    return expression;
-            }
-        }
     }
 
     private static async Task<Document> ReplaceAsync(Document document, BlockSyntax body, ISymbol cached,

@@ -43,7 +43,7 @@ public sealed class NTF007GuardFalseReturnCodeFix : NotifierCodeFixProvider
                 "Return false only when the range cannot block",
                 () =>
                 {
-                    var name = FlowFixSyntax.Escape(range!);
+                    var name = SyntaxHelpers.Escape(range!);
                     var notBlockable = SyntaxFactory.ParseExpression($"!{name}.IsBlockable");
                     var condition = SyntaxFactory.BinaryExpression(
                             SyntaxKind.LogicalAndExpression,

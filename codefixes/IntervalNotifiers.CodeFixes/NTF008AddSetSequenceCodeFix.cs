@@ -39,20 +39,18 @@ public sealed class NTF008AddSetSequenceCodeFix : NotifierCodeFixProvider
                 $"Call '{notifier}.SetSequence({sequence})' before returning true",
                 () =>
                 {
-                    var call = SyntaxFactory.ParseStatement($"{Escape(notifier!)}.SetSequence({Escape(sequence!)});");
+                    var call = SyntaxFactory.ParseStatement($"{SyntaxHelpers.Escape(notifier!)}.SetSequence({SyntaxHelpers.Escape(sequence!)});");
                     var lockExpression = LockToReuse(statement);
                     var inserted = lockExpression is null
                         ? call
                         : SyntaxFactory.LockStatement(lockExpression.WithoutTrivia(), SyntaxFactory.Block(call));
-                    return FlowFixSyntax.InsertBefore(root, statement, new[] { inserted });
+                    return SyntaxHelpers.InsertBefore(root, statement, new[] { inserted });
                 },
                 EquivalenceKey);
         }
 
         return Task.CompletedTask;
     }
-
-    private static string Escape(string name) => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
 
     /// <summary>The lock expression the callback uses around its other SetSequence calls, when there is exactly one and the return is not already locked.</summary>
     private static ExpressionSyntax? LockToReuse(ReturnStatementSyntax statement)

@@ -220,29 +220,13 @@ public sealed class OpsContractCodeFixProvider : NotifierCodeFixProvider
            && assignment.Parent is ExpressionStatementSyntax { Parent: BlockSyntax };
 
     private static bool IsNullOrDefault(ExpressionSyntax expression)
-    {
-        while (true)
+        => SyntaxHelpers.Strip(expression) switch
         {
-            switch (expression)
-            {
-                case ParenthesizedExpressionSyntax parenthesized:
-                    expression = parenthesized.Expression;
-                    continue;
-                case CastExpressionSyntax cast:
-                    expression = cast.Expression;
-                    continue;
-                case PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.SuppressNullableWarningExpression } bang:
-                    expression = bang.Operand;
-                    continue;
-                case LiteralExpressionSyntax literal:
-                    return literal.IsKind(SyntaxKind.NullLiteralExpression) || literal.IsKind(SyntaxKind.DefaultLiteralExpression);
-                case DefaultExpressionSyntax:
-                    return true;
-                default:
-                    return false;
-            }
-        }
-    }
+            LiteralExpressionSyntax literal => literal.IsKind(SyntaxKind.NullLiteralExpression)
+                                               || literal.IsKind(SyntaxKind.DefaultLiteralExpression),
+            DefaultExpressionSyntax => true,
+            _ => false,
+        };
 
     private static async Task<Solution> TurnIntoInvalidateAsync(Solution solution, MethodDeclarationSyntax start,
                                                                 CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -24,6 +25,52 @@ internal static class SyntaxHelpers
         }
 
         return SyntaxFactory.LineFeed;
+    }
+
+    /// <summary>The identifier as it must be written (a keyword gets its <c>@</c>).</summary>
+    public static string Escape(string name) => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
+
+    /// <summary>The expression under any parentheses, casts and <c>!</c> (null-forgiving) operators.</summary>
+    public static ExpressionSyntax Strip(ExpressionSyntax expression)
+    {
+        while (true)
+        {
+            switch (expression)
+            {
+                case ParenthesizedExpressionSyntax parenthesized:
+                    expression = parenthesized.Expression;
+                    break;
+                case CastExpressionSyntax cast:
+                    expression = cast.Expression;
+                    break;
+                case PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.SuppressNullableWarningExpression } bang:
+                    expression = bang.Operand;
+                    break;
+                default:
+                    return expression;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Inserts <paramref name="statements"/> just before <paramref name="statement"/>; when the statement is
+    /// embedded (the body of an <c>if</c> without braces, say) it becomes a block holding both.
+    /// </summary>
+    public static SyntaxNode InsertBefore(SyntaxNode root, StatementSyntax statement, IEnumerable<StatementSyntax> statements)
+    {
+        var endOfLine = EndOfLine(root);
+        var inserted = statements.Select(s => s.WithoutTrailingTrivia().WithTrailingTrivia(endOfLine)
+                                                .WithAdditionalAnnotations(Formatter.Annotation)).ToList();
+        if (statement.Parent is BlockSyntax or SwitchSectionSyntax)
+        {
+            return root.InsertNodesBefore(statement, inserted);
+        }
+
+        var block = SyntaxFactory.Block(inserted.Concat(new[] { statement.WithoutLeadingTrivia().WithoutTrailingTrivia().WithTrailingTrivia(endOfLine) }))
+            .WithLeadingTrivia(statement.GetLeadingTrivia())
+            .WithTrailingTrivia(statement.GetTrailingTrivia())
+            .WithAdditionalAnnotations(Formatter.Annotation);
+        return root.ReplaceNode(statement, block);
     }
 
     /// <summary>
