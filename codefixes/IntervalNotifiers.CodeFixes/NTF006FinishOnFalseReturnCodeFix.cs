@@ -26,8 +26,7 @@ public sealed class NTF006FinishOnFalseReturnCodeFix : NotifierCodeFixProvider
     protected override Task RegisterFixesAsync(CodeFixContext context, SyntaxNode root, Diagnostic diagnostic)
     {
         if (diagnostic.Properties.ContainsKey(CallbackFlowAnalyzer.LiteralReturnProperty)
-            && diagnostic.Properties.TryGetValue(CallbackFlowAnalyzer.FinishProperty, out var finish)
-            && !string.IsNullOrEmpty(finish)
+            && TryGetProperty(diagnostic, CallbackFlowAnalyzer.FinishProperty, out var finish)
             && FindNode(root, diagnostic) is ReturnStatementSyntax statement)
         {
             RegisterRootEdit(
@@ -36,7 +35,7 @@ public sealed class NTF006FinishOnFalseReturnCodeFix : NotifierCodeFixProvider
                 $"Set '{finish}' to null before returning false",
                 () =>
                 {
-                    var clear = SyntaxFactory.ParseStatement(SyntaxHelpers.Escape(finish!) + " = null;");
+                    var clear = SyntaxFactory.ParseStatement(SyntaxHelpers.Escape(finish) + " = null;");
                     return SyntaxHelpers.InsertBefore(root, statement, new[] { clear });
                 },
                 EquivalenceKey);

@@ -31,8 +31,7 @@ public sealed class NTF007GuardFalseReturnCodeFix : NotifierCodeFixProvider
     protected override Task RegisterFixesAsync(CodeFixContext context, SyntaxNode root, Diagnostic diagnostic)
     {
         if (diagnostic.Properties.ContainsKey(CallbackFlowAnalyzer.LiteralReturnProperty)
-            && diagnostic.Properties.TryGetValue(CallbackFlowAnalyzer.RangeProperty, out var range)
-            && !string.IsNullOrEmpty(range)
+            && TryGetProperty(diagnostic, CallbackFlowAnalyzer.RangeProperty, out var range)
             && FindNode(root, diagnostic) is ReturnStatementSyntax statement
             && EnclosingIf(statement) is { } ifStatement
             && IsPlainCondition(ifStatement.Condition))
@@ -43,7 +42,7 @@ public sealed class NTF007GuardFalseReturnCodeFix : NotifierCodeFixProvider
                 "Return false only when the range cannot block",
                 () =>
                 {
-                    var name = SyntaxHelpers.Escape(range!);
+                    var name = SyntaxHelpers.Escape(range);
                     var notBlockable = SyntaxFactory.ParseExpression($"!{name}.IsBlockable");
                     var condition = SyntaxFactory.BinaryExpression(
                             SyntaxKind.LogicalAndExpression,

@@ -28,9 +28,8 @@ public sealed class NTF008AddSetSequenceCodeFix : NotifierCodeFixProvider
 
     protected override Task RegisterFixesAsync(CodeFixContext context, SyntaxNode root, Diagnostic diagnostic)
     {
-        if (diagnostic.Properties.TryGetValue(CallbackFlowAnalyzer.NotifierProperty, out var notifier)
-            && diagnostic.Properties.TryGetValue(CallbackFlowAnalyzer.SequenceProperty, out var sequence)
-            && !string.IsNullOrEmpty(notifier) && !string.IsNullOrEmpty(sequence)
+        if (TryGetProperty(diagnostic, CallbackFlowAnalyzer.NotifierProperty, out var notifier)
+            && TryGetProperty(diagnostic, CallbackFlowAnalyzer.SequenceProperty, out var sequence)
             && FindNode(root, diagnostic) is ReturnStatementSyntax statement)
         {
             RegisterRootEdit(
@@ -39,7 +38,7 @@ public sealed class NTF008AddSetSequenceCodeFix : NotifierCodeFixProvider
                 $"Call '{notifier}.SetSequence({sequence})' before returning true",
                 () =>
                 {
-                    var call = SyntaxFactory.ParseStatement($"{SyntaxHelpers.Escape(notifier!)}.SetSequence({SyntaxHelpers.Escape(sequence!)});");
+                    var call = SyntaxFactory.ParseStatement($"{SyntaxHelpers.Escape(notifier)}.SetSequence({SyntaxHelpers.Escape(sequence)});");
                     var lockExpression = LockToReuse(statement);
                     var inserted = lockExpression is null
                         ? call

@@ -35,6 +35,19 @@ public abstract class NotifierCodeFixProvider : CodeFixProvider
     protected static SyntaxNode FindNode(SyntaxNode root, Diagnostic diagnostic)
         => root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
 
+    /// <summary>The diagnostic's property <paramref name="key"/>, when it is there and not empty.</summary>
+    protected static bool TryGetProperty(Diagnostic diagnostic, string key, out string value)
+    {
+        if (diagnostic.Properties.TryGetValue(key, out var found) && !string.IsNullOrEmpty(found))
+        {
+            value = found!;
+            return true;
+        }
+
+        value = string.Empty;
+        return false;
+    }
+
     /// <summary>Registers a fix that replaces the document's root with the one <paramref name="newRoot"/> computes.</summary>
     protected static void RegisterRootEdit(CodeFixContext context, Diagnostic diagnostic, string title,
                                            Func<SyntaxNode> newRoot, string equivalenceKey)
