@@ -158,48 +158,38 @@ internal sealed class SequenceFlow : ForwardFlow<SequenceFlow.State>
         _tryCastLocals.ExceptWith(rejectedCasts);
 
         // Captures that hold range.Owner or range.Event (the switch value of 'switch (range.Event)').
-        var rejectedCaptures = new HashSet<CaptureId>();
-        foreach (var block in cfg.Blocks)
-        {
-            foreach (var operation in block.Operations)
-            {
-                if (operation is IFlowCaptureOperation capture)
-                {
-                    if (IsOwnerOrEventRead(capture.Value))
-                    {
-                        _guardCaptures.Add(capture.Id);
-                    }
-                    else
-                    {
-                        rejectedCaptures.Add(capture.Id);
-                    }
-                }
-            }
-        }
-
-        _guardCaptures.ExceptWith(rejectedCaptures);
+        AddCapturesAlwaysHolding(cfg, IsOwnerOrEventRead, _guardCaptures);
 
         // Captures that hold the notifier itself (the value of 'switch (notifier)' or 'notifier switch { ... }').
-        var rejectedNotifierCaptures = new HashSet<CaptureId>();
+        AddCapturesAlwaysHolding(cfg, IsNotifierParameter, _notifierCaptures);
+    }
+
+    /// <summary>
+    /// Adds to <paramref name="captures"/> the flow captures whose every captured value satisfies
+    /// <paramref name="holds"/>, in block order (so the test can see the captures already accepted).
+    /// </summary>
+    private static void AddCapturesAlwaysHolding(ControlFlowGraph cfg, System.Func<IOperation, bool> holds, HashSet<CaptureId> captures)
+    {
+        var rejected = new HashSet<CaptureId>();
         foreach (var block in cfg.Blocks)
         {
             foreach (var operation in block.Operations)
             {
                 if (operation is IFlowCaptureOperation capture)
                 {
-                    if (IsNotifierParameter(capture.Value))
+                    if (holds(capture.Value))
                     {
-                        _notifierCaptures.Add(capture.Id);
+                        captures.Add(capture.Id);
                     }
                     else
                     {
-                        rejectedNotifierCaptures.Add(capture.Id);
+                        rejected.Add(capture.Id);
                     }
                 }
             }
         }
 
-        _notifierCaptures.ExceptWith(rejectedNotifierCaptures);
+        captures.ExceptWith(rejected);
     }
 
     protected override State Join(State a, State b) => State.Of((byte)(a.Bits | b.Bits));
