@@ -468,8 +468,11 @@ internal sealed class BlockableFlow : ForwardFlow<BlockableFlow.State>
 
     /// <summary>A wait that returns whether it got in, or <c>Monitor.TryEnter(..., ref taken)</c>.</summary>
     private static bool IsWaitMethod(IMethodSymbol method)
-        => method.Name is "Wait" or "WaitOne" or "TryEnter" or "TryEnterReadLock" or "TryEnterWriteLock" or "TryEnterUpgradeableReadLock"
+        => IsWaitName(method.Name)
            && (ReturnSites.IsBool(method.ReturnType) || method.Parameters.Any(p => p.RefKind == RefKind.Ref && ReturnSites.IsBool(p.Type)));
+
+    private static bool IsWaitName(string name)
+        => name is "Wait" or "WaitOne" or "TryEnter" or "TryEnterReadLock" or "TryEnterWriteLock" or "TryEnterUpgradeableReadLock";
 
     private static bool IsTimeoutType(ITypeSymbol? type)
         => type is { SpecialType: SpecialType.System_Int32 } or { Name: "TimeSpan", ContainingNamespace.Name: "System" };
@@ -493,8 +496,7 @@ internal sealed class BlockableFlow : ForwardFlow<BlockableFlow.State>
     /// <summary>A wait that cannot time out (<c>Wait(-1)</c>, <c>TryEnter(x, Timeout.Infinite)</c>): it returns true.</summary>
     private static bool IsInfiniteWait(IInvocationOperation invocation)
     {
-        if (invocation.TargetMethod.Name is not ("Wait" or "WaitOne" or "TryEnter" or "TryEnterReadLock" or "TryEnterWriteLock"
-                                                 or "TryEnterUpgradeableReadLock")
+        if (!IsWaitName(invocation.TargetMethod.Name)
             || !ReturnSites.IsBool(invocation.TargetMethod.ReturnType))
         {
             return false;

@@ -10,16 +10,19 @@ internal static class OperationFacts
     /// Whether <paramref name="operation"/> sits inside a lambda or local function of the body it belongs to
     /// (code that runs when, and where, its delegate or function is invoked).
     /// </summary>
-    public static bool IsInsideFunction(IOperation operation)
+    public static bool IsInsideFunction(IOperation operation) => FunctionOf(operation) is not null;
+
+    /// <summary>The innermost lambda or local function that contains <paramref name="operation"/>, or null for the member itself.</summary>
+    public static IOperation? FunctionOf(IOperation operation)
     {
-        for (var parent = operation.Parent; parent is not null; parent = parent.Parent)
+        for (var current = operation.Parent; current is not null; current = current.Parent)
         {
-            if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
             {
-                return true;
+                return current;
             }
         }
 
-        return false;
+        return null;
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using IntervalNotifiers.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -141,7 +142,7 @@ internal sealed class LockRegions
         var state = Compute(site);
         if (member is not IMethodSymbol method
             || (method.MethodImplementationFlags & System.Reflection.MethodImplAttributes.Synchronized) == 0
-            || ReadSideOperations.FunctionOf(site) is not null)
+            || OperationFacts.IsInsideFunction(site))
         {
             return state;
         }

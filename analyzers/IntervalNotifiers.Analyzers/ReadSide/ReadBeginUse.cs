@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using IntervalNotifiers.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -71,10 +72,10 @@ internal static class ReadBeginUse
             return false;
         }
 
-        var function = ReadSideOperations.FunctionOf(declarator);
+        var function = OperationFacts.FunctionOf(declarator);
         foreach (var reference in ReadSideOperations.References(root, local))
         {
-            if (!ReferenceEquals(ReadSideOperations.FunctionOf(reference), function))
+            if (!ReferenceEquals(OperationFacts.FunctionOf(reference), function))
             {
                 return false; // captured by a lambda or a local function
             }

@@ -40,20 +40,6 @@ internal static class ReadSideOperations
         return root;
     }
 
-    /// <summary>The innermost lambda or local function that contains <paramref name="operation"/>, or null for the member itself.</summary>
-    public static IOperation? FunctionOf(IOperation operation)
-    {
-        for (var current = operation.Parent; current is not null; current = current.Parent)
-        {
-            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
-            {
-                return current;
-            }
-        }
-
-        return null;
-    }
-
     /// <summary>The declarator of <paramref name="local"/> in <paramref name="root"/>, or null (a pattern variable, say).</summary>
     public static IVariableDeclaratorOperation? FindDeclarator(IOperation root, ILocalSymbol local)
     {
@@ -108,7 +94,7 @@ internal static class ReadSideOperations
 
         var root = Root(readRetry);
         var declarator = FindDeclarator(root, reference.Local);
-        if (declarator is null || !ReferenceEquals(FunctionOf(declarator), FunctionOf(readRetry)))
+        if (declarator is null || !ReferenceEquals(OperationFacts.FunctionOf(declarator), OperationFacts.FunctionOf(readRetry)))
         {
             return false;
         }
@@ -122,7 +108,7 @@ internal static class ReadSideOperations
         {
             if (other.Parent is ISimpleAssignmentOperation assignment && ReferenceEquals(assignment.Target, other)
                 && IsReadBeginCall(types, assignment.Value)
-                && ReferenceEquals(FunctionOf(assignment), FunctionOf(readRetry)))
+                && ReferenceEquals(OperationFacts.FunctionOf(assignment), OperationFacts.FunctionOf(readRetry)))
             {
                 return true;
             }
