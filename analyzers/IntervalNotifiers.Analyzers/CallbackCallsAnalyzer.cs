@@ -168,13 +168,7 @@ public sealed class CallbackCallsAnalyzer : NotifierAnalyzer
     {
         foreach (var argument in invocation.Arguments)
         {
-            var value = argument.Value;
-            while (value is IConversionOperation conversion)
-            {
-                value = conversion.Operand;
-            }
-
-            if (value is IParameterReferenceOperation parameter
+            if (OperationFacts.StripConversions(argument.Value) is IParameterReferenceOperation parameter
                 && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, method))
             {
                 return true;

@@ -328,7 +328,7 @@ public sealed class CallbackFlowAnalyzer : NotifierAnalyzer
     }
 
     private static bool IsParameter(IOperation? operation, IParameterSymbol parameter)
-        => operation is not null && ReturnSites.StripConversions(operation) is IParameterReferenceOperation reference
+        => operation is not null && OperationFacts.StripConversions(operation) is IParameterReferenceOperation reference
            && SymbolEqualityComparer.Default.Equals(reference.Parameter, parameter);
 
     /// <summary>RULES.md: one diagnostic per offending line (the first statement of each line).</summary>

@@ -103,7 +103,7 @@ internal sealed class BlockableFlow : ForwardFlow<BlockableFlow.State>
         {
             if (operation is IReturnOperation { ReturnedValue: { } value } && !OperationFacts.IsInsideFunction(operation))
             {
-                var stripped = ReturnSites.StripConversions(value);
+                var stripped = OperationFacts.StripConversions(value);
                 if (!ReturnSites.IsConstant(stripped, true) && stripped is not IInvocationOperation)
                 {
                     mayReturnFalse = true;
@@ -199,7 +199,7 @@ internal sealed class BlockableFlow : ForwardFlow<BlockableFlow.State>
 
     private bool IsRangeParameter(IOperation? operation)
         => operation is not null
-           && ReturnSites.StripConversions(operation) is IParameterReferenceOperation parameter
+           && OperationFacts.StripConversions(operation) is IParameterReferenceOperation parameter
            && SymbolEqualityComparer.Default.Equals(parameter.Parameter, _range);
 
     private bool IsBlockableOfRange(IOperation operation)
@@ -427,13 +427,13 @@ internal sealed class BlockableFlow : ForwardFlow<BlockableFlow.State>
 
         foreach (var argument in invocation.Arguments)
         {
-            if (ReturnSites.StripConversions(argument.Value) is IFlowCaptureReferenceOperation timeout && IsTimeoutType(timeout.Type)
+            if (OperationFacts.StripConversions(argument.Value) is IFlowCaptureReferenceOperation timeout && IsTimeoutType(timeout.Type)
                 && Lookup(env, timeout.Id) == True)
             {
                 return true; // the control-flow graph splits the ?: into captures: this path captured the infinite arm
             }
 
-            if (ReturnSites.StripConversions(argument.Value) is not IConditionalOperation { WhenFalse: { } whenFalse } conditional
+            if (OperationFacts.StripConversions(argument.Value) is not IConditionalOperation { WhenFalse: { } whenFalse } conditional
                 || !ReturnSites.IsBool(conditional.Condition.Type))
             {
                 continue;
@@ -445,7 +445,7 @@ internal sealed class BlockableFlow : ForwardFlow<BlockableFlow.State>
                 False => whenFalse,
                 _ => null,
             };
-            if (chosen is not null && IsInfiniteTimeout(ReturnSites.StripConversions(chosen)))
+            if (chosen is not null && IsInfiniteTimeout(OperationFacts.StripConversions(chosen)))
             {
                 return true;
             }
@@ -502,7 +502,7 @@ internal sealed class BlockableFlow : ForwardFlow<BlockableFlow.State>
             return false;
         }
 
-        return invocation.Arguments.Any(argument => IsInfiniteTimeout(ReturnSites.StripConversions(argument.Value)));
+        return invocation.Arguments.Any(argument => IsInfiniteTimeout(OperationFacts.StripConversions(argument.Value)));
     }
 
     private static bool SpeaksOfBlocking(string? name)
@@ -615,7 +615,7 @@ internal sealed class BlockableFlow : ForwardFlow<BlockableFlow.State>
                     break;
                 case IFlowCaptureOperation capture when IsTimeoutType(capture.Value.Type):
                     // An arm of 'blockable ? Timeout.Infinite : 0': True when this arm is an infinite timeout.
-                    env = Set(env, capture.Id, IsInfiniteTimeout(ReturnSites.StripConversions(capture.Value)) ? True : False);
+                    env = Set(env, capture.Id, IsInfiniteTimeout(OperationFacts.StripConversions(capture.Value)) ? True : False);
                     break;
                 case ICompoundAssignmentOperation { Target: ILocalReferenceOperation local } compound
                     when ReturnSites.IsBool(local.Type):

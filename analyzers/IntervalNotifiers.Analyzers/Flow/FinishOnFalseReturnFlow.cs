@@ -210,11 +210,11 @@ internal sealed class FinishOnFalseReturnFlow : ForwardFlow<FinishOnFalseReturnF
     {
         var after = Transfer(state, condition);
         var negated = false;
-        var test = ReturnSites.StripConversions(condition);
+        var test = OperationFacts.StripConversions(condition);
         while (test is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not)
         {
             negated = !negated;
-            test = ReturnSites.StripConversions(not.Operand);
+            test = OperationFacts.StripConversions(not.Operand);
         }
 
         State? whenTrue = after;
@@ -303,7 +303,7 @@ internal sealed class FinishOnFalseReturnFlow : ForwardFlow<FinishOnFalseReturnF
 
     private byte Evaluate(ImmutableDictionary<object, byte> values, IOperation value)
     {
-        value = ReturnSites.StripConversions(value);
+        value = OperationFacts.StripConversions(value);
         if (IsNullConstant(value) || value is IDefaultValueOperation { ConstantValue.HasValue: true })
         {
             return Null;
@@ -324,7 +324,7 @@ internal sealed class FinishOnFalseReturnFlow : ForwardFlow<FinishOnFalseReturnF
     /// <summary>The tracked entity that <paramref name="operation"/> names: the finish parameter, a finish-typed local, or a capture.</summary>
     private object? KeyOf(IOperation operation)
     {
-        operation = ReturnSites.StripConversions(operation);
+        operation = OperationFacts.StripConversions(operation);
         if (operation is IDeclarationExpressionOperation declaration)
         {
             operation = declaration.Expression;

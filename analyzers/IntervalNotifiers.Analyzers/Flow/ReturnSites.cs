@@ -141,17 +141,6 @@ internal static class ReturnSites
         return false;
     }
 
-    /// <summary>The operation without the conversions around it.</summary>
-    public static IOperation StripConversions(IOperation operation)
-    {
-        while (operation is IConversionOperation conversion)
-        {
-            operation = conversion.Operand;
-        }
-
-        return operation;
-    }
-
     public static bool IsBool(ITypeSymbol? type) => type?.SpecialType == SpecialType.System_Boolean;
 
     /// <summary>The location to report for a return: the statement, or the returned expression of an expression body.</summary>

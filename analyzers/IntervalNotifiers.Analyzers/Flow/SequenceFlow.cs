@@ -252,7 +252,7 @@ internal sealed class SequenceFlow : ForwardFlow<SequenceFlow.State>
     /// </summary>
     private int Polarity(IOperation condition)
     {
-        var operation = ReturnSites.StripConversions(condition);
+        var operation = OperationFacts.StripConversions(condition);
         switch (operation)
         {
             case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
@@ -335,7 +335,7 @@ internal sealed class SequenceFlow : ForwardFlow<SequenceFlow.State>
                 return 0;
         }
 
-        static bool IsNull(IOperation value) => ReturnSites.StripConversions(value).ConstantValue is { HasValue: true, Value: null };
+        static bool IsNull(IOperation value) => OperationFacts.StripConversions(value).ConstantValue is { HasValue: true, Value: null };
     }
 
     private static int TypePatternPolarity(IPatternOperation pattern) => pattern switch
@@ -355,7 +355,7 @@ internal sealed class SequenceFlow : ForwardFlow<SequenceFlow.State>
 
     private bool IsNotifierParameter(IOperation? operation)
         => _notifier is not null && operation is not null
-           && ReturnSites.StripConversions(operation) switch
+           && OperationFacts.StripConversions(operation) switch
            {
                IParameterReferenceOperation parameter => SymbolEqualityComparer.Default.Equals(parameter.Parameter, _notifier),
                IFlowCaptureReferenceOperation capture => _notifierCaptures.Contains(capture.Id),
@@ -363,7 +363,7 @@ internal sealed class SequenceFlow : ForwardFlow<SequenceFlow.State>
            };
 
     private bool IsTryCastLocal(IOperation operation)
-        => ReturnSites.StripConversions(operation) is ILocalReferenceOperation local && _tryCastLocals.Contains(local.Local);
+        => OperationFacts.StripConversions(operation) is ILocalReferenceOperation local && _tryCastLocals.Contains(local.Local);
 
     private static int PatternPolarity(IPatternOperation pattern) => pattern switch
     {
@@ -425,7 +425,7 @@ internal sealed class SequenceFlow : ForwardFlow<SequenceFlow.State>
 
     private bool IsOwnerOrEventRead(IOperation operation)
     {
-        operation = ReturnSites.StripConversions(operation);
+        operation = OperationFacts.StripConversions(operation);
         if (operation is IFlowCaptureReferenceOperation capture)
         {
             return _guardCaptures.Contains(capture.Id);
@@ -441,7 +441,7 @@ internal sealed class SequenceFlow : ForwardFlow<SequenceFlow.State>
 
     private bool IsRangeParameter(IOperation? operation)
         => _range is not null && operation is not null
-           && ReturnSites.StripConversions(operation) is IParameterReferenceOperation parameter
+           && OperationFacts.StripConversions(operation) is IParameterReferenceOperation parameter
            && SymbolEqualityComparer.Default.Equals(parameter.Parameter, _range);
 
     internal sealed class State
@@ -547,7 +547,7 @@ internal sealed class TypeSequenceInfo
         // Code elsewhere that receives the sequence may set it: unknown.
         foreach (var argument in invocation.Arguments)
         {
-            if (ReturnSites.StripConversions(argument.Value) is IParameterReferenceOperation { Type.SpecialType: SpecialType.System_UInt64 } parameter
+            if (OperationFacts.StripConversions(argument.Value) is IParameterReferenceOperation { Type.SpecialType: SpecialType.System_UInt64 } parameter
                 && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, caller))
             {
                 return SequenceCoverage.Some;

@@ -6,6 +6,17 @@ namespace IntervalNotifiers.Analyzers.Infrastructure;
 /// <summary>Small facts about operations shared by the analyzers.</summary>
 internal static class OperationFacts
 {
+    /// <summary>The operation without the conversions around it.</summary>
+    public static IOperation StripConversions(IOperation operation)
+    {
+        while (operation is IConversionOperation conversion)
+        {
+            operation = conversion.Operand;
+        }
+
+        return operation;
+    }
+
     /// <summary>
     /// Whether <paramref name="operation"/> sits inside a lambda or local function of the body it belongs to
     /// (code that runs when, and where, its delegate or function is invoked).

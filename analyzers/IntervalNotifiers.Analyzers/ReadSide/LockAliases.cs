@@ -68,20 +68,12 @@ internal sealed class LockAliases
             (_, previous) => previous is not null && source is not null && SymbolEqualityComparer.Default.Equals(previous, source) ? previous : null);
     }
 
-    private static ISymbol? Named(IOperation? operation)
+    private static ISymbol? Named(IOperation? operation) => ReadSideOperations.StripConversions(operation) switch
     {
-        while (operation is IConversionOperation conversion)
-        {
-            operation = conversion.Operand;
-        }
-
-        return operation switch
-        {
-            IFieldReferenceOperation field => field.Field.OriginalDefinition,
-            IPropertyReferenceOperation { Arguments.IsEmpty: true } property => property.Property.OriginalDefinition,
-            _ => null,
-        };
-    }
+        IFieldReferenceOperation field => field.Field.OriginalDefinition,
+        IPropertyReferenceOperation { Arguments.IsEmpty: true } property => property.Property.OriginalDefinition,
+        _ => null,
+    };
 
     /// <summary>The member that <paramref name="symbol"/> ultimately names (itself when it is no alias).</summary>
     public ISymbol Canonical(ISymbol symbol)

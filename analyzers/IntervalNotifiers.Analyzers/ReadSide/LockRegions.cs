@@ -488,12 +488,7 @@ internal sealed class LockRegions
     /// <summary>The field or property a lock expression names (conversions stripped), else an unnamed key.</summary>
     private static LockKey KeyOf(IOperation expression)
     {
-        var value = expression;
-        while (value is IConversionOperation conversion)
-        {
-            value = conversion.Operand;
-        }
-
+        var value = OperationFacts.StripConversions(expression);
         ISymbol? symbol = value switch
         {
             IFieldReferenceOperation field => field.Field.OriginalDefinition,

@@ -18,15 +18,9 @@ internal static class ReadSideOperations
         => StripConversions(operation) is IInvocationOperation invocation
            && IsNotifierMethod(types, invocation.TargetMethod, "ReadBegin");
 
+    /// <summary><see cref="OperationFacts.StripConversions"/> for an operation that may be missing.</summary>
     public static IOperation? StripConversions(IOperation? operation)
-    {
-        while (operation is IConversionOperation conversion)
-        {
-            operation = conversion.Operand;
-        }
-
-        return operation;
-    }
+        => operation is null ? null : OperationFacts.StripConversions(operation);
 
     /// <summary>The root of <paramref name="operation"/>'s tree: the whole member body.</summary>
     public static IOperation Root(IOperation operation)
