@@ -100,13 +100,7 @@ internal sealed class SequenceFlow : ForwardFlow<SequenceFlow.State>
         var rejected = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
         foreach (var operation in body.Operations())
         {
-            (ILocalSymbol Local, IOperation Value)? write = operation switch
-            {
-                IVariableDeclaratorOperation { Initializer.Value: { } value } declarator => (declarator.Symbol, value),
-                ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment => (target.Local, assignment.Value),
-                _ => null,
-            };
-            if (write is not { } w || !ReturnSites.IsBool(w.Local.Type))
+            if (LocalWrite(operation) is not { } w || !ReturnSites.IsBool(w.Local.Type))
             {
                 continue;
             }
@@ -134,13 +128,7 @@ internal sealed class SequenceFlow : ForwardFlow<SequenceFlow.State>
         var rejectedCasts = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
         foreach (var operation in body.Operations())
         {
-            (ILocalSymbol Local, IOperation Value)? write = operation switch
-            {
-                IVariableDeclaratorOperation { Initializer.Value: { } value } declarator => (declarator.Symbol, value),
-                ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment => (target.Local, assignment.Value),
-                _ => null,
-            };
-            if (write is not { } cast)
+            if (LocalWrite(operation) is not { } cast)
             {
                 continue;
             }
@@ -163,6 +151,14 @@ internal sealed class SequenceFlow : ForwardFlow<SequenceFlow.State>
         // Captures that hold the notifier itself (the value of 'switch (notifier)' or 'notifier switch { ... }').
         AddCapturesAlwaysHolding(cfg, IsNotifierParameter, _notifierCaptures);
     }
+
+    /// <summary>A write of a local (its declarator's initializer or a simple assignment): the local and the value.</summary>
+    private static (ILocalSymbol Local, IOperation Value)? LocalWrite(IOperation operation) => operation switch
+    {
+        IVariableDeclaratorOperation { Initializer.Value: { } value } declarator => (declarator.Symbol, value),
+        ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment => (target.Local, assignment.Value),
+        _ => null,
+    };
 
     /// <summary>
     /// Adds to <paramref name="captures"/> the flow captures whose every captured value satisfies
