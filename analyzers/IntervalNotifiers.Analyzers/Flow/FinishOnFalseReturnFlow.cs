@@ -23,11 +23,47 @@ internal sealed class FinishOnFalseReturnFlow : ForwardFlow<FinishOnFalseReturnF
     private readonly NotifierTypes _types;
     private readonly IParameterSymbol _finish;
 
+    // Captures of a tracked variable used as the target of a write: `finish = new F { X = 1 }` captures the out
+    // parameter first (its value spills), and the write through the capture is a write of the parameter.
+    private readonly Dictionary<CaptureId, ISymbol?> _variableCaptures = new();
+
     private FinishOnFalseReturnFlow(NotifierTypes types, IParameterSymbol finish)
     {
         _types = types;
         _finish = finish;
     }
+
+    private void FindVariableCaptures(ControlFlowGraph cfg)
+    {
+        foreach (var block in cfg.Blocks)
+        {
+            foreach (var operation in block.Operations)
+            {
+                foreach (var op in operation.DescendantsAndSelf())
+                {
+                    if (op is IFlowCaptureOperation capture)
+                    {
+                        var symbol = KeyOf(capture.Value) as ISymbol;
+                        if (_variableCaptures.TryGetValue(capture.Id, out var previous)
+                            && !SymbolEqualityComparer.Default.Equals(previous, symbol))
+                        {
+                            symbol = null; // captured from different variables on different paths: not one variable
+                        }
+
+                        _variableCaptures[capture.Id] = symbol;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The tracked entity a write to <paramref name="target"/> changes (through a variable capture, the variable).</summary>
+    private object? TargetKeyOf(IOperation target)
+        => KeyOf(target) switch
+        {
+            CaptureId id when _variableCaptures.TryGetValue(id, out var symbol) && symbol is not null => symbol,
+            var key => key,
+        };
 
     /// <summary>The return statements of <paramref name="cfg"/> that return false on a path where the finish is non-null.</summary>
     public static IReadOnlyList<SyntaxNode> Find(NotifierTypes types, IMethodSymbol start, ControlFlowGraph cfg,
@@ -49,6 +85,7 @@ internal sealed class FinishOnFalseReturnFlow : ForwardFlow<FinishOnFalseReturnF
         }
 
         var flow = new FinishOnFalseReturnFlow(types, finish);
+        flow.FindVariableCaptures(cfg);
         var entry = new State(ImmutableDictionary.Create<object, byte>(FlowKeyComparer.Instance).SetItem(finish, Null),
                               ImmutableDictionary.Create<object, object>(FlowKeyComparer.Instance));
         var result = flow.Run(cfg, entry, cancellationToken);
@@ -139,7 +176,7 @@ internal sealed class FinishOnFalseReturnFlow : ForwardFlow<FinishOnFalseReturnF
         {
             switch (op)
             {
-                case ISimpleAssignmentOperation assignment when KeyOf(assignment.Target) is { } key:
+                case ISimpleAssignmentOperation assignment when TargetKeyOf(assignment.Target) is { } key:
                     values = values.SetItem(key, Evaluate(values, assignment.Value));
                     aliases = Forget(aliases, key);
                     if (KeyOf(assignment.Value) is { } source && !FlowKeyComparer.Instance.Equals(source, key))
@@ -148,7 +185,7 @@ internal sealed class FinishOnFalseReturnFlow : ForwardFlow<FinishOnFalseReturnF
                     }
 
                     break;
-                case ICoalesceAssignmentOperation coalesce when KeyOf(coalesce.Target) is { } key:
+                case ICoalesceAssignmentOperation coalesce when TargetKeyOf(coalesce.Target) is { } key:
                     var right = Evaluate(values, coalesce.Value);
                     var left = values.TryGetValue(key, out var l) ? l : Unknown;
                     values = values.SetItem(key, (byte)((left & ~Null) | right));

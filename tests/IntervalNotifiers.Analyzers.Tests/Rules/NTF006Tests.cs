@@ -63,6 +63,44 @@ public class NTF006Tests
         """);
 
     [Fact]
+    public Task FinishWithObjectInitializerThenReturnFalse_IsReported() => Verify(Prelude + """
+        class Flush : NotifierFinish
+        {
+            public ulong Start;
+            public ulong End;
+        }
+
+        class Mirror : IntervalNotifier
+        {
+            public Mirror(IntervalNotifierOps ops) : base(ops) { }
+
+            public object Lock { get; } = new object();
+        }
+
+        class EagerOps : IntervalNotifierOps
+        {
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                var mirror = (Mirror)notifier;
+                finish = new Flush { Start = range.Start, End = range.End };
+                if (!range.IsBlockable)
+                {
+                    {|NTF006:return false;|}
+                }
+
+                lock (mirror.Lock)
+                {
+                    notifier.SetSequence(currentSequence);
+                }
+
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish) { }
+        }
+        """);
+
+    [Fact]
     public Task FinishThroughLocal_IsReported() => Verify(Prelude + """
         class GpuOps : IntervalNotifierOps
         {
