@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
@@ -22,11 +23,11 @@ namespace IntervalNotifiers.Analyzers.Infrastructure;
 /// </remarks>
 public sealed class TypeBodies
 {
+    // Filled concurrently by the operation-block actions (no lock: one enqueue per member); the call graph is
+    // built from it once, lazily, when the symbol-end analysis first asks (single-threaded by then).
+    private readonly ConcurrentQueue<MethodBody> _queue = new();
     private readonly object _gate = new();
-    private readonly List<MethodBody> _bodies = new();
-    private readonly Dictionary<IMethodSymbol, List<(ISymbol Caller, IOperation Call)>> _calls =
-        new(SymbolEqualityComparer.Default);
-    private readonly HashSet<IMethodSymbol> _escaping = new(SymbolEqualityComparer.Default);
+    private TypeCallGraph? _graph;
     private Dictionary<ISymbol, CallbackKind>? _membership;
 
     private TypeBodies(NotifierTypes types, INamedTypeSymbol type)
@@ -41,16 +42,7 @@ public sealed class TypeBodies
     public INamedTypeSymbol Type { get; }
 
     /// <summary>Every member body of the type, in no particular order.</summary>
-    public IReadOnlyList<MethodBody> Bodies
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _bodies.ToArray();
-            }
-        }
-    }
+    public IReadOnlyList<MethodBody> Bodies => GetGraph().Bodies;
 
     /// <summary>
     /// Registers the collection of <paramref name="context"/>'s type and calls <paramref name="onEnd"/> with
@@ -71,51 +63,65 @@ public sealed class TypeBodies
     }
 
     private void OnOperationBlock(OperationBlockAnalysisContext context)
-    {
-        var body = new MethodBody(context.OwningSymbol, context.OperationBlocks);
-        var calls = new List<(IMethodSymbol Target, IOperation Call)>();
-        var escapes = new List<IMethodSymbol>();
-        foreach (var block in context.OperationBlocks)
-        {
-            foreach (var operation in block.DescendantsAndSelf())
-            {
-                switch (operation)
-                {
-                    case IInvocationOperation invocation when IsOwnMethod(invocation.TargetMethod):
-                        calls.Add(((IMethodSymbol)Key(invocation.TargetMethod), invocation));
-                        break;
-                    case IPropertyReferenceOperation { Property: { IsIndexer: false, GetMethod: { } getter } } property
-                        when IsOwnMethod(getter) && !IsAssignmentTarget(property):
-                        // Reading a property of the type runs its getter: a private getter is a helper like a method.
-                        calls.Add(((IMethodSymbol)Key(getter), property));
-                        break;
-                    case IMethodReferenceOperation reference when IsOwnMethod(reference.Method):
-                        escapes.Add((IMethodSymbol)Key(reference.Method));
-                        break;
-                }
-            }
-        }
+        => _queue.Enqueue(new MethodBody(context.OwningSymbol, context.OperationBlocks));
 
+    /// <summary>The bodies and the calls between the type's own methods, built once from the bodies collected so far.</summary>
+    private TypeCallGraph GetGraph()
+    {
         lock (_gate)
         {
-            _bodies.Add(body);
-            foreach (var (target, call) in calls)
+            var graph = _graph;
+            if (graph is null || graph.Bodies.Length != _queue.Count)
             {
-                if (!_calls.TryGetValue(target, out var list))
-                {
-                    _calls[target] = list = new List<(ISymbol, IOperation)>();
-                }
-
-                list.Add((Key(context.OwningSymbol), call));
+                _graph = graph = BuildGraph(_queue.ToArray());
+                _membership = null;
             }
 
-            foreach (var escape in escapes)
-            {
-                _escaping.Add(escape);
-            }
-
-            _membership = null;
+            return graph;
         }
+    }
+
+    private TypeCallGraph BuildGraph(MethodBody[] bodies)
+    {
+        var graph = new TypeCallGraph(bodies);
+        foreach (var body in bodies)
+        {
+            var caller = Key(body.Owner);
+            foreach (var block in body.Blocks)
+            {
+                foreach (var operation in block.DescendantsAndSelf())
+                {
+                    IMethodSymbol? target = null;
+                    switch (operation)
+                    {
+                        case IInvocationOperation invocation when IsOwnMethod(invocation.TargetMethod):
+                            target = invocation.TargetMethod;
+                            break;
+                        case IPropertyReferenceOperation { Property: { IsIndexer: false, GetMethod: { } getter } } property
+                            when IsOwnMethod(getter) && !IsAssignmentTarget(property):
+                            // Reading a property of the type runs its getter: a private getter is a helper like a method.
+                            target = getter;
+                            break;
+                        case IMethodReferenceOperation reference when IsOwnMethod(reference.Method):
+                            graph.Escaping.Add((IMethodSymbol)Key(reference.Method));
+                            break;
+                    }
+
+                    if (target is not null)
+                    {
+                        var key = (IMethodSymbol)Key(target);
+                        if (!graph.Calls.TryGetValue(key, out var list))
+                        {
+                            graph.Calls[key] = list = new List<(ISymbol, IOperation)>();
+                        }
+
+                        list.Add((caller, operation));
+                    }
+                }
+            }
+        }
+
+        return graph;
     }
 
     /// <summary>
@@ -147,23 +153,13 @@ public sealed class TypeBodies
 
     /// <summary>The calls of <paramref name="method"/> seen inside this type, with the member that makes each.</summary>
     public IReadOnlyList<(ISymbol Caller, IOperation Call)> CallsTo(IMethodSymbol method)
-    {
-        lock (_gate)
-        {
-            return _calls.TryGetValue((IMethodSymbol)Key(method), out var list)
-                ? list.ToArray()
-                : Array.Empty<(ISymbol, IOperation)>();
-        }
-    }
+        => GetGraph().Calls.TryGetValue((IMethodSymbol)Key(method), out var list)
+            ? list
+            : Array.Empty<(ISymbol, IOperation)>();
 
     /// <summary>Whether <paramref name="method"/> is referenced as a method group (made into a delegate) in this type.</summary>
     public bool IsReferencedAsDelegate(IMethodSymbol method)
-    {
-        lock (_gate)
-        {
-            return _escaping.Contains((IMethodSymbol)Key(method));
-        }
-    }
+        => GetGraph().Escaping.Contains((IMethodSymbol)Key(method));
 
     /// <summary>
     /// The callbacks that <paramref name="member"/> is, or is part of as a helper: its own kind for an
@@ -178,16 +174,21 @@ public sealed class TypeBodies
 
     private Dictionary<ISymbol, CallbackKind> ComputeMembership()
     {
+        var graph = GetGraph();
         lock (_gate)
         {
-            if (_membership is not null)
+            if (_membership is not null && ReferenceEquals(graph, _graph))
             {
                 return _membership;
             }
 
+            var bodies = graph.Bodies;
+            var calls = graph.Calls;
+            var escaping = graph.Escaping;
+
             var result = new Dictionary<ISymbol, CallbackKind>(SymbolEqualityComparer.Default);
             var helpers = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
-            foreach (var body in _bodies)
+            foreach (var body in bodies)
             {
                 if (body.Owner is IMethodSymbol method)
                 {
@@ -196,8 +197,8 @@ public sealed class TypeBodies
                     {
                         result[Key(method)] = kind;
                     }
-                    else if (IsHelperCandidate(method) && _calls.ContainsKey((IMethodSymbol)Key(method))
-                             && !_escaping.Contains((IMethodSymbol)Key(method)))
+                    else if (IsHelperCandidate(method) && calls.ContainsKey((IMethodSymbol)Key(method))
+                             && !escaping.Contains((IMethodSymbol)Key(method)))
                     {
                         helpers.Add((IMethodSymbol)Key(method));
                     }
@@ -211,7 +212,7 @@ public sealed class TypeBodies
                 changed = false;
                 foreach (var helper in helpers.ToImmutableArray())
                 {
-                    foreach (var (caller, _) in _calls[helper])
+                    foreach (var (caller, _) in calls[helper])
                     {
                         if (!result.ContainsKey(caller) && !(caller is IMethodSymbol m && helpers.Contains(m)))
                         {
@@ -232,7 +233,7 @@ public sealed class TypeBodies
                 foreach (var helper in helpers)
                 {
                     var kind = CallbackKind.None;
-                    foreach (var (caller, _) in _calls[helper])
+                    foreach (var (caller, _) in calls[helper])
                     {
                         if (result.TryGetValue(caller, out var callerKind))
                         {
@@ -265,6 +266,19 @@ public sealed class TypeBodies
             return _membership = result;
         }
     }
+}
+
+/// <summary>The collected bodies of a type and the calls between its own methods.</summary>
+internal sealed class TypeCallGraph
+{
+    public TypeCallGraph(MethodBody[] bodies) => Bodies = bodies;
+
+    public MethodBody[] Bodies { get; }
+
+    public Dictionary<IMethodSymbol, List<(ISymbol Caller, IOperation Call)>> Calls { get; } =
+        new(SymbolEqualityComparer.Default);
+
+    public HashSet<IMethodSymbol> Escaping { get; } = new(SymbolEqualityComparer.Default);
 }
 
 /// <summary>The operation blocks of one member, with a lazily built control-flow graph.</summary>
