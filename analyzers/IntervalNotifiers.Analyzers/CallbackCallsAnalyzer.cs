@@ -12,7 +12,7 @@ namespace IntervalNotifiers.Analyzers;
 /// <summary>
 /// Calls that are wrong from where they are made: NTF011 (<c>Remove()</c> from an ops callback or one of its
 /// helpers) and NTF012 (<c>SetSequence</c> outside an invalidate callback). Per named type, in a symbol-start
-/// scope (so private helpers count), and only for types whose source names <c>Remove</c> or <c>SetSequence</c>.
+/// scope (so private helpers count), and only for types that call <c>Remove</c> or <c>SetSequence</c>.
 /// </summary>
 /// <remarks>
 /// Code inside a lambda runs when (and where) its delegate is invoked, which the analysis cannot see: both rules
@@ -33,33 +33,44 @@ public sealed class CallbackCallsAnalyzer : NotifierAnalyzer
 
         start.RegisterSymbolStartAction(symbolStart =>
         {
-            // Remove matters only inside ops types (their callbacks); SetSequence anywhere.
-            if (symbolStart.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } type
-                || !NamesACheckedCall(type, types.IsOpsType(type), symbolStart.CancellationToken))
+            if (symbolStart.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } type)
             {
                 return;
             }
 
-            TypeBodies.Collect(symbolStart, types, Analyze);
+            // Remove matters only inside ops types (their callbacks); SetSequence anywhere. The driver hands every
+            // invocation of the type's members to this cheap filter; the call graph is built at the end, and only
+            // for a type that calls one of them.
+            var isOps = types.IsOpsType(type);
+            var relevant = 0;
+            symbolStart.RegisterOperationAction(operationContext =>
+            {
+                if (relevant == 0 && operationContext.Operation is IInvocationOperation invocation
+                    && IsCheckedCall(types, invocation.TargetMethod.OriginalDefinition, isOps))
+                {
+                    System.Threading.Volatile.Write(ref relevant, 1);
+                }
+            }, OperationKind.Invocation);
+
+            TypeBodies.Collect(symbolStart, types, (end, bodies) =>
+            {
+                if (System.Threading.Volatile.Read(ref relevant) != 0)
+                {
+                    Analyze(end, bodies);
+                }
+            });
         }, SymbolKind.NamedType);
     }
 
-    /// <summary>Cheap syntactic filter: does any declaration of the type contain the name of a checked call?</summary>
-    private static bool NamesACheckedCall(INamedTypeSymbol type, bool isOps, System.Threading.CancellationToken cancellationToken)
+    /// <summary>Whether <paramref name="definition"/> (an original definition) is SetSequence, or Remove in an ops type.</summary>
+    private static bool IsCheckedCall(NotifierTypes types, IMethodSymbol definition, bool isOps)
     {
-        foreach (var reference in type.DeclaringSyntaxReferences)
+        if (types.SetSequence is { } setSequence && SymbolEqualityComparer.Default.Equals(definition, setSequence.OriginalDefinition))
         {
-            foreach (var token in reference.GetSyntax(cancellationToken).DescendantTokens())
-            {
-                if (token.IsKind(SyntaxKind.IdentifierToken)
-                    && (token.ValueText == "SetSequence" || (isOps && token.ValueText == "Remove")))
-                {
-                    return true;
-                }
-            }
+            return true;
         }
 
-        return false;
+        return isOps && types.IsRemove(definition);
     }
 
     private static void Analyze(SymbolAnalysisContext context, TypeBodies bodies)
