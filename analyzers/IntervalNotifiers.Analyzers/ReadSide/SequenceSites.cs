@@ -64,52 +64,115 @@ internal sealed class SequenceSites
             return;
         }
 
-        var facts = _facts.ToArray();
+        // Index the facts once (single-threaded, at the compilation's end) so that each reader meets only the
+        // facts tied to a related notifier type: byType holds a fact under each of its types, bySubtype under each
+        // of its types' base types too (a fact on a type derived from the reader's).
+        var untyped = new List<SetSequenceFact>();
+        var byType = new Dictionary<INamedTypeSymbol, List<SetSequenceFact>>(SymbolEqualityComparer.Default);
+        var bySubtype = new Dictionary<INamedTypeSymbol, List<SetSequenceFact>>(SymbolEqualityComparer.Default);
+        foreach (var fact in _facts)
+        {
+            if (fact.NotifierTypes.IsEmpty)
+            {
+                untyped.Add(fact);
+                continue;
+            }
+
+            foreach (var type in fact.NotifierTypes)
+            {
+                Index(byType, type.OriginalDefinition, fact);
+                for (INamedTypeSymbol? t = type; t is not null; t = t.BaseType)
+                {
+                    Index(bySubtype, t.OriginalDefinition, fact);
+                }
+            }
+        }
+
+        var canonical = new Canonicalizer(aliases);
         foreach (var reader in _readers)
         {
             context.CancellationToken.ThrowIfCancellationRequested();
-            if (Judge(reader, facts, aliases) is { } diagnostic)
+            if (Judge(reader, untyped, Related(reader.NotifierType, byType, bySubtype), canonical) is { } diagnostic)
             {
                 context.ReportDiagnostic(diagnostic);
             }
         }
     }
 
-    private static Diagnostic? Judge(ReadRetrySite reader, SetSequenceFact[] facts, LockAliases aliases)
+    private static void Index(Dictionary<INamedTypeSymbol, List<SetSequenceFact>> index, INamedTypeSymbol type, SetSequenceFact fact)
     {
-        var tied = new List<SetSequenceFact>();
-        foreach (var fact in facts)
+        if (!index.TryGetValue(type, out var list))
         {
-            if (fact.NotifierTypes.IsEmpty)
+            index[type] = list = new List<SetSequenceFact>();
+        }
+
+        if (list.Count == 0 || !ReferenceEquals(list[list.Count - 1], fact))
+        {
+            list.Add(fact);
+        }
+    }
+
+    /// <summary>The facts tied to <paramref name="readerType"/>, one of its base types, or a type derived from it.</summary>
+    private static List<SetSequenceFact> Related(INamedTypeSymbol readerType,
+                                                 Dictionary<INamedTypeSymbol, List<SetSequenceFact>> byType,
+                                                 Dictionary<INamedTypeSymbol, List<SetSequenceFact>> bySubtype)
+    {
+        var related = new List<SetSequenceFact>();
+        var seen = new HashSet<SetSequenceFact>();
+        if (bySubtype.TryGetValue(readerType.OriginalDefinition, out var derived))
+        {
+            foreach (var fact in derived)
             {
-                // Tied to no type, so possibly to this one: it must be comparable and differ too.
-                if (!fact.Locks.IsComparable || Shares(fact.Locks, reader.Locks, aliases))
+                if (seen.Add(fact))
                 {
-                    return null;
+                    related.Add(fact);
                 }
-
-                continue;
             }
+        }
 
-            if (!fact.NotifierTypes.Any(type => AreRelated(type, reader.NotifierType)))
+        for (var t = readerType.BaseType; t is not null; t = t.BaseType)
+        {
+            if (byType.TryGetValue(t.OriginalDefinition, out var facts))
             {
-                continue;
+                foreach (var fact in facts)
+                {
+                    if (seen.Add(fact))
+                    {
+                        related.Add(fact);
+                    }
+                }
             }
+        }
 
-            if (!fact.Locks.IsComparable || Shares(fact.Locks, reader.Locks, aliases))
+        return related;
+    }
+
+    private static Diagnostic? Judge(ReadRetrySite reader, List<SetSequenceFact> untyped, List<SetSequenceFact> related,
+                                     Canonicalizer canonical)
+    {
+        foreach (var fact in untyped)
+        {
+            // Tied to no type, so possibly to this one: it must be comparable and differ too.
+            if (!fact.Locks.IsComparable || canonical.Shares(fact.Locks, reader.Locks))
             {
                 return null;
             }
-
-            tied.Add(fact);
         }
 
-        if (tied.Count == 0)
+        foreach (var fact in related)
+        {
+            if (!fact.Locks.IsComparable || canonical.Shares(fact.Locks, reader.Locks))
+            {
+                return null;
+            }
+        }
+
+        if (related.Count == 0)
         {
             return null;
         }
 
-        var first = tied
+        var first = related
             .OrderBy(fact => fact.OpsType?.Name, System.StringComparer.Ordinal)
             .ThenBy(fact => FirstLock(fact.Locks), System.StringComparer.Ordinal)
             .First();
@@ -118,27 +181,30 @@ internal sealed class SequenceSites
         return Diagnostic.Create(Descriptors.NTF010, reader.Location, message);
     }
 
-    private static string FirstLock(LockState state)
-        => state.Named.Select(LockState.Display).OrderBy(name => name, System.StringComparer.Ordinal).FirstOrDefault() ?? "?";
-
-    private static bool Shares(LockState a, LockState b, LockAliases aliases)
-        => a.Named.Any(symbol => b.Named.Any(other => SymbolEqualityComparer.Default.Equals(aliases.Canonical(symbol), aliases.Canonical(other))));
-
-    /// <summary>Whether one type is the other or derives from it (a reader of a base type may see the derived notifier).</summary>
-    private static bool AreRelated(INamedTypeSymbol a, INamedTypeSymbol b) => InheritsOrIs(a, b) || InheritsOrIs(b, a);
-
-    private static bool InheritsOrIs(INamedTypeSymbol type, INamedTypeSymbol baseType)
+    /// <summary><see cref="LockAliases.Canonical"/>, memoized for the compilation-end pass (single-threaded).</summary>
+    private sealed class Canonicalizer
     {
-        for (INamedTypeSymbol? t = type; t is not null; t = t.BaseType)
+        private readonly LockAliases _aliases;
+        private readonly Dictionary<ISymbol, ISymbol> _cache = new(SymbolEqualityComparer.Default);
+
+        public Canonicalizer(LockAliases aliases) => _aliases = aliases;
+
+        private ISymbol Of(ISymbol symbol)
         {
-            if (SymbolEqualityComparer.Default.Equals(t.OriginalDefinition, baseType.OriginalDefinition))
+            if (!_cache.TryGetValue(symbol, out var result))
             {
-                return true;
+                _cache[symbol] = result = _aliases.Canonical(symbol);
             }
+
+            return result;
         }
 
-        return false;
+        public bool Shares(LockState a, LockState b)
+            => a.Named.Any(symbol => b.Named.Any(other => SymbolEqualityComparer.Default.Equals(Of(symbol), Of(other))));
     }
+
+    private static string FirstLock(LockState state)
+        => state.Named.Select(LockState.Display).OrderBy(name => name, System.StringComparer.Ordinal).FirstOrDefault() ?? "?";
 }
 
 /// <summary>
