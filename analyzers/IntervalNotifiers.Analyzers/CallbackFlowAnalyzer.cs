@@ -221,7 +221,7 @@ public sealed class CallbackFlowAnalyzer : NotifierAnalyzer
 
         var callsSetSequence = info.CallsSetSequence(body, method) || IsFallbackOfSettingStart(info, method);
         var castTypes = callsSetSequence ? ImmutableArray<INamedTypeSymbol>.Empty : CastTypes(types, notifier, operations);
-        if (!callsSetSequence && castTypes.IsEmpty)
+        if ((!callsSetSequence && castTypes.IsEmpty) || (callsSetSequence && SetSequenceOnEveryPath(info, operations)))
         {
             return;
         }
@@ -248,6 +248,63 @@ public sealed class CallbackFlowAnalyzer : NotifierAnalyzer
                 pending.Enqueue((castTypes, diagnostic));
             }
         }
+    }
+
+    /// <summary>
+    /// Pre-filter for NTF008, so that no graph is built for the common shape: a direct <c>SetSequence</c> call that
+    /// is a statement of the method body (nested only in blocks, <c>lock</c> and <c>using</c> bodies: no branch,
+    /// loop, try, conditional access or function around it) and comes before every return of the method, in a
+    /// method without <c>goto</c>. Every path to every return then runs the call, so the flow could find nothing.
+    /// </summary>
+    private static bool SetSequenceOnEveryPath(TypeSequenceInfo info, List<IOperation> operations)
+    {
+        var earliest = int.MaxValue;
+        var firstReturn = int.MaxValue;
+        foreach (var operation in operations)
+        {
+            switch (operation)
+            {
+                case IBranchOperation { BranchKind: BranchKind.GoTo }:
+                    return false;
+                case IReturnOperation when !OperationFacts.IsInsideFunction(operation):
+                    firstReturn = System.Math.Min(firstReturn, operation.Syntax.SpanStart);
+                    break;
+                case IInvocationOperation invocation when info.IsSetSequence(invocation.TargetMethod)
+                                                          && invocation.Syntax.Span.End < earliest
+                                                          && IsUnconditionalStatement(invocation):
+                    earliest = invocation.Syntax.Span.End;
+                    break;
+            }
+        }
+
+        return earliest != int.MaxValue && (firstReturn == int.MaxValue || earliest <= firstReturn);
+    }
+
+    /// <summary>Whether <paramref name="invocation"/> is an expression statement nested only in blocks, lock and using bodies.</summary>
+    private static bool IsUnconditionalStatement(IOperation invocation)
+    {
+        if (invocation.Parent is not IExpressionStatementOperation statement)
+        {
+            return false;
+        }
+
+        IOperation child = statement;
+        for (var parent = statement.Parent; parent is not null; child = parent, parent = parent.Parent)
+        {
+            switch (parent)
+            {
+                case IBlockOperation:
+                case ILockOperation @lock when @lock.Body == child:
+                case IUsingOperation @using when @using.Body == child:
+                    continue;
+                case IMethodBodyOperation when parent.Parent is null:
+                    return true;
+                default:
+                    return false;
+            }
+        }
+
+        return child is IBlockOperation; // a body block at the root
     }
 
     /// <summary>
