@@ -2,6 +2,8 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.FlowAnalysis;
@@ -26,9 +28,7 @@ public sealed class TypeBodies
     // Filled concurrently by the operation-block actions (no lock: one enqueue per member); the call graph is
     // built from it once, lazily, when the symbol-end analysis first asks (single-threaded by then).
     private readonly ConcurrentQueue<MethodBody> _queue = new();
-    private readonly object _gate = new();
     private TypeCallGraph? _graph;
-    private Dictionary<ISymbol, CallbackKind>? _membership;
 
     private TypeBodies(NotifierTypes types, INamedTypeSymbol type)
     {
@@ -66,19 +66,20 @@ public sealed class TypeBodies
         => _queue.Enqueue(new MethodBody(context.OwningSymbol, context.OperationBlocks));
 
     /// <summary>The bodies and the calls between the type's own methods, built once from the bodies collected so far.</summary>
+    /// <remarks>
+    /// No lock: the symbol-end analysis that asks runs after every block of the type was collected; a racing
+    /// caller would at worst build an equal graph twice.
+    /// </remarks>
     private TypeCallGraph GetGraph()
     {
-        lock (_gate)
+        var graph = Volatile.Read(ref _graph);
+        if (graph is null || graph.Bodies.Length != _queue.Count)
         {
-            var graph = _graph;
-            if (graph is null || graph.Bodies.Length != _queue.Count)
-            {
-                _graph = graph = BuildGraph(_queue.ToArray());
-                _membership = null;
-            }
-
-            return graph;
+            graph = BuildGraph(_queue.ToArray());
+            Volatile.Write(ref _graph, graph);
         }
+
+        return graph;
     }
 
     private TypeCallGraph BuildGraph(MethodBody[] bodies)
@@ -87,36 +88,33 @@ public sealed class TypeBodies
         foreach (var body in bodies)
         {
             var caller = Key(body.Owner);
-            foreach (var block in body.Blocks)
+            foreach (var operation in body.Operations())
             {
-                foreach (var operation in block.DescendantsAndSelf())
+                IMethodSymbol? target = null;
+                switch (operation)
                 {
-                    IMethodSymbol? target = null;
-                    switch (operation)
+                    case IInvocationOperation invocation when IsOwnMethod(invocation.TargetMethod):
+                        target = invocation.TargetMethod;
+                        break;
+                    case IPropertyReferenceOperation { Property: { IsIndexer: false, GetMethod: { } getter } } property
+                        when IsOwnMethod(getter) && !IsAssignmentTarget(property):
+                        // Reading a property of the type runs its getter: a private getter is a helper like a method.
+                        target = getter;
+                        break;
+                    case IMethodReferenceOperation reference when IsOwnMethod(reference.Method):
+                        graph.Escaping.Add((IMethodSymbol)Key(reference.Method));
+                        break;
+                }
+
+                if (target is not null)
+                {
+                    var key = (IMethodSymbol)Key(target);
+                    if (!graph.Calls.TryGetValue(key, out var list))
                     {
-                        case IInvocationOperation invocation when IsOwnMethod(invocation.TargetMethod):
-                            target = invocation.TargetMethod;
-                            break;
-                        case IPropertyReferenceOperation { Property: { IsIndexer: false, GetMethod: { } getter } } property
-                            when IsOwnMethod(getter) && !IsAssignmentTarget(property):
-                            // Reading a property of the type runs its getter: a private getter is a helper like a method.
-                            target = getter;
-                            break;
-                        case IMethodReferenceOperation reference when IsOwnMethod(reference.Method):
-                            graph.Escaping.Add((IMethodSymbol)Key(reference.Method));
-                            break;
+                        graph.Calls[key] = list = new List<(ISymbol, IOperation)>();
                     }
 
-                    if (target is not null)
-                    {
-                        var key = (IMethodSymbol)Key(target);
-                        if (!graph.Calls.TryGetValue(key, out var list))
-                        {
-                            graph.Calls[key] = list = new List<(ISymbol, IOperation)>();
-                        }
-
-                        list.Add((caller, operation));
-                    }
+                    list.Add((caller, operation));
                 }
             }
         }
@@ -175,96 +173,94 @@ public sealed class TypeBodies
     private Dictionary<ISymbol, CallbackKind> ComputeMembership()
     {
         var graph = GetGraph();
-        lock (_gate)
+        if (Volatile.Read(ref graph.Membership) is { } known)
         {
-            if (_membership is not null && ReferenceEquals(graph, _graph))
-            {
-                return _membership;
-            }
-
-            var bodies = graph.Bodies;
-            var calls = graph.Calls;
-            var escaping = graph.Escaping;
-
-            var result = new Dictionary<ISymbol, CallbackKind>(SymbolEqualityComparer.Default);
-            var helpers = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
-            foreach (var body in bodies)
-            {
-                if (body.Owner is IMethodSymbol method)
-                {
-                    var kind = Types.GetCallbackKind(method);
-                    if (kind != CallbackKind.None)
-                    {
-                        result[Key(method)] = kind;
-                    }
-                    else if (IsHelperCandidate(method) && calls.ContainsKey((IMethodSymbol)Key(method))
-                             && !escaping.Contains((IMethodSymbol)Key(method)))
-                    {
-                        helpers.Add((IMethodSymbol)Key(method));
-                    }
-                }
-            }
-
-            // Greatest fixpoint: drop every helper with a caller that is neither a callback nor a kept helper.
-            bool changed;
-            do
-            {
-                changed = false;
-                foreach (var helper in helpers.ToImmutableArray())
-                {
-                    foreach (var (caller, _) in calls[helper])
-                    {
-                        if (!result.ContainsKey(caller) && !(caller is IMethodSymbol m && helpers.Contains(m)))
-                        {
-                            helpers.Remove(helper);
-                            changed = true;
-                            break;
-                        }
-                    }
-                }
-            }
-            while (changed);
-
-            // Least fixpoint of the kinds: a helper belongs to the callbacks of all its callers.
-            var kinds = new Dictionary<IMethodSymbol, CallbackKind>(SymbolEqualityComparer.Default);
-            do
-            {
-                changed = false;
-                foreach (var helper in helpers)
-                {
-                    var kind = CallbackKind.None;
-                    foreach (var (caller, _) in calls[helper])
-                    {
-                        if (result.TryGetValue(caller, out var callerKind))
-                        {
-                            kind |= callerKind;
-                        }
-                        else if (caller is IMethodSymbol m && kinds.TryGetValue(m, out var helperKind))
-                        {
-                            kind |= helperKind;
-                        }
-                    }
-
-                    kinds.TryGetValue(helper, out var previous);
-                    if (kind != previous)
-                    {
-                        kinds[helper] = kind;
-                        changed = true;
-                    }
-                }
-            }
-            while (changed);
-
-            foreach (var pair in kinds)
-            {
-                if (pair.Value != CallbackKind.None)
-                {
-                    result[pair.Key] = pair.Value;
-                }
-            }
-
-            return _membership = result;
+            return known;
         }
+
+        var bodies = graph.Bodies;
+        var calls = graph.Calls;
+        var escaping = graph.Escaping;
+
+        var result = new Dictionary<ISymbol, CallbackKind>(SymbolEqualityComparer.Default);
+        var helpers = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+        foreach (var body in bodies)
+        {
+            if (body.Owner is IMethodSymbol method)
+            {
+                var kind = Types.GetCallbackKind(method);
+                if (kind != CallbackKind.None)
+                {
+                    result[Key(method)] = kind;
+                }
+                else if (IsHelperCandidate(method) && calls.ContainsKey((IMethodSymbol)Key(method))
+                         && !escaping.Contains((IMethodSymbol)Key(method)))
+                {
+                    helpers.Add((IMethodSymbol)Key(method));
+                }
+            }
+        }
+
+        // Greatest fixpoint: drop every helper with a caller that is neither a callback nor a kept helper.
+        bool changed;
+        do
+        {
+            changed = false;
+            foreach (var helper in helpers.ToImmutableArray())
+            {
+                foreach (var (caller, _) in calls[helper])
+                {
+                    if (!result.ContainsKey(caller) && !(caller is IMethodSymbol m && helpers.Contains(m)))
+                    {
+                        helpers.Remove(helper);
+                        changed = true;
+                        break;
+                    }
+                }
+            }
+        }
+        while (changed);
+
+        // Least fixpoint of the kinds: a helper belongs to the callbacks of all its callers.
+        var kinds = new Dictionary<IMethodSymbol, CallbackKind>(SymbolEqualityComparer.Default);
+        do
+        {
+            changed = false;
+            foreach (var helper in helpers)
+            {
+                var kind = CallbackKind.None;
+                foreach (var (caller, _) in calls[helper])
+                {
+                    if (result.TryGetValue(caller, out var callerKind))
+                    {
+                        kind |= callerKind;
+                    }
+                    else if (caller is IMethodSymbol m && kinds.TryGetValue(m, out var helperKind))
+                    {
+                        kind |= helperKind;
+                    }
+                }
+
+                kinds.TryGetValue(helper, out var previous);
+                if (kind != previous)
+                {
+                    kinds[helper] = kind;
+                    changed = true;
+                }
+            }
+        }
+        while (changed);
+
+        foreach (var pair in kinds)
+        {
+            if (pair.Value != CallbackKind.None)
+            {
+                result[pair.Key] = pair.Value;
+            }
+        }
+
+        Volatile.Write(ref graph.Membership, result);
+        return result;
     }
 }
 
@@ -279,13 +275,16 @@ internal sealed class TypeCallGraph
         new(SymbolEqualityComparer.Default);
 
     public HashSet<IMethodSymbol> Escaping { get; } = new(SymbolEqualityComparer.Default);
+
+    /// <summary>The membership of each member (<see cref="TypeBodies.MembershipOf"/>), computed once.</summary>
+    public Dictionary<ISymbol, CallbackKind>? Membership;
 }
 
 /// <summary>The operation blocks of one member, with a lazily built control-flow graph.</summary>
 public sealed class MethodBody
 {
-    private ControlFlowGraph? _cfg;
-    private bool _cfgBuilt;
+    private IOperation[]? _operations;
+    private StrongBox<ControlFlowGraph?>? _cfg;
 
     public MethodBody(ISymbol owner, ImmutableArray<IOperation> blocks)
     {
@@ -298,34 +297,40 @@ public sealed class MethodBody
 
     public ImmutableArray<IOperation> Blocks { get; }
 
-    /// <summary>Every operation of the body, blocks in order.</summary>
-    public IEnumerable<IOperation> Operations()
+    /// <summary>Every operation of the body, blocks in order (walked once, then cached).</summary>
+    public IReadOnlyList<IOperation> Operations()
     {
-        foreach (var block in Blocks)
+        var operations = Volatile.Read(ref _operations);
+        if (operations is null)
         {
-            foreach (var operation in block.DescendantsAndSelf())
+            var list = new List<IOperation>();
+            foreach (var block in Blocks)
             {
-                yield return operation;
+                list.AddRange(block.DescendantsAndSelf());
             }
+
+            operations = list.ToArray();
+            Volatile.Write(ref _operations, operations);
         }
+
+        return operations;
     }
 
     /// <summary>
     /// The control-flow graph of the member's body, or null when it has none (no body, or a shape the
-    /// flow analysis does not support). Built once, on first use: filter before asking for it.
+    /// flow analysis does not support). Built once, on first use: filter before asking for it. No lock: a racing
+    /// caller would at worst build an equal graph twice.
     /// </summary>
     public ControlFlowGraph? GetControlFlowGraph()
     {
-        lock (this)
+        var cfg = Volatile.Read(ref _cfg);
+        if (cfg is null)
         {
-            if (!_cfgBuilt)
-            {
-                _cfgBuilt = true;
-                _cfg = Build();
-            }
-
-            return _cfg;
+            cfg = new StrongBox<ControlFlowGraph?>(Build());
+            Volatile.Write(ref _cfg, cfg);
         }
+
+        return cfg.Value;
     }
 
     private ControlFlowGraph? Build()
