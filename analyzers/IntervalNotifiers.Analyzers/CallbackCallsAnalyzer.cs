@@ -31,6 +31,7 @@ public sealed class CallbackCallsAnalyzer : NotifierAnalyzer
             return;
         }
 
+        var names = new SourceNames("SetSequence", "Remove");
         start.RegisterSymbolStartAction(symbolStart =>
         {
             if (symbolStart.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } type)
@@ -38,10 +39,15 @@ public sealed class CallbackCallsAnalyzer : NotifierAnalyzer
                 return;
             }
 
-            // Remove matters only inside ops types (their callbacks); SetSequence anywhere. The driver hands every
-            // invocation of the type's members to this cheap filter; the call graph is built at the end, and only
-            // for a type that calls one of them.
+            // Remove matters only inside ops types (their callbacks); SetSequence anywhere. A type whose files never
+            // spell the names registers nothing; otherwise the driver hands every invocation of the type's members
+            // to a cheap filter, and the call graph is built at the end only for a type that calls one of them.
             var isOps = types.IsOpsType(type);
+            if (!names.MayName(type, isOps ? 0b11 : 0b01, symbolStart.CancellationToken))
+            {
+                return;
+            }
+
             var relevant = 0;
             symbolStart.RegisterOperationAction(operationContext =>
             {

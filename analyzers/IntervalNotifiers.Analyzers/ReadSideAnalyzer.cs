@@ -32,9 +32,12 @@ public sealed class ReadSideAnalyzer : NotifierAnalyzer
         var aliases = new LockAliases();
         start.RegisterOperationAction(aliases.OnOperation, OperationKind.SimpleAssignment, OperationKind.FieldInitializer,
                                       OperationKind.PropertyInitializer);
+        // A type whose files never spell ReadRetry nor SetSequence has no NTF010 site (the calls of its private
+        // helpers matter only around such a site): nothing is registered for it.
+        var names = new SourceNames("ReadRetry", "SetSequence");
         start.RegisterSymbolStartAction(symbolStart =>
         {
-            if (symbolStart.Symbol is not INamedTypeSymbol type)
+            if (symbolStart.Symbol is not INamedTypeSymbol type || !names.MayName(type, 0b11, symbolStart.CancellationToken))
             {
                 return;
             }

@@ -61,6 +61,17 @@ public class NTF012Tests
         """);
 
     [Fact]
+    public Task SetSequenceSpelledWithAUnicodeEscape_IsReported() => Verify.AnalyzerAsync("""
+        using IntervalNotifiers;
+
+        sealed class Reader
+        {
+            // The name is spelled with an escape: the analyzer's source-text pre-filter must not skip the type.
+            public void Bump(IntervalNotifier notifier) => {|NTF012:notifier.SetSequ\u0065nce(notifier.ReadBegin() + 2)|};
+        }
+        """);
+
+    [Fact]
     public Task SetSequenceInAPublicMethodOfTheOpsType_IsReported() => Verify.AnalyzerAsync("""
         using IntervalNotifiers;
 
