@@ -253,8 +253,9 @@ public sealed class CallbackFlowAnalyzer : NotifierAnalyzer
     /// <summary>
     /// Pre-filter for NTF008, so that no graph is built for the common shape: a direct <c>SetSequence</c> call that
     /// is a statement of the method body (nested only in blocks, <c>lock</c> and <c>using</c> bodies: no branch,
-    /// loop, try, conditional access or function around it) and comes before every return of the method, in a
-    /// method without <c>goto</c>. Every path to every return then runs the call, so the flow could find nothing.
+    /// loop, try, conditional access or function around it) and comes before every return of the method but those
+    /// of a constant <c>false</c> (never offending), in a method without <c>goto</c>. Every path to every other
+    /// return then runs the call, so the flow could find nothing.
     /// </summary>
     private static bool SetSequenceOnEveryPath(TypeSequenceInfo info, List<IOperation> operations)
     {
@@ -266,6 +267,8 @@ public sealed class CallbackFlowAnalyzer : NotifierAnalyzer
             {
                 case IBranchOperation { BranchKind: BranchKind.GoTo }:
                     return false;
+                case IReturnOperation { ReturnedValue.ConstantValue: { HasValue: true, Value: false } }:
+                    break; // a constant false is never an offending return
                 case IReturnOperation when !OperationFacts.IsInsideFunction(operation):
                     firstReturn = System.Math.Min(firstReturn, operation.Syntax.SpanStart);
                     break;
