@@ -196,6 +196,11 @@ public sealed class CallbackFlowAnalyzer : NotifierAnalyzer
             return;
         }
 
+        if (OnlyNonBlockableFalseReturns(types, range, operations))
+        {
+            return;
+        }
+
         foreach (var statement in OnePerLine(BlockableFlow.Find(types, method, operations, body.GetControlFlowGraph, context.CancellationToken)))
         {
             var properties = ImmutableDictionary<string, string?>.Empty.Add(RangeProperty, range.Name);
@@ -206,6 +211,58 @@ public sealed class CallbackFlowAnalyzer : NotifierAnalyzer
 
             context.ReportDiagnostic(Diagnostic.Create(Descriptors.NTF007, ReturnSites.LocationOf(statement), properties, method.Name));
         }
+    }
+
+    /// <summary>
+    /// Pre-filter for NTF007, so that no graph is built for the common shape: every return of the method (outside
+    /// lambdas and local functions) is a constant <c>true</c>, a call (as <see cref="BlockableFlow"/> treats it),
+    /// or a <c>return false;</c> that is the whole then-branch of <c>if (!range.IsBlockable)</c> on the callback's own
+    /// (read-only) range parameter: no return can yield false on a blockable range.
+    /// </summary>
+    private static bool OnlyNonBlockableFalseReturns(NotifierTypes types, IParameterSymbol range, List<IOperation> operations)
+    {
+        foreach (var operation in operations)
+        {
+            if (operation is not IReturnOperation returnOperation || OperationFacts.IsInsideFunction(operation))
+            {
+                continue;
+            }
+
+            if (returnOperation.ReturnedValue is not { } value)
+            {
+                return false;
+            }
+
+            var stripped = OperationFacts.StripConversions(value);
+            if (ReturnSites.IsConstant(stripped, true) || stripped is IInvocationOperation)
+            {
+                continue;
+            }
+
+            if (!ReturnSites.IsConstant(stripped, false) || !IsWholeThenBranchOfNotBlockable(types, range, returnOperation))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsWholeThenBranchOfNotBlockable(NotifierTypes types, IParameterSymbol range, IOperation statement)
+    {
+        IOperation branch = statement;
+        if (statement.Parent is IBlockOperation { Operations.Length: 1 } block)
+        {
+            branch = block;
+        }
+
+        return range.RefKind == RefKind.In
+               && branch.Parent is IConditionalOperation conditional
+               && conditional.WhenTrue == branch
+               && OperationFacts.StripConversions(conditional.Condition) is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not
+               && OperationFacts.StripConversions(not.Operand) is IPropertyReferenceOperation property
+               && SymbolEqualityComparer.Default.Equals(property.Property, types.RangeIsBlockable)
+               && IsParameter(property.Instance, range);
     }
 
     private static void AnalyzeSequence(SymbolAnalysisContext context, TypeSequenceInfo info, IMethodSymbol method, MethodBody body,
