@@ -154,7 +154,8 @@ public sealed class CallbackFlowAnalyzer : NotifierAnalyzer
                                       MethodBody body, List<IOperation> operations)
     {
         var finish = method.Parameters.FirstOrDefault(p => p.RefKind == RefKind.Out && types.IsFinishType(p.Type));
-        if (finish is null || !ReturnSites.MayReturnConstant(operations, false) || !operations.Any(o => MayHandOut(o, finish)))
+        if (finish is null || !ReturnSites.MayReturnConstant(operations, false) || !operations.Any(o => MayHandOut(o, finish))
+            || EveryFalseReturnClearsTheFinish(operations, finish))
         {
             return;
         }
@@ -175,6 +176,51 @@ public sealed class CallbackFlowAnalyzer : NotifierAnalyzer
 
             context.ReportDiagnostic(Diagnostic.Create(Descriptors.NTF006, ReturnSites.LocationOf(statement), properties));
         }
+    }
+
+    /// <summary>
+    /// Pre-filter for NTF006, so that no graph is built for the common shape: every return that could yield a constant
+    /// <c>false</c> (outside lambdas and local functions) directly follows <c>finish = null;</c> (or <c>default</c>) in the
+    /// same block, outside any <c>try</c> with a <c>finally</c>, and its value cannot write the finish. The finish is
+    /// then null on every path into those returns, and only they can be reported.
+    /// </summary>
+    private static bool EveryFalseReturnClearsTheFinish(List<IOperation> operations, IParameterSymbol finish)
+    {
+        foreach (var operation in operations)
+        {
+            if (operation is not IReturnOperation returnOperation || OperationFacts.IsInsideFunction(operation)
+                || !ReturnSites.MayYieldConstant(returnOperation, false))
+            {
+                continue;
+            }
+
+            var index = returnOperation.Parent is IBlockOperation parent ? parent.Operations.IndexOf(returnOperation) : -1;
+            if (index < 1
+                || ((IBlockOperation)returnOperation.Parent!).Operations[index - 1]
+                    is not IExpressionStatementOperation { Operation: ISimpleAssignmentOperation clear }
+                || !IsParameter(clear.Target, finish)
+                || !(clear.Value.ConstantValue.HasValue && clear.Value.ConstantValue.Value is null)
+                || HasFinallyAround(returnOperation)
+                || (returnOperation.ReturnedValue is { } value && value.DescendantsAndSelf().Any(o => MayHandOut(o, finish))))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool HasFinallyAround(IOperation operation)
+    {
+        for (var parent = operation.Parent; parent is not null; parent = parent.Parent)
+        {
+            if (parent is ITryOperation { Finally: not null })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Pre-filter for NTF006: <paramref name="operation"/> may put a non-null value in the finish.</summary>
@@ -216,8 +262,8 @@ public sealed class CallbackFlowAnalyzer : NotifierAnalyzer
     /// <summary>
     /// Pre-filter for NTF007, so that no graph is built for the common shape: every return of the method (outside
     /// lambdas and local functions) is a constant <c>true</c>, a call (as <see cref="BlockableFlow"/> treats it),
-    /// or a <c>return false;</c> that is the whole then-branch of <c>if (!range.IsBlockable)</c> on the callback's own
-    /// (read-only) range parameter: no return can yield false on a blockable range.
+    /// or a constant <c>false</c> inside a branch taken only on a non-blockable range (<see cref="IsGuardedByNotBlockable"/>):
+    /// no return can yield false on a blockable range.
     /// </summary>
     private static bool OnlyNonBlockableFalseReturns(NotifierTypes types, IParameterSymbol range, List<IOperation> operations)
     {
@@ -239,7 +285,7 @@ public sealed class CallbackFlowAnalyzer : NotifierAnalyzer
                 continue;
             }
 
-            if (!ReturnSites.IsConstant(stripped, false) || !IsWholeThenBranchOfNotBlockable(types, range, returnOperation))
+            if (!ReturnSites.IsConstant(stripped, false) || !IsGuardedByNotBlockable(types, range, returnOperation))
             {
                 return false;
             }
@@ -248,22 +294,56 @@ public sealed class CallbackFlowAnalyzer : NotifierAnalyzer
         return true;
     }
 
-    private static bool IsWholeThenBranchOfNotBlockable(NotifierTypes types, IParameterSymbol range, IOperation statement)
+    /// <summary>
+    /// Whether <paramref name="statement"/> runs only when the callback's read-only range cannot block: it lies in the
+    /// then-branch of an <c>if</c> whose condition is true only on a non-blockable range (<c>!range.IsBlockable</c>,
+    /// alone or as an operand of <c>&amp;&amp;</c>), or in the else-branch of one whose condition is false only on a
+    /// non-blockable range (<c>range.IsBlockable</c>, alone or as an operand of <c>||</c>). C# cannot jump into a
+    /// branch from outside it, so every path to the statement passed that test.
+    /// </summary>
+    private static bool IsGuardedByNotBlockable(NotifierTypes types, IParameterSymbol range, IOperation statement)
     {
-        IOperation branch = statement;
-        if (statement.Parent is IBlockOperation { Operations.Length: 1 } block)
+        if (range.RefKind != RefKind.In)
         {
-            branch = block;
+            return false; // a by-value or ref range could be reassigned between the test and the return
         }
 
-        return range.RefKind == RefKind.In
-               && branch.Parent is IConditionalOperation conditional
-               && conditional.WhenTrue == branch
-               && OperationFacts.StripConversions(conditional.Condition) is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not
-               && OperationFacts.StripConversions(not.Operand) is IPropertyReferenceOperation property
-               && SymbolEqualityComparer.Default.Equals(property.Property, types.RangeIsBlockable)
-               && IsParameter(property.Instance, range);
+        IOperation child = statement;
+        for (var parent = statement.Parent; parent is not null; child = parent, parent = parent.Parent)
+        {
+            if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return false;
+            }
+
+            if (parent is IConditionalOperation conditional
+                && ((conditional.WhenTrue == child && NotBlockableWhen(types, range, conditional.Condition, value: true))
+                    || (conditional.WhenFalse == child && NotBlockableWhen(types, range, conditional.Condition, value: false))))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
+
+    /// <summary>Whether <paramref name="condition"/> can evaluate to <paramref name="value"/> only when <c>range.IsBlockable</c> is false.</summary>
+    private static bool NotBlockableWhen(NotifierTypes types, IParameterSymbol range, IOperation condition, bool value)
+        => OperationFacts.StripConversions(condition) switch
+        {
+            IPropertyReferenceOperation property
+                => !value
+                   && SymbolEqualityComparer.Default.Equals(property.Property, types.RangeIsBlockable)
+                   && IsParameter(property.Instance, range),
+            IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } negation
+                => NotBlockableWhen(types, range, negation.Operand, !value),
+            // 'a && b' is true only when both are; 'a || b' is false only when both are.
+            IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } conjunction when value
+                => NotBlockableWhen(types, range, conjunction.LeftOperand, true) || NotBlockableWhen(types, range, conjunction.RightOperand, true),
+            IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalOr } disjunction when !value
+                => NotBlockableWhen(types, range, disjunction.LeftOperand, false) || NotBlockableWhen(types, range, disjunction.RightOperand, false),
+            _ => false,
+        };
 
     private static void AnalyzeSequence(SymbolAnalysisContext context, TypeSequenceInfo info, IMethodSymbol method, MethodBody body,
                                         List<IOperation> operations, ConcurrentQueue<(ImmutableArray<INamedTypeSymbol>, Diagnostic)> pending)
@@ -309,10 +389,11 @@ public sealed class CallbackFlowAnalyzer : NotifierAnalyzer
 
     /// <summary>
     /// Pre-filter for NTF008, so that no graph is built for the common shape: a direct <c>SetSequence</c> call that
-    /// is a statement of the method body (nested only in blocks, <c>lock</c> and <c>using</c> bodies: no branch,
-    /// loop, try, conditional access or function around it) and comes before every return of the method but those
-    /// of a constant <c>false</c> (never offending), in a method without <c>goto</c>. Every path to every other
-    /// return then runs the call, so the flow could find nothing.
+    /// is a statement of the method body (nested only in blocks, <c>lock</c> and <c>using</c> bodies and the bodies of
+    /// <c>try</c> statements without <c>catch</c>: no branch, loop, catch, conditional access or function around it) and
+    /// comes before every return of the method that could yield a constant <c>true</c> (no other return is ever
+    /// offending), in a method without <c>goto</c>. Every path to every such return then runs the call, so the flow
+    /// could find nothing.
     /// </summary>
     private static bool SetSequenceOnEveryPath(TypeSequenceInfo info, List<IOperation> operations)
     {
@@ -324,8 +405,8 @@ public sealed class CallbackFlowAnalyzer : NotifierAnalyzer
             {
                 case IBranchOperation { BranchKind: BranchKind.GoTo }:
                     return false;
-                case IReturnOperation { ReturnedValue.ConstantValue: { HasValue: true, Value: false } }:
-                    break; // a constant false is never an offending return
+                case IReturnOperation returnOperation when !ReturnSites.MayYieldConstant(returnOperation, true):
+                    break; // only a constant true can be an offending return (a false, a call, a variable never is)
                 case IReturnOperation when !OperationFacts.IsInsideFunction(operation):
                     firstReturn = System.Math.Min(firstReturn, operation.Syntax.SpanStart);
                     break;
@@ -340,7 +421,7 @@ public sealed class CallbackFlowAnalyzer : NotifierAnalyzer
         return earliest != int.MaxValue && (firstReturn == int.MaxValue || earliest <= firstReturn);
     }
 
-    /// <summary>Whether <paramref name="invocation"/> is an expression statement nested only in blocks, lock and using bodies.</summary>
+    /// <summary>Whether <paramref name="invocation"/> is an expression statement nested only in blocks, lock, using and catch-less try bodies.</summary>
     private static bool IsUnconditionalStatement(IOperation invocation)
     {
         if (invocation.Parent is not IExpressionStatementOperation statement)
@@ -356,6 +437,7 @@ public sealed class CallbackFlowAnalyzer : NotifierAnalyzer
                 case IBlockOperation:
                 case ILockOperation @lock when @lock.Body == child:
                 case IUsingOperation @using when @using.Body == child:
+                case ITryOperation { Catches.IsEmpty: true } @try when @try.Body == child:
                     continue;
                 case IMethodBodyOperation when parent.Parent is null:
                     return true;

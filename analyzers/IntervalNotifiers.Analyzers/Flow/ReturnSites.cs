@@ -116,25 +116,42 @@ internal static class ReturnSites
     {
         foreach (var operation in operations)
         {
-            if (operation is IReturnOperation { ReturnedValue: { } returned } && !OperationFacts.IsInsideFunction(operation))
+            if (operation is IReturnOperation returnOperation && !OperationFacts.IsInsideFunction(operation)
+                && MayYieldConstant(returnOperation, expected))
             {
-                if (IsConstant(returned, expected))
-                {
-                    return true;
-                }
+                return true;
+            }
+        }
 
-                if (returned.ConstantValue.HasValue)
-                {
-                    continue;
-                }
+        return false;
+    }
 
-                foreach (var inner in returned.DescendantsAndSelf())
-                {
-                    if (inner is ILiteralOperation && IsConstant(inner, expected))
-                    {
-                        return true;
-                    }
-                }
+    /// <summary>
+    /// Whether <paramref name="returnOperation"/> could yield the constant <paramref name="expected"/> on some path: its
+    /// value is that constant, or a non-constant expression with such a literal inside (an arm of <c>?:</c>, say).
+    /// </summary>
+    public static bool MayYieldConstant(IReturnOperation returnOperation, bool expected)
+    {
+        if (returnOperation.ReturnedValue is not { } returned)
+        {
+            return false;
+        }
+
+        if (IsConstant(returned, expected))
+        {
+            return true;
+        }
+
+        if (returned.ConstantValue.HasValue)
+        {
+            return false;
+        }
+
+        foreach (var inner in returned.DescendantsAndSelf())
+        {
+            if (inner is ILiteralOperation && IsConstant(inner, expected))
+            {
+                return true;
             }
         }
 

@@ -261,6 +261,51 @@ public class NTF006Tests
         }
         """);
 
+    // The structural pre-filter (no graph when every false return directly follows 'finish = null;') must not
+    // accept these: the clear is not the statement right before the return, or the return value hands out again.
+    [Fact]
+    public Task ClearThatDoesNotDirectlyPrecedeTheReturn_IsReported() => Verify(Prelude + """
+        class GpuOps : IntervalNotifierOps
+        {
+            private bool _busy;
+
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                finish = null;
+                if (_busy)
+                {
+                    finish = new GpuFinish();
+                    {|NTF006:return false;|}
+                }
+
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish) { }
+        }
+
+        class OtherOps : IntervalNotifierOps
+        {
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                if (!range.IsBlockable)
+                {
+                    finish = null;
+                    {
+                        finish = new GpuFinish();
+                    }
+
+                    {|NTF006:return false;|}
+                }
+
+                finish = new GpuFinish();
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish) { }
+        }
+        """);
+
     // ---- silent ----
 
     [Fact]

@@ -148,6 +148,61 @@ public class NTF007Tests
                 {|NTF007:return ok;|}
         """));
 
+    // The structural pre-filter (no graph when every false return sits in a branch taken only on a non-blockable
+    // range) must not take these conditions for guards.
+    [Fact]
+    public Task ConditionsThatDoNotExcludeABlockableRange_AreReported() => Verify(Ops("""
+                if (!range.IsBlockable || _busy)
+                {
+                    {|NTF007:return false;|}
+                }
+
+                if (range.IsBlockable && _busy)
+                {
+                    _dead = true;
+                }
+                else
+                {
+                    {|NTF007:return false;|}
+                }
+
+                if (!(!range.IsBlockable && _dead))
+                {
+                    {|NTF007:return false;|}
+                }
+
+                return true;
+        """));
+
+    [Fact]
+    public Task ThenBranchOfABlockabilityDisjunction_IsReported() => Verify(Ops("""
+                if (range.IsBlockable || _busy)
+                {
+                    {|NTF007:return false;|}
+                }
+
+                return true;
+        """));
+
+    [Fact]
+    public Task FalseReturnInALambdaInsideTheGuard_IsNotTheCallbacksReturn() => Verify(Ops("""
+                if (!range.IsBlockable)
+                {
+                    System.Func<bool> probe = () => false;
+                    if (probe())
+                    {
+                        return false;
+                    }
+                }
+
+                if (_busy)
+                {
+                    {|NTF007:return false;|}
+                }
+
+                return true;
+        """));
+
     // ---- silent ----
 
     [Fact]
@@ -167,6 +222,42 @@ public class NTF007Tests
 
                 notifier.SetSequence(currentSequence);
                 Monitor.Exit(_lock);
+                return true;
+        """));
+
+    [Fact]
+    public Task FalseReturnsNestedInNotBlockableBranches_AreSilent() => Verify(Ops("""
+                if (!range.IsBlockable && _busy)
+                {
+                    if (_dead)
+                    {
+                        return false;
+                    }
+
+                    for (var i = 0; i < 3; i++)
+                    {
+                        if (Monitor.TryEnter(_lock))
+                        {
+                            Monitor.Exit(_lock);
+                            break;
+                        }
+
+                        if (i == 2)
+                            return false;
+                    }
+                }
+
+                if (_dead && !(range.IsBlockable || _busy))
+                    return false;
+                if (range.IsBlockable || _busy)
+                {
+                    notifier.SetSequence(currentSequence);
+                }
+                else
+                {
+                    return false;
+                }
+
                 return true;
         """));
 

@@ -431,6 +431,42 @@ public class NTF008Tests
                 return true;
         """));
 
+    // The structural pre-filter (no graph when one unconditional SetSequence statement precedes every return that
+    // could yield true) must not accept a call in a try body that has a catch: the catch's return skips it.
+    [Fact]
+    public Task TrueReturnInACatchAfterTheCall_IsReported() => Verify(Ops("""
+                try
+                {
+                    notifier.SetSequence(currentSequence);
+                    _idle = false;
+                }
+                catch (System.InvalidOperationException)
+                {
+                    {|NTF008:return true;|}
+                }
+
+                return true;
+        """));
+
+    [Fact]
+    public Task CallInATryFinallyBodyBeforeEveryTrueReturn_IsSilent() => Verify(Ops("""
+                if (!range.IsBlockable && !Monitor.TryEnter(_lock))
+                {
+                    return false;
+                }
+
+                try
+                {
+                    notifier.SetSequence(currentSequence);
+                }
+                finally
+                {
+                    Monitor.Exit(_lock);
+                }
+
+                return _idle ? true : Check();
+        """, "    private bool Check() => _idle;"));
+
     [Fact]
     public Task SingleFallbackJudgedByInvalidate_IsSilent() => Verify(Prelude + """
         class GpuOps : IntervalNotifierOps
