@@ -128,7 +128,7 @@ public sealed class CallbackFlowAnalyzer : NotifierAnalyzer
                 continue;
             }
 
-            var operations = body.Operations().ToList();
+            var operations = body.Operations();
             if (operations.Any(o => o is IInvalidOperation))
             {
                 // Half-typed code: its paths mean nothing yet; say nothing until it binds.
@@ -151,7 +151,7 @@ public sealed class CallbackFlowAnalyzer : NotifierAnalyzer
     }
 
     private static void AnalyzeFinish(SymbolAnalysisContext context, NotifierTypes types, IMethodSymbol method,
-                                      MethodBody body, List<IOperation> operations)
+                                      MethodBody body, IReadOnlyList<IOperation> operations)
     {
         var finish = method.Parameters.FirstOrDefault(p => p.RefKind == RefKind.Out && types.IsFinishType(p.Type));
         if (finish is null || !ReturnSites.MayReturnConstant(operations, false) || !operations.Any(o => MayHandOut(o, finish))
@@ -184,7 +184,7 @@ public sealed class CallbackFlowAnalyzer : NotifierAnalyzer
     /// same block, outside any <c>try</c> with a <c>finally</c>, and its value cannot write the finish. The finish is
     /// then null on every path into those returns, and only they can be reported.
     /// </summary>
-    private static bool EveryFalseReturnClearsTheFinish(List<IOperation> operations, IParameterSymbol finish)
+    private static bool EveryFalseReturnClearsTheFinish(IReadOnlyList<IOperation> operations, IParameterSymbol finish)
     {
         foreach (var operation in operations)
         {
@@ -234,7 +234,7 @@ public sealed class CallbackFlowAnalyzer : NotifierAnalyzer
     };
 
     private static void AnalyzeBlockable(SymbolAnalysisContext context, NotifierTypes types, IMethodSymbol method,
-                                         MethodBody body, List<IOperation> operations)
+                                         MethodBody body, IReadOnlyList<IOperation> operations)
     {
         var range = method.Parameters.FirstOrDefault(p => SymbolEqualityComparer.Default.Equals(p.Type, types.Range));
         if (range is null)
@@ -265,7 +265,7 @@ public sealed class CallbackFlowAnalyzer : NotifierAnalyzer
     /// or a constant <c>false</c> inside a branch taken only on a non-blockable range (<see cref="IsGuardedByNotBlockable"/>):
     /// no return can yield false on a blockable range.
     /// </summary>
-    private static bool OnlyNonBlockableFalseReturns(NotifierTypes types, IParameterSymbol range, List<IOperation> operations)
+    private static bool OnlyNonBlockableFalseReturns(NotifierTypes types, IParameterSymbol range, IReadOnlyList<IOperation> operations)
     {
         foreach (var operation in operations)
         {
@@ -346,7 +346,7 @@ public sealed class CallbackFlowAnalyzer : NotifierAnalyzer
         };
 
     private static void AnalyzeSequence(SymbolAnalysisContext context, TypeSequenceInfo info, IMethodSymbol method, MethodBody body,
-                                        List<IOperation> operations, ConcurrentQueue<(ImmutableArray<INamedTypeSymbol>, Diagnostic)> pending)
+                                        IReadOnlyList<IOperation> operations, ConcurrentQueue<(ImmutableArray<INamedTypeSymbol>, Diagnostic)> pending)
     {
         var types = info.Types;
         var notifier = method.Parameters.FirstOrDefault(p => SymbolEqualityComparer.Default.Equals(p.Type, types.Notifier));
@@ -395,7 +395,7 @@ public sealed class CallbackFlowAnalyzer : NotifierAnalyzer
     /// offending), in a method without <c>goto</c>. Every path to every such return then runs the call, so the flow
     /// could find nothing.
     /// </summary>
-    private static bool SetSequenceOnEveryPath(TypeSequenceInfo info, List<IOperation> operations)
+    private static bool SetSequenceOnEveryPath(TypeSequenceInfo info, IReadOnlyList<IOperation> operations)
     {
         var earliest = int.MaxValue;
         var firstReturn = int.MaxValue;
@@ -476,7 +476,7 @@ public sealed class CallbackFlowAnalyzer : NotifierAnalyzer
     }
 
     /// <summary>The derived notifier types the callback casts (or pattern-matches) its notifier parameter to.</summary>
-    private static ImmutableArray<INamedTypeSymbol> CastTypes(NotifierTypes types, IParameterSymbol notifier, List<IOperation> operations)
+    private static ImmutableArray<INamedTypeSymbol> CastTypes(NotifierTypes types, IParameterSymbol notifier, IReadOnlyList<IOperation> operations)
     {
         var result = ImmutableArray.CreateBuilder<INamedTypeSymbol>();
         foreach (var operation in operations)

@@ -28,6 +28,7 @@ public sealed class TypeBodies
     // Filled concurrently by the operation-block actions (no lock: one enqueue per member); the call graph is
     // built from it once, lazily, when the symbol-end analysis first asks (single-threaded by then).
     private readonly ConcurrentQueue<MethodBody> _queue = new();
+    private MethodBody[]? _bodies;
     private TypeCallGraph? _graph;
 
     private TypeBodies(NotifierTypes types, INamedTypeSymbol type)
@@ -41,8 +42,8 @@ public sealed class TypeBodies
     /// <summary>The type whose bodies these are.</summary>
     public INamedTypeSymbol Type { get; }
 
-    /// <summary>Every member body of the type, in no particular order.</summary>
-    public IReadOnlyList<MethodBody> Bodies => GetGraph().Bodies;
+    /// <summary>Every member body of the type, in no particular order (no walk: the call graph is built only when asked for).</summary>
+    public IReadOnlyList<MethodBody> Bodies => GetBodies();
 
     /// <summary>
     /// Registers the collection of <paramref name="context"/>'s type and calls <paramref name="onEnd"/> with
@@ -72,14 +73,28 @@ public sealed class TypeBodies
     /// </remarks>
     private TypeCallGraph GetGraph()
     {
+        var bodies = GetBodies();
         var graph = Volatile.Read(ref _graph);
-        if (graph is null || graph.Bodies.Length != _queue.Count)
+        if (graph is null || graph.Bodies != bodies)
         {
-            graph = BuildGraph(_queue.ToArray());
+            graph = BuildGraph(bodies);
             Volatile.Write(ref _graph, graph);
         }
 
         return graph;
+    }
+
+    /// <summary>The bodies collected so far, copied out of the queue once (again only if more arrived since).</summary>
+    private MethodBody[] GetBodies()
+    {
+        var bodies = Volatile.Read(ref _bodies);
+        if (bodies is null || bodies.Length != _queue.Count)
+        {
+            bodies = _queue.ToArray();
+            Volatile.Write(ref _bodies, bodies);
+        }
+
+        return bodies;
     }
 
     private TypeCallGraph BuildGraph(MethodBody[] bodies)
@@ -297,23 +312,48 @@ public sealed class MethodBody
 
     public ImmutableArray<IOperation> Blocks { get; }
 
-    /// <summary>Every operation of the body, blocks in order (walked once, then cached).</summary>
+    /// <summary>
+    /// Every operation of the body, blocks in order: walked once per compilation and shared by every analyzer (the
+    /// driver hands all analyzers the same operation trees, so the walk is cached on the first block), then kept here.
+    /// </summary>
     public IReadOnlyList<IOperation> Operations()
     {
         var operations = Volatile.Read(ref _operations);
         if (operations is null)
         {
-            var list = new List<IOperation>();
-            foreach (var block in Blocks)
-            {
-                list.AddRange(block.DescendantsAndSelf());
-            }
-
-            operations = list.ToArray();
+            operations = Blocks.IsDefaultOrEmpty ? Array.Empty<IOperation>() : SharedWalks.GetValue(Blocks[0], _ => Walk(Blocks));
             Volatile.Write(ref _operations, operations);
         }
 
         return operations;
+    }
+
+    private static readonly ConditionalWeakTable<IOperation, IOperation[]> SharedWalks = new();
+
+    private static IOperation[] Walk(ImmutableArray<IOperation> blocks)
+    {
+        // Pre-order with children in source order, as DescendantsAndSelf gives them, without its nested iterators.
+        var list = new List<IOperation>();
+        var pending = new List<IOperation>();
+        foreach (var block in blocks)
+        {
+            pending.Add(block);
+            while (pending.Count > 0)
+            {
+                var operation = pending[pending.Count - 1];
+                pending.RemoveAt(pending.Count - 1);
+                list.Add(operation);
+                var start = pending.Count;
+                foreach (var child in operation.ChildOperations)
+                {
+                    pending.Add(child);
+                }
+
+                pending.Reverse(start, pending.Count - start);
+            }
+        }
+
+        return list.ToArray();
     }
 
     /// <summary>
