@@ -41,7 +41,9 @@ public sealed class CallbackCallsAnalyzer : NotifierAnalyzer
 
             // Remove matters only inside ops types (their callbacks); SetSequence anywhere. A type whose files never
             // spell the names registers nothing; otherwise the driver hands every invocation of the type's members
-            // to a cheap filter, and the call graph is built at the end only for a type that calls one of them.
+            // to a cheap filter, and the call graph is built at the end only for a type with a call that may be
+            // reported: a Remove, or a SetSequence whose member is not itself an invalidate callback (one made there,
+            // in the callback or in a lambda or local function of it, is never reported).
             var isOps = types.IsOpsType(type);
             if (!names.MayName(type, isOps ? 0b11 : 0b01, symbolStart.CancellationToken))
             {
@@ -52,7 +54,8 @@ public sealed class CallbackCallsAnalyzer : NotifierAnalyzer
             symbolStart.RegisterOperationAction(operationContext =>
             {
                 if (relevant == 0 && operationContext.Operation is IInvocationOperation invocation
-                    && IsCheckedCall(types, invocation.TargetMethod.OriginalDefinition, isOps))
+                    && IsCheckedCall(types, invocation.TargetMethod.OriginalDefinition, isOps)
+                    && !IsSetSequenceInInvalidateCallback(types, invocation, operationContext.ContainingSymbol))
                 {
                     System.Threading.Volatile.Write(ref relevant, 1);
                 }
@@ -78,6 +81,11 @@ public sealed class CallbackCallsAnalyzer : NotifierAnalyzer
 
         return isOps && types.IsRemove(definition);
     }
+
+    private static bool IsSetSequenceInInvalidateCallback(NotifierTypes types, IInvocationOperation invocation, ISymbol? member)
+        => member is IMethodSymbol method
+           && (types.GetCallbackKind(method) & CallbackKind.InvalidateCallbacks) != 0
+           && NotifierTypes.Is(invocation.TargetMethod, types.SetSequence);
 
     private static void Analyze(SymbolAnalysisContext context, TypeBodies bodies)
     {
