@@ -462,28 +462,40 @@ internal sealed class TypeSequenceInfo
     private readonly CancellationToken _cancellationToken;
     private readonly Dictionary<IMethodSymbol, SequenceCoverage> _coverage = new(SymbolEqualityComparer.Default);
     private readonly HashSet<IMethodSymbol> _inProgress = new(SymbolEqualityComparer.Default);
-    private readonly HashSet<SyntaxNode> _functionsWithSetSequence = new();
-    private readonly HashSet<IMethodSymbol> _localFunctionsWithSetSequence = new(SymbolEqualityComparer.Default);
+    private FunctionsWithSetSequence? _functions;
 
     public TypeSequenceInfo(TypeBodies bodies, CancellationToken cancellationToken)
     {
         _bodies = bodies;
         _cancellationToken = cancellationToken;
-        foreach (var body in bodies.Bodies)
+    }
+
+    /// <summary>The lambdas and local functions of the type that call SetSequence, found on first use (one walk of every body).</summary>
+    private FunctionsWithSetSequence Functions => _functions ??= new FunctionsWithSetSequence(this);
+
+    private sealed class FunctionsWithSetSequence
+    {
+        public readonly HashSet<SyntaxNode> Lambdas = new();
+        public readonly HashSet<IMethodSymbol> LocalFunctions = new(SymbolEqualityComparer.Default);
+
+        public FunctionsWithSetSequence(TypeSequenceInfo info)
         {
-            foreach (var operation in body.Operations())
+            foreach (var body in info._bodies.Bodies)
             {
-                if (operation is IInvocationOperation invocation && IsSetSequence(invocation.TargetMethod))
+                foreach (var operation in body.Operations())
                 {
-                    for (var parent = operation.Parent; parent is not null; parent = parent.Parent)
+                    if (operation is IInvocationOperation invocation && info.IsSetSequence(invocation.TargetMethod))
                     {
-                        if (parent is IAnonymousFunctionOperation function)
+                        for (var parent = operation.Parent; parent is not null; parent = parent.Parent)
                         {
-                            _functionsWithSetSequence.Add(function.Syntax);
-                        }
-                        else if (parent is ILocalFunctionOperation local)
-                        {
-                            _localFunctionsWithSetSequence.Add(local.Symbol);
+                            if (parent is IAnonymousFunctionOperation function)
+                            {
+                                Lambdas.Add(function.Syntax);
+                            }
+                            else if (parent is ILocalFunctionOperation local)
+                            {
+                                LocalFunctions.Add(local.Symbol);
+                            }
                         }
                     }
                 }
@@ -497,7 +509,7 @@ internal sealed class TypeSequenceInfo
 
     public bool IsSetSequence(IMethodSymbol method) => NotifierTypes.Is(method, Types.SetSequence);
 
-    public bool FunctionCallsSetSequence(SyntaxNode syntax) => _functionsWithSetSequence.Contains(syntax);
+    public bool FunctionCallsSetSequence(SyntaxNode syntax) => Functions.Lambdas.Contains(syntax);
 
     /// <summary>The body of <paramref name="method"/> when it is declared in this type.</summary>
     public MethodBody? BodyOf(IMethodSymbol method)
@@ -524,7 +536,7 @@ internal sealed class TypeSequenceInfo
 
         if (target.MethodKind == MethodKind.LocalFunction)
         {
-            return _localFunctionsWithSetSequence.Contains(target.OriginalDefinition) ? SequenceCoverage.Some : SequenceCoverage.None;
+            return Functions.LocalFunctions.Contains(target.OriginalDefinition) ? SequenceCoverage.Some : SequenceCoverage.None;
         }
 
         if (SymbolEqualityComparer.Default.Equals(target.ContainingType?.OriginalDefinition, _bodies.Type.OriginalDefinition)

@@ -64,7 +64,7 @@ public sealed class TypeBodies
     }
 
     private void OnOperationBlock(OperationBlockAnalysisContext context)
-        => _queue.Enqueue(new MethodBody(context.OwningSymbol, context.OperationBlocks));
+        => _queue.Enqueue(new MethodBody(context.OwningSymbol, context.OperationBlocks, Walks.For(context.Compilation)));
 
     /// <summary>The bodies and the calls between the type's own methods, built once from the bodies collected so far.</summary>
     /// <remarks>
@@ -301,10 +301,13 @@ public sealed class MethodBody
     private IOperation[]? _operations;
     private StrongBox<ControlFlowGraph?>? _cfg;
 
-    public MethodBody(ISymbol owner, ImmutableArray<IOperation> blocks)
+    private readonly Walks _walks;
+
+    internal MethodBody(ISymbol owner, ImmutableArray<IOperation> blocks, Walks walks)
     {
         Owner = owner;
         Blocks = blocks;
+        _walks = walks;
     }
 
     /// <summary>The member (method, accessor, constructor, field or property with an initializer).</summary>
@@ -313,24 +316,22 @@ public sealed class MethodBody
     public ImmutableArray<IOperation> Blocks { get; }
 
     /// <summary>
-    /// Every operation of the body, blocks in order: walked once per compilation and shared by every analyzer (the
-    /// driver hands all analyzers the same operation trees, so the walk is cached on the first block), then kept here.
+    /// Every operation of the body, blocks in order: walked once per compilation and shared by every analyzer (see
+    /// <see cref="Walks"/>), then kept here.
     /// </summary>
     public IReadOnlyList<IOperation> Operations()
     {
         var operations = Volatile.Read(ref _operations);
         if (operations is null)
         {
-            operations = Blocks.IsDefaultOrEmpty ? Array.Empty<IOperation>() : SharedWalks.GetValue(Blocks[0], _ => Walk(Blocks));
+            operations = Blocks.IsDefaultOrEmpty ? Array.Empty<IOperation>() : _walks.Get(Blocks);
             Volatile.Write(ref _operations, operations);
         }
 
         return operations;
     }
 
-    private static readonly ConditionalWeakTable<IOperation, IOperation[]> SharedWalks = new();
-
-    private static IOperation[] Walk(ImmutableArray<IOperation> blocks)
+    internal static IOperation[] Walk(ImmutableArray<IOperation> blocks)
     {
         // Pre-order with children in source order, as DescendantsAndSelf gives them, without its nested iterators.
         var list = new List<IOperation>();
@@ -403,5 +404,41 @@ public sealed class MethodBody
         }
 
         return null;
+    }
+}
+
+/// <summary>
+/// The operation walks of member bodies, shared by every IntervalNotifiers analyzer of one compilation: the driver
+/// hands all analyzers the same operation trees, so a walk is keyed by the body's first block (by reference). One
+/// table per compilation, dropped with it; only the bodies the analyzers ask for (ops types, and types that call
+/// the runtime's checked methods) are walked and kept.
+/// </summary>
+internal sealed class Walks
+{
+    private static readonly ConditionalWeakTable<Compilation, Walks> PerCompilation = new();
+    private static readonly ConditionalWeakTable<Compilation, Walks>.CreateValueCallback Create = _ => new Walks();
+
+    private readonly ConcurrentDictionary<IOperation, IOperation[]> _walks = new(ReferenceEqualityComparer.Instance);
+
+    public static Walks For(Compilation compilation) => PerCompilation.GetValue(compilation, Create);
+
+    public IOperation[] Get(ImmutableArray<IOperation> blocks)
+    {
+        if (_walks.TryGetValue(blocks[0], out var operations))
+        {
+            return operations;
+        }
+
+        operations = MethodBody.Walk(blocks);
+        return _walks.GetOrAdd(blocks[0], operations);
+    }
+
+    private sealed class ReferenceEqualityComparer : IEqualityComparer<IOperation>
+    {
+        public static readonly ReferenceEqualityComparer Instance = new();
+
+        public bool Equals(IOperation? x, IOperation? y) => ReferenceEquals(x, y);
+
+        public int GetHashCode(IOperation obj) => RuntimeHelpers.GetHashCode(obj);
     }
 }
