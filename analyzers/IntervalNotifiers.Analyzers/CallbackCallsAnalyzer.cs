@@ -44,8 +44,13 @@ public sealed class CallbackCallsAnalyzer : NotifierAnalyzer
             // to a cheap filter, and the call graph is built at the end only for a type with a call that may be
             // reported: a Remove, or a SetSequence whose member is not itself an invalidate callback (one made there,
             // in the callback or in a lambda or local function of it, is never reported).
+            // An ops type whose every SetSequence is spelled inside its invalidate callbacks (where a call is never
+            // reported) and that never spells Remove registers nothing either: the common driver.
             var isOps = types.IsOpsType(type);
-            if (!names.MayName(type, isOps ? 0b11 : 0b01, symbolStart.CancellationToken))
+            var callbacks = isOps ? InvalidateCallbacksOf(types, type) : null;
+            if (!names.MayNameOutside(type, isOps ? 0b11 : 0b01,
+                                      callbacks is null ? null : (tree, position, name) => name == 0 && IsInAny(callbacks, tree, position),
+                                      symbolStart.CancellationToken))
             {
                 return;
             }
@@ -80,6 +85,40 @@ public sealed class CallbackCallsAnalyzer : NotifierAnalyzer
         }
 
         return isOps && types.IsRemove(definition);
+    }
+
+    /// <summary>The <c>Invalidate</c> and <c>InvalidateStart</c> overrides declared in <paramref name="type"/>.</summary>
+    private static List<IMethodSymbol>? InvalidateCallbacksOf(NotifierTypes types, INamedTypeSymbol type)
+    {
+        List<IMethodSymbol>? callbacks = null;
+        foreach (var name in InvalidateCallbackNames)
+        {
+            foreach (var member in type.GetMembers(name))
+            {
+                if (member is IMethodSymbol method && (types.GetCallbackKind(method) & CallbackKind.InvalidateCallbacks) != 0)
+                {
+                    (callbacks ??= new List<IMethodSymbol>()).Add(method);
+                }
+            }
+        }
+
+        return callbacks;
+    }
+
+    private static readonly string[] InvalidateCallbackNames =
+        { NotifierTypes.NameOf(CallbackKind.Invalidate), NotifierTypes.NameOf(CallbackKind.InvalidateStart) };
+
+    private static bool IsInAny(List<IMethodSymbol> methods, SyntaxTree tree, int position)
+    {
+        foreach (var method in methods)
+        {
+            if (SourceNames.IsInDeclarationOf(method, tree, position))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsSetSequenceInInvalidateCallback(NotifierTypes types, IInvocationOperation invocation, ISymbol? member)

@@ -220,6 +220,40 @@ public class NTF012Tests
         }
         """, version);
 
+    // A type registers nothing when every SetSequence it spells is inside its own invalidate callbacks: a method that
+    // only shares the name (an overload, or an override of another base's Invalidate) must not count as one.
+    [Fact]
+    public Task SetSequenceInMethodsNamedLikeTheCallbacks_IsReported() => Verify.AnalyzerAsync("""
+        using IntervalNotifiers;
+
+        sealed class GpuOps : IntervalNotifierOps
+        {
+            public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+            {
+                notifier.SetSequence(currentSequence);
+                return true;
+            }
+
+            public void Invalidate(IntervalNotifier notifier)
+            {
+                {|#0:notifier.SetSequence(1)|};
+            }
+        }
+
+        abstract class Cache
+        {
+            public abstract void Invalidate(IntervalNotifier notifier);
+        }
+
+        sealed class PageCache : Cache
+        {
+            public override void Invalidate(IntervalNotifier notifier)
+            {
+                {|#1:notifier.SetSequence(2)|};
+            }
+        }
+        """, Verify.Diagnostic(Descriptors.NTF012).WithLocation(0), Verify.Diagnostic(Descriptors.NTF012).WithLocation(1));
+
     // ------------------------------------------------------------------ silent
 
     [Fact]
