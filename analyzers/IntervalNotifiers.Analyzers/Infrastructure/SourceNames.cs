@@ -87,10 +87,11 @@ internal sealed class SourceNames
 
         var text = tree.GetText(cancellationToken).ToString();
         var found = new List<Occurrence>();
-        Find(text, "\\u", Escape, found, StringComparison.OrdinalIgnoreCase);
+        Find(text, "\\u", Escape, found);
+        Find(text, "\\U", Escape, found);
         for (var i = 0; i < _names.Length; i++)
         {
-            Find(text, _names[i], i, found, StringComparison.Ordinal);
+            Find(text, _names[i], i, found);
         }
 
         found.Sort((a, b) => a.Position.CompareTo(b.Position));
@@ -99,9 +100,9 @@ internal sealed class SourceNames
         return occurrences;
     }
 
-    private static void Find(string text, string name, int index, List<Occurrence> found, StringComparison comparison)
+    private static void Find(string text, string name, int index, List<Occurrence> found)
     {
-        for (var at = text.IndexOf(name, comparison); at >= 0; at = text.IndexOf(name, at + name.Length, comparison))
+        for (var at = text.IndexOf(name, StringComparison.Ordinal); at >= 0; at = text.IndexOf(name, at + name.Length, StringComparison.Ordinal))
         {
             found.Add(new Occurrence(at, index));
         }

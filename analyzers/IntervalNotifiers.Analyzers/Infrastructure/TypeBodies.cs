@@ -181,6 +181,19 @@ public sealed class TypeBodies
     /// </summary>
     public CallbackKind MembershipOf(ISymbol member)
     {
+        // A callback is its own kind, and only a helper candidate can belong to one: the call graph is needed for
+        // the candidates only.
+        if (member is not IMethodSymbol method)
+        {
+            return CallbackKind.None;
+        }
+
+        var own = Types.GetCallbackKind(method);
+        if (own != CallbackKind.None || !IsHelperCandidate((IMethodSymbol)Key(method)))
+        {
+            return own;
+        }
+
         var membership = ComputeMembership();
         return membership.TryGetValue(Key(member), out var kind) ? kind : CallbackKind.None;
     }
