@@ -154,6 +154,11 @@ public sealed class FinishLifetimeAnalyzer : NotifierAnalyzer
             }
         }
 
+        if (found.Count == 0)
+        {
+            return;
+        }
+
         // One diagnostic per offending line.
         foreach (var group in found.GroupBy(d => (d.Location.SourceTree, d.Location.GetLineSpan().StartLinePosition.Line)))
         {
