@@ -128,8 +128,8 @@ public sealed class CallbackFlowAnalyzer : NotifierAnalyzer
                 continue;
             }
 
-            var operations = body.Operations();
-            if (operations.Any(o => o is IInvalidOperation))
+            var operations = new CallbackOperations(body.Operations());
+            if (operations.HasInvalid)
             {
                 // Half-typed code: its paths mean nothing yet; say nothing until it binds.
                 continue;
@@ -142,7 +142,7 @@ public sealed class CallbackFlowAnalyzer : NotifierAnalyzer
 
             AnalyzeBlockable(context, types, method, body, operations);
 
-            if (ReturnSites.MayReturnConstant(operations, true))
+            if (operations.MayReturnConstant(true))
             {
                 sequenceInfo ??= new TypeSequenceInfo(bodies, context.CancellationToken);
                 AnalyzeSequence(context, sequenceInfo, method, body, operations, pending);
@@ -151,10 +151,10 @@ public sealed class CallbackFlowAnalyzer : NotifierAnalyzer
     }
 
     private static void AnalyzeFinish(SymbolAnalysisContext context, NotifierTypes types, IMethodSymbol method,
-                                      MethodBody body, IReadOnlyList<IOperation> operations)
+                                      MethodBody body, CallbackOperations operations)
     {
         var finish = method.Parameters.FirstOrDefault(p => p.RefKind == RefKind.Out && types.IsFinishType(p.Type));
-        if (finish is null || !ReturnSites.MayReturnConstant(operations, false) || !operations.Any(o => MayHandOut(o, finish))
+        if (finish is null || !operations.MayReturnConstant(false) || !operations.Writes.Any(o => MayHandOut(o, finish))
             || EveryFalseReturnClearsTheFinish(operations, finish))
         {
             return;
@@ -184,12 +184,11 @@ public sealed class CallbackFlowAnalyzer : NotifierAnalyzer
     /// same block, outside any <c>try</c> with a <c>finally</c>, and its value cannot write the finish. The finish is
     /// then null on every path into those returns, and only they can be reported.
     /// </summary>
-    private static bool EveryFalseReturnClearsTheFinish(IReadOnlyList<IOperation> operations, IParameterSymbol finish)
+    private static bool EveryFalseReturnClearsTheFinish(CallbackOperations operations, IParameterSymbol finish)
     {
-        foreach (var operation in operations)
+        foreach (var returnOperation in operations.Returns)
         {
-            if (operation is not IReturnOperation returnOperation || OperationFacts.IsInsideFunction(operation)
-                || !ReturnSites.MayYieldConstant(returnOperation, false))
+            if (!ReturnSites.MayYieldConstant(returnOperation, false))
             {
                 continue;
             }
@@ -234,7 +233,7 @@ public sealed class CallbackFlowAnalyzer : NotifierAnalyzer
     };
 
     private static void AnalyzeBlockable(SymbolAnalysisContext context, NotifierTypes types, IMethodSymbol method,
-                                         MethodBody body, IReadOnlyList<IOperation> operations)
+                                         MethodBody body, CallbackOperations operations)
     {
         var range = method.Parameters.FirstOrDefault(p => SymbolEqualityComparer.Default.Equals(p.Type, types.Range));
         if (range is null)
@@ -247,7 +246,7 @@ public sealed class CallbackFlowAnalyzer : NotifierAnalyzer
             return;
         }
 
-        foreach (var statement in OnePerLine(BlockableFlow.Find(types, method, operations, body.GetControlFlowGraph, context.CancellationToken)))
+        foreach (var statement in OnePerLine(BlockableFlow.Find(types, method, operations.All, body.GetControlFlowGraph, context.CancellationToken)))
         {
             var properties = ImmutableDictionary<string, string?>.Empty.Add(RangeProperty, range.Name);
             if (IsLiteralReturn(statement, false))
@@ -265,15 +264,10 @@ public sealed class CallbackFlowAnalyzer : NotifierAnalyzer
     /// or a constant <c>false</c> inside a branch taken only on a non-blockable range (<see cref="IsGuardedByNotBlockable"/>):
     /// no return can yield false on a blockable range.
     /// </summary>
-    private static bool OnlyNonBlockableFalseReturns(NotifierTypes types, IParameterSymbol range, IReadOnlyList<IOperation> operations)
+    private static bool OnlyNonBlockableFalseReturns(NotifierTypes types, IParameterSymbol range, CallbackOperations operations)
     {
-        foreach (var operation in operations)
+        foreach (var returnOperation in operations.Returns)
         {
-            if (operation is not IReturnOperation returnOperation || OperationFacts.IsInsideFunction(operation))
-            {
-                continue;
-            }
-
             if (returnOperation.ReturnedValue is not { } value)
             {
                 return false;
@@ -346,18 +340,18 @@ public sealed class CallbackFlowAnalyzer : NotifierAnalyzer
         };
 
     private static void AnalyzeSequence(SymbolAnalysisContext context, TypeSequenceInfo info, IMethodSymbol method, MethodBody body,
-                                        IReadOnlyList<IOperation> operations, ConcurrentQueue<(ImmutableArray<INamedTypeSymbol>, Diagnostic)> pending)
+                                        CallbackOperations operations, ConcurrentQueue<(ImmutableArray<INamedTypeSymbol>, Diagnostic)> pending)
     {
         var types = info.Types;
         var notifier = method.Parameters.FirstOrDefault(p => SymbolEqualityComparer.Default.Equals(p.Type, types.Notifier));
         var sequence = method.Parameters.FirstOrDefault(p => p.Type.SpecialType == SpecialType.System_UInt64);
-        if (notifier is null || sequence is null || !ReturnSites.MayReturnConstant(operations, true))
+        if (notifier is null || sequence is null || !operations.MayReturnConstant(true))
         {
             return;
         }
 
         var callsSetSequence = info.CallsSetSequence(body, method) || IsFallbackOfSettingStart(info, method);
-        var castTypes = callsSetSequence ? ImmutableArray<INamedTypeSymbol>.Empty : CastTypes(types, notifier, operations);
+        var castTypes = callsSetSequence ? ImmutableArray<INamedTypeSymbol>.Empty : CastTypes(types, notifier, operations.All);
         if ((!callsSetSequence && castTypes.IsEmpty) || (callsSetSequence && SetSequenceOnEveryPath(info, operations)))
         {
             return;
@@ -395,30 +389,37 @@ public sealed class CallbackFlowAnalyzer : NotifierAnalyzer
     /// offending), in a method without <c>goto</c>. Every path to every such return then runs the call, so the flow
     /// could find nothing.
     /// </summary>
-    private static bool SetSequenceOnEveryPath(TypeSequenceInfo info, IReadOnlyList<IOperation> operations)
+    private static bool SetSequenceOnEveryPath(TypeSequenceInfo info, CallbackOperations operations)
     {
-        var earliest = int.MaxValue;
-        var firstReturn = int.MaxValue;
-        foreach (var operation in operations)
+        if (operations.HasGoto)
         {
-            switch (operation)
+            return false;
+        }
+
+        var earliest = int.MaxValue;
+        foreach (var invocation in operations.Invocations)
+        {
+            if (info.IsSetSequence(invocation.TargetMethod) && invocation.Syntax.Span.End < earliest && IsUnconditionalStatement(invocation))
             {
-                case IBranchOperation { BranchKind: BranchKind.GoTo }:
-                    return false;
-                case IReturnOperation returnOperation when !ReturnSites.MayYieldConstant(returnOperation, true):
-                    break; // only a constant true can be an offending return (a false, a call, a variable never is)
-                case IReturnOperation when !OperationFacts.IsInsideFunction(operation):
-                    firstReturn = System.Math.Min(firstReturn, operation.Syntax.SpanStart);
-                    break;
-                case IInvocationOperation invocation when info.IsSetSequence(invocation.TargetMethod)
-                                                          && invocation.Syntax.Span.End < earliest
-                                                          && IsUnconditionalStatement(invocation):
-                    earliest = invocation.Syntax.Span.End;
-                    break;
+                earliest = invocation.Syntax.Span.End;
             }
         }
 
-        return earliest != int.MaxValue && (firstReturn == int.MaxValue || earliest <= firstReturn);
+        if (earliest == int.MaxValue)
+        {
+            return false;
+        }
+
+        foreach (var returnOperation in operations.Returns)
+        {
+            // Only a constant true can be an offending return (a false, a call, a variable never is).
+            if (ReturnSites.MayYieldConstant(returnOperation, true) && returnOperation.Syntax.SpanStart < earliest)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Whether <paramref name="invocation"/> is an expression statement nested only in blocks, lock, using and catch-less try bodies.</summary>
@@ -550,4 +551,64 @@ public sealed class CallbackFlowAnalyzer : NotifierAnalyzer
                Expression: Microsoft.CodeAnalysis.CSharp.Syntax.LiteralExpressionSyntax literal,
            }
            && literal.Token.Value is bool b && b == value;
+
+    /// <summary>
+    /// The operations of one callback body, with what the pre-filters look at picked out in one pass: the returns of
+    /// the callback itself (not of its lambdas and local functions), the invocations, the writes that may hand out a
+    /// finish, and whether the body has errors or a <c>goto</c>.
+    /// </summary>
+    private sealed class CallbackOperations
+    {
+        public CallbackOperations(IReadOnlyList<IOperation> all)
+        {
+            All = all;
+            foreach (var operation in all)
+            {
+                switch (operation)
+                {
+                    case IInvalidOperation:
+                        HasInvalid = true;
+                        break;
+                    case IBranchOperation { BranchKind: BranchKind.GoTo }:
+                        HasGoto = true;
+                        break;
+                    case IReturnOperation returnOperation when !OperationFacts.IsInsideFunction(returnOperation):
+                        Returns.Add(returnOperation);
+                        break;
+                    case IInvocationOperation invocation:
+                        Invocations.Add(invocation);
+                        break;
+                    case ISimpleAssignmentOperation or IArgumentOperation or ICoalesceAssignmentOperation:
+                        Writes.Add(operation);
+                        break;
+                }
+            }
+        }
+
+        public IReadOnlyList<IOperation> All { get; }
+
+        public bool HasInvalid { get; }
+
+        public bool HasGoto { get; }
+
+        public List<IReturnOperation> Returns { get; } = new();
+
+        public List<IInvocationOperation> Invocations { get; } = new();
+
+        public List<IOperation> Writes { get; } = new();
+
+        /// <summary>Whether a return of the callback could yield the constant <paramref name="expected"/>.</summary>
+        public bool MayReturnConstant(bool expected)
+        {
+            foreach (var returnOperation in Returns)
+            {
+                if (ReturnSites.MayYieldConstant(returnOperation, expected))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
 }
