@@ -111,21 +111,6 @@ internal static class ReturnSites
     public static bool IsConstant(IOperation? value, bool expected)
         => value is not null && value.ConstantValue.HasValue && value.ConstantValue.Value is bool b && b == expected;
 
-    /// <summary>Whether the method has a return that could yield the constant <paramref name="expected"/> (a cheap pre-filter, before any CFG).</summary>
-    public static bool MayReturnConstant(IEnumerable<IOperation> operations, bool expected)
-    {
-        foreach (var operation in operations)
-        {
-            if (operation is IReturnOperation returnOperation && !OperationFacts.IsInsideFunction(operation)
-                && MayYieldConstant(returnOperation, expected))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     /// <summary>
     /// Whether <paramref name="returnOperation"/> could yield the constant <paramref name="expected"/> on some path: its
     /// value is that constant, or a non-constant expression with such a literal inside (an arm of <c>?:</c>, say).
