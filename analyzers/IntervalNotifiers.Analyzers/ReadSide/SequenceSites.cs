@@ -88,11 +88,29 @@ internal sealed class SequenceSites
             }
         }
 
+        // A fact tied to no type may be tied to any reader's: one that is not comparable silences every reader, and a
+        // reader that shares a lock with any of the others is silent. Their canonical locks go in one set, so that a
+        // reader is not compared with each of them in turn (they are most of the facts when callbacks call
+        // SetSequence on their plain IntervalNotifier parameter: that was quadratic in the number of drivers).
         var canonical = new Canonicalizer(aliases);
+        var untypedLocks = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        foreach (var fact in untyped)
+        {
+            if (!fact.Locks.IsComparable)
+            {
+                return;
+            }
+
+            foreach (var symbol in fact.Locks.Named)
+            {
+                untypedLocks.Add(canonical.Of(symbol));
+            }
+        }
+
         foreach (var reader in _readers)
         {
             context.CancellationToken.ThrowIfCancellationRequested();
-            if (Judge(reader, untyped, Related(reader.NotifierType, byType, bySubtype), canonical) is { } diagnostic)
+            if (Judge(reader, untypedLocks, Related(reader.NotifierType, byType, bySubtype), canonical) is { } diagnostic)
             {
                 context.ReportDiagnostic(diagnostic);
             }
@@ -147,15 +165,14 @@ internal sealed class SequenceSites
         return related;
     }
 
-    private static Diagnostic? Judge(ReadRetrySite reader, List<SetSequenceFact> untyped, List<SetSequenceFact> related,
+    private static Diagnostic? Judge(ReadRetrySite reader, HashSet<ISymbol> untypedLocks, List<SetSequenceFact> related,
                                      Canonicalizer canonical)
     {
-        foreach (var fact in untyped)
+        foreach (var symbol in reader.Locks.Named)
         {
-            // Tied to no type, so possibly to this one: it must be comparable and differ too.
-            if (!fact.Locks.IsComparable || canonical.Shares(fact.Locks, reader.Locks))
+            if (untypedLocks.Contains(canonical.Of(symbol)))
             {
-                return null;
+                return null; // shares a lock with a fact tied to no type, so possibly to this one
             }
         }
 
@@ -189,7 +206,7 @@ internal sealed class SequenceSites
 
         public Canonicalizer(LockAliases aliases) => _aliases = aliases;
 
-        private ISymbol Of(ISymbol symbol)
+        public ISymbol Of(ISymbol symbol)
         {
             if (!_cache.TryGetValue(symbol, out var result))
             {

@@ -1059,6 +1059,54 @@ public class NTF010Tests
         }
         """);
 
+    /// <summary>
+    /// An ops type that never casts its notifier ties its SetSequence to no notifier type, so to every reader: a reader
+    /// under its lock is silent, a reader under a lock that neither ops type holds is still reported. (The judgement
+    /// gathers the locks of such facts in one set; this pins what it must keep.)
+    /// </summary>
+    [Fact]
+    public Task SetSequenceTiedToNoType_SilencesOnlyTheReadersUnderItsLock() => Verify.AnalyzerAsync(Driver + """
+        static class Shared
+        {
+            internal static readonly object Gate = new object();
+        }
+
+        class UntypedOps : IntervalNotifierOps
+        {
+            public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+            {
+                lock (Shared.Gate)
+                {
+                    notifier.SetSequence(currentSequence);
+                }
+
+                return true;
+            }
+        }
+
+        partial class Mirror
+        {
+            public bool FaultUnderTheSharedGate()
+            {
+                var seq = Notifier.ReadBegin();
+                lock (Shared.Gate)
+                {
+                    return !Notifier.ReadRetry(seq);
+                }
+            }
+
+            public bool FaultUnderTheStatsLock()
+            {
+                var seq = Notifier.ReadBegin();
+                lock (StatsLock)
+                {
+                    return !{|#0:Notifier.ReadRetry(seq)|};
+                }
+            }
+        }
+        """, Verify.Diagnostic(Descriptors.NTF010).WithLocation(0)
+            .WithArguments("is called under 'Mirror.StatsLock', but 'MirrorOps' calls SetSequence under 'Mirror.PageTableLock'"));
+
     [Fact]
     public Task HelperAlsoUsedAsADelegate_IsSilent() => Verify.AnalyzerAsync(Driver + """
         partial class Mirror
