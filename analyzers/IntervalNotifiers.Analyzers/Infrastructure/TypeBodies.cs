@@ -431,7 +431,7 @@ internal sealed class Walks
     private static readonly ConditionalWeakTable<Compilation, Walks> PerCompilation = new();
     private static readonly ConditionalWeakTable<Compilation, Walks>.CreateValueCallback Create = _ => new Walks();
 
-    private readonly ConcurrentDictionary<IOperation, IOperation[]> _walks = new(ReferenceEqualityComparer.Instance);
+    private readonly ConcurrentDictionary<IOperation, IOperation[]> _walks = new(OperationIdentity.Instance);
 
     public static Walks For(Compilation compilation) => PerCompilation.GetValue(compilation, Create);
 
@@ -444,14 +444,5 @@ internal sealed class Walks
 
         operations = MethodBody.Walk(blocks);
         return _walks.GetOrAdd(blocks[0], operations);
-    }
-
-    private sealed class ReferenceEqualityComparer : IEqualityComparer<IOperation>
-    {
-        public static readonly ReferenceEqualityComparer Instance = new();
-
-        public bool Equals(IOperation? x, IOperation? y) => ReferenceEquals(x, y);
-
-        public int GetHashCode(IOperation obj) => RuntimeHelpers.GetHashCode(obj);
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -104,6 +105,10 @@ internal sealed class LockRegions
     private readonly INamedTypeSymbol? _readerWriterLockSlim;
     private readonly INamedTypeSymbol? _lock;
     private readonly INamedTypeSymbol _notifier;
+
+    // Per function (method body, lambda or local function, by reference): its invocations that acquire a lock or look
+    // like they do, found in one walk and shared by every site of the function.
+    private readonly ConcurrentDictionary<IOperation, Acquisition[]> _acquisitions = new(OperationIdentity.Instance);
 
     public LockRegions(Compilation compilation, INamedTypeSymbol notifier)
     {
@@ -239,27 +244,23 @@ internal sealed class LockRegions
         // Acquisitions that precede the site and do not belong to a region around it: an open Monitor.Enter
         // without try/finally, a helper's Enter(), a mutex... The site may be under them.
         var siteStart = site.Syntax.SpanStart;
-        foreach (var operation in function.DescendantsAndSelf())
+        foreach (var acquisition in AcquisitionsIn(function))
         {
-            if (operation is not IInvocationOperation invocation || invocation.Syntax.SpanStart >= siteStart)
+            var invocation = acquisition.Invocation;
+            if (invocation.Syntax.SpanStart >= siteStart)
             {
                 continue;
             }
 
-            var acquired = Acquires(invocation);
-            if (acquired is { } key)
+            if (acquisition.Key is { } key)
             {
                 if (regions.Exists(region => region.Matches(key)) || IsClosedRegion(invocation, key, site))
                 {
                     continue;
                 }
+            }
 
-                unknown = true;
-            }
-            else if (!IsRelease(invocation) && LooksLikeAcquire(invocation.TargetMethod))
-            {
-                unknown = true;
-            }
+            unknown = true;
         }
 
         if (regions.Count == 0)
@@ -282,6 +283,48 @@ internal sealed class LockRegions
         }
 
         return new LockState(LockKind.Locked, named.ToImmutable(), unnamed);
+    }
+
+    private Acquisition[] AcquisitionsIn(IOperation function)
+    {
+        if (_acquisitions.TryGetValue(function, out var known))
+        {
+            return known;
+        }
+
+        List<Acquisition>? found = null;
+        foreach (var operation in function.DescendantsAndSelf())
+        {
+            if (operation is not IInvocationOperation invocation)
+            {
+                continue;
+            }
+
+            if (Acquires(invocation) is { } key)
+            {
+                (found ??= new List<Acquisition>()).Add(new Acquisition(invocation, key));
+            }
+            else if (!IsRelease(invocation) && LooksLikeAcquire(invocation.TargetMethod))
+            {
+                (found ??= new List<Acquisition>()).Add(new Acquisition(invocation, null));
+            }
+        }
+
+        return _acquisitions.GetOrAdd(function, found is null ? System.Array.Empty<Acquisition>() : found.ToArray());
+    }
+
+    /// <summary>An invocation that acquires <see cref="Key"/>, or (null key) looks like it acquires something unknown.</summary>
+    private readonly struct Acquisition
+    {
+        public Acquisition(IInvocationOperation invocation, LockKey? key)
+        {
+            Invocation = invocation;
+            Key = key;
+        }
+
+        public IInvocationOperation Invocation { get; }
+
+        public LockKey? Key { get; }
     }
 
     private static bool HasInvocation(IOperation operation)
