@@ -18,8 +18,16 @@ internal sealed class LockAliases
 {
     private const int MaxChain = 8;
 
-    /// <summary>Per assigned member: the member it copies, or null once it is assigned anything else.</summary>
+    /// <summary>Per member assigned a copy of another: the member it copies, or null once it copies two different ones.</summary>
     private readonly ConcurrentDictionary<ISymbol, ISymbol?> _copies = new(SymbolEqualityComparer.Default);
+
+    /// <summary>
+    /// Members assigned something that is no member (a new object, a call...): most assignments. They are only queued
+    /// (no hashing while the compilation is analyzed) and cancel the copies above when the aliases are first read.
+    /// </summary>
+    private readonly ConcurrentQueue<ISymbol> _assignedOtherwise = new();
+
+    private Dictionary<ISymbol, ISymbol>? _aliases;
 
     /// <summary>Records an assignment, field or property initializer of a field or property.</summary>
     public void OnOperation(OperationAnalysisContext context)
@@ -64,8 +72,46 @@ internal sealed class LockAliases
             return; // only reference-typed members of source can hold a lock object
         }
 
+        if (source is null)
+        {
+            _assignedOtherwise.Enqueue(target);
+            return;
+        }
+
         _copies.AddOrUpdate(target, source,
-            (_, previous) => previous is not null && source is not null && SymbolEqualityComparer.Default.Equals(previous, source) ? previous : null);
+            (_, previous) => previous is not null && SymbolEqualityComparer.Default.Equals(previous, source) ? previous : null);
+    }
+
+    /// <summary>
+    /// The members that copy one and the same member in every assignment, built once when first asked for (at the
+    /// compilation's end, after every assignment was recorded; single-threaded there).
+    /// </summary>
+    private Dictionary<ISymbol, ISymbol> Aliases()
+    {
+        if (_aliases is { } known)
+        {
+            return known;
+        }
+
+        var aliases = new Dictionary<ISymbol, ISymbol>(SymbolEqualityComparer.Default);
+        foreach (var pair in _copies)
+        {
+            if (pair.Value is not null)
+            {
+                aliases[pair.Key] = pair.Value;
+            }
+        }
+
+        if (aliases.Count > 0)
+        {
+            foreach (var member in _assignedOtherwise)
+            {
+                aliases.Remove(member);
+            }
+        }
+
+        _aliases = aliases;
+        return aliases;
     }
 
     private static ISymbol? Named(IOperation? operation) => ReadSideOperations.StripConversions(operation) switch
@@ -83,7 +129,7 @@ internal sealed class LockAliases
         for (var i = 0; i < MaxChain && seen.Add(current); i++)
         {
             ISymbol? next = current is IPropertySymbol property ? GetterField(property) : null;
-            if (next is null && _copies.TryGetValue(current, out var copied) && copied is not null)
+            if (next is null && Aliases().TryGetValue(current, out var copied))
             {
                 next = copied;
             }
