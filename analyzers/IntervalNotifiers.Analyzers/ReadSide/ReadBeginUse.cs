@@ -66,14 +66,14 @@ internal static class ReadBeginUse
             return !local.IsRef; // a cycle of copies adds nothing
         }
 
-        var declarator = ReadSideOperations.FindDeclarator(root, local);
+        var (declarator, references) = ReadSideOperations.LocalUses(root, local);
         if (declarator is null)
         {
             return false;
         }
 
         var function = OperationFacts.FunctionOf(declarator);
-        foreach (var reference in ReadSideOperations.References(root, local))
+        foreach (var reference in references)
         {
             if (!ReferenceEquals(OperationFacts.FunctionOf(reference), function))
             {

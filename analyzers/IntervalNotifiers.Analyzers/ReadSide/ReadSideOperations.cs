@@ -34,35 +34,29 @@ internal static class ReadSideOperations
         return root;
     }
 
-    /// <summary>The declarator of <paramref name="local"/> in <paramref name="root"/>, or null (a pattern variable, say).</summary>
-    public static IVariableDeclaratorOperation? FindDeclarator(IOperation root, ILocalSymbol local)
+    /// <summary>
+    /// In one walk of <paramref name="root"/>: the declarator of <paramref name="local"/> (null for a pattern variable,
+    /// say) and the references to it.
+    /// </summary>
+    public static (IVariableDeclaratorOperation? Declarator, List<ILocalReferenceOperation> References) LocalUses(IOperation root, ILocalSymbol local)
     {
-        foreach (var operation in root.DescendantsAndSelf())
-        {
-            if (operation is IVariableDeclaratorOperation declarator
-                && SymbolEqualityComparer.Default.Equals(declarator.Symbol, local))
-            {
-                return declarator;
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>The references to <paramref name="local"/> in <paramref name="root"/>.</summary>
-    public static List<ILocalReferenceOperation> References(IOperation root, ILocalSymbol local)
-    {
+        IVariableDeclaratorOperation? declarator = null;
         var references = new List<ILocalReferenceOperation>();
         foreach (var operation in root.DescendantsAndSelf())
         {
-            if (operation is ILocalReferenceOperation reference
-                && SymbolEqualityComparer.Default.Equals(reference.Local, local))
+            switch (operation)
             {
-                references.Add(reference);
+                case ILocalReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Local, local):
+                    references.Add(reference);
+                    break;
+                case IVariableDeclaratorOperation candidate when declarator is null
+                                                                 && SymbolEqualityComparer.Default.Equals(candidate.Symbol, local):
+                    declarator = candidate;
+                    break;
             }
         }
 
-        return references;
+        return (declarator, references);
     }
 
     /// <summary>
@@ -86,8 +80,7 @@ internal static class ReadSideOperations
             return false;
         }
 
-        var root = Root(readRetry);
-        var declarator = FindDeclarator(root, reference.Local);
+        var (declarator, references) = LocalUses(Root(readRetry), reference.Local);
         if (declarator is null || !ReferenceEquals(OperationFacts.FunctionOf(declarator), OperationFacts.FunctionOf(readRetry)))
         {
             return false;
@@ -98,7 +91,7 @@ internal static class ReadSideOperations
             return true;
         }
 
-        foreach (var other in References(root, reference.Local))
+        foreach (var other in references)
         {
             if (other.Parent is ISimpleAssignmentOperation assignment && ReferenceEquals(assignment.Target, other)
                 && IsReadBeginCall(types, assignment.Value)
