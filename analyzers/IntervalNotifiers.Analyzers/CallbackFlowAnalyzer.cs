@@ -193,12 +193,9 @@ public sealed class CallbackFlowAnalyzer : NotifierAnalyzer
                 continue;
             }
 
-            var index = returnOperation.Parent is IBlockOperation parent ? parent.Operations.IndexOf(returnOperation) : -1;
-            if (index < 1
-                || ((IBlockOperation)returnOperation.Parent!).Operations[index - 1]
-                    is not IExpressionStatementOperation { Operation: ISimpleAssignmentOperation clear }
+            if (StatementBefore(returnOperation) is not IExpressionStatementOperation { Operation: ISimpleAssignmentOperation clear }
                 || !IsParameter(clear.Target, finish)
-                || !(clear.Value.ConstantValue.HasValue && clear.Value.ConstantValue.Value is null)
+                || !IsNullConstant(clear.Value)
                 || HasFinallyAround(returnOperation)
                 || (returnOperation.ReturnedValue is { } value && value.DescendantsAndSelf().Any(o => MayHandOut(o, finish))))
             {
@@ -208,6 +205,20 @@ public sealed class CallbackFlowAnalyzer : NotifierAnalyzer
 
         return true;
     }
+
+    /// <summary>The statement right before <paramref name="statement"/> in its block, or null.</summary>
+    private static IOperation? StatementBefore(IOperation statement)
+    {
+        if (statement.Parent is not IBlockOperation block)
+        {
+            return null;
+        }
+
+        var index = block.Operations.IndexOf(statement);
+        return index >= 1 ? block.Operations[index - 1] : null;
+    }
+
+    private static bool IsNullConstant(IOperation value) => value.ConstantValue.HasValue && value.ConstantValue.Value is null;
 
     private static bool HasFinallyAround(IOperation operation)
     {
@@ -226,7 +237,7 @@ public sealed class CallbackFlowAnalyzer : NotifierAnalyzer
     private static bool MayHandOut(IOperation operation, IParameterSymbol finish) => operation switch
     {
         ISimpleAssignmentOperation assignment when IsParameter(assignment.Target, finish)
-            => !(assignment.Value.ConstantValue.HasValue && assignment.Value.ConstantValue.Value is null),
+            => !IsNullConstant(assignment.Value),
         IArgumentOperation argument when IsParameter(argument.Value, finish) => true,
         ICoalesceAssignmentOperation coalesce when IsParameter(coalesce.Target, finish) => true,
         _ => false,
