@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -106,10 +105,6 @@ internal sealed class LockRegions
     private readonly INamedTypeSymbol? _lock;
     private readonly INamedTypeSymbol _notifier;
 
-    // Per function (method body, lambda or local function, by reference): its invocations that acquire a lock or look
-    // like they do, found in one walk and shared by every site of the function.
-    private readonly ConcurrentDictionary<IOperation, Acquisition[]> _acquisitions = new(OperationIdentity.Instance);
-
     public LockRegions(Compilation compilation, INamedTypeSymbol notifier)
     {
         _monitor = compilation.GetTypeByMetadataName("System.Threading.Monitor");
@@ -120,7 +115,7 @@ internal sealed class LockRegions
     }
 
     /// <summary>A lock expression: the field or property it names, or (unnamed) its text for matching acquire and release.</summary>
-    private readonly struct LockKey
+    internal readonly struct LockKey
     {
         public LockKey(ISymbol? symbol, string text)
         {
@@ -142,9 +137,9 @@ internal sealed class LockRegions
     /// The locks held at <paramref name="site"/> inside <paramref name="member"/>: a
     /// <c>[MethodImpl(MethodImplOptions.Synchronized)]</c> method holds an unnamed lock around its whole body.
     /// </summary>
-    public LockState Compute(IOperation site, ISymbol member)
+    public LockState Compute(IOperation site, ISymbol member, IReadOnlyList<Acquisition> acquisitions)
     {
-        var state = Compute(site);
+        var state = Compute(site, acquisitions);
         if (member is not IMethodSymbol method
             || (method.MethodImplementationFlags & System.Reflection.MethodImplAttributes.Synchronized) == 0
             || OperationFacts.IsInsideFunction(site))
@@ -160,8 +155,11 @@ internal sealed class LockRegions
         };
     }
 
-    /// <summary>The locks held at <paramref name="site"/>, judged inside its own method, lambda or local function.</summary>
-    public LockState Compute(IOperation site)
+    /// <summary>
+    /// The locks held at <paramref name="site"/>, judged inside its own method, lambda or local function;
+    /// <paramref name="acquisitions"/> are those of the whole member body the site belongs to (<see cref="Classify"/>).
+    /// </summary>
+    private LockState Compute(IOperation site, IReadOnlyList<Acquisition> acquisitions)
     {
         var regions = new List<LockKey>();
         var unknown = false;
@@ -241,13 +239,14 @@ internal sealed class LockRegions
             }
         }
 
-        // Acquisitions that precede the site and do not belong to a region around it: an open Monitor.Enter
-        // without try/finally, a helper's Enter(), a mutex... The site may be under them.
+        // Acquisitions that precede the site, inside its function, and do not belong to a region around it: an open
+        // Monitor.Enter without try/finally, a helper's Enter(), a mutex... The site may be under them.
         var siteStart = site.Syntax.SpanStart;
-        foreach (var acquisition in AcquisitionsIn(function))
+        for (var i = 0; i < acquisitions.Count; i++)
         {
+            var acquisition = acquisitions[i];
             var invocation = acquisition.Invocation;
-            if (invocation.Syntax.SpanStart >= siteStart)
+            if (invocation.Syntax.SpanStart >= siteStart || (inFunction && !Contains(function, invocation)))
             {
                 continue;
             }
@@ -285,36 +284,28 @@ internal sealed class LockRegions
         return new LockState(LockKind.Locked, named.ToImmutable(), unnamed);
     }
 
-    private Acquisition[] AcquisitionsIn(IOperation function)
+    /// <summary>
+    /// Whether a call of <paramref name="method"/> may be an acquisition (<see cref="Classify"/>): its name alone says
+    /// no for nearly every call, so callers keep only these.
+    /// </summary>
+    public bool MayAcquire(IMethodSymbol method) => LooksLikeAcquire(method);
+
+    /// <summary>
+    /// The acquisition <paramref name="invocation"/> makes: a lock it takes, or (null key) something that looks like it
+    /// takes one; null when it is no acquisition (a release, say). Only a call that <see cref="MayAcquire"/> can be one.
+    /// </summary>
+    public Acquisition? Classify(IInvocationOperation invocation)
     {
-        if (_acquisitions.TryGetValue(function, out var known))
+        if (Acquires(invocation) is { } key)
         {
-            return known;
+            return new Acquisition(invocation, key);
         }
 
-        List<Acquisition>? found = null;
-        foreach (var operation in function.DescendantsAndSelf())
-        {
-            if (operation is not IInvocationOperation invocation)
-            {
-                continue;
-            }
-
-            if (Acquires(invocation) is { } key)
-            {
-                (found ??= new List<Acquisition>()).Add(new Acquisition(invocation, key));
-            }
-            else if (!IsRelease(invocation) && LooksLikeAcquire(invocation.TargetMethod))
-            {
-                (found ??= new List<Acquisition>()).Add(new Acquisition(invocation, null));
-            }
-        }
-
-        return _acquisitions.GetOrAdd(function, found is null ? System.Array.Empty<Acquisition>() : found.ToArray());
+        return !IsRelease(invocation) && LooksLikeAcquire(invocation.TargetMethod) ? new Acquisition(invocation, null) : null;
     }
 
     /// <summary>An invocation that acquires <see cref="Key"/>, or (null key) looks like it acquires something unknown.</summary>
-    private readonly struct Acquisition
+    internal readonly struct Acquisition
     {
         public Acquisition(IInvocationOperation invocation, LockKey? key)
         {

@@ -240,7 +240,11 @@ internal sealed class TypeSequenceSites
     private readonly Dictionary<IMethodSymbol, List<(ISymbol Caller, IInvocationOperation Call)>> _calls =
         new(SymbolEqualityComparer.Default);
     private readonly HashSet<IMethodSymbol> _delegates = new(SymbolEqualityComparer.Default);
-    private readonly List<(IInvocationOperation Call, ISymbol Member, bool IsRetry)> _pending = new();
+    private readonly List<(IInvocationOperation Call, ISymbol Member, bool IsRetry)> _sites = new();
+
+    // Calls that may acquire a lock (LockRegions.MayAcquire), of every member: a site is judged once the whole type
+    // was seen, with those of its own body, so that no body is walked for them.
+    private readonly List<IInvocationOperation> _mayAcquire = new();
 
     public TypeSequenceSites(INamedTypeSymbol type, NotifierTypes types, LockRegions regions, SequenceSites compilationSites)
     {
@@ -260,29 +264,22 @@ internal sealed class TypeSequenceSites
         var method = invocation.TargetMethod;
         if (ReadSideOperations.IsNotifierMethod(_types, method, "ReadRetry"))
         {
-            var locks = _regions.Compute(invocation, context.ContainingSymbol);
-            if (locks.Kind == LockKind.None && IsPrivateHelper(context.ContainingSymbol))
-            {
-                AddPending(invocation, context.ContainingSymbol, isRetry: true);
-            }
-            else
-            {
-                OnReadRetry(invocation, locks, context.ReportDiagnostic);
-            }
+            Add(_sites, (invocation, context.ContainingSymbol, true));
+            return;
         }
-        else if (ReadSideOperations.IsNotifierMethod(_types, method, "SetSequence"))
+
+        if (ReadSideOperations.IsNotifierMethod(_types, method, "SetSequence"))
         {
-            var locks = _regions.Compute(invocation, context.ContainingSymbol);
-            if (locks.Kind == LockKind.None && IsPrivateHelper(context.ContainingSymbol))
-            {
-                AddPending(invocation, context.ContainingSymbol, isRetry: false);
-            }
-            else
-            {
-                OnSetSequence(invocation, context.ContainingSymbol, locks);
-            }
+            Add(_sites, (invocation, context.ContainingSymbol, false));
+            return;
         }
-        else if (IsPrivateHelper(method.OriginalDefinition))
+
+        if (_regions.MayAcquire(method))
+        {
+            Add(_mayAcquire, invocation);
+        }
+
+        if (IsPrivateHelper(method.OriginalDefinition))
         {
             lock (_gate)
             {
@@ -308,18 +305,24 @@ internal sealed class TypeSequenceSites
         }
     }
 
+    /// <summary>Judges every site of the type (every operation action of it has run: no more locking needed).</summary>
     public void OnEnd(SymbolAnalysisContext context)
     {
-        (IInvocationOperation Call, ISymbol Member, bool IsRetry)[] pending;
-        lock (_gate)
+        if (_sites.Count == 0)
         {
-            pending = _pending.ToArray();
+            return;
         }
 
-        foreach (var (call, member, isRetry) in pending)
+        var acquisitions = AcquisitionsByBody();
+        foreach (var (call, member, isRetry) in _sites)
         {
             context.CancellationToken.ThrowIfCancellationRequested();
-            var locks = ResolveThroughCallers(member, 0, new HashSet<ISymbol>(SymbolEqualityComparer.Default));
+            var locks = Compute(call, member, acquisitions);
+            if (locks.Kind == LockKind.None && IsPrivateHelper(member))
+            {
+                locks = ResolveThroughCallers(member, 0, new HashSet<ISymbol>(SymbolEqualityComparer.Default), acquisitions);
+            }
+
             if (isRetry)
             {
                 OnReadRetry(call, locks, context.ReportDiagnostic);
@@ -331,12 +334,47 @@ internal sealed class TypeSequenceSites
         }
     }
 
-    private void AddPending(IInvocationOperation call, ISymbol member, bool isRetry)
+    private void Add<T>(List<T> list, T item)
     {
         lock (_gate)
         {
-            _pending.Add((call, member, isRetry));
+            list.Add(item);
         }
+    }
+
+    /// <summary>The acquisitions of the type's calls that may acquire a lock, by the member body (root operation) they sit in.</summary>
+    private Dictionary<IOperation, List<LockRegions.Acquisition>>? AcquisitionsByBody()
+    {
+        Dictionary<IOperation, List<LockRegions.Acquisition>>? byBody = null;
+        foreach (var invocation in _mayAcquire)
+        {
+            if (_regions.Classify(invocation) is not { } acquisition)
+            {
+                continue;
+            }
+
+            byBody ??= new Dictionary<IOperation, List<LockRegions.Acquisition>>(OperationIdentity.Instance);
+            var body = ReadSideOperations.Root(invocation);
+            if (!byBody.TryGetValue(body, out var list))
+            {
+                byBody[body] = list = new List<LockRegions.Acquisition>();
+            }
+
+            list.Add(acquisition);
+        }
+
+        return byBody;
+    }
+
+    private LockState Compute(IInvocationOperation call, ISymbol member, Dictionary<IOperation, List<LockRegions.Acquisition>>? acquisitions)
+    {
+        IReadOnlyList<LockRegions.Acquisition> inBody = System.Array.Empty<LockRegions.Acquisition>();
+        if (acquisitions is not null && acquisitions.TryGetValue(ReadSideOperations.Root(call), out var list))
+        {
+            inBody = list;
+        }
+
+        return _regions.Compute(call, member, inBody);
     }
 
     private void OnReadRetry(IInvocationOperation invocation, LockState locks, System.Action<Diagnostic> report)
@@ -361,7 +399,8 @@ internal sealed class TypeSequenceSites
         => _compilationSites.Add(new SetSequenceFact(SetNotifierTypes(invocation), member.ContainingType, locks));
 
     /// <summary>The locks held at every call of the private helper <paramref name="member"/>, merged.</summary>
-    private LockState ResolveThroughCallers(ISymbol member, int depth, HashSet<ISymbol> visiting)
+    private LockState ResolveThroughCallers(ISymbol member, int depth, HashSet<ISymbol> visiting,
+                                            Dictionary<IOperation, List<LockRegions.Acquisition>>? acquisitions)
     {
         if (!IsPrivateHelper(member))
         {
@@ -369,15 +408,9 @@ internal sealed class TypeSequenceSites
         }
 
         var method = (IMethodSymbol)TypeBodies.Key(member);
-        List<(ISymbol Caller, IInvocationOperation Call)>? calls;
-        lock (_gate)
+        if (_delegates.Contains(method) || !_calls.TryGetValue(method, out var calls))
         {
-            if (_delegates.Contains(method) || !_calls.TryGetValue(method, out calls))
-            {
-                return LockState.Unknown;
-            }
-
-            calls = new List<(ISymbol, IInvocationOperation)>(calls);
+            return LockState.Unknown;
         }
 
         if (depth > MaxDepth || !visiting.Add(method))
@@ -388,10 +421,10 @@ internal sealed class TypeSequenceSites
         var states = new List<LockState>();
         foreach (var (caller, call) in calls)
         {
-            var state = _regions.Compute(call, caller);
+            var state = Compute(call, caller, acquisitions);
             if (state.Kind == LockKind.None)
             {
-                state = ResolveThroughCallers(caller, depth + 1, visiting);
+                state = ResolveThroughCallers(caller, depth + 1, visiting, acquisitions);
             }
 
             states.Add(state);

@@ -1107,6 +1107,64 @@ public class NTF010Tests
         """, Verify.Diagnostic(Descriptors.NTF010).WithLocation(0)
             .WithArguments("is called under 'Mirror.StatsLock', but 'MirrorOps' calls SetSequence under 'Mirror.PageTableLock'"));
 
+    /// <summary>
+    /// The acquisitions that may hold a lock at a ReadRetry are those of its own body, before it, nested lambdas and
+    /// local functions included (they are gathered per type, not by walking the body): an open acquisition in another
+    /// member, or after the site, does not silence it.
+    /// </summary>
+    [Fact]
+    public Task OpenAcquisitions_CountOnlyBeforeTheSiteInItsOwnBody() => Verify.AnalyzerAsync(Driver + """
+        partial class Mirror
+        {
+            public void Warm() { Monitor.Enter(PageTableLock); }
+
+            public bool FaultBeforeEnter(ulong address)
+            {
+                var seq = Notifier.ReadBegin();
+                var stale = {|#0:Notifier.ReadRetry(seq)|};
+                Monitor.Enter(PageTableLock);
+                return !stale;
+            }
+
+            public bool FaultWrongLockBeforeEnter(ulong address)
+            {
+                var seq = Notifier.ReadBegin();
+                lock (StatsLock)
+                {
+                    if ({|#1:Notifier.ReadRetry(seq)|})
+                    {
+                        return false;
+                    }
+                }
+
+                Monitor.Enter(PageTableLock);
+                return true;
+            }
+
+            public bool FaultAfterALocalFunctionEnters(ulong address)
+            {
+                void Take() => Monitor.Enter(PageTableLock);
+                Take();
+                var seq = Notifier.ReadBegin();
+                return !Notifier.ReadRetry(seq);
+            }
+
+            public bool FaultAfterALambdaWaits(ulong address, System.Threading.SemaphoreSlim gate)
+            {
+                Action take = () => gate.Wait();
+                take();
+                var seq = Notifier.ReadBegin();
+                lock (StatsLock)
+                {
+                    return !Notifier.ReadRetry(seq);
+                }
+            }
+        }
+        """,
+        Verify.Diagnostic(Descriptors.NTF010).WithLocation(0).WithArguments("is called outside any lock"),
+        Verify.Diagnostic(Descriptors.NTF010).WithLocation(1)
+              .WithArguments("is called under 'Mirror.StatsLock', but 'MirrorOps' calls SetSequence under 'Mirror.PageTableLock'"));
+
     [Fact]
     public Task HelperAlsoUsedAsADelegate_IsSilent() => Verify.AnalyzerAsync(Driver + """
         partial class Mirror
