@@ -107,10 +107,19 @@ internal sealed class SequenceSites
             }
         }
 
+        // Readers of one notifier type meet the same facts: those are summarised once per type (the drivers of a
+        // large project each read their own notifier type, so this is one summary per driver, not one per read).
+        var summaries = new Dictionary<INamedTypeSymbol, RelatedFacts>(SymbolEqualityComparer.Default);
         foreach (var reader in _readers)
         {
             context.CancellationToken.ThrowIfCancellationRequested();
-            if (Judge(reader, untypedLocks, Related(reader.NotifierType, byType, bySubtype), canonical) is { } diagnostic)
+            var key = reader.NotifierType.OriginalDefinition;
+            if (!summaries.TryGetValue(key, out var related))
+            {
+                summaries[key] = related = RelatedFacts.Of(reader.NotifierType, byType, bySubtype, canonical);
+            }
+
+            if (Judge(reader, untypedLocks, related, canonical) is { } diagnostic)
             {
                 context.ReportDiagnostic(diagnostic);
             }
@@ -130,72 +139,84 @@ internal sealed class SequenceSites
         }
     }
 
-    /// <summary>The facts tied to <paramref name="readerType"/>, one of its base types, or a type derived from it.</summary>
-    private static List<SetSequenceFact> Related(INamedTypeSymbol readerType,
-                                                 Dictionary<INamedTypeSymbol, List<SetSequenceFact>> byType,
-                                                 Dictionary<INamedTypeSymbol, List<SetSequenceFact>> bySubtype)
+    private static Diagnostic? Judge(ReadRetrySite reader, HashSet<ISymbol> untypedLocks, RelatedFacts related, Canonicalizer canonical)
     {
-        var related = new List<SetSequenceFact>();
-        var seen = new HashSet<SetSequenceFact>();
-        if (bySubtype.TryGetValue(readerType.OriginalDefinition, out var derived))
+        if (related.First is not { } first || related.AnyIncomparable)
         {
-            foreach (var fact in derived)
-            {
-                if (seen.Add(fact))
-                {
-                    related.Add(fact);
-                }
-            }
+            return null; // no fact to compare with, or one whose locks cannot be named
         }
 
-        for (var t = readerType.BaseType; t is not null; t = t.BaseType)
-        {
-            if (byType.TryGetValue(t.OriginalDefinition, out var facts))
-            {
-                foreach (var fact in facts)
-                {
-                    if (seen.Add(fact))
-                    {
-                        related.Add(fact);
-                    }
-                }
-            }
-        }
-
-        return related;
-    }
-
-    private static Diagnostic? Judge(ReadRetrySite reader, HashSet<ISymbol> untypedLocks, List<SetSequenceFact> related,
-                                     Canonicalizer canonical)
-    {
         foreach (var symbol in reader.Locks.Named)
         {
-            if (untypedLocks.Contains(canonical.Of(symbol)))
+            var lockSymbol = canonical.Of(symbol);
+            if (untypedLocks.Contains(lockSymbol) || related.Locks.Contains(lockSymbol))
             {
-                return null; // shares a lock with a fact tied to no type, so possibly to this one
+                return null; // shares a lock with a related fact, or with a fact tied to no type (so possibly to this one)
             }
         }
 
-        foreach (var fact in related)
-        {
-            if (!fact.Locks.IsComparable || canonical.Shares(fact.Locks, reader.Locks))
-            {
-                return null;
-            }
-        }
-
-        if (related.Count == 0)
-        {
-            return null;
-        }
-
-        var first = related
-            .OrderBy(fact => fact.OpsType?.Name, System.StringComparer.Ordinal)
-            .ThenBy(fact => FirstLock(fact.Locks), System.StringComparer.Ordinal)
-            .First();
         var message = "is called under '" + FirstLock(reader.Locks) + "', but '" + (first.OpsType?.Name ?? "?")
                       + "' calls SetSequence under '" + FirstLock(first.Locks) + "'";
         return Diagnostic.Create(Descriptors.NTF010, reader.Location, message);
+    }
+
+    /// <summary>
+    /// What the readers of one notifier type are judged against: the facts tied to it, to one of its base types or to
+    /// a type derived from it, as the canonical locks they hold, whether any holds locks that cannot be compared, and
+    /// the one a message names.
+    /// </summary>
+    private sealed class RelatedFacts
+    {
+        private RelatedFacts(SetSequenceFact? first, bool anyIncomparable, HashSet<ISymbol> locks)
+        {
+            First = first;
+            AnyIncomparable = anyIncomparable;
+            Locks = locks;
+        }
+
+        /// <summary>The fact a message names (by ops type name, then lock name), or null when there is none.</summary>
+        public SetSequenceFact? First { get; }
+
+        public bool AnyIncomparable { get; }
+
+        public HashSet<ISymbol> Locks { get; }
+
+        public static RelatedFacts Of(INamedTypeSymbol readerType,
+                                      Dictionary<INamedTypeSymbol, List<SetSequenceFact>> byType,
+                                      Dictionary<INamedTypeSymbol, List<SetSequenceFact>> bySubtype,
+                                      Canonicalizer canonical)
+        {
+            var related = new List<SetSequenceFact>();
+            if (bySubtype.TryGetValue(readerType.OriginalDefinition, out var derived))
+            {
+                related.AddRange(derived);
+            }
+
+            for (var t = readerType.BaseType; t is not null; t = t.BaseType)
+            {
+                if (byType.TryGetValue(t.OriginalDefinition, out var facts))
+                {
+                    related.AddRange(facts); // a fact met twice (tied to several types) changes nothing below
+                }
+            }
+
+            var locks = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            var anyIncomparable = false;
+            foreach (var fact in related)
+            {
+                anyIncomparable |= !fact.Locks.IsComparable;
+                foreach (var symbol in fact.Locks.Named)
+                {
+                    locks.Add(canonical.Of(symbol));
+                }
+            }
+
+            var first = related
+                .OrderBy(fact => fact.OpsType?.Name, System.StringComparer.Ordinal)
+                .ThenBy(fact => FirstLock(fact.Locks), System.StringComparer.Ordinal)
+                .FirstOrDefault();
+            return new RelatedFacts(first, anyIncomparable, locks);
+        }
     }
 
     /// <summary><see cref="LockAliases.Canonical"/>, memoized for the compilation-end pass (single-threaded).</summary>
