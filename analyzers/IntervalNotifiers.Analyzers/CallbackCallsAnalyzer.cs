@@ -31,7 +31,7 @@ public sealed class CallbackCallsAnalyzer : NotifierAnalyzer
             return;
         }
 
-        var names = new SourceNames("SetSequence", "Remove");
+        var names = SourceNames.For(start.Compilation);
         start.RegisterSymbolStartAction(symbolStart =>
         {
             if (symbolStart.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } type)
@@ -48,8 +48,8 @@ public sealed class CallbackCallsAnalyzer : NotifierAnalyzer
             // reported) and that never spells Remove registers nothing either: the common driver.
             var isOps = types.IsOpsType(type);
             var callbacks = isOps ? InvalidateCallbacksOf(types, type) : null;
-            if (!names.MayNameOutside(type, isOps ? 0b11 : 0b01,
-                                      callbacks is null ? null : (tree, position, name) => name == 0 && IsInAny(callbacks, tree, position),
+            if (!names.MayNameOutside(type, isOps ? SourceNames.SetSequence | SourceNames.Remove : SourceNames.SetSequence,
+                                      callbacks is null ? null : (tree, position, name) => name == SourceNames.SetSequence && IsInAny(callbacks, tree, position),
                                       symbolStart.CancellationToken))
             {
                 return;

@@ -34,10 +34,10 @@ public sealed class ReadSideAnalyzer : NotifierAnalyzer
                                       OperationKind.PropertyInitializer);
         // A type whose files never spell ReadRetry nor SetSequence has no NTF010 site (the calls of its private
         // helpers matter only around such a site): nothing is registered for it.
-        var names = new SourceNames("ReadRetry", "SetSequence");
+        var names = SourceNames.For(start.Compilation);
         start.RegisterSymbolStartAction(symbolStart =>
         {
-            if (symbolStart.Symbol is not INamedTypeSymbol type || !names.MayName(type, 0b11, symbolStart.CancellationToken))
+            if (symbolStart.Symbol is not INamedTypeSymbol type || !names.MayName(type, SourceNames.ReadRetry | SourceNames.SetSequence, symbolStart.CancellationToken))
             {
                 return;
             }

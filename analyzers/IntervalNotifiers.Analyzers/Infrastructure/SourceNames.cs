@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
@@ -8,22 +10,50 @@ using Microsoft.CodeAnalysis.Text;
 namespace IntervalNotifiers.Analyzers.Infrastructure;
 
 /// <summary>
-/// A per-compilation pre-filter on source text: where a few method names occur in a syntax tree's text (a plain
-/// substring search, done once per tree). A call of a method always spells its name in the source, so a type whose
-/// declarations never contain the name cannot call it, and an analyzer can skip registering anything for that
-/// type. The answer errs towards "maybe": a name inside a comment, a string or a longer identifier counts, and a
-/// Unicode escape (<c>\u</c>, which may spell an identifier) counts as every name.
+/// A per-compilation pre-filter on source text: where the names of the runtime's methods that some analyzer looks
+/// for occur in a syntax tree's text (a plain substring search, done once per tree for every analyzer). A call of a
+/// method always spells its name in the source, so a type whose declarations never contain the name cannot call it,
+/// and an analyzer can skip registering anything for that type. The answer errs towards "maybe": a name inside a
+/// comment, a string or a longer identifier counts, and a Unicode escape (<c>\u</c>, which may spell an identifier)
+/// counts as every name.
 /// </summary>
 internal sealed class SourceNames
 {
-    /// <summary>The index recorded for a <c>\u</c> escape: it stands for every name and is never accepted.</summary>
-    public const int Escape = -1;
+    /// <summary>Mask bit of <c>ReadRetry</c>.</summary>
+    public const int ReadRetry = 1 << 0;
 
-    private readonly string[] _names;
+    /// <summary>Mask bit of <c>SetSequence</c>.</summary>
+    public const int SetSequence = 1 << 1;
+
+    /// <summary>Mask bit of <c>Remove</c>.</summary>
+    public const int Remove = 1 << 2;
+
+    /// <summary>The index recorded for a <c>\u</c> escape: it stands for every name and is never accepted.</summary>
+    private const int Escape = -1;
+
+    /// <summary>Name <c>i</c> has mask bit <c>1 &lt;&lt; i</c>; the escapes come first (index <see cref="Escape"/>).</summary>
+    private static readonly (string Text, int Index)[] Searched =
+        { ("\\u", Escape), ("\\U", Escape), ("ReadRetry", 0), ("SetSequence", 1), ("Remove", 2) };
+
+    /// <summary>Characters a chunk of text repeats from the previous one, so that no name is cut in two.</summary>
+    private static readonly int Overlap = Searched.Max(name => name.Text.Length) - 1;
+
+    private const int ChunkLength = 16 * 1024; // 32 KB of chars: a buffer per thread, below the large object heap
+
+    [ThreadStatic]
+    private static char[]? t_chunk;
+
+    private static readonly ConditionalWeakTable<Compilation, SourceNames> PerCompilation = new();
+    private static readonly ConditionalWeakTable<Compilation, SourceNames>.CreateValueCallback Create = _ => new SourceNames();
+
     private readonly ConcurrentDictionary<SyntaxTree, Occurrence[]> _occurrences = new();
 
-    /// <param name="names">At most 30 names; bit <c>i</c> of a mask stands for <c>names[i]</c>.</param>
-    public SourceNames(params string[] names) => _names = names;
+    private SourceNames()
+    {
+    }
+
+    /// <summary>The filter of <paramref name="compilation"/>, shared by every analyzer (each tree is read once).</summary>
+    public static SourceNames For(Compilation compilation) => PerCompilation.GetValue(compilation, Create);
 
     /// <summary>Whether some declaration of <paramref name="symbol"/> may spell a name of <paramref name="mask"/>.</summary>
     public bool MayName(ISymbol symbol, int mask, CancellationToken cancellationToken)
@@ -31,7 +61,7 @@ internal sealed class SourceNames
 
     /// <summary>
     /// Whether some declaration of <paramref name="symbol"/> may spell a name of <paramref name="mask"/> at a place
-    /// that <paramref name="accept"/> (given the tree, the position and the name's index) does not accept. An escape is
+    /// that <paramref name="accept"/> (given the tree, the position and the name's mask bit) does not accept. An escape is
     /// never accepted.
     /// </summary>
     public bool MayNameOutside(ISymbol symbol, int mask, Func<SyntaxTree, int, int, bool>? accept, CancellationToken cancellationToken)
@@ -48,8 +78,8 @@ internal sealed class SourceNames
                     return true;
                 }
 
-                if ((mask & (1 << occurrence.Name)) != 0
-                    && (accept is null || !accept(reference.SyntaxTree, occurrence.Position, occurrence.Name)))
+                var bit = 1 << occurrence.Name;
+                if ((mask & bit) != 0 && (accept is null || !accept(reference.SyntaxTree, occurrence.Position, bit)))
                 {
                     return true;
                 }
@@ -85,13 +115,24 @@ internal sealed class SourceNames
             return known;
         }
 
-        var text = tree.GetText(cancellationToken).ToString();
+        // The text is searched through a reused buffer, a chunk at a time, rather than as one string: a string of every
+        // file's text would be the largest allocation of the analysis. Each chunk but the last one records only the
+        // names that start before the part the next chunk repeats.
+        var text = tree.GetText(cancellationToken);
+        var chunk = t_chunk ??= new char[ChunkLength];
         var found = new List<Occurrence>();
-        Find(text, "\\u", Escape, found);
-        Find(text, "\\U", Escape, found);
-        for (var i = 0; i < _names.Length; i++)
+        for (var offset = 0; offset < text.Length;)
         {
-            Find(text, _names[i], i, found);
+            var count = Math.Min(chunk.Length, text.Length - offset);
+            text.CopyTo(offset, chunk, 0, count);
+            var isLast = offset + count >= text.Length;
+            var limit = isLast ? count : count - Overlap;
+            foreach (var (name, index) in Searched)
+            {
+                Find(chunk, count, limit, name, offset, index, found);
+            }
+
+            offset += limit;
         }
 
         found.Sort((a, b) => a.Position.CompareTo(b.Position));
@@ -100,11 +141,21 @@ internal sealed class SourceNames
         return occurrences;
     }
 
-    private static void Find(string text, string name, int index, List<Occurrence> found)
+    /// <summary>Records the occurrences of <paramref name="name"/> in <c>chunk[0..count)</c> that start before <paramref name="limit"/>.</summary>
+    private static void Find(char[] chunk, int count, int limit, string name, int offset, int index, List<Occurrence> found)
     {
-        for (var at = text.IndexOf(name, StringComparison.Ordinal); at >= 0; at = text.IndexOf(name, at + name.Length, StringComparison.Ordinal))
+        var span = new ReadOnlySpan<char>(chunk, 0, count);
+        var value = name.AsSpan();
+        for (var start = 0; start < limit;)
         {
-            found.Add(new Occurrence(at, index));
+            var at = span.Slice(start).IndexOf(value);
+            if (at < 0 || start + at >= limit)
+            {
+                return;
+            }
+
+            found.Add(new Occurrence(offset + start + at, index));
+            start += at + value.Length;
         }
     }
 

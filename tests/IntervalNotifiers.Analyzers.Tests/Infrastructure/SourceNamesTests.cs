@@ -1,0 +1,107 @@
+using System.Collections.Generic;
+using System.Linq;
+using IntervalNotifiers.Analyzers.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Xunit;
+
+namespace IntervalNotifiers.Analyzers.Tests.Infrastructure;
+
+/// <summary>
+/// The text pre-filter that lets the analyzers skip types which never spell a runtime method's name. It reads a
+/// tree's text in chunks: a name must be found once, wherever it lies against a chunk's end.
+/// </summary>
+public class SourceNamesTests
+{
+    private const int Chunk = 16 * 1024;
+
+    public static IEnumerable<object[]> PositionsAroundChunkEnds()
+    {
+        // The first chunk ends at Chunk; the second chunk starts a few characters before that (the overlap) and ends
+        // that many characters before 2 * Chunk.
+        foreach (var end in new[] { Chunk, 2 * Chunk - 10 })
+        {
+            for (var position = end - 14; position <= end + 2; position++)
+            {
+                yield return new object[] { position };
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(PositionsAroundChunkEnds))]
+    public void A_name_is_found_once_wherever_it_lies_against_a_chunk_end(int position)
+    {
+        var (names, type) = TypeWithName("SetSequence", position, tail: 3 * Chunk - position);
+
+        Assert.True(names.MayName(type, SourceNames.SetSequence, default));
+        Assert.False(names.MayName(type, SourceNames.ReadRetry | SourceNames.Remove, default));
+        Assert.Equal(new[] { (position, SourceNames.SetSequence) }, Occurrences(names, type));
+    }
+
+    [Fact]
+    public void Every_occurrence_is_recorded_at_its_position_with_its_name()
+    {
+        var (names, type) = TypeWithName("ReadRetry", 100, tail: 40_000);
+        var text = type.DeclaringSyntaxReferences[0].SyntaxTree.GetText().ToString();
+        var expected = new List<(int, int)>();
+        foreach (var (name, bit) in new[] { ("ReadRetry", SourceNames.ReadRetry), ("SetSequence", SourceNames.SetSequence), ("Remove", SourceNames.Remove) })
+        {
+            for (var at = text.IndexOf(name, System.StringComparison.Ordinal); at >= 0; at = text.IndexOf(name, at + 1, System.StringComparison.Ordinal))
+            {
+                expected.Add((at, bit));
+            }
+        }
+
+        Assert.Equal(expected.OrderBy(e => e.Item1), Occurrences(names, type));
+    }
+
+    [Fact]
+    public void A_type_that_never_spells_a_name_is_skipped_and_a_unicode_escape_counts_as_every_name()
+    {
+        var compilation = CSharpCompilation.Create("t", new[]
+        {
+            CSharpSyntaxTree.ParseText("class Plain { void M() { Read(); } void Read() { } }"),
+            CSharpSyntaxTree.ParseText("class Escaped { void M() { S\\u0065tSequence(); } void SetSequence() { } }"),
+        });
+        var names = SourceNames.For(compilation);
+        const int all = SourceNames.ReadRetry | SourceNames.SetSequence | SourceNames.Remove;
+
+        Assert.False(names.MayName(compilation.GetTypeByMetadataName("Plain")!, all, default));
+        Assert.True(names.MayName(compilation.GetTypeByMetadataName("Escaped")!, SourceNames.Remove, default));
+        Assert.Same(names, SourceNames.For(compilation));
+    }
+
+    /// <summary>A class whose text holds <paramref name="name"/> at <paramref name="position"/> (in a comment), padded to a size.</summary>
+    private static (SourceNames Names, INamedTypeSymbol Type) TypeWithName(string name, int position, int tail)
+    {
+        const string head = "class C\n{\n// ";
+        var text = head + new string('x', position - head.Length) + name + "\n// " + new string('y', tail)
+                   + "\n// SetSequence ReadRetry Remove SetSequence\n}\n";
+        if (name != "SetSequence")
+        {
+            text = text.Replace("\n// SetSequence ReadRetry Remove SetSequence\n", "\n// Remove\n");
+        }
+        else
+        {
+            text = text.Replace("\n// SetSequence ReadRetry Remove SetSequence\n", "\n");
+        }
+
+        var compilation = CSharpCompilation.Create("t", new[] { CSharpSyntaxTree.ParseText(text) });
+        return (SourceNames.For(compilation), compilation.GetTypeByMetadataName("C")!);
+    }
+
+    /// <summary>Every occurrence inside the type's declarations, as (position, name bit), in order.</summary>
+    private static List<(int, int)> Occurrences(SourceNames names, INamedTypeSymbol type)
+    {
+        var seen = new List<(int, int)>();
+        names.MayNameOutside(type, SourceNames.ReadRetry | SourceNames.SetSequence | SourceNames.Remove,
+                             (_, position, bit) =>
+                             {
+                                 seen.Add((position, bit));
+                                 return true; // accept every one, so that all are visited
+                             },
+                             default);
+        return seen;
+    }
+}
