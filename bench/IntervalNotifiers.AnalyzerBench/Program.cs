@@ -5,6 +5,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Runtime;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
@@ -629,7 +630,7 @@ internal sealed class Report
     public void WriteText(TextWriter o)
     {
         o.WriteLine("IntervalNotifiers analyzer bench");
-        o.WriteLine($"machine     {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, Roslyn {typeof(Compilation).Assembly.GetName().Version}");
+        o.WriteLine($"machine     {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, Roslyn {typeof(Compilation).Assembly.GetName().Version}, {(GCSettings.IsServerGC ? "server GC (as csc)" : "workstation GC")}");
         o.WriteLine($"corpus      {Corpus}");
         o.WriteLine($"read        {Files:N0} files, {Lines:N0} lines; runtime {(RuntimeReferenced ? "referenced" : "NOT referenced")}; {(Concurrent ? "concurrent" : "single-threaded")} compile and analysis");
         o.WriteLine($"compiler    {CompilerErrors:N0} errors, {CompilerWarnings:N0} warnings (errors from missing third-party references are expected){(CompilerTop.Length > 0 ? "; most: " + CompilerTop : "")}");
@@ -663,9 +664,13 @@ internal sealed class Report
         {
             var ms = Median(times);
             o.WriteLine($"  {name.PadRight(width)} {Ms(ms),12} {Percent(ms),7:0.00} %   fastest {Ms(times.DefaultIfEmpty(0).Min())}");
-            if (Verbose && showDiagnostics && set.Actions.TryGetValue(name, out var actions))
+            if (Verbose && showDiagnostics)
             {
-                o.WriteLine($"    actions: {actions}");
+                o.WriteLine($"    runs: {string.Join(", ", times.Select(t => t.ToString("0.0", Invariant)))} ms");
+                if (set.Actions.TryGetValue(name, out var actions))
+                {
+                    o.WriteLine($"    actions: {actions}");
+                }
             }
         }
 
@@ -761,6 +766,7 @@ internal sealed class Report
             w.WriteBoolean("concurrent", Concurrent);
             w.WriteNumber("compilerErrors", CompilerErrors);
             w.WriteNumber("processorCount", Environment.ProcessorCount);
+            w.WriteBoolean("serverGC", GCSettings.IsServerGC);
             if (Expected is not null)
             {
                 w.WriteStartObject("expectedDiagnostics");
