@@ -253,19 +253,20 @@ internal sealed class TypeSequenceSites
 {
     private const int MaxDepth = 8;
 
-    private readonly object _gate = new();
     private readonly INamedTypeSymbol _type;
     private readonly NotifierTypes _types;
     private readonly LockRegions _regions;
     private readonly SequenceSites _compilationSites;
-    private readonly Dictionary<IMethodSymbol, List<(ISymbol Caller, IInvocationOperation Call)>> _calls =
-        new(SymbolEqualityComparer.Default);
-    private readonly HashSet<IMethodSymbol> _delegates = new(SymbolEqualityComparer.Default);
-    private readonly List<(IInvocationOperation Call, ISymbol Member, bool IsRetry)> _sites = new();
+
+    // Every collection is created on first use (under the lock of this object): one of these objects exists per type
+    // that passes the name filter, and most have a site or two and no private helper.
+    private Dictionary<IMethodSymbol, List<(ISymbol Caller, IInvocationOperation Call)>>? _calls;
+    private HashSet<IMethodSymbol>? _delegates;
+    private List<(IInvocationOperation Call, ISymbol Member, bool IsRetry)>? _sites;
 
     // Calls that may acquire a lock (LockRegions.MayAcquire), of every member: a site is judged once the whole type
     // was seen, with those of its own body, so that no body is walked for them.
-    private readonly List<IInvocationOperation> _mayAcquire = new();
+    private List<IInvocationOperation>? _mayAcquire;
 
     public TypeSequenceSites(INamedTypeSymbol type, NotifierTypes types, LockRegions regions, SequenceSites compilationSites)
     {
@@ -285,26 +286,27 @@ internal sealed class TypeSequenceSites
         var method = invocation.TargetMethod;
         if (ReadSideOperations.IsNotifierMethod(_types, method, "ReadRetry"))
         {
-            Add(_sites, (invocation, context.ContainingSymbol, true));
+            Add(ref _sites, (invocation, context.ContainingSymbol, true));
             return;
         }
 
         if (ReadSideOperations.IsNotifierMethod(_types, method, "SetSequence"))
         {
-            Add(_sites, (invocation, context.ContainingSymbol, false));
+            Add(ref _sites, (invocation, context.ContainingSymbol, false));
             return;
         }
 
         if (_regions.MayAcquire(method))
         {
-            Add(_mayAcquire, invocation);
+            Add(ref _mayAcquire, invocation);
         }
 
         if (IsPrivateHelper(method.OriginalDefinition))
         {
-            lock (_gate)
+            lock (this)
             {
                 var target = (IMethodSymbol)TypeBodies.Key(method);
+                _calls ??= new Dictionary<IMethodSymbol, List<(ISymbol Caller, IInvocationOperation Call)>>(SymbolEqualityComparer.Default);
                 if (!_calls.TryGetValue(target, out var list))
                 {
                     _calls[target] = list = new List<(ISymbol, IInvocationOperation)>();
@@ -319,9 +321,9 @@ internal sealed class TypeSequenceSites
     {
         if (context.Operation is IMethodReferenceOperation reference && IsPrivateHelper(reference.Method.OriginalDefinition))
         {
-            lock (_gate)
+            lock (this)
             {
-                _delegates.Add((IMethodSymbol)TypeBodies.Key(reference.Method));
+                (_delegates ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default)).Add((IMethodSymbol)TypeBodies.Key(reference.Method));
             }
         }
     }
@@ -329,7 +331,7 @@ internal sealed class TypeSequenceSites
     /// <summary>Judges every site of the type (every operation action of it has run: no more locking needed).</summary>
     public void OnEnd(SymbolAnalysisContext context)
     {
-        if (_sites.Count == 0)
+        if (_sites is null)
         {
             return;
         }
@@ -355,11 +357,11 @@ internal sealed class TypeSequenceSites
         }
     }
 
-    private void Add<T>(List<T> list, T item)
+    private void Add<T>(ref List<T>? list, T item)
     {
-        lock (_gate)
+        lock (this)
         {
-            list.Add(item);
+            (list ??= new List<T>()).Add(item);
         }
     }
 
@@ -367,6 +369,11 @@ internal sealed class TypeSequenceSites
     private Dictionary<IOperation, List<LockRegions.Acquisition>>? AcquisitionsByBody()
     {
         Dictionary<IOperation, List<LockRegions.Acquisition>>? byBody = null;
+        if (_mayAcquire is null)
+        {
+            return null;
+        }
+
         foreach (var invocation in _mayAcquire)
         {
             if (_regions.Classify(invocation) is not { } acquisition)
@@ -429,7 +436,7 @@ internal sealed class TypeSequenceSites
         }
 
         var method = (IMethodSymbol)TypeBodies.Key(member);
-        if (_delegates.Contains(method) || !_calls.TryGetValue(method, out var calls))
+        if (_delegates?.Contains(method) == true || _calls is null || !_calls.TryGetValue(method, out var calls))
         {
             return LockState.Unknown;
         }
