@@ -236,9 +236,6 @@ internal sealed class SequenceSites
 
             return result;
         }
-
-        public bool Shares(LockState a, LockState b)
-            => a.Named.Any(symbol => b.Named.Any(other => SymbolEqualityComparer.Default.Equals(Of(symbol), Of(other))));
     }
 
     private static string FirstLock(LockState state)
