@@ -42,7 +42,7 @@ public class SourceNamesTests
     [Fact]
     public void Every_occurrence_is_recorded_at_its_position_with_its_name()
     {
-        var (names, type) = TypeWithName("ReadRetry", 100, tail: 40_000);
+        var (names, type) = TypeWithName("ReadRetry", 100, tail: 40_000, trailer: "SetSequence ReadRetry Remove SetSequence");
         var text = type.DeclaringSyntaxReferences[0].SyntaxTree.GetText().ToString();
         var expected = new List<(int, int)>();
         foreach (var (name, bit) in new[] { ("ReadRetry", SourceNames.ReadRetry), ("SetSequence", SourceNames.SetSequence), ("Remove", SourceNames.Remove) })
@@ -72,21 +72,14 @@ public class SourceNamesTests
         Assert.Same(names, SourceNames.For(compilation));
     }
 
-    /// <summary>A class whose text holds <paramref name="name"/> at <paramref name="position"/> (in a comment), padded to a size.</summary>
-    private static (SourceNames Names, INamedTypeSymbol Type) TypeWithName(string name, int position, int tail)
+    /// <summary>
+    /// A class whose text holds <paramref name="name"/> at <paramref name="position"/> (in a comment), then
+    /// <paramref name="tail"/> characters of padding, then <paramref name="trailer"/>.
+    /// </summary>
+    private static (SourceNames Names, INamedTypeSymbol Type) TypeWithName(string name, int position, int tail, string trailer = "")
     {
         const string head = "class C\n{\n// ";
-        var text = head + new string('x', position - head.Length) + name + "\n// " + new string('y', tail)
-                   + "\n// SetSequence ReadRetry Remove SetSequence\n}\n";
-        if (name != "SetSequence")
-        {
-            text = text.Replace("\n// SetSequence ReadRetry Remove SetSequence\n", "\n// Remove\n");
-        }
-        else
-        {
-            text = text.Replace("\n// SetSequence ReadRetry Remove SetSequence\n", "\n");
-        }
-
+        var text = head + new string('x', position - head.Length) + name + "\n// " + new string('y', tail) + "\n// " + trailer + "\n}\n";
         var compilation = CSharpCompilation.Create("t", new[] { CSharpSyntaxTree.ParseText(text) });
         return (SourceNames.For(compilation), compilation.GetTypeByMetadataName("C")!);
     }
