@@ -46,7 +46,7 @@ public static class Program
           --concurrent              let the compiler and the analyzer driver use every core (default: one thread)
           --check                   exit 1 when a count differs from DIR/expected-diagnostics.json or an analyzer threw
           --quiet                   no progress bar
-          --verbose                 also list the actions each of our analyzers registered (analyzer telemetry)
+          --verbose                 also list each run's time per analyzer and the actions it registered (telemetry)
 
         generate:
           --generate DIR            write a generated corpus to DIR (and DIR/expected-diagnostics.json), then exit
