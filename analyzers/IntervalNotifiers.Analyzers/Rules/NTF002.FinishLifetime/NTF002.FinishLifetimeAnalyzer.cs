@@ -1,0 +1,93 @@
+using System.Collections.Immutable;
+using IntervalNotifiers.Analyzers.Infrastructure;
+using IntervalNotifiers.Analyzers.Rules.FinishLifetime;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace IntervalNotifiers.Analyzers;
+
+/// <summary>
+/// NTF002: a finish object used outside the two-pass list (docs/rules/NTF002.md). The list is the start and finish
+/// overrides of an ops type and the private or internal helpers called only from them
+/// (<see cref="TypeBodies.MembershipOf"/>); inside it every use of a finish value is walked up to its consumer, and
+/// only stores, escaping captures and calls that provably keep the finish are reported
+/// (<c>NTF002.FinishLifetimeAnalyzer.ListUses.cs</c>). Anywhere in user code, creating a finish outside the start
+/// (<c>.Creations.cs</c>) and calling <c>InvalidateFinish</c> (<c>.DirectCalls.cs</c>) are reported.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed partial class FinishLifetimeAnalyzer : NotifierAnalyzer
+{
+    /// <summary>The diagnostic property naming the sub-case; the code fixes read it.</summary>
+    public const string KindKey = "NTF002.Kind";
+
+    /// <summary>
+    /// The diagnostic property carrying, for a <see cref="KindEscape"/> diagnostic, how the finish leaves the list:
+    /// the name of an <c>EscapeKind</c> member (<c>Field</c>, <c>CapturedByLambda</c>, <c>PassedToMethod</c>, ...).
+    /// </summary>
+    public const string EscapeKindKey = "NTF002.EscapeKind";
+
+    /// <summary>A direct call of InvalidateFinish (fix: remove the call).</summary>
+    public const string KindCall = "Call";
+
+    /// <summary>A long-lived finish handed out through 'out finish' (fix: one per invocation).</summary>
+    public const string KindHandOut = "HandOut";
+
+    /// <summary>A finish that leaves the list: stored, captured by an escaping delegate, passed to code that keeps it.</summary>
+    public const string KindEscape = "Escape";
+
+    /// <summary>'finish.Notifier' read inside the start.</summary>
+    public const string KindNotifier = "Notifier";
+
+    /// <summary>A finish created outside the start.</summary>
+    public const string KindCreate = "Create";
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(Descriptors.NTF002);
+
+    protected override void OnCompilationStart(CompilationStartAnalysisContext start, NotifierTypes types)
+    {
+        start.RegisterSymbolStartAction(symbolStart =>
+        {
+            if (symbolStart.Symbol is INamedTypeSymbol type && types.IsOpsType(type))
+            {
+                TypeBodies.Collect(symbolStart, types, (end, bodies) => AnalyzeOpsType(end, types, bodies));
+            }
+        }, SymbolKind.NamedType);
+
+        start.RegisterOperationAction(
+            operationContext => AnalyzeOutsideOps(operationContext, types),
+            OperationKind.ObjectCreation, OperationKind.TypeParameterObjectCreation, OperationKind.Invocation,
+            OperationKind.MethodReference);
+    }
+
+    /// <summary>Code outside ops types: creations of finishes and direct InvalidateFinish calls only.</summary>
+    private static void AnalyzeOutsideOps(OperationAnalysisContext context, NotifierTypes types)
+    {
+        var owner = context.ContainingSymbol;
+        if (owner is null || types.IsOpsType(owner.ContainingType))
+        {
+            return; // judged with the whole type at its symbol end
+        }
+
+        var diagnostic = context.Operation switch
+        {
+            IInvocationOperation invocation => CheckInvalidateFinishCall(types, invocation, invocation.TargetMethod, owner),
+            IMethodReferenceOperation reference => CheckInvalidateFinishCall(types, reference, reference.Method, owner),
+            _ => CheckCreation(types, context.Operation, owner, inStart: IsFinishFactoryHook(types, owner as IMethodSymbol)),
+        };
+        if (diagnostic is not null)
+        {
+            context.ReportDiagnostic(diagnostic);
+        }
+    }
+
+    private static Diagnostic Create(SyntaxNode syntax, string kind, string message)
+        => Diagnostic.Create(Descriptors.NTF002, syntax.GetLocation(),
+            ImmutableDictionary<string, string?>.Empty.Add(KindKey, kind), message);
+
+    private static Diagnostic CreateEscape(SyntaxNode syntax, EscapeKind escapeKind, string message)
+        => Diagnostic.Create(Descriptors.NTF002, syntax.GetLocation(),
+            ImmutableDictionary<string, string?>.Empty.Add(KindKey, KindEscape).Add(EscapeKindKey, escapeKind.ToString()),
+            message);
+}

@@ -1,0 +1,53 @@
+using IntervalNotifiers.Analyzers.Infrastructure;
+using Microsoft.CodeAnalysis;
+
+namespace IntervalNotifiers.Analyzers.Rules.FinishLifetime;
+
+/// <summary>
+/// The two-pass list of one ops type (docs/contract.md#the-two-pass-list): its start and finish overrides and the
+/// helpers called only from them (docs/contract.md#helpers-count-as-the-callback), with the type's bodies.
+/// </summary>
+internal sealed class ListScope
+{
+    public ListScope(NotifierTypes types, TypeBodies bodies)
+    {
+        Types = types;
+        Bodies = bodies;
+    }
+
+    public NotifierTypes Types { get; }
+
+    public TypeBodies Bodies { get; }
+
+    /// <summary>Whether the member is part of the two-pass list (a start or finish override, or one of their helpers).</summary>
+    public bool IsInList(ISymbol member)
+        => (Bodies.MembershipOf(member) & (CallbackKind.InvalidateStart | CallbackKind.InvalidateFinish)) != 0;
+
+    /// <summary>Whether a finish created in the member is created inside the start (or a helper of it).</summary>
+    public bool IsInStart(ISymbol member)
+        => (Bodies.MembershipOf(member) & CallbackKind.InvalidateStart) != 0;
+
+    /// <summary>Whether <paramref name="method"/> is declared by the ops type itself.</summary>
+    public bool IsOwnMethod(IMethodSymbol method)
+        => SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, Bodies.Type.OriginalDefinition);
+
+    /// <summary>The collected body of a method of the type, or null.</summary>
+    public MethodBody? FindBody(IMethodSymbol method)
+    {
+        foreach (var body in Bodies.Bodies)
+        {
+            if (SymbolEqualityComparer.Default.Equals(TypeBodies.Key(body.Owner), TypeBodies.Key(method)))
+            {
+                return body;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The parameter of <paramref name="body"/>'s method at the position of <paramref name="parameter"/>.</summary>
+    public static IParameterSymbol? FindParameter(MethodBody body, IParameterSymbol parameter)
+        => body.Owner is IMethodSymbol method && parameter.Ordinal < method.Parameters.Length
+            ? method.Parameters[parameter.Ordinal]
+            : null;
+}

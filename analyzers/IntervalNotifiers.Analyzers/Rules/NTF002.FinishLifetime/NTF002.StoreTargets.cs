@@ -1,0 +1,72 @@
+using IntervalNotifiers.Analyzers.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using static IntervalNotifiers.Analyzers.Rules.FinishLifetime.OperationShapes;
+
+namespace IntervalNotifiers.Analyzers.Rules.FinishLifetime;
+
+/// <summary>What a write into a location means for a finish: a store that outlives the pass, or a local write.</summary>
+internal sealed class StoreTargets
+{
+    private readonly NotifierTypes _types;
+
+    public StoreTargets(NotifierTypes types) => _types = types;
+
+    /// <summary>Whether the receiver is a finish itself (writing a finish's own fields keeps the data in the list).</summary>
+    public bool IsOwnedByFinish(IOperation? receiver)
+    {
+        if (receiver is null)
+        {
+            return false;
+        }
+
+        receiver = Unwrap(receiver);
+        return receiver switch
+        {
+            ILocalReferenceOperation or IParameterReferenceOperation or IInstanceReferenceOperation
+                or IObjectCreationOperation or ITypeParameterObjectCreationOperation => _types.IsFinishType(receiver.Type),
+            _ => false,
+        };
+    }
+
+    /// <summary>What storing into <paramref name="target"/> means, or null when the target is a local or the finish's own state.</summary>
+    public Escape? StoreTarget(IOperation target)
+    {
+        target = Unwrap(target);
+        switch (target)
+        {
+            case IFieldReferenceOperation field:
+                if (!field.Field.IsStatic && (IsOwnedByFinish(field.Instance) || IsLocalStruct(field.Instance)))
+                {
+                    return null;
+                }
+
+                return field.Field.IsStatic
+                    ? Escape.Of(EscapeKind.StaticField, "stored in the static field '" + field.Field.Name + "'")
+                    : Escape.Of(EscapeKind.Field, "stored in the field '" + field.Field.Name + "'");
+            case IPropertyReferenceOperation property:
+                if (!property.Arguments.IsEmpty || property.Property.IsIndexer)
+                {
+                    return Escape.Of(EscapeKind.Indexer,
+                        "stored in a collection through the indexer of '" + TypeName(property.Property.ContainingType) + "'");
+                }
+
+                if (!property.Property.IsStatic && IsOwnedByFinish(property.Instance))
+                {
+                    return null;
+                }
+
+                return property.Property.IsStatic
+                    ? Escape.Of(EscapeKind.StaticProperty, "stored in the static property '" + property.Property.Name + "'")
+                    : Escape.Of(EscapeKind.Property, "stored in the property '" + property.Property.Name + "'");
+            case IArrayElementReferenceOperation:
+                return Escape.Of(EscapeKind.ArrayElement, "stored in an array element");
+            default:
+                return null;
+        }
+    }
+
+    private static bool IsLocalStruct(IOperation? receiver)
+        => receiver is not null
+           && Unwrap(receiver) is ILocalReferenceOperation { Type.IsValueType: true };
+}
