@@ -12,14 +12,15 @@ namespace IntervalNotifiers.Analyzers;
 /// <summary>
 /// Calls that are wrong from where they are made: NTF011 (<c>Remove()</c> from an ops callback or one of its
 /// helpers) and NTF012 (<c>SetSequence</c> outside an invalidate callback). Per named type, in a symbol-start
-/// scope (so private helpers count), and only for types that call <c>Remove</c> or <c>SetSequence</c>.
+/// scope (so private helpers count, docs/contract.md#helpers-count-as-the-callback), and only for types that call
+/// <c>Remove</c> or <c>SetSequence</c>. Each rule's check is in Rules/CallbackCalls/NTFnnn.*.cs.
 /// </summary>
 /// <remarks>
 /// Code inside a lambda runs when (and where) its delegate is invoked, which the analysis cannot see: both rules
 /// stay silent there. A local function counts as part of its method unless it is made into a delegate.
 /// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class CallbackCallsAnalyzer : NotifierAnalyzer
+public sealed partial class CallbackCallsAnalyzer : NotifierAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(Descriptors.NTF011, Descriptors.NTF012);
@@ -149,141 +150,16 @@ public sealed class CallbackCallsAnalyzer : NotifierAnalyzer
                     continue;
                 }
 
-                var membership = bodies.MembershipOf(body.Owner);
                 if (isRemove)
                 {
-                    if (membership != CallbackKind.None)
-                    {
-                        context.ReportDiagnostic(Diagnostic.Create(Descriptors.NTF011, ReportLocation(invocation.Syntax),
-                                                                   CallbackName(membership)));
-                    }
-
-                    continue;
+                    AnalyzeRemove(context, bodies, body, invocation);
                 }
-
-                if ((membership & CallbackKind.InvalidateCallbacks) != 0)
+                else
                 {
-                    continue; // inside an invalidate callback or one of its helpers
-                }
-
-                if (membership == CallbackKind.InvalidateFinish
-                    || IsOutsideEveryInvalidateCallback(body.Owner, invocation, bodies,
-                                                        reachedFromInvalidate ??= ReachedFromInvalidate(bodies)))
-                {
-                    context.ReportDiagnostic(Diagnostic.Create(Descriptors.NTF012, ReportLocation(invocation.Syntax)));
+                    AnalyzeSetSequence(context, bodies, body, invocation, ref reachedFromInvalidate);
                 }
             }
         }
-    }
-
-    /// <summary>
-    /// Whether a <c>SetSequence</c> in <paramref name="owner"/> (which is no callback nor part of one) surely runs
-    /// outside every invalidate callback. Silent when the analysis cannot tell: a member reached from an
-    /// invalidate callback of the type; a method that hands on the sequence its own caller passed in (a shared
-    /// helper of callbacks, maybe in other types); a private method that nothing in the type calls, that is
-    /// made into a delegate or called from a lambda; an internal method (its callers may be in other types).
-    /// </summary>
-    private static bool IsOutsideEveryInvalidateCallback(ISymbol owner, IInvocationOperation invocation,
-                                                         TypeBodies bodies, HashSet<ISymbol> reachedFromInvalidate)
-    {
-        if (reachedFromInvalidate.Contains(TypeBodies.Key(owner)))
-        {
-            return false;
-        }
-
-        if (owner is not IMethodSymbol method)
-        {
-            return true; // a field or property initializer
-        }
-
-        if (SequenceComesFromParameter(invocation, method))
-        {
-            return false;
-        }
-
-        switch (method.DeclaredAccessibility)
-        {
-            case Accessibility.Private when method.MethodKind == MethodKind.Ordinary:
-                var calls = bodies.CallsTo(method);
-                if (calls.Count == 0 || bodies.IsReferencedAsDelegate(method))
-                {
-                    return false;
-                }
-
-                foreach (var (_, call) in calls)
-                {
-                    if (IsInsideDeferredCode(call))
-                    {
-                        return false;
-                    }
-                }
-
-                return true;
-            case Accessibility.Public:
-            case Accessibility.Protected:
-            case Accessibility.ProtectedOrInternal:
-                return true;
-            default:
-                return false;
-        }
-    }
-
-    private static bool SequenceComesFromParameter(IInvocationOperation invocation, IMethodSymbol method)
-    {
-        foreach (var argument in invocation.Arguments)
-        {
-            if (OperationFacts.StripConversions(argument.Value) is IParameterReferenceOperation parameter
-                && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, method))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>The members of the type that an invalidate callback of the type calls, directly or through others.</summary>
-    private static HashSet<ISymbol> ReachedFromInvalidate(TypeBodies bodies)
-    {
-        var reached = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-        var methods = new List<IMethodSymbol>();
-        foreach (var body in bodies.Bodies)
-        {
-            if (body.Owner is IMethodSymbol method)
-            {
-                methods.Add((IMethodSymbol)TypeBodies.Key(method));
-                if ((bodies.Types.GetCallbackKind(method) & CallbackKind.InvalidateCallbacks) != 0)
-                {
-                    reached.Add(TypeBodies.Key(method));
-                }
-            }
-        }
-
-        bool changed;
-        do
-        {
-            changed = false;
-            foreach (var method in methods)
-            {
-                if (reached.Contains(method))
-                {
-                    continue;
-                }
-
-                foreach (var (caller, _) in bodies.CallsTo(method))
-                {
-                    if (reached.Contains(caller))
-                    {
-                        reached.Add(method);
-                        changed = true;
-                        break;
-                    }
-                }
-            }
-        }
-        while (changed);
-
-        return reached;
     }
 
     /// <summary>Inside a lambda, or inside a local function that is made into a delegate somewhere in its method.</summary>
@@ -333,20 +209,5 @@ public sealed class CallbackCallsAnalyzer : NotifierAnalyzer
         }
 
         return node.GetLocation();
-    }
-
-    private static string CallbackName(CallbackKind membership)
-    {
-        if ((membership & CallbackKind.InvalidateStart) != 0)
-        {
-            return NotifierTypes.NameOf(CallbackKind.InvalidateStart);
-        }
-
-        if ((membership & CallbackKind.Invalidate) != 0)
-        {
-            return NotifierTypes.NameOf(CallbackKind.Invalidate);
-        }
-
-        return NotifierTypes.NameOf(CallbackKind.InvalidateFinish);
     }
 }

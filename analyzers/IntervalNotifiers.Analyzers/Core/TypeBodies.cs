@@ -2,20 +2,17 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Runtime.CompilerServices;
-using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
-using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace IntervalNotifiers.Analyzers.Infrastructure;
 
 /// <summary>
 /// The operation bodies of one named type (all its partial declarations), collected in a symbol-start
-/// scope, with the calls between the type's own methods. It answers RULES.md's helper clause: a private
-/// or internal method that is called only from inside a callback (or only from such methods) counts as
-/// part of that callback.
+/// scope, with the calls between the type's own methods. It answers the helper clause
+/// (docs/contract.md#helpers-count-as-the-callback): a private or internal method that is called only from inside
+/// a callback (or only from such methods) counts as part of that callback.
 /// </summary>
 /// <remarks>
 /// Only calls seen inside the type are known. A helper that is also referenced as a method group (a
@@ -23,11 +20,12 @@ namespace IntervalNotifiers.Analyzers.Infrastructure;
 /// internal helper are not seen: the helper is then taken as part of the callback, which errs towards
 /// silence.
 /// </remarks>
-public sealed class TypeBodies
+internal sealed class TypeBodies
 {
-    // Filled concurrently by the operation-block actions (no lock: one enqueue per member); the call graph is
-    // built from it once, lazily, when the symbol-end analysis first asks (single-threaded by then).
+    // Filled concurrently by the operation-block actions (no lock: one enqueue per member).
     private readonly ConcurrentQueue<MethodBody> _queue = new();
+
+    // Speed layer (Speed/Memo.cs): the snapshot of the queue and the graph built from it, kept until more bodies arrive.
     private MethodBody[]? _bodies;
     private TypeCallGraph? _graph;
 
@@ -66,36 +64,17 @@ public sealed class TypeBodies
     private void OnOperationBlock(OperationBlockAnalysisContext context)
         => _queue.Enqueue(new MethodBody(context.OwningSymbol, context.OperationBlocks, Walks.For(context.Compilation)));
 
-    /// <summary>The bodies and the calls between the type's own methods, built once from the bodies collected so far.</summary>
-    /// <remarks>
-    /// No lock: the symbol-end analysis that asks runs after every block of the type was collected; a racing
-    /// caller would at worst build an equal graph twice.
-    /// </remarks>
+    /// <summary>The bodies and the calls between the type's own methods.</summary>
     private TypeCallGraph GetGraph()
-    {
-        var bodies = GetBodies();
-        var graph = Volatile.Read(ref _graph);
-        if (graph is null || graph.Bodies != bodies)
-        {
-            graph = BuildGraph(bodies);
-            Volatile.Write(ref _graph, graph);
-        }
+        => Memo.GetCurrent(ref _graph, (Self: this, Bodies: GetBodies()),
+                           static (state, graph) => graph.Bodies == state.Bodies,
+                           static state => state.Self.BuildGraph(state.Bodies));
 
-        return graph;
-    }
-
-    /// <summary>The bodies collected so far, copied out of the queue once (again only if more arrived since).</summary>
+    /// <summary>The bodies collected so far.</summary>
     private MethodBody[] GetBodies()
-    {
-        var bodies = Volatile.Read(ref _bodies);
-        if (bodies is null || bodies.Length != _queue.Count)
-        {
-            bodies = _queue.ToArray();
-            Volatile.Write(ref _bodies, bodies);
-        }
-
-        return bodies;
-    }
+        => Memo.GetCurrent(ref _bodies, _queue,
+                           static (queue, bodies) => bodies.Length == queue.Count,
+                           static queue => queue.ToArray());
 
     private TypeCallGraph BuildGraph(MethodBody[] bodies)
     {
@@ -201,11 +180,11 @@ public sealed class TypeBodies
     private Dictionary<ISymbol, CallbackKind> ComputeMembership()
     {
         var graph = GetGraph();
-        if (Volatile.Read(ref graph.Membership) is { } known)
-        {
-            return known;
-        }
+        return Memo.Get(ref graph.Membership, (Self: this, Graph: graph), static state => state.Self.ComputeMembership(state.Graph));
+    }
 
+    private Dictionary<ISymbol, CallbackKind> ComputeMembership(TypeCallGraph graph)
+    {
         var bodies = graph.Bodies;
         var calls = graph.Calls;
         var escaping = graph.Escaping;
@@ -287,162 +266,6 @@ public sealed class TypeBodies
             }
         }
 
-        Volatile.Write(ref graph.Membership, result);
         return result;
-    }
-}
-
-/// <summary>The collected bodies of a type and the calls between its own methods.</summary>
-internal sealed class TypeCallGraph
-{
-    public TypeCallGraph(MethodBody[] bodies) => Bodies = bodies;
-
-    public MethodBody[] Bodies { get; }
-
-    public Dictionary<IMethodSymbol, List<(ISymbol Caller, IOperation Call)>> Calls { get; } =
-        new(SymbolEqualityComparer.Default);
-
-    public HashSet<IMethodSymbol> Escaping { get; } = new(SymbolEqualityComparer.Default);
-
-    /// <summary>The membership of each member (<see cref="TypeBodies.MembershipOf"/>), computed once.</summary>
-    public Dictionary<ISymbol, CallbackKind>? Membership;
-}
-
-/// <summary>The operation blocks of one member, with a lazily built control-flow graph.</summary>
-public sealed class MethodBody
-{
-    private IOperation[]? _operations;
-    private StrongBox<ControlFlowGraph?>? _cfg;
-
-    private readonly Walks _walks;
-
-    internal MethodBody(ISymbol owner, ImmutableArray<IOperation> blocks, Walks walks)
-    {
-        Owner = owner;
-        Blocks = blocks;
-        _walks = walks;
-    }
-
-    /// <summary>The member (method, accessor, constructor, field or property with an initializer).</summary>
-    public ISymbol Owner { get; }
-
-    public ImmutableArray<IOperation> Blocks { get; }
-
-    /// <summary>
-    /// Every operation of the body, blocks in order: walked once per compilation and shared by every analyzer (see
-    /// <see cref="Walks"/>), then kept here.
-    /// </summary>
-    public IReadOnlyList<IOperation> Operations()
-    {
-        var operations = Volatile.Read(ref _operations);
-        if (operations is null)
-        {
-            operations = Blocks.IsDefaultOrEmpty ? Array.Empty<IOperation>() : _walks.Get(Blocks);
-            Volatile.Write(ref _operations, operations);
-        }
-
-        return operations;
-    }
-
-    internal static IOperation[] Walk(ImmutableArray<IOperation> blocks)
-    {
-        // Pre-order with children in source order, as DescendantsAndSelf gives them, without its nested iterators.
-        var list = new List<IOperation>();
-        var pending = new List<IOperation>();
-        foreach (var block in blocks)
-        {
-            pending.Add(block);
-            while (pending.Count > 0)
-            {
-                var operation = pending[pending.Count - 1];
-                pending.RemoveAt(pending.Count - 1);
-                list.Add(operation);
-                var start = pending.Count;
-                foreach (var child in operation.ChildOperations)
-                {
-                    pending.Add(child);
-                }
-
-                pending.Reverse(start, pending.Count - start);
-            }
-        }
-
-        return list.ToArray();
-    }
-
-    /// <summary>
-    /// The control-flow graph of the member's body, or null when it has none (no body, or a shape the
-    /// flow analysis does not support). Built once, on first use: filter before asking for it. No lock: a racing
-    /// caller would at worst build an equal graph twice.
-    /// </summary>
-    public ControlFlowGraph? GetControlFlowGraph()
-    {
-        var cfg = Volatile.Read(ref _cfg);
-        if (cfg is null)
-        {
-            cfg = new StrongBox<ControlFlowGraph?>(Build());
-            Volatile.Write(ref _cfg, cfg);
-        }
-
-        return cfg.Value;
-    }
-
-    private ControlFlowGraph? Build()
-    {
-        foreach (var block in Blocks)
-        {
-            var root = block;
-            while (root.Parent is not null)
-            {
-                root = root.Parent;
-            }
-
-            try
-            {
-                switch (root)
-                {
-                    case IMethodBodyOperation methodBody:
-                        return ControlFlowGraph.Create(methodBody);
-                    case IConstructorBodyOperation constructorBody:
-                        return ControlFlowGraph.Create(constructorBody);
-                    case IBlockOperation body:
-                        return ControlFlowGraph.Create(body);
-                }
-            }
-            catch (ArgumentException)
-            {
-                // Operations with errors or shapes the CFG builder rejects: no graph, so the rules stay silent.
-                return null;
-            }
-        }
-
-        return null;
-    }
-}
-
-/// <summary>
-/// The operation walks of member bodies, shared by every IntervalNotifiers analyzer of one compilation: the driver
-/// hands all analyzers the same operation trees, so a walk is keyed by the body's first block (by reference). One
-/// table per compilation, dropped with it; only the bodies the analyzers ask for (ops types, and types that call
-/// the runtime's checked methods) are walked and kept.
-/// </summary>
-internal sealed class Walks
-{
-    private static readonly ConditionalWeakTable<Compilation, Walks> PerCompilation = new();
-    private static readonly ConditionalWeakTable<Compilation, Walks>.CreateValueCallback Create = _ => new Walks();
-
-    private readonly ConcurrentDictionary<IOperation, IOperation[]> _walks = new(OperationIdentity.Instance);
-
-    public static Walks For(Compilation compilation) => PerCompilation.GetValue(compilation, Create);
-
-    public IOperation[] Get(ImmutableArray<IOperation> blocks)
-    {
-        if (_walks.TryGetValue(blocks[0], out var operations))
-        {
-            return operations;
-        }
-
-        operations = MethodBody.Walk(blocks);
-        return _walks.GetOrAdd(blocks[0], operations);
     }
 }

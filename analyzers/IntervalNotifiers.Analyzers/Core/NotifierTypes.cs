@@ -4,20 +4,6 @@ using Microsoft.CodeAnalysis;
 
 namespace IntervalNotifiers.Analyzers.Infrastructure;
 
-/// <summary>Which ops callback a method is (or belongs to, for helpers).</summary>
-[System.Flags]
-public enum CallbackKind
-{
-    None = 0,
-    Invalidate = 1,
-    InvalidateStart = 2,
-    InvalidateFinish = 4,
-
-    /// <summary>The "invalidate callbacks" of RULES.md: Invalidate or InvalidateStart, never InvalidateFinish.</summary>
-    InvalidateCallbacks = Invalidate | InvalidateStart,
-    Any = Invalidate | InvalidateStart | InvalidateFinish,
-}
-
 /// <summary>
 /// The runtime's well-known types and members, resolved once per compilation.
 /// <see cref="TryCreate"/> returns null when the compilation does not reference the runtime (analyzers
@@ -27,16 +13,13 @@ public sealed class NotifierTypes
 {
     public const string Namespace = "IntervalNotifiers";
 
-    private NotifierTypes(Compilation compilation, INamedTypeSymbol ops, INamedTypeSymbol notifier,
-                          INamedTypeSymbol finish, INamedTypeSymbol range, INamedTypeSymbol? addressSpace,
-                          INamedTypeSymbol? pool)
+    private NotifierTypes(INamedTypeSymbol ops, INamedTypeSymbol notifier, INamedTypeSymbol finish,
+                          INamedTypeSymbol range, INamedTypeSymbol? pool)
     {
-        Compilation = compilation;
         Ops = ops;
         Notifier = notifier;
         Finish = finish;
         Range = range;
-        AddressSpace = addressSpace;
         Pool = pool;
 
         Invalidate = SingleMethod(ops, "Invalidate");
@@ -44,9 +27,7 @@ public sealed class NotifierTypes
         InvalidateFinish = SingleMethod(ops, "InvalidateFinish");
         ReadBegin = SingleMethod(notifier, "ReadBegin");
         ReadRetry = SingleMethod(notifier, "ReadRetry");
-        CheckRetry = SingleMethod(notifier, "CheckRetry");
         SetSequence = SingleMethod(notifier, "SetSequence");
-        Insert = SingleMethod(notifier, "Insert");
         Remove = notifier.GetMembers("Remove").OfType<IMethodSymbol>().ToImmutableArray();
         FinishNotifier = finish.GetMembers("Notifier").OfType<IPropertySymbol>().FirstOrDefault();
         RangeIsBlockable = range.GetMembers("IsBlockable").OfType<IPropertySymbol>().FirstOrDefault();
@@ -55,8 +36,6 @@ public sealed class NotifierTypes
         PoolTryRent = pool is null ? null : SingleMethod(pool, "TryRent");
         PoolReturn = pool is null ? null : SingleMethod(pool, "Return");
     }
-
-    public Compilation Compilation { get; }
 
     /// <summary><c>IntervalNotifiers.IntervalNotifierOps</c>.</summary>
     public INamedTypeSymbol Ops { get; }
@@ -70,8 +49,6 @@ public sealed class NotifierTypes
     /// <summary><c>IntervalNotifiers.NotifierRange</c>.</summary>
     public INamedTypeSymbol Range { get; }
 
-    public INamedTypeSymbol? AddressSpace { get; }
-
     /// <summary>The generic definition <c>IntervalNotifiers.NotifierFinishPool`1</c>.</summary>
     public INamedTypeSymbol? Pool { get; }
 
@@ -80,9 +57,7 @@ public sealed class NotifierTypes
     public IMethodSymbol? InvalidateFinish { get; }
     public IMethodSymbol? ReadBegin { get; }
     public IMethodSymbol? ReadRetry { get; }
-    public IMethodSymbol? CheckRetry { get; }
     public IMethodSymbol? SetSequence { get; }
-    public IMethodSymbol? Insert { get; }
 
     /// <summary><c>Remove()</c> and its overloads (a cancellable one, say).</summary>
     public ImmutableArray<IMethodSymbol> Remove { get; }
@@ -121,9 +96,8 @@ public sealed class NotifierTypes
             return null;
         }
 
-        return new NotifierTypes(compilation, ops, notifier, finish, range,
-            compilation.GetTypeByMetadataName(Namespace + ".AddressSpace"),
-            compilation.GetTypeByMetadataName(Namespace + ".NotifierFinishPool`1"));
+        return new NotifierTypes(ops, notifier, finish, range,
+                                 compilation.GetTypeByMetadataName(Namespace + ".NotifierFinishPool`1"));
     }
 
     private static IMethodSymbol? SingleMethod(INamedTypeSymbol type, string name)
@@ -280,9 +254,6 @@ public sealed class NotifierTypes
 
         return null;
     }
-
-    /// <summary>Whether <paramref name="type"/>'s chain overrides <paramref name="callback"/> (RULES.md's "overrides X").</summary>
-    public bool Overrides(INamedTypeSymbol type, CallbackKind callback) => FindOverride(type, callback) is not null;
 
     /// <summary>The member name of a single callback kind.</summary>
     public static string NameOf(CallbackKind callback) => callback switch

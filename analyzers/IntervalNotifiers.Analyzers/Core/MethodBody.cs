@@ -1,0 +1,105 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace IntervalNotifiers.Analyzers.Infrastructure;
+
+/// <summary>The operation blocks of one member, with its operations in order and its control-flow graph.</summary>
+internal sealed class MethodBody
+{
+    private readonly Walks _walks;
+
+    // Speed layer (Speed/Memo.cs): both are computed on first use and kept.
+    private IOperation[]? _operations;
+    private StrongBox<ControlFlowGraph?>? _cfg;
+
+    internal MethodBody(ISymbol owner, ImmutableArray<IOperation> blocks, Walks walks)
+    {
+        Owner = owner;
+        Blocks = blocks;
+        _walks = walks;
+    }
+
+    /// <summary>The member (method, accessor, constructor, field or property with an initializer).</summary>
+    public ISymbol Owner { get; }
+
+    public ImmutableArray<IOperation> Blocks { get; }
+
+    /// <summary>
+    /// Every operation of the body, blocks in order (<see cref="Walk"/>; the walk is shared by every analyzer through
+    /// <see cref="Walks"/>).
+    /// </summary>
+    public IReadOnlyList<IOperation> Operations()
+        => Memo.Get(ref _operations, this,
+                    static body => body.Blocks.IsDefaultOrEmpty ? Array.Empty<IOperation>() : body._walks.Get(body.Blocks));
+
+    /// <summary>Every operation of <paramref name="blocks"/>: pre-order, children in source order (as <c>DescendantsAndSelf</c>).</summary>
+    internal static IOperation[] Walk(ImmutableArray<IOperation> blocks)
+    {
+        // Without DescendantsAndSelf's nested iterators.
+        var list = new List<IOperation>();
+        var pending = new List<IOperation>();
+        foreach (var block in blocks)
+        {
+            pending.Add(block);
+            while (pending.Count > 0)
+            {
+                var operation = pending[pending.Count - 1];
+                pending.RemoveAt(pending.Count - 1);
+                list.Add(operation);
+                var start = pending.Count;
+                foreach (var child in operation.ChildOperations)
+                {
+                    pending.Add(child);
+                }
+
+                pending.Reverse(start, pending.Count - start);
+            }
+        }
+
+        return list.ToArray();
+    }
+
+    /// <summary>
+    /// The control-flow graph of the member's body, or null when it has none (no body, or a shape the
+    /// flow analysis does not support). Built on first use: filter before asking for it.
+    /// </summary>
+    public ControlFlowGraph? GetControlFlowGraph()
+        => Memo.Get(ref _cfg, this, static body => new StrongBox<ControlFlowGraph?>(body.Build())).Value;
+
+    private ControlFlowGraph? Build()
+    {
+        foreach (var block in Blocks)
+        {
+            var root = block;
+            while (root.Parent is not null)
+            {
+                root = root.Parent;
+            }
+
+            try
+            {
+                switch (root)
+                {
+                    case IMethodBodyOperation methodBody:
+                        return ControlFlowGraph.Create(methodBody);
+                    case IConstructorBodyOperation constructorBody:
+                        return ControlFlowGraph.Create(constructorBody);
+                    case IBlockOperation body:
+                        return ControlFlowGraph.Create(body);
+                }
+            }
+            catch (ArgumentException)
+            {
+                // Operations with errors or shapes the CFG builder rejects: no graph, so the rules stay silent.
+                return null;
+            }
+        }
+
+        return null;
+    }
+}
