@@ -3,7 +3,7 @@ using IntervalNotifiers.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace IntervalNotifiers.Analyzers.ReadSide;
+namespace IntervalNotifiers.Analyzers.Rules.ReadSide;
 
 /// <summary>Operation-tree helpers of the read-side rules (NTF009, NTF010).</summary>
 internal static class ReadSideOperations
@@ -57,50 +57,5 @@ internal static class ReadSideOperations
         }
 
         return (declarator, references);
-    }
-
-    /// <summary>
-    /// Whether the sequence argument of <paramref name="readRetry"/> is a local of the same function that
-    /// this function fills from <c>ReadBegin</c>: the function runs the whole read side itself, so no
-    /// caller can be holding the lock for it.
-    /// </summary>
-    public static bool IsSelfContainedRetry(NotifierTypes types, IInvocationOperation readRetry)
-    {
-        IOperation? argument = null;
-        foreach (var candidate in readRetry.Arguments)
-        {
-            if (candidate.Parameter?.Ordinal == 0)
-            {
-                argument = candidate.Value;
-            }
-        }
-
-        if (StripConversions(argument) is not ILocalReferenceOperation reference)
-        {
-            return false;
-        }
-
-        var (declarator, references) = LocalUses(Root(readRetry), reference.Local);
-        if (declarator is null || !ReferenceEquals(OperationFacts.FunctionOf(declarator), OperationFacts.FunctionOf(readRetry)))
-        {
-            return false;
-        }
-
-        if (IsReadBeginCall(types, declarator.Initializer?.Value))
-        {
-            return true;
-        }
-
-        foreach (var other in references)
-        {
-            if (other.Parent is ISimpleAssignmentOperation assignment && ReferenceEquals(assignment.Target, other)
-                && IsReadBeginCall(types, assignment.Value)
-                && ReferenceEquals(OperationFacts.FunctionOf(assignment), OperationFacts.FunctionOf(readRetry)))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

@@ -5,10 +5,10 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace IntervalNotifiers.Analyzers.ReadSide;
+namespace IntervalNotifiers.Analyzers.Rules.ReadSide.Locks;
 
 /// <summary>
-/// Names of one lock object (NTF010's "same lock"): a property whose getter only returns a field of its type
+/// Names of one lock object (NTF010's "same lock", docs/rules/NTF010.md): a property whose getter only returns a field of its type
 /// (<c>public object NotifierLock => _notifierLock;</c>) names that field; a field or property of source whose
 /// every assignment in the compilation (initializer, constructor, elsewhere) copies one and the same field or
 /// property (<c>_lock = device.NotifierLock;</c>) names what it copies. Collected over the whole compilation,

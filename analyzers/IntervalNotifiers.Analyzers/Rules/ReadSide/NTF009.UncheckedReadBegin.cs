@@ -3,14 +3,14 @@ using IntervalNotifiers.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace IntervalNotifiers.Analyzers.ReadSide;
+namespace IntervalNotifiers.Analyzers.Rules.ReadSide;
 
 /// <summary>
-/// NTF009: what becomes of a <c>ReadBegin()</c> result. It is unchecked when it is discarded, or kept in a
+/// NTF009 (docs/rules/NTF009.md): what becomes of a <c>ReadBegin()</c> result. It is unchecked when it is discarded, or kept in a
 /// local (or simple copies of it) that is only written, compared, formatted or discarded inside the method.
 /// Any other use (a field, a return, an argument of any call, a capture, a ref) may check it elsewhere.
 /// </summary>
-internal static class ReadBeginUse
+internal static class UncheckedReadBegin
 {
     public static bool IsUnchecked(IInvocationOperation readBegin)
     {

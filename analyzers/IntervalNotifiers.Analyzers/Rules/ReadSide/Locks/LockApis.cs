@@ -1,0 +1,175 @@
+using IntervalNotifiers.Analyzers.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace IntervalNotifiers.Analyzers.Rules.ReadSide.Locks;
+
+/// <summary>
+/// The lock APIs of docs/contract.md#locks resolved for one compilation: which calls take a lock (<c>Monitor.Enter</c>,
+/// <c>SemaphoreSlim.Wait</c>, <c>ReaderWriterLockSlim.Enter*Lock</c>, <c>Lock.Enter</c>...), which give one back, and
+/// which field or property a lock expression names.
+/// </summary>
+internal sealed class LockApis
+{
+    private readonly INamedTypeSymbol? _monitor;
+    private readonly INamedTypeSymbol? _semaphoreSlim;
+    private readonly INamedTypeSymbol? _readerWriterLockSlim;
+    private readonly INamedTypeSymbol? _lock;
+    private readonly INamedTypeSymbol _notifier;
+
+    public LockApis(Compilation compilation, INamedTypeSymbol notifier)
+    {
+        _monitor = compilation.GetTypeByMetadataName("System.Threading.Monitor");
+        _semaphoreSlim = compilation.GetTypeByMetadataName("System.Threading.SemaphoreSlim");
+        _readerWriterLockSlim = compilation.GetTypeByMetadataName("System.Threading.ReaderWriterLockSlim");
+        _lock = compilation.GetTypeByMetadataName("System.Threading.Lock");
+        _notifier = notifier;
+    }
+
+    /// <summary>The lock a recognized release call gives back, or null when <paramref name="invocation"/> is none.</summary>
+    public LockKey? Released(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod;
+        var type = method.ContainingType?.OriginalDefinition;
+        if (type is null)
+        {
+            return null;
+        }
+
+        if (Is(type, _monitor) && method.Name == "Exit")
+        {
+            return FirstArgument(invocation) is { } locked ? KeyOf(locked) : null;
+        }
+
+        if (invocation.Instance is { } instance
+            && ((Is(type, _semaphoreSlim) && method.Name == "Release")
+                || (Is(type, _readerWriterLockSlim) && method.Name is "ExitReadLock" or "ExitWriteLock" or "ExitUpgradeableReadLock")
+                || (Is(type, _lock) && method.Name == "Exit")))
+        {
+            return KeyOf(instance);
+        }
+
+        return null;
+    }
+
+    /// <summary>The lock a recognized acquisition takes, or null when <paramref name="invocation"/> is none.</summary>
+    public LockKey? Acquired(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod;
+        var type = method.ContainingType?.OriginalDefinition;
+        if (type is null)
+        {
+            return null;
+        }
+
+        if (Is(type, _monitor) && method.Name is "Enter" or "TryEnter")
+        {
+            return FirstArgument(invocation) is { } locked ? KeyOf(locked) : null;
+        }
+
+        if (invocation.Instance is not { } instance)
+        {
+            return null;
+        }
+
+        if ((Is(type, _semaphoreSlim) && method.Name is "Wait" or "WaitAsync")
+            || (Is(type, _readerWriterLockSlim) && method.Name is "EnterReadLock" or "EnterWriteLock" or "EnterUpgradeableReadLock"
+                or "TryEnterReadLock" or "TryEnterWriteLock" or "TryEnterUpgradeableReadLock")
+            || (Is(type, _lock) && method.Name is "Enter" or "TryEnter" or "EnterScope"))
+        {
+            return KeyOf(instance);
+        }
+
+        return null;
+    }
+
+    /// <summary>A method of unknown kind whose name suggests it takes a lock or waits: the rule stays silent around it.</summary>
+    public bool LooksLikeAcquire(IMethodSymbol method)
+    {
+        if (SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, _notifier))
+        {
+            return false;
+        }
+
+        var name = method.Name;
+        return name.StartsWith("Enter", System.StringComparison.Ordinal)
+               || name.StartsWith("TryEnter", System.StringComparison.Ordinal)
+               || name.StartsWith("Acquire", System.StringComparison.Ordinal)
+               || name.StartsWith("TryAcquire", System.StringComparison.Ordinal)
+               || name.StartsWith("TryLock", System.StringComparison.Ordinal)
+               || name.StartsWith("Wait", System.StringComparison.Ordinal)
+               || name.IndexOf("Lock", System.StringComparison.Ordinal) >= 0;
+    }
+
+    /// <summary>The lock of a <c>using</c> resource that is <c>Lock.EnterScope()</c>, or null.</summary>
+    public LockKey? ScopeKeyOf(IOperation? resources)
+    {
+        if (resources is null)
+        {
+            return null;
+        }
+
+        foreach (var operation in resources.DescendantsAndSelf())
+        {
+            if (operation is IInvocationOperation invocation && invocation.Instance is { } instance
+                && Is(invocation.TargetMethod.ContainingType?.OriginalDefinition, _lock)
+                && invocation.TargetMethod.Name == "EnterScope")
+            {
+                return KeyOf(instance);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The field or property a lock expression names (conversions stripped), else an unnamed key.</summary>
+    public static LockKey KeyOf(IOperation expression)
+    {
+        var value = OperationFacts.StripConversions(expression);
+        ISymbol? symbol = value switch
+        {
+            IFieldReferenceOperation field => field.Field.OriginalDefinition,
+            IPropertyReferenceOperation { Arguments.IsEmpty: true } property => PropertyLockSymbol(property.Property),
+            _ => null,
+        };
+
+        return new LockKey(symbol, symbol is null ? value.Syntax.ToString() : string.Empty);
+    }
+
+    /// <summary>
+    /// The symbol a property lock expression names: an override names the property it overrides at the root (the
+    /// same lock whichever static type the receiver has); an interface or abstract property names no lock of its
+    /// own (any implementation may stand behind it), so it is unnamed.
+    /// </summary>
+    private static ISymbol? PropertyLockSymbol(IPropertySymbol property)
+    {
+        var root = property;
+        for (var i = 0; i < 16 && root.OverriddenProperty is { } overridden; i++)
+        {
+            root = overridden;
+        }
+
+        if (root.IsAbstract || root.ContainingType?.TypeKind == TypeKind.Interface)
+        {
+            return null;
+        }
+
+        return root.OriginalDefinition;
+    }
+
+    private static IOperation? FirstArgument(IInvocationOperation invocation)
+    {
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.Ordinal == 0)
+            {
+                return argument.Value;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool Is(INamedTypeSymbol? type, INamedTypeSymbol? wellKnown)
+        => type is not null && wellKnown is not null && SymbolEqualityComparer.Default.Equals(type, wellKnown);
+}

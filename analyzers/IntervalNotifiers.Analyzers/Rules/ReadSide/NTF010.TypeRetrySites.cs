@@ -1,0 +1,125 @@
+using System.Collections.Generic;
+using IntervalNotifiers.Analyzers.Infrastructure;
+using IntervalNotifiers.Analyzers.Rules.ReadSide.Locks;
+using IntervalNotifiers.Analyzers.Rules.ReadSide.Shortcuts;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace IntervalNotifiers.Analyzers.Rules.ReadSide;
+
+/// <summary>
+/// NTF010's sites of one named type (docs/rules/NTF010.md): its ReadRetry and SetSequence calls, judged at the type's
+/// end with the locks held there. A ReadRetry outside any lock is reported here (case 1); the others go to the
+/// compilation-wide <see cref="RetryLockSites"/> (case 2). The calls of the type's private methods are kept too, so
+/// that a site inside a private helper takes the locks its callers hold (<c>NTF010.TypeRetrySites.Callers.cs</c>).
+/// </summary>
+internal sealed partial class TypeRetrySites
+{
+    private readonly INamedTypeSymbol _type;
+    private readonly NotifierTypes _types;
+    private readonly LockRegions _regions;
+    private readonly RetryLockSites _compilationSites;
+
+    // Every collection is created on first use (under the lock of this object): one of these objects exists per type
+    // that passes the text filter, and most have a site or two and no private helper.
+    private List<(IInvocationOperation Call, ISymbol Member, bool IsRetry)>? _sites;
+
+    // Calls that may acquire a lock (LockRegions.MayAcquire), of every member: a site is judged once the whole type
+    // was seen, with those of its own body (AcquisitionsByBody), so that no body is walked for them.
+    private List<IInvocationOperation>? _mayAcquire;
+
+    public TypeRetrySites(INamedTypeSymbol type, NotifierTypes types, LockRegions regions, RetryLockSites compilationSites)
+    {
+        _type = type;
+        _types = types;
+        _regions = regions;
+        _compilationSites = compilationSites;
+    }
+
+    public void OnInvocation(OperationAnalysisContext context)
+    {
+        if (context.Operation is not IInvocationOperation invocation || !IsOwnMember(context.ContainingSymbol))
+        {
+            return;
+        }
+
+        var method = invocation.TargetMethod;
+        if (ReadSideOperations.IsNotifierMethod(_types, method, "ReadRetry"))
+        {
+            Add(ref _sites, (invocation, context.ContainingSymbol, true));
+            return;
+        }
+
+        if (ReadSideOperations.IsNotifierMethod(_types, method, "SetSequence"))
+        {
+            Add(ref _sites, (invocation, context.ContainingSymbol, false));
+            return;
+        }
+
+        if (_regions.MayAcquire(method))
+        {
+            Add(ref _mayAcquire, invocation);
+        }
+
+        RecordHelperCall(invocation, context.ContainingSymbol);
+    }
+
+    /// <summary>Judges every site of the type (every operation action of it has run: no more locking needed).</summary>
+    public void OnEnd(SymbolAnalysisContext context)
+    {
+        if (_sites is null)
+        {
+            return;
+        }
+
+        var acquisitions = AcquisitionsByBody.Group(_mayAcquire, _regions);
+        foreach (var (call, member, isRetry) in _sites)
+        {
+            context.CancellationToken.ThrowIfCancellationRequested();
+            var locks = _regions.Compute(call, member, AcquisitionsByBody.Of(acquisitions, call));
+            if (locks.Kind == LockKind.None && IsPrivateHelper(member))
+            {
+                locks = ResolveThroughCallers(member, 0, new HashSet<ISymbol>(SymbolEqualityComparer.Default), acquisitions);
+            }
+
+            if (isRetry)
+            {
+                OnReadRetry(call, locks, context.ReportDiagnostic);
+            }
+            else
+            {
+                _compilationSites.Add(new SetSequenceFact(SetSequenceTargets.Of(_types, call), member.ContainingType, locks));
+            }
+        }
+    }
+
+    private void Add<T>(ref List<T>? list, T item)
+    {
+        lock (this)
+        {
+            (list ??= new List<T>()).Add(item);
+        }
+    }
+
+    private void OnReadRetry(IInvocationOperation invocation, LockState locks, System.Action<Diagnostic> report)
+    {
+        if (locks.Kind == LockKind.None)
+        {
+            if (SelfContainedRetry.Is(_types, invocation))
+            {
+                report(Diagnostic.Create(Descriptors.NTF010, invocation.Syntax.GetLocation(), "is called outside any lock"));
+            }
+
+            return;
+        }
+
+        if (locks.IsComparable && SetSequenceTargets.DerivedNotifierType(_types, invocation.Instance?.Type) is { } notifierType)
+        {
+            _compilationSites.Add(new ReadRetrySite(invocation.Syntax.GetLocation(), notifierType, locks));
+        }
+    }
+
+    private bool IsOwnMember(ISymbol member)
+        => SymbolEqualityComparer.Default.Equals(member.ContainingType?.OriginalDefinition, _type.OriginalDefinition);
+}
