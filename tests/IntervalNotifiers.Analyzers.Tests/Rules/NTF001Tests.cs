@@ -7,7 +7,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Xunit;
 using Verify = IntervalNotifiers.Analyzers.Tests.Verifiers.Verify<IntervalNotifiers.Analyzers.OpsContractAnalyzer>;
-using VerifyFix = IntervalNotifiers.Analyzers.Tests.Verifiers.Verify<IntervalNotifiers.Analyzers.OpsContractAnalyzer, IntervalNotifiers.CodeFixes.OpsContractCodeFixProvider>;
+using VerifyFix = IntervalNotifiers.Analyzers.Tests.Verifiers.Verify<IntervalNotifiers.Analyzers.OpsContractAnalyzer, IntervalNotifiers.CodeFixes.NTF001AddInvalidateFinishCodeFix>;
 
 namespace IntervalNotifiers.Analyzers.Tests.Rules;
 
@@ -565,7 +565,7 @@ public class NTF001Tests
 
             private void Flush() { }
         }
-        """, OpsContractCodeFixProvider.AddInvalidateFinishKey);
+        """, NTF001AddInvalidateFinishCodeFix.AddInvalidateFinishKey);
 
     [Fact]
     public Task AddFinish_FixAllCoversEveryTypeOfTheDocument() => VerifyFix.CodeFixAsync("""
@@ -615,12 +615,12 @@ public class NTF001Tests
             {
             }
         }
-        """, OpsContractCodeFixProvider.AddInvalidateFinishKey);
+        """, NTF001AddInvalidateFinishCodeFix.AddInvalidateFinishKey);
 
     [Fact]
     public Task AddFinish_AddsTheUsingWhenTheFileLacksIt()
     {
-        var test = new VerifyFix.Test { CodeActionEquivalenceKey = OpsContractCodeFixProvider.AddInvalidateFinishKey };
+        var test = new VerifyFix.Test { CodeActionEquivalenceKey = NTF001AddInvalidateFinishCodeFix.AddInvalidateFinishKey };
         test.TestState.Sources.Add(("/0/Base.cs", """
             using IntervalNotifiers;
 
@@ -658,7 +658,7 @@ public class NTF001Tests
     [Fact]
     public Task AddFinish_GoesNextToTheStartInAnotherPartialFile()
     {
-        var test = new VerifyFix.Test { CodeActionEquivalenceKey = OpsContractCodeFixProvider.AddInvalidateFinishKey };
+        var test = new VerifyFix.Test { CodeActionEquivalenceKey = NTF001AddInvalidateFinishCodeFix.AddInvalidateFinishKey };
         test.TestState.Sources.Add(("/0/Test0.cs", """
             sealed partial class {|NTF001:GpuOps|} : IntervalNotifiers.IntervalNotifierOps
             {
@@ -730,7 +730,7 @@ public class NTF001Tests
                 }
             }
         }
-        """, OpsContractCodeFixProvider.AddInvalidateFinishKey, version);
+        """, NTF001AddInvalidateFinishCodeFix.AddInvalidateFinishKey, version);
 
     // ------------------------------------------------------------------ fix: turn the start into Invalidate
 
@@ -781,7 +781,7 @@ public class NTF001Tests
                 return true;
             }
         }
-        """, OpsContractCodeFixProvider.StartToInvalidateKey);
+        """, NTF001AddInvalidateFinishCodeFix.StartToInvalidateKey);
 
     [Fact]
     public Task StartFallingBackToTheBaseInvalidate_CallsTheBaseAfterTheFix() => VerifyFix.CodeFixAsync("""
@@ -829,7 +829,7 @@ public class NTF001Tests
                 return base.Invalidate(notifier, range, currentSequence);
             }
         }
-        """, OpsContractCodeFixProvider.StartToInvalidateKey);
+        """, NTF001AddInvalidateFinishCodeFix.StartToInvalidateKey);
 
     [Fact]
     public Task StartToInvalidate_FixAllCoversEveryType() => VerifyFix.CodeFixAsync("""
@@ -872,7 +872,7 @@ public class NTF001Tests
                 return true;
             }
         }
-        """, OpsContractCodeFixProvider.StartToInvalidateKey);
+        """, NTF001AddInvalidateFinishCodeFix.StartToInvalidateKey);
 
     [Fact]
     public Task StartThatHandsOutAFinish_IsNotTurnedIntoInvalidate() => VerifyFix.NoCodeFixAsync("""
@@ -892,7 +892,7 @@ public class NTF001Tests
                 return true;
             }
         }
-        """, OpsContractCodeFixProvider.StartToInvalidateKey);
+        """, NTF001AddInvalidateFinishCodeFix.StartToInvalidateKey);
 
     [Fact]
     public Task StartThatRentsItsFinish_IsNotTurnedIntoInvalidate() => VerifyFix.NoCodeFixAsync("""
@@ -915,7 +915,7 @@ public class NTF001Tests
                 return true;
             }
         }
-        """, OpsContractCodeFixProvider.StartToInvalidateKey);
+        """, NTF001AddInvalidateFinishCodeFix.StartToInvalidateKey);
 
     [Fact]
     public Task StartDeclaredInABase_IsNotTurnedIntoInvalidate() => VerifyFix.NoCodeFixAsync("""
@@ -933,7 +933,7 @@ public class NTF001Tests
         sealed class {|NTF001:GpuOps|} : QuietBase
         {
         }
-        """, OpsContractCodeFixProvider.StartToInvalidateKey);
+        """, NTF001AddInvalidateFinishCodeFix.StartToInvalidateKey);
 
     [Fact]
     public Task StartBesideAnInvalidateOfTheSameType_IsNotTurnedIntoInvalidate() => VerifyFix.NoCodeFixAsync("""
@@ -949,7 +949,7 @@ public class NTF001Tests
                 return Invalidate(notifier, range, currentSequence);
             }
         }
-        """, OpsContractCodeFixProvider.StartToInvalidateKey);
+        """, NTF001AddInvalidateFinishCodeFix.StartToInvalidateKey);
 
     [Fact]
     public Task StartAssigningTheFinishOutsideABlock_IsNotTurnedIntoInvalidate() => VerifyFix.NoCodeFixAsync("""
@@ -970,7 +970,7 @@ public class NTF001Tests
                 }
             }
         }
-        """, OpsContractCodeFixProvider.StartToInvalidateKey);
+        """, NTF001AddInvalidateFinishCodeFix.StartToInvalidateKey);
 
     public static IEnumerable<object[]> LanguageVersions()
     {

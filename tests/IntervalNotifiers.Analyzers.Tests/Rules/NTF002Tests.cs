@@ -7,7 +7,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Testing;
 using Xunit;
 using VerifyNtf002 = IntervalNotifiers.Analyzers.Tests.Verifiers.Verify<IntervalNotifiers.Analyzers.FinishLifetimeAnalyzer>;
-using VerifyNtf002Fix = IntervalNotifiers.Analyzers.Tests.Verifiers.Verify<IntervalNotifiers.Analyzers.FinishLifetimeAnalyzer, IntervalNotifiers.CodeFixes.FinishLifetimeCodeFixProvider>;
+using VerifyNtf002Fix = IntervalNotifiers.Analyzers.Tests.Verifiers.Verify<IntervalNotifiers.Analyzers.FinishLifetimeAnalyzer, IntervalNotifiers.CodeFixes.NTF002KeepFinishInListCodeFix>;
 
 namespace IntervalNotifiers.Analyzers.Tests.Rules;
 
@@ -1244,7 +1244,7 @@ public class NTF002Tests
                 Console.WriteLine("done");
             }
         }
-        """, FinishLifetimeCodeFixProvider.RemoveCallKey);
+        """, NTF002KeepFinishInListCodeFix.RemoveCallKey);
 
     private const string CachedOps = """
         class XeOps : IntervalNotifierOps
@@ -1300,7 +1300,7 @@ public class NTF002Tests
 
             public override void InvalidateFinish(NotifierFinish finish) => ((GpuFinish)finish).Fence.Wait();
         }
-        """ + Finish, FinishLifetimeCodeFixProvider.NewPerInvocationKey);
+        """ + Finish, NTF002KeepFinishInListCodeFix.NewPerInvocationKey);
 
     [Fact]
     public Task Fix_PoolFieldPresent_OffersNoRentFromPoolFix() =>
@@ -1318,7 +1318,7 @@ public class NTF002Tests
                     {|NTF002:ops.InvalidateFinish(f)|};
             }
         }
-        """, FinishLifetimeCodeFixProvider.RemoveCallKey);
+        """, NTF002KeepFinishInListCodeFix.RemoveCallKey);
 
     [Fact]
     public Task Fix_NameTakenLater_PicksAnotherName() => VerifyNtf002Fix.CodeFixAsync(Usings + """
@@ -1364,7 +1364,7 @@ public class NTF002Tests
 
             public override void InvalidateFinish(NotifierFinish finish) { }
         }
-        """ + Finish, FinishLifetimeCodeFixProvider.NewPerInvocationKey);
+        """ + Finish, NTF002KeepFinishInListCodeFix.NewPerInvocationKey);
 
     [Fact]
     public Task Fix_NoPoolField_OffersNoPoolFix() => VerifyNtf002Fix.NoCodeFixAsync(Usings + """

@@ -4,7 +4,7 @@ using IntervalNotifiers.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Xunit;
 using Verify = IntervalNotifiers.Analyzers.Tests.Verifiers.Verify<IntervalNotifiers.Analyzers.OpsContractAnalyzer>;
-using VerifyFix = IntervalNotifiers.Analyzers.Tests.Verifiers.Verify<IntervalNotifiers.Analyzers.OpsContractAnalyzer, IntervalNotifiers.CodeFixes.OpsContractCodeFixProvider>;
+using VerifyFix = IntervalNotifiers.Analyzers.Tests.Verifiers.Verify<IntervalNotifiers.Analyzers.OpsContractAnalyzer, IntervalNotifiers.CodeFixes.NTF003AddInvalidateCodeFix>;
 
 namespace IntervalNotifiers.Analyzers.Tests.Rules;
 
@@ -245,7 +245,7 @@ public class NTF003Tests
                 return true;
             }
         }
-        """, OpsContractCodeFixProvider.AddInvalidateKey);
+        """, NTF003AddInvalidateCodeFix.AddInvalidateKey);
 
     [Fact]
     public Task AddInvalidate_FixAllAddsTheUsingOnce() => VerifyFix.CodeFixAsync("""
@@ -280,7 +280,7 @@ public class NTF003Tests
                 }
             }
         }
-        """, OpsContractCodeFixProvider.AddInvalidateKey);
+        """, NTF003AddInvalidateCodeFix.AddInvalidateKey);
 
     [Theory]
     [MemberData(nameof(LanguageVersions))]
@@ -306,5 +306,5 @@ public class NTF003Tests
                 }
             }
         }
-        """, OpsContractCodeFixProvider.AddInvalidateKey, version);
+        """, NTF003AddInvalidateCodeFix.AddInvalidateKey, version);
 }

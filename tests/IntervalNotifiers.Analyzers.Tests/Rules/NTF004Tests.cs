@@ -4,7 +4,7 @@ using IntervalNotifiers.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Xunit;
 using Verify = IntervalNotifiers.Analyzers.Tests.Verifiers.Verify<IntervalNotifiers.Analyzers.OpsContractAnalyzer>;
-using VerifyFix = IntervalNotifiers.Analyzers.Tests.Verifiers.Verify<IntervalNotifiers.Analyzers.OpsContractAnalyzer, IntervalNotifiers.CodeFixes.OpsContractCodeFixProvider>;
+using VerifyFix = IntervalNotifiers.Analyzers.Tests.Verifiers.Verify<IntervalNotifiers.Analyzers.OpsContractAnalyzer, IntervalNotifiers.CodeFixes.NTF004RemoveDeadInvalidateCodeFix>;
 
 namespace IntervalNotifiers.Analyzers.Tests.Rules;
 
@@ -402,7 +402,7 @@ public class NTF004Tests
 
             public override void InvalidateFinish(NotifierFinish finish) { }
         }
-        """, OpsContractCodeFixProvider.RemoveDeadInvalidateKey);
+        """, NTF004RemoveDeadInvalidateCodeFix.RemoveDeadInvalidateKey);
 
     [Fact]
     public Task RemoveDeadInvalidate_FixAllCoversEveryType() => VerifyFix.CodeFixAsync("""
@@ -455,7 +455,7 @@ public class NTF004Tests
         {
             public int Flushes;
         }
-        """, OpsContractCodeFixProvider.RemoveDeadInvalidateKey);
+        """, NTF004RemoveDeadInvalidateCodeFix.RemoveDeadInvalidateKey);
 
     [Fact]
     public Task InvalidateCalledFromElsewhere_IsNotRemoved() => VerifyFix.NoCodeFixAsync("""
@@ -478,7 +478,7 @@ public class NTF004Tests
         {
             public static bool Probe(GpuOps ops, IntervalNotifier notifier) => ops.Invalidate(notifier, new NotifierRange(0, 4096), 1);
         }
-        """, OpsContractCodeFixProvider.RemoveDeadInvalidateKey);
+        """, NTF004RemoveDeadInvalidateCodeFix.RemoveDeadInvalidateKey);
 
     [Fact]
     public Task InvalidateDeclaredInABase_IsNotRemoved() => VerifyFix.NoCodeFixAsync("""
@@ -499,5 +499,5 @@ public class NTF004Tests
 
             public override void InvalidateFinish(NotifierFinish finish) { }
         }
-        """, OpsContractCodeFixProvider.RemoveDeadInvalidateKey);
+        """, NTF004RemoveDeadInvalidateCodeFix.RemoveDeadInvalidateKey);
 }

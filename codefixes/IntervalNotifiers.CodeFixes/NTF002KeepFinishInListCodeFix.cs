@@ -25,8 +25,8 @@ namespace IntervalNotifiers.CodeFixes;
 /// do the whole invalidation in the start with <c>finish = null</c>, which needs the driver's own code; falling
 /// back to <c>new</c> would hand the finish pass an object the pool does not own, and <c>Return</c> rejects it.
 /// </remarks>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(FinishLifetimeCodeFixProvider)), Shared]
-public sealed class FinishLifetimeCodeFixProvider : NotifierCodeFixProvider
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(NTF002KeepFinishInListCodeFix)), Shared]
+public sealed class NTF002KeepFinishInListCodeFix : NotifierCodeFixProvider
 {
     public const string RemoveCallKey = "NTF002.RemoveInvalidateFinishCall";
     public const string NewPerInvocationKey = "NTF002.NewFinishPerInvocation";
