@@ -4,7 +4,7 @@ using Xunit;
 
 namespace IntervalNotifiers.Tests;
 
-/// <summary>API.md semantics 4 and the bad-input list: each is a clear exception and changes nothing.</summary>
+/// <summary>The insert checks and the bad-input list: each is a clear exception and changes nothing.</summary>
 public class BadInputTests
 {
     /// <summary>Everything observable about an address space and some notifiers.</summary>

@@ -6,7 +6,7 @@ using Xunit;
 
 namespace IntervalNotifiers.Tests;
 
-/// <summary>API.md semantics 1 (the walk and the two passes), 2 (false returns) and 5 (two passes, no more).</summary>
+/// <summary>The walk and the two passes, false returns, two passes and no more (docs/contract.md#the-two-pass-list).</summary>
 public class InvalidationTests
 {
     private static NamedNotifier Add(AddressSpace space, string name, IntervalNotifierOps ops, ulong start, ulong length)

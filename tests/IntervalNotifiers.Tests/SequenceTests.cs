@@ -5,7 +5,7 @@ using Xunit;
 
 namespace IntervalNotifiers.Tests;
 
-/// <summary>API.md semantics 3: sequence numbers, the read side, the frozen tree and the deferred list.</summary>
+/// <summary>Sequence numbers, the read side, the frozen tree and the deferred list (docs/rules/NTF008.md, docs/rules/NTF010.md).</summary>
 public class SequenceTests
 {
     private static NamedNotifier Add(AddressSpace space, string name, IntervalNotifierOps ops, ulong start, ulong length)

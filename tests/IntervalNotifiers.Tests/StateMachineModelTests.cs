@@ -7,7 +7,7 @@ using Xunit;
 namespace IntervalNotifiers.Tests;
 
 /// <summary>
-/// The address space's state machine (KERNEL.md's pseudo-code: sequence, active ranges, frozen tree, deferred list,
+/// The address space's state machine (the kernel's: sequence, active ranges, frozen tree, deferred list,
 /// read side, removal) against a naive model, on random single-threaded programs. Waits are never taken: a call
 /// the model says would wait gets an already canceled token and must throw <see cref="OperationCanceledException"/>.
 /// </summary>

@@ -1,0 +1,244 @@
+using System;
+using System.Diagnostics;
+using System.Threading;
+using IntervalNotifiers.Internal;
+
+namespace IntervalNotifiers;
+
+// The range end and the deferred list: the kernel's mn_itree_inv_end (the last active range makes the sequence
+// even, applies the deferred insertions and removals and wakes the waiters), __mmu_interval_notifier_insert and
+// mmu_interval_notifier_remove (which defer while the tree is frozen: the kernel's deferred_list).
+// See docs/contract.md#the-two-pass-list for the frozen tree.
+public sealed partial class AddressSpace
+{
+    /// <summary>
+    /// Ends invalidating a range started by <see cref="InvalidateRangeStart"/> that returned <see langword="true"/>
+    /// (the kernel's <c>mn_itree_inv_end</c>). When it is the last active range, the sequence becomes even, the
+    /// deferred insertions and removals are applied and the waiters are woken.
+    /// </summary>
+    /// <remarks>Never blocks. Ranges are counted, not matched: any thread may end an active range, but only when at
+    /// least one active range has finished its <see cref="InvalidateRangeStart"/>. Otherwise the end is unpaired and
+    /// would unfreeze the tree while a walk is still running, so it is rejected.</remarks>
+    /// <param name="range">The range given to <see cref="InvalidateRangeStart"/>.</param>
+    /// <exception cref="ArgumentException"><paramref name="range"/> has <c>End &lt;= Start</c>. Nothing changes.</exception>
+    /// <exception cref="InvalidOperationException">No range is active (an end without a start, or after a start
+    /// that returned <see langword="false"/> or threw), or every active range is still being started (its
+    /// <see cref="InvalidateRangeStart"/> has not returned: an unpaired end, or an end from a callback of the range's
+    /// own walk), so the end would unfreeze the tree under a running walk. Nothing changes.</exception>
+    public void InvalidateRangeEnd(in NotifierRange range)
+    {
+        ValidateRange(in range);
+        EndRange(throwWhenIdle: true);
+    }
+
+    private void EndRange(bool throwWhenIdle)
+    {
+        lock (_lock)
+        {
+            if (_activeRanges == 0)
+            {
+                if (throwWhenIdle)
+                {
+                    throw new InvalidOperationException(
+                        "InvalidateRangeEnd without an active range: every successful InvalidateRangeStart is ended " +
+                        "exactly once, and a start that returned false or threw has already ended its range.");
+                }
+
+                return;
+            }
+
+            if (throwWhenIdle && _activeRanges <= Volatile.Read(ref _walks))
+            {
+                throw new InvalidOperationException(
+                    "InvalidateRangeEnd without a matching range: every active range is still being started (its " +
+                    "InvalidateRangeStart has not returned yet, on this or another thread). End a range only after " +
+                    "its InvalidateRangeStart returned true, and never from a callback of its own walk.");
+            }
+
+            if (--_activeRanges != 0 || (_invalidateSeq & 1) == 0)
+            {
+                return;
+            }
+
+            // The last active range of an invalidation: make the sequence even, apply the deferred list.
+            Volatile.Write(ref _invalidateSeq, _invalidateSeq + 1);
+            IntervalNotifier? n = _deferredHead;
+            _deferredHead = null;
+            _deferredTail = null;
+            _deferredCount = 0;
+            while (n != null)
+            {
+                IntervalNotifier? next = n.DeferredNext;
+                n.DeferredPrevious = null;
+                n.DeferredNext = null;
+                if (n.State == NotifierState.PendingInsert)
+                {
+                    _tree.Insert(n.Node);
+                    n.State = NotifierState.Inserted;
+                }
+                else
+                {
+                    Debug.Assert(n.State == NotifierState.PendingRemove, "deferred entries are insertions or removals");
+                    _tree.Remove(n.Node);
+                    n.Detach();
+                }
+
+                n = next;
+            }
+
+            if (_waiters != 0)
+            {
+                Monitor.PulseAll(_lock);
+            }
+        }
+    }
+
+    /// <summary>The kernel's <c>__mmu_interval_notifier_insert</c>, after the argument checks.</summary>
+    internal void InsertNotifier(IntervalNotifier notifier, OpsShape shape, ulong start, ulong last)
+    {
+        lock (_lock)
+        {
+            if (_released)
+            {
+                throw new InvalidOperationException(
+                    "This address space has been released: no notifier can be inserted into it any more.");
+            }
+
+            if (!notifier.TryClaim(this))
+            {
+                throw new InvalidOperationException(
+                    "This notifier is already inserted (or its removal is still pending): remove it before inserting " +
+                    "it again.");
+            }
+
+            notifier.Shape = shape;
+            notifier.SetRange(start, last);
+            if (_activeRanges != 0)
+            {
+                if (IsInvalidating)
+                {
+                    // The tree is frozen: defer. The notifier starts collided, so ReadBegin waits for the end.
+                    AppendDeferred(notifier);
+                    notifier.State = NotifierState.PendingInsert;
+                }
+                else
+                {
+                    // Ranges are active but none hit a notifier, so nobody walks the tree: insert now, and make the
+                    // sequence odd, because those ranges may cover the new notifier.
+                    Volatile.Write(ref _invalidateSeq, _invalidateSeq | 1);
+                    _tree.Insert(notifier.Node);
+                    notifier.State = NotifierState.Inserted;
+                }
+
+                notifier.Sequence = _invalidateSeq;
+            }
+            else
+            {
+                // Odd, different from the current even sequence, so ReadBegin does not wait.
+                notifier.Sequence = _invalidateSeq - 1;
+                _tree.Insert(notifier.Node);
+                notifier.State = NotifierState.Inserted;
+            }
+        }
+    }
+
+    /// <summary>The kernel's <c>mmu_interval_notifier_remove</c>.</summary>
+    internal void RemoveNotifier(IntervalNotifier notifier, CancellationToken cancellationToken)
+    {
+        ThrowIfInsideWalk(nameof(IntervalNotifier.Remove), "rule NTF011: it waits for the callbacks to end");
+        ulong waitFor;
+        lock (_lock)
+        {
+            if (notifier.AddressSpace != this)
+            {
+                // Applied since the caller looked: by a committed removal (returns), or by a concurrent Remove.
+                if (notifier.TryConsumeCommittedRemoval())
+                {
+                    return;
+                }
+
+                throw new InvalidOperationException(
+                    "This notifier is not inserted in an address space (a concurrent Remove won).");
+            }
+
+            switch (notifier.State)
+            {
+                case NotifierState.PendingInsert:
+                    // Inserted and removed during the same invalidation: it never reached the tree.
+                    UnlinkDeferred(notifier);
+                    notifier.Detach();
+                    return;
+
+                case NotifierState.Inserted:
+                    if (!IsInvalidating)
+                    {
+                        _tree.Remove(notifier.Node);
+                        notifier.Detach();
+                        return;
+                    }
+
+                    // Committed from here on: if this call does not return normally (canceled, interrupted), the
+                    // removal is still applied, and the next Remove reports it as done.
+                    AppendDeferred(notifier);
+                    notifier.State = NotifierState.PendingRemove;
+                    notifier.RemoveSequence = _invalidateSeq;
+                    notifier.CommitRemoval();
+                    waitFor = _invalidateSeq;
+                    break;
+
+                default:
+                    // Already pending (an earlier Remove was canceled, or a concurrent one waits): wait as well.
+                    waitFor = notifier.RemoveSequence;
+                    break;
+            }
+        }
+
+        // Throws OperationCanceledException (or ThreadInterruptedException) with the removal still committed.
+        WaitWhileSequenceIs(waitFor, cancellationToken);
+
+        // This call has seen the removal applied: it consumes the commitment, so a further Remove throws.
+        notifier.ClearCommittedRemoval();
+    }
+
+    private void AppendDeferred(IntervalNotifier notifier)
+    {
+        notifier.DeferredNext = null;
+        notifier.DeferredPrevious = _deferredTail;
+        if (_deferredTail == null)
+        {
+            _deferredHead = notifier;
+        }
+        else
+        {
+            _deferredTail.DeferredNext = notifier;
+        }
+
+        _deferredTail = notifier;
+        _deferredCount++;
+    }
+
+    private void UnlinkDeferred(IntervalNotifier notifier)
+    {
+        if (notifier.DeferredPrevious == null)
+        {
+            _deferredHead = notifier.DeferredNext;
+        }
+        else
+        {
+            notifier.DeferredPrevious.DeferredNext = notifier.DeferredNext;
+        }
+
+        if (notifier.DeferredNext == null)
+        {
+            _deferredTail = notifier.DeferredPrevious;
+        }
+        else
+        {
+            notifier.DeferredNext.DeferredPrevious = notifier.DeferredPrevious;
+        }
+
+        notifier.DeferredPrevious = null;
+        notifier.DeferredNext = null;
+        _deferredCount--;
+    }
+}

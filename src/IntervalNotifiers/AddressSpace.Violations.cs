@@ -1,0 +1,62 @@
+using System;
+using System.Diagnostics;
+using System.Threading;
+
+namespace IntervalNotifiers;
+
+// Contract violations that the kernel only WARNs about inside mn_itree_invalidate and mn_itree_release (WARN_ON on a
+// false return from a blockable range) and the finish linked twice: counted, traced and raised through
+// ContractViolation, and the walk goes on. See docs/rules/NTF007.md and docs/rules/NTF002.md.
+public sealed partial class AddressSpace
+{
+    private void ReportFalseOnBlockable(IntervalNotifier notifier, in NotifierRange range)
+    {
+        string callback = notifier.Shape!.OverridesInvalidateStart ? "InvalidateStart" : "Invalidate";
+        Report(ContractViolationKind.FalseOnBlockableRange, notifier, in range,
+            $"{notifier.Ops.GetType().FullName}.{callback} returned false on the blockable range {range} " +
+            "(rule NTF007: false is allowed only when !range.IsBlockable). The walk went on.");
+    }
+
+    private void ReportFinishLinkedTwice(IntervalNotifier notifier, in NotifierRange range)
+    {
+        Report(ContractViolationKind.FinishLinkedTwice, notifier, in range,
+            $"{notifier.Ops.GetType().FullName}.InvalidateStart handed out a finish object that is already linked " +
+            $"into a two-pass list, during {range} (rule NTF002: each invocation needs its own finish). It was not " +
+            "linked again; the walk went on.");
+    }
+
+    private void Report(ContractViolationKind kind, IntervalNotifier notifier, in NotifierRange range, string message)
+    {
+        Interlocked.Increment(ref _contractViolations);
+        try
+        {
+            Trace.TraceWarning("IntervalNotifiers contract violation: " + message);
+        }
+        catch (Exception)
+        {
+            // A failing trace listener must not break the walk.
+        }
+
+        EventHandler<ContractViolationEventArgs>? handler = ContractViolation;
+        if (handler == null)
+        {
+            return;
+        }
+
+        try
+        {
+            handler(this, new ContractViolationEventArgs(kind, notifier, range, message));
+        }
+        catch (Exception ex)
+        {
+            try
+            {
+                Trace.TraceError("IntervalNotifiers: a ContractViolation handler threw: " + ex);
+            }
+            catch (Exception)
+            {
+                // Nothing more can be done without breaking the walk.
+            }
+        }
+    }
+}
