@@ -618,4 +618,48 @@ public class NTF006Tests
             """;
         return VerifyFix(source, source);
     }
+
+    // ---- a false cut short by && (the prefilter and the flow agree on it) ----
+
+    [Fact]
+    public Task FinishThenReturnOfConditionalAnd_IsReported() => Verify(Prelude + """
+        class GpuOps : IntervalNotifierOps
+        {
+            private bool _ready;
+            private bool _idle;
+
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                finish = new GpuFinish();
+                notifier.SetSequence(currentSequence);
+                {|NTF006:return _ready && _idle;|}
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish) { }
+        }
+        """);
+
+    [Fact]
+    public Task ClearedFinishThenReturnOfConditionalAnd_IsSilent() => Verify(Prelude + """
+        class GpuOps : IntervalNotifierOps
+        {
+            private bool _ready;
+            private bool _idle;
+
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                finish = new GpuFinish();
+                notifier.SetSequence(currentSequence);
+                if (!_ready)
+                {
+                    finish = null;
+                    return _ready && _idle;
+                }
+
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish) { }
+        }
+        """);
 }

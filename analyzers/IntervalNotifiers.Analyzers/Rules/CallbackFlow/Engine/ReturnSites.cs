@@ -1,37 +1,12 @@
 using System.Collections.Generic;
-using IntervalNotifiers.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace IntervalNotifiers.Analyzers.Flow;
+namespace IntervalNotifiers.Analyzers.Rules.CallbackFlow.Engine;
 
-/// <summary>One way a value reaches a <c>return</c>: the value computed on that path and the flow state there.</summary>
-internal readonly struct ReturnPath<TState>
-    where TState : class
-{
-    public ReturnPath(SyntaxNode statement, IOperation? value, TState state, bool isWholeReturn)
-    {
-        Statement = statement;
-        Value = value;
-        State = state;
-        IsWholeReturn = isWholeReturn;
-    }
-
-    /// <summary>The <c>return</c> statement, or the expression of an expression body.</summary>
-    public SyntaxNode Statement { get; }
-
-    /// <summary>The value returned on this path (a constant captured on one arm of <c>?:</c>, say); null when unknown.</summary>
-    public IOperation? Value { get; }
-
-    /// <summary>The flow state on this path, just before the value is returned.</summary>
-    public TState State { get; }
-
-    /// <summary>True when <see cref="Value"/> is the statement's whole returned expression (not one arm of it).</summary>
-    public bool IsWholeReturn { get; }
-}
-
+/// <summary>Where the values of a callback are returned: the paths into its <c>return</c>s and what they return.</summary>
 internal static class ReturnSites
 {
     /// <summary>
@@ -76,13 +51,13 @@ internal static class ReturnSites
                         captured = last.Value;
                     }
 
-                    yield return new ReturnPath<TState>(statement, captured, edgeState, isWholeReturn: false);
+                    yield return new ReturnPath<TState>(statement, captured, edgeState);
                 }
 
                 continue;
             }
 
-            yield return new ReturnPath<TState>(statement, value, state, isWholeReturn: true);
+            yield return new ReturnPath<TState>(statement, value, state);
         }
     }
 
@@ -107,13 +82,10 @@ internal static class ReturnSites
         return null;
     }
 
-    /// <summary>Whether <paramref name="value"/> is the constant <paramref name="expected"/>.</summary>
-    public static bool IsConstant(IOperation? value, bool expected)
-        => value is not null && value.ConstantValue.HasValue && value.ConstantValue.Value is bool b && b == expected;
-
     /// <summary>
     /// Whether <paramref name="returnOperation"/> could yield the constant <paramref name="expected"/> on some path: its
-    /// value is that constant, or a non-constant expression with such a literal inside (an arm of <c>?:</c>, say).
+    /// value is that constant, or a non-constant expression with such a literal inside (an arm of <c>?:</c>, say) or
+    /// with a <c>&amp;&amp;</c> or <c>||</c> inside (the control-flow graph returns the constant that cut it short).
     /// </summary>
     public static bool MayYieldConstant(IReturnOperation returnOperation, bool expected)
     {
@@ -122,7 +94,7 @@ internal static class ReturnSites
             return false;
         }
 
-        if (IsConstant(returned, expected))
+        if (FlowFacts.IsConstant(returned, expected))
         {
             return true;
         }
@@ -134,7 +106,8 @@ internal static class ReturnSites
 
         foreach (var inner in returned.DescendantsAndSelf())
         {
-            if (inner is ILiteralOperation && IsConstant(inner, expected))
+            if ((inner is ILiteralOperation && FlowFacts.IsConstant(inner, expected))
+                || inner is IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr })
             {
                 return true;
             }
@@ -143,9 +116,6 @@ internal static class ReturnSites
         return false;
     }
 
-    public static bool IsBool(ITypeSymbol? type) => type?.SpecialType == SpecialType.System_Boolean;
-
     /// <summary>The location to report for a return: the statement, or the returned expression of an expression body.</summary>
     public static Location LocationOf(SyntaxNode statement) => statement.GetLocation();
-
 }

@@ -1,24 +1,25 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Threading;
 using IntervalNotifiers.Analyzers.Infrastructure;
+using IntervalNotifiers.Analyzers.Rules.CallbackFlow.Engine;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace IntervalNotifiers.Analyzers.Flow;
+namespace IntervalNotifiers.Analyzers.Rules.CallbackFlow;
 
 /// <summary>
-/// NTF006: which values the <c>out finish</c> parameter of <c>InvalidateStart</c> may hold, path by path.
-/// Tracked: the parameter, the method's locals of a finish type, and the CFG's flow captures. Each holds a
-/// set of {definitely null, definitely non-null, unknown}: only a value created with <c>new</c> (or proved
-/// non-null by a null check or a successful <c>NotifierFinishPool.TryRent</c>) is "non-null".
+/// NTF006's question (docs/rules/NTF006.md): which values the <c>out finish</c> parameter of <c>InvalidateStart</c>
+/// may hold, path by path; a path offends when it returns a constant <c>false</c> while the finish may be non-null.
+/// Tracked (in <see cref="FlowValues"/>): the parameter, the method's locals of a finish type, and the CFG's flow
+/// captures. Each holds a set of {definitely null, definitely non-null, unknown}: only a value created with
+/// <c>new</c> (or proved non-null by a null check or a successful <c>NotifierFinishPool.TryRent</c>) is "non-null".
 /// </summary>
 internal sealed class FinishOnFalseReturnFlow : ForwardFlow<FinishOnFalseReturnFlow.State>
 {
-    public const byte Null = 1;
-    public const byte NonNull = 2;
-    public const byte Unknown = 4;
+    private const byte Null = 1;
+    private const byte NonNull = 2;
+    private const byte Unknown = 4;
 
     private readonly NotifierTypes _types;
     private readonly IParameterSymbol _finish;
@@ -27,13 +28,19 @@ internal sealed class FinishOnFalseReturnFlow : ForwardFlow<FinishOnFalseReturnF
     // parameter first (its value spills), and the write through the capture is a write of the parameter.
     private readonly Dictionary<CaptureId, ISymbol?> _variableCaptures = new();
 
-    private FinishOnFalseReturnFlow(NotifierTypes types, IParameterSymbol finish)
+    public FinishOnFalseReturnFlow(NotifierTypes types, IParameterSymbol finish)
     {
         _types = types;
         _finish = finish;
     }
 
-    private void FindVariableCaptures(ControlFlowGraph cfg)
+    /// <summary>An <c>out</c> parameter starts unassigned: nothing is handed out yet.</summary>
+    protected override State Entry => new(FlowValues.Empty(Unknown).Set(_finish, Null), ImmutableDictionary.Create<object, object>(FlowKeyComparer.Instance));
+
+    protected override bool Offends(ReturnPath<State> path)
+        => FlowFacts.IsConstant(path.Value, false) && (path.State.Values[_finish] & NonNull) != 0;
+
+    protected override void Prepare(ControlFlowGraph cfg)
     {
         foreach (var block in cfg.Blocks)
         {
@@ -65,50 +72,6 @@ internal sealed class FinishOnFalseReturnFlow : ForwardFlow<FinishOnFalseReturnF
             var key => key,
         };
 
-    /// <summary>The return statements of <paramref name="cfg"/> that return false on a path where the finish is non-null.</summary>
-    public static IReadOnlyList<SyntaxNode> Find(NotifierTypes types, IMethodSymbol start, ControlFlowGraph cfg,
-                                                 CancellationToken cancellationToken)
-    {
-        var found = new List<SyntaxNode>();
-        IParameterSymbol? finish = null;
-        foreach (var parameter in start.Parameters)
-        {
-            if (parameter.RefKind == RefKind.Out && types.IsFinishType(parameter.Type))
-            {
-                finish = parameter;
-            }
-        }
-
-        if (finish is null)
-        {
-            return found;
-        }
-
-        var flow = new FinishOnFalseReturnFlow(types, finish);
-        flow.FindVariableCaptures(cfg);
-        var entry = new State(ImmutableDictionary.Create<object, byte>(FlowKeyComparer.Instance).SetItem(finish, Null),
-                              ImmutableDictionary.Create<object, object>(FlowKeyComparer.Instance));
-        var result = flow.Run(cfg, entry, cancellationToken);
-        if (result is null)
-        {
-            return found;
-        }
-
-        foreach (var path in ReturnSites.Enumerate(cfg, result))
-        {
-            if (ReturnSites.IsConstant(path.Value, false)
-                && (flow.Lookup(path.State, finish) & NonNull) != 0
-                && !found.Contains(path.Statement))
-            {
-                found.Add(path.Statement);
-            }
-        }
-
-        return found;
-    }
-
-    private byte Lookup(State state, object key) => state.Values.TryGetValue(key, out var value) ? value : Unknown;
-
     protected override State Join(State a, State b)
     {
         if (ReferenceEquals(a, b))
@@ -116,20 +79,7 @@ internal sealed class FinishOnFalseReturnFlow : ForwardFlow<FinishOnFalseReturnF
             return a;
         }
 
-        var values = a.Values;
-        foreach (var pair in b.Values)
-        {
-            values = values.SetItem(pair.Key, (byte)(Lookup(a, pair.Key) | pair.Value));
-        }
-
-        foreach (var pair in a.Values)
-        {
-            if (!b.Values.ContainsKey(pair.Key))
-            {
-                values = values.SetItem(pair.Key, (byte)(pair.Value | Unknown));
-            }
-        }
-
+        var values = a.Values.Join(b.Values);
         var aliases = a.Aliases;
         foreach (var pair in a.Aliases)
         {
@@ -144,7 +94,7 @@ internal sealed class FinishOnFalseReturnFlow : ForwardFlow<FinishOnFalseReturnF
 
     protected override bool Same(State a, State b)
     {
-        if (a.Values.Count != b.Values.Count || a.Aliases.Count != b.Aliases.Count)
+        if (!a.Values.Same(b.Values) || a.Aliases.Count != b.Aliases.Count)
         {
             return false;
         }
@@ -152,14 +102,6 @@ internal sealed class FinishOnFalseReturnFlow : ForwardFlow<FinishOnFalseReturnF
         foreach (var pair in a.Aliases)
         {
             if (!b.Aliases.TryGetValue(pair.Key, out var other) || !FlowKeyComparer.Instance.Equals(other, pair.Value))
-            {
-                return false;
-            }
-        }
-
-        foreach (var pair in a.Values)
-        {
-            if (!b.Values.TryGetValue(pair.Key, out var other) || other != pair.Value)
             {
                 return false;
             }
@@ -177,7 +119,7 @@ internal sealed class FinishOnFalseReturnFlow : ForwardFlow<FinishOnFalseReturnF
             switch (op)
             {
                 case ISimpleAssignmentOperation assignment when TargetKeyOf(assignment.Target) is { } key:
-                    values = values.SetItem(key, Evaluate(values, assignment.Value));
+                    values = values.Set(key, Evaluate(values, assignment.Value));
                     aliases = Forget(aliases, key);
                     if (KeyOf(assignment.Value) is { } source && !FlowKeyComparer.Instance.Equals(source, key))
                     {
@@ -187,22 +129,22 @@ internal sealed class FinishOnFalseReturnFlow : ForwardFlow<FinishOnFalseReturnF
                     break;
                 case ICoalesceAssignmentOperation coalesce when TargetKeyOf(coalesce.Target) is { } key:
                     var right = Evaluate(values, coalesce.Value);
-                    var left = values.TryGetValue(key, out var l) ? l : Unknown;
-                    values = values.SetItem(key, (byte)((left & ~Null) | right));
+                    var left = values[key];
+                    values = values.Set(key, (byte)((left & ~Null) | right));
                     break;
                 case IFlowCaptureOperation capture:
-                    values = values.SetItem(capture.Id, Evaluate(values, capture.Value));
+                    values = values.Set(capture.Id, Evaluate(values, capture.Value));
                     break;
                 case IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref } argument
                     when KeyOf(argument.Value) is { } key:
-                    values = values.SetItem(key, Unknown);
+                    values = values.Set(key, Unknown);
                     break;
                 case IDeconstructionAssignmentOperation deconstruction:
                     foreach (var target in deconstruction.Target.DescendantsAndSelf())
                     {
                         if (KeyOf(target) is { } key)
                         {
-                            values = values.SetItem(key, Unknown);
+                            values = values.Set(key, Unknown);
                         }
                     }
 
@@ -213,14 +155,11 @@ internal sealed class FinishOnFalseReturnFlow : ForwardFlow<FinishOnFalseReturnF
         if (values != state.Values)
         {
             // Any other write (out/ref arguments, deconstruction, ??=) ends the copies of the keys it changed.
-            foreach (var pair in values)
+            foreach (var key in values.ChangedSince(state.Values))
             {
-                if (!state.Values.TryGetValue(pair.Key, out var before) || before != pair.Value)
+                if (aliases.TryGetValue(key, out var source) && values[source] != values[key])
                 {
-                    if (aliases.TryGetValue(pair.Key, out var source) && !(values.TryGetValue(source, out var s) && s == pair.Value))
-                    {
-                        aliases = Forget(aliases, pair.Key);
-                    }
+                    aliases = Forget(aliases, key);
                 }
             }
         }
@@ -273,8 +212,8 @@ internal sealed class FinishOnFalseReturnFlow : ForwardFlow<FinishOnFalseReturnF
                 break;
 
             case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } binary:
-                var tested = IsNullConstant(binary.RightOperand) ? binary.LeftOperand
-                    : IsNullConstant(binary.LeftOperand) ? binary.RightOperand : null;
+                var tested = FlowFacts.IsNullConstant(binary.RightOperand) ? binary.LeftOperand
+                    : FlowFacts.IsNullConstant(binary.LeftOperand) ? binary.RightOperand : null;
                 if (tested is not null && KeyOf(tested) is { } nullKey)
                 {
                     var isNull = Refine(after, nullKey, Null);
@@ -304,8 +243,8 @@ internal sealed class FinishOnFalseReturnFlow : ForwardFlow<FinishOnFalseReturnF
     /// <summary>True: the pattern matches only null; false: only non-null values; null: cannot tell.</summary>
     private static bool? MatchesOnlyNull(IPatternOperation pattern) => pattern switch
     {
-        IConstantPatternOperation constant when IsNullConstant(constant.Value) => true,
-        INegatedPatternOperation { Pattern: IConstantPatternOperation constant } when IsNullConstant(constant.Value) => false,
+        IConstantPatternOperation constant when FlowFacts.IsNullConstant(constant.Value) => true,
+        INegatedPatternOperation { Pattern: IConstantPatternOperation constant } when FlowFacts.IsNullConstant(constant.Value) => false,
         IDeclarationPatternOperation { MatchesNull: false } => false,
         ITypePatternOperation => false,
         IRecursivePatternOperation => false,
@@ -315,7 +254,7 @@ internal sealed class FinishOnFalseReturnFlow : ForwardFlow<FinishOnFalseReturnF
     /// <summary>The state where <paramref name="key"/> holds <paramref name="kind"/>, or null when that is impossible.</summary>
     private State? Refine(State state, object key, byte kind)
     {
-        var current = Lookup(state, key);
+        var current = state.Values[key];
         if ((current & (kind | Unknown)) == 0)
         {
             return null;
@@ -323,25 +262,22 @@ internal sealed class FinishOnFalseReturnFlow : ForwardFlow<FinishOnFalseReturnF
 
         // A copy holds the same value: refine the source and every other copy of it too.
         var root = state.Aliases.TryGetValue(key, out var source) ? source : key;
-        var values = state.Values.SetItem(key, kind).SetItem(root, kind);
+        var values = state.Values.Set(key, kind).Set(root, kind);
         foreach (var pair in state.Aliases)
         {
             if (FlowKeyComparer.Instance.Equals(pair.Value, root))
             {
-                values = values.SetItem(pair.Key, kind);
+                values = values.Set(pair.Key, kind);
             }
         }
 
         return new State(values, state.Aliases);
     }
 
-    private static bool IsNullConstant(IOperation operation)
-        => operation.ConstantValue.HasValue && operation.ConstantValue.Value is null;
-
-    private byte Evaluate(ImmutableDictionary<object, byte> values, IOperation value)
+    private byte Evaluate(FlowValues values, IOperation value)
     {
         value = OperationFacts.StripConversions(value);
-        if (IsNullConstant(value) || value is IDefaultValueOperation { ConstantValue.HasValue: true })
+        if (FlowFacts.IsNullConstant(value) || value is IDefaultValueOperation { ConstantValue.HasValue: true })
         {
             return Null;
         }
@@ -355,7 +291,7 @@ internal sealed class FinishOnFalseReturnFlow : ForwardFlow<FinishOnFalseReturnF
                 return Evaluate(values, nested.Value);
         }
 
-        return KeyOf(value) is { } key && values.TryGetValue(key, out var known) ? known : Unknown;
+        return KeyOf(value) is { } key ? values[key] : Unknown;
     }
 
     /// <summary>The tracked entity that <paramref name="operation"/> names: the finish parameter, a finish-typed local, or a capture.</summary>
@@ -379,27 +315,15 @@ internal sealed class FinishOnFalseReturnFlow : ForwardFlow<FinishOnFalseReturnF
 
     internal sealed class State
     {
-        public State(ImmutableDictionary<object, byte> values, ImmutableDictionary<object, object> aliases)
+        public State(FlowValues values, ImmutableDictionary<object, object> aliases)
         {
             Values = values;
             Aliases = aliases;
         }
 
-        public ImmutableDictionary<object, byte> Values { get; }
+        public FlowValues Values { get; }
 
         /// <summary>Copies: a key assigned from another tracked key (and neither written since) maps to that source.</summary>
         public ImmutableDictionary<object, object> Aliases { get; }
     }
-}
-
-/// <summary>Compares flow keys: symbols by <see cref="SymbolEqualityComparer.Default"/>, anything else (capture ids, sentinels) by Equals.</summary>
-internal sealed class FlowKeyComparer : IEqualityComparer<object>
-{
-    public static readonly FlowKeyComparer Instance = new();
-
-    public new bool Equals(object? x, object? y)
-        => x is ISymbol a && y is ISymbol b ? SymbolEqualityComparer.Default.Equals(a, b) : object.Equals(x, y);
-
-    public int GetHashCode(object obj)
-        => obj is ISymbol symbol ? SymbolEqualityComparer.Default.GetHashCode(symbol) : obj.GetHashCode();
 }

@@ -3,11 +3,13 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 
-namespace IntervalNotifiers.Analyzers.Flow;
+namespace IntervalNotifiers.Analyzers.Rules.CallbackFlow.Engine;
 
 /// <summary>
-/// A small forward dataflow engine over Roslyn's <see cref="ControlFlowGraph"/>: a state per block entry,
-/// joined over the incoming edges until a fixpoint. Branch conditions refine the state on each outgoing
+/// The engine shared by the callback path rules (NTF006, NTF007, NTF008): a small forward dataflow over Roslyn's
+/// <see cref="ControlFlowGraph"/>, a state per block entry, joined over the incoming edges until a fixpoint.
+/// A rule states only its question: its entry state, its transfer function (and branch refinement), and which
+/// paths into a <c>return</c> offend it; <see cref="OffendingReturns"/> is the one way a rule is asked. Branch conditions refine the state on each outgoing
 /// edge (the CFG lowers <c>&amp;&amp;</c>, <c>||</c>, <c>?:</c> and <c>??</c> into branches, so each part
 /// of a compound condition is its own branch). A null state means "unreachable".
 /// </summary>
@@ -23,6 +25,17 @@ internal abstract class ForwardFlow<TState>
     /// <summary>Gives up (and the caller stays silent) after this many block visits.</summary>
     private const int MaxVisitsPerBlock = 200;
 
+    /// <summary>The state at the callback's entry.</summary>
+    protected abstract TState Entry { get; }
+
+    /// <summary>Whether a path into a <c>return</c> breaks the rule (the value it returns and the state there).</summary>
+    protected abstract bool Offends(ReturnPath<TState> path);
+
+    /// <summary>Called once before the run: a rule that first looks at the whole graph (its flow captures, say) does it here.</summary>
+    protected virtual void Prepare(ControlFlowGraph cfg)
+    {
+    }
+
     protected abstract TState Join(TState a, TState b);
 
     protected abstract bool Same(TState a, TState b);
@@ -37,9 +50,31 @@ internal abstract class ForwardFlow<TState>
         return (after, after);
     }
 
-    /// <summary>Runs the analysis from <paramref name="entry"/>; null when it did not converge in time.</summary>
-    public FlowResult<TState>? Run(ControlFlowGraph cfg, TState entry, CancellationToken cancellationToken)
+    /// <summary>The <c>return</c> statements (or expression bodies) reached by an offending path; empty when the run gave up.</summary>
+    public IReadOnlyList<SyntaxNode> OffendingReturns(ControlFlowGraph cfg, CancellationToken cancellationToken)
     {
+        var found = new List<SyntaxNode>();
+        if (Run(cfg, cancellationToken) is not { } result)
+        {
+            return found;
+        }
+
+        foreach (var path in ReturnSites.Enumerate(cfg, result))
+        {
+            if (!found.Contains(path.Statement) && Offends(path))
+            {
+                found.Add(path.Statement);
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Runs the analysis from <see cref="Entry"/>; null when it did not converge in time.</summary>
+    public FlowResult<TState>? Run(ControlFlowGraph cfg, CancellationToken cancellationToken)
+    {
+        Prepare(cfg);
+        var entry = Entry;
         var blocks = cfg.Blocks;
         var result = new FlowResult<TState>(blocks.Length);
         var queued = new bool[blocks.Length];
@@ -163,24 +198,4 @@ internal abstract class ForwardFlow<TState>
             }
         }
     }
-}
-
-/// <summary>The fixpoint of a <see cref="ForwardFlow{TState}"/> run.</summary>
-internal sealed class FlowResult<TState>
-    where TState : class
-{
-    public FlowResult(int blockCount)
-    {
-        In = new TState?[blockCount];
-        Out = new TState?[blockCount];
-    }
-
-    /// <summary>The state at each block's entry (null: unreachable).</summary>
-    public TState?[] In { get; }
-
-    /// <summary>The state after each block's operations, before its branch value.</summary>
-    public TState?[] Out { get; }
-
-    /// <summary>The state on each edge (source ordinal, destination ordinal).</summary>
-    public Dictionary<(int From, int To), TState> Edges { get; } = new();
 }

@@ -1,0 +1,46 @@
+using System.Linq;
+using IntervalNotifiers.Analyzers.Infrastructure;
+using IntervalNotifiers.Analyzers.Rules.CallbackFlow;
+using IntervalNotifiers.Analyzers.Rules.CallbackFlow.Engine;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace IntervalNotifiers.Analyzers;
+
+/// <summary>
+/// NTF006 (docs/rules/NTF006.md): <c>InvalidateStart</c> hands out a non-null finish on a path that returns false,
+/// and the runtime never finishes it. The question is asked of <see cref="FinishOnFalseReturnFlow"/>; the cheap
+/// shapes that cannot offend are ruled out first by <see cref="FinishOnFalseReturnPrefilter"/>.
+/// </summary>
+public sealed partial class CallbackFlowAnalyzer
+{
+    private void AnalyzeFinishOnFalseReturn(SymbolAnalysisContext context, NotifierTypes types, IMethodSymbol method,
+                                            MethodBody body, CallbackOperations operations)
+    {
+        var finish = method.Parameters.FirstOrDefault(p => p.RefKind == RefKind.Out && types.IsFinishType(p.Type));
+
+        // Only a return that can yield a literal false is judged (a false computed otherwise is not this rule's).
+        if (finish is null || !operations.MayReturnConstant(false))
+        {
+            return;
+        }
+
+        if (_prefilters && FinishOnFalseReturnPrefilter.RulesOut(operations, finish))
+        {
+            return;
+        }
+
+        var cfg = body.GetControlFlowGraph();
+        if (cfg is null)
+        {
+            return;
+        }
+
+        var flow = new FinishOnFalseReturnFlow(types, finish);
+        foreach (var statement in OnePerLine(flow.OffendingReturns(cfg, context.CancellationToken)))
+        {
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.NTF006, ReturnSites.LocationOf(statement),
+                                                       ReturnFalseProperties(statement, FinishProperty, finish.Name)));
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using IntervalNotifiers.Analyzers.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace IntervalNotifiers.Analyzers;
+
+public sealed partial class CallbackFlowAnalyzer
+{
+    /// <summary>
+    /// NTF008's compilation-wide half: the derived notifier types whose sequence the compilation reads
+    /// (<c>ReadBegin</c>/<c>ReadRetry</c> through a receiver of that static type, docs/rules/NTF008.md), and the
+    /// diagnostics of callbacks that never call SetSequence, held until compilation end and reported there when
+    /// the notifier type they cast to (or a type derived from it) is read.
+    /// </summary>
+    private sealed class SequenceReads
+    {
+        private readonly NotifierTypes _types;
+        private readonly ConcurrentDictionary<ISymbol, byte> _reads = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentQueue<(ImmutableArray<INamedTypeSymbol> CastTypes, Diagnostic Diagnostic)> _pending = new();
+
+        public SequenceReads(NotifierTypes types) => _types = types;
+
+        public void Register(CompilationStartAnalysisContext start)
+        {
+            start.RegisterOperationAction(Collect, OperationKind.Invocation);
+            start.RegisterCompilationEndAction(ReportAtEnd);
+        }
+
+        /// <summary>Holds <paramref name="diagnostic"/> until compilation end, when it is reported if one of <paramref name="castTypes"/> is read.</summary>
+        public void ReportIfRead(ImmutableArray<INamedTypeSymbol> castTypes, Diagnostic diagnostic) => _pending.Enqueue((castTypes, diagnostic));
+
+        private void Collect(OperationAnalysisContext context)
+        {
+            var invocation = (IInvocationOperation)context.Operation;
+            if (!NotifierTypes.Is(invocation.TargetMethod, _types.ReadBegin) && !NotifierTypes.Is(invocation.TargetMethod, _types.ReadRetry))
+            {
+                return;
+            }
+
+            // Only a receiver whose static type is a derived notifier type ties the read to that type.
+            if (invocation.Instance?.Type is INamedTypeSymbol receiver
+                && _types.IsNotifierType(receiver)
+                && !SymbolEqualityComparer.Default.Equals(receiver.OriginalDefinition, _types.Notifier))
+            {
+                _reads.TryAdd(receiver.OriginalDefinition, 0);
+            }
+        }
+
+        private void ReportAtEnd(CompilationAnalysisContext end)
+        {
+            if (_pending.IsEmpty || _reads.IsEmpty)
+            {
+                return;
+            }
+
+            foreach (var (castTypes, diagnostic) in _pending)
+            {
+                foreach (var cast in castTypes)
+                {
+                    if (IsRead(cast))
+                    {
+                        end.ReportDiagnostic(diagnostic);
+                        break;
+                    }
+                }
+            }
+        }
+
+        /// <summary>Whether some read's receiver type is <paramref name="cast"/> or derives from it.</summary>
+        private bool IsRead(INamedTypeSymbol cast)
+        {
+            foreach (var read in _reads.Keys)
+            {
+                for (var t = read as INamedTypeSymbol; t is not null; t = t.BaseType)
+                {
+                    if (SymbolEqualityComparer.Default.Equals(t.OriginalDefinition, cast.OriginalDefinition))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+    }
+}

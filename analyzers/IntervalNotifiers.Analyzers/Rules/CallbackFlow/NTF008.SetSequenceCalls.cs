@@ -1,0 +1,229 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using IntervalNotifiers.Analyzers.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace IntervalNotifiers.Analyzers.Rules.CallbackFlow;
+
+/// <summary>
+/// What NTF008 knows about one ops type: which of its methods call SetSequence (directly, through in-callback
+/// helpers, in lambdas or local functions), computed once per type and shared by its callbacks.
+/// </summary>
+internal sealed class SetSequenceCalls
+{
+    private readonly TypeBodies _bodies;
+    private readonly CancellationToken _cancellationToken;
+    private readonly Dictionary<IMethodSymbol, SetSequenceCoverage> _coverage = new(SymbolEqualityComparer.Default);
+    private readonly HashSet<IMethodSymbol> _inProgress = new(SymbolEqualityComparer.Default);
+    private FunctionsWithSetSequence? _functions;
+
+    public SetSequenceCalls(TypeBodies bodies, CancellationToken cancellationToken)
+    {
+        _bodies = bodies;
+        _cancellationToken = cancellationToken;
+    }
+
+    /// <summary>The lambdas and local functions of the type that call SetSequence, found on first use (one walk of every body).</summary>
+    private FunctionsWithSetSequence Functions => _functions ??= new FunctionsWithSetSequence(this);
+
+    private sealed class FunctionsWithSetSequence
+    {
+        public readonly HashSet<SyntaxNode> Lambdas = new();
+        public readonly HashSet<IMethodSymbol> LocalFunctions = new(SymbolEqualityComparer.Default);
+
+        public FunctionsWithSetSequence(SetSequenceCalls info)
+        {
+            foreach (var body in info._bodies.Bodies)
+            {
+                foreach (var operation in body.Operations())
+                {
+                    if (operation is IInvocationOperation invocation && info.IsSetSequence(invocation.TargetMethod))
+                    {
+                        for (var parent = operation.Parent; parent is not null; parent = parent.Parent)
+                        {
+                            if (parent is IAnonymousFunctionOperation function)
+                            {
+                                Lambdas.Add(function.Syntax);
+                            }
+                            else if (parent is ILocalFunctionOperation local)
+                            {
+                                LocalFunctions.Add(local.Symbol);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    public NotifierTypes Types => _bodies.Types;
+
+    public TypeBodies Bodies => _bodies;
+
+    public bool IsSetSequence(IMethodSymbol method) => NotifierTypes.Is(method, Types.SetSequence);
+
+    public bool FunctionCallsSetSequence(SyntaxNode syntax) => Functions.Lambdas.Contains(syntax);
+
+    /// <summary>The body of <paramref name="method"/> when it is declared in this type.</summary>
+    public MethodBody? BodyOf(IMethodSymbol method)
+    {
+        foreach (var body in _bodies.Bodies)
+        {
+            if (SymbolEqualityComparer.Default.Equals(TypeBodies.Key(body.Owner), TypeBodies.Key(method)))
+            {
+                return body;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>How a call made from <paramref name="caller"/> covers SetSequence.</summary>
+    public SetSequenceCoverage CoverageOfCall(IInvocationOperation invocation, IMethodSymbol caller)
+    {
+        var target = invocation.TargetMethod;
+        if (IsSetSequence(target))
+        {
+            return SetSequenceCoverage.All;
+        }
+
+        if (target.MethodKind == MethodKind.LocalFunction)
+        {
+            return Functions.LocalFunctions.Contains(target.OriginalDefinition) ? SetSequenceCoverage.Some : SetSequenceCoverage.None;
+        }
+
+        if (SymbolEqualityComparer.Default.Equals(target.ContainingType?.OriginalDefinition, _bodies.Type.OriginalDefinition)
+            && Types.GetCallbackKind(target) == CallbackKind.None)
+        {
+            // An own method: an in-callback helper is part of the callback (its paths are followed); any other
+            // method that may set the sequence makes the path unknown, without building its graph.
+            if (!_bodies.IsHelperCandidate((IMethodSymbol)target.OriginalDefinition) || _bodies.MembershipOf(target) == CallbackKind.None)
+            {
+                return MayCallSetSequence(target) ? SetSequenceCoverage.Some : SetSequenceCoverage.None;
+            }
+
+            return CoverageOf(target);
+        }
+
+        // Code elsewhere that receives the sequence may set it: unknown.
+        foreach (var argument in invocation.Arguments)
+        {
+            if (OperationFacts.StripConversions(argument.Value) is IParameterReferenceOperation { Type.SpecialType: SpecialType.System_UInt64 } parameter
+                && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, caller))
+            {
+                return SetSequenceCoverage.Some;
+            }
+        }
+
+        return SetSequenceCoverage.None;
+    }
+
+    /// <summary>How the paths of the own method <paramref name="method"/> cover SetSequence.</summary>
+    public SetSequenceCoverage CoverageOf(IMethodSymbol method)
+    {
+        method = (IMethodSymbol)method.OriginalDefinition;
+        if (_coverage.TryGetValue(method, out var known))
+        {
+            return known;
+        }
+
+        if (!_inProgress.Add(method))
+        {
+            return SetSequenceCoverage.Some;
+        }
+
+        var coverage = Compute(method);
+        _inProgress.Remove(method);
+        _coverage[method] = coverage;
+        return coverage;
+    }
+
+    private SetSequenceCoverage Compute(IMethodSymbol method)
+    {
+        var body = BodyOf(method);
+        if (body is null)
+        {
+            // No body to read (abstract, extern, partial without implementation): unknown when it gets the sequence.
+            return method.Parameters.Any(p => p.Type.SpecialType == SpecialType.System_UInt64) ? SetSequenceCoverage.Some : SetSequenceCoverage.None;
+        }
+
+        if (!MayCallSetSequence(body))
+        {
+            return SetSequenceCoverage.None;
+        }
+
+        var cfg = body.GetControlFlowGraph();
+        if (cfg is null)
+        {
+            return SetSequenceCoverage.Some;
+        }
+
+        return new SetSequenceFlow(this, method, body).CoverageAtExit(cfg, _cancellationToken) ?? SetSequenceCoverage.Some;
+    }
+
+    /// <summary>A cheap scan: the own method <paramref name="method"/> calls SetSequence, an own method, or passes on a sequence.</summary>
+    private bool MayCallSetSequence(IMethodSymbol method)
+    {
+        var body = BodyOf(method);
+        return body is null
+            ? method.Parameters.Any(p => p.Type.SpecialType == SpecialType.System_UInt64)
+            : MayCallSetSequence(body);
+    }
+
+    private bool MayCallSetSequence(MethodBody body)
+    {
+        foreach (var operation in body.Operations())
+        {
+            if (operation is IInvocationOperation invocation
+                && (IsSetSequence(invocation.TargetMethod)
+                    || SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType?.OriginalDefinition, _bodies.Type.OriginalDefinition)
+                    || invocation.Arguments.Any(a => a.Value.Type?.SpecialType == SpecialType.System_UInt64)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether <paramref name="body"/> calls SetSequence on some path, as docs/contract.md#helpers-count-as-the-callback counts it.</summary>
+    public bool CallsSetSequence(MethodBody body, IMethodSymbol method)
+    {
+        foreach (var operation in body.Operations())
+        {
+            if (operation is IInvocationOperation invocation && !OperationFacts.IsInsideFunction(operation))
+            {
+                if (IsSetSequence(invocation.TargetMethod))
+                {
+                    return true;
+                }
+
+                if (SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType?.OriginalDefinition, _bodies.Type.OriginalDefinition)
+                    && invocation.TargetMethod.MethodKind == MethodKind.Ordinary)
+                {
+                    var kind = Types.GetCallbackKind(invocation.TargetMethod);
+                    if (kind == CallbackKind.Invalidate && !SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.OriginalDefinition, method.OriginalDefinition))
+                    {
+                        // The single-pass fallback 'return Invalidate(...)': its body answers for that path.
+                        var fallback = BodyOf(invocation.TargetMethod);
+                        if (fallback is not null && CallsSetSequence(fallback, invocation.TargetMethod))
+                        {
+                            return true;
+                        }
+                    }
+                    else if (kind == CallbackKind.None
+                             && _bodies.IsHelperCandidate((IMethodSymbol)invocation.TargetMethod.OriginalDefinition)
+                             && _bodies.MembershipOf(invocation.TargetMethod) != CallbackKind.None
+                             && CoverageOf(invocation.TargetMethod) != SetSequenceCoverage.None)
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+}
