@@ -60,11 +60,11 @@ public sealed partial class AddressSpace
                 return;
             }
 
-            // The last active range of an invalidation: make the sequence even, apply the deferred list.
+            // The last active range of an invalidation: make the sequence even, apply the deferred list from its head,
+            // newest first (the kernel's hlist_for_each_entry_safe over deferred_list in mn_itree_inv_end).
             Volatile.Write(ref _invalidateSeq, _invalidateSeq + 1);
             IntervalNotifier? n = _deferredHead;
             _deferredHead = null;
-            _deferredTail = null;
             _deferredCount = 0;
             while (n != null)
             {
@@ -118,7 +118,7 @@ public sealed partial class AddressSpace
                 if (IsInvalidating)
                 {
                     // The tree is frozen: defer. The notifier starts collided, so ReadBegin waits for the end.
-                    AppendDeferred(notifier);
+                    AddDeferred(notifier);
                     notifier.State = NotifierState.PendingInsert;
                 }
                 else
@@ -179,7 +179,7 @@ public sealed partial class AddressSpace
 
                     // Committed from here on: if this call does not return normally (canceled, interrupted), the
                     // removal is still applied, and the next Remove reports it as done.
-                    AppendDeferred(notifier);
+                    AddDeferred(notifier);
                     notifier.State = NotifierState.PendingRemove;
                     notifier.RemoveSequence = _invalidateSeq;
                     notifier.CommitRemoval();
@@ -200,20 +200,20 @@ public sealed partial class AddressSpace
         notifier.ClearCommittedRemoval();
     }
 
-    private void AppendDeferred(IntervalNotifier notifier)
+    /// <summary>
+    /// Adds <paramref name="notifier"/> at the head of the deferred list (the kernel's <c>hlist_add_head</c> onto
+    /// <c>deferred_list</c>): <see cref="EndRange"/> applies the list from its head, newest first, as the kernel does.
+    /// </summary>
+    private void AddDeferred(IntervalNotifier notifier)
     {
-        notifier.DeferredNext = null;
-        notifier.DeferredPrevious = _deferredTail;
-        if (_deferredTail == null)
+        notifier.DeferredPrevious = null;
+        notifier.DeferredNext = _deferredHead;
+        if (_deferredHead != null)
         {
-            _deferredHead = notifier;
-        }
-        else
-        {
-            _deferredTail.DeferredNext = notifier;
+            _deferredHead.DeferredPrevious = notifier;
         }
 
-        _deferredTail = notifier;
+        _deferredHead = notifier;
         _deferredCount++;
     }
 
@@ -228,11 +228,7 @@ public sealed partial class AddressSpace
             notifier.DeferredPrevious.DeferredNext = notifier.DeferredNext;
         }
 
-        if (notifier.DeferredNext == null)
-        {
-            _deferredTail = notifier.DeferredPrevious;
-        }
-        else
+        if (notifier.DeferredNext != null)
         {
             notifier.DeferredNext.DeferredPrevious = notifier.DeferredPrevious;
         }
