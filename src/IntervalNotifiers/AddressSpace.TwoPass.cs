@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 
@@ -41,9 +42,11 @@ public sealed partial class AddressSpace
     /// The finish pass (the kernel's <c>mn_itree_finish_pass</c>): calls every linked finish, oldest first, each one
     /// unlinked before its callback so the callback may reuse or return the object. An exception thrown by a finish
     /// does not keep the others from running: the first exception of the walk is kept in <paramref name="error"/>,
-    /// later ones go to <see cref="Trace"/>.
+    /// later ones go to <see cref="Trace"/>; in the teardown walk (<paramref name="collectAll"/>), every one is added to
+    /// <paramref name="allErrors"/> instead.
     /// </summary>
-    private static void RunFinishPass(NotifierFinish? head, ref ExceptionDispatchInfo? error)
+    private static void RunFinishPass(
+        NotifierFinish? head, ref ExceptionDispatchInfo? error, ref List<Exception>? allErrors, bool collectAll)
     {
         NotifierFinish? f = head;
         while (f != null)
@@ -57,7 +60,11 @@ public sealed partial class AddressSpace
             }
             catch (Exception ex)
             {
-                if (error == null)
+                if (collectAll)
+                {
+                    (allErrors ??= new List<Exception>()).Add(ex);
+                }
+                else if (error == null)
                 {
                     error = ExceptionDispatchInfo.Capture(ex);
                 }

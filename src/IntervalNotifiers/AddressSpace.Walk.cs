@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using System.Threading;
@@ -54,11 +55,16 @@ public sealed partial class AddressSpace
     public bool InvalidateRangeStart(in NotifierRange range)
     {
         ValidateRange(in range);
-        return Invalidate(in range, range.End - 1);
+        return Invalidate(in range, range.End - 1, teardown: false);
     }
 
     /// <summary>Start of a range, the walk and the finish pass over [range.Start, <paramref name="last"/>].</summary>
-    private bool Invalidate(in NotifierRange range, ulong last)
+    /// <param name="range">The range the callbacks receive.</param>
+    /// <param name="last">The last address covered (inclusive).</param>
+    /// <param name="teardown">The release walk (the kernel's <c>mn_itree_release</c>): a callback that throws does not
+    /// stop it; every exception is collected and thrown once the walk, the finish pass and the range end are done
+    /// (alone, or in an <see cref="AggregateException"/> when there are several).</param>
+    private bool Invalidate(in NotifierRange range, ulong last, bool teardown)
     {
         // A nested walk needs room to remember the outer one: allocate it (once per thread) before anything changes.
         if (t_walking != null)
@@ -92,39 +98,54 @@ public sealed partial class AddressSpace
         NotifierFinish? tail = null;
         bool stopped = false;
         ExceptionDispatchInfo? error = null;
+        List<Exception>? teardownErrors = null;
         try
         {
             try
             {
-                for (; node != null; node = IntervalTree<IntervalNotifier>.Next(node, range.Start, last))
+                while (true)
                 {
-                    IntervalNotifier notifier = node.Value;
-                    bool ok;
-                    if (notifier.Shape!.OverridesInvalidateStart)
+                    try
                     {
-                        NotifierFinish? finish = null;
-                        ok = notifier.Ops.InvalidateStart(notifier, in range, cur, out finish);
-                        if (ok && finish != null)
+                        for (; node != null; node = IntervalTree<IntervalNotifier>.Next(node, range.Start, last))
                         {
-                            LinkFinish(notifier, finish, ref head, ref tail, in range);
-                        }
-                    }
-                    else
-                    {
-                        ok = notifier.Ops.Invalidate(notifier, in range, cur);
-                    }
+                            IntervalNotifier notifier = node.Value;
+                            bool ok;
+                            if (notifier.Shape!.OverridesInvalidateStart)
+                            {
+                                NotifierFinish? finish = null;
+                                ok = notifier.Ops.InvalidateStart(notifier, in range, cur, out finish);
+                                if (ok && finish != null)
+                                {
+                                    LinkFinish(notifier, finish, ref head, ref tail, in range);
+                                }
+                            }
+                            else
+                            {
+                                ok = notifier.Ops.Invalidate(notifier, in range, cur);
+                            }
 
-                    if (!ok)
+                            if (!ok)
+                            {
+                                if (range.IsBlockable)
+                                {
+                                    ReportFalseOnBlockable(notifier, in range);
+                                }
+                                else
+                                {
+                                    stopped = true;
+                                    break;
+                                }
+                            }
+                        }
+
+                        break;
+                    }
+                    catch (Exception ex) when (teardown)
                     {
-                        if (range.IsBlockable)
-                        {
-                            ReportFalseOnBlockable(notifier, in range);
-                        }
-                        else
-                        {
-                            stopped = true;
-                            break;
-                        }
+                        // Teardown calls every notifier whatever one callback does (mn_itree_release goes on).
+                        (teardownErrors ??= new List<Exception>()).Add(ex);
+                        node = IntervalTree<IntervalNotifier>.Next(node!, range.Start, last);
                     }
                 }
             }
@@ -134,7 +155,7 @@ public sealed partial class AddressSpace
                 stopped = true;
             }
 
-            RunFinishPass(head, ref error);
+            RunFinishPass(head, ref error, ref teardownErrors, teardown);
         }
         finally
         {
@@ -142,12 +163,17 @@ public sealed partial class AddressSpace
             Interlocked.Decrement(ref _walks);
         }
 
-        if (stopped || error != null)
+        if (stopped || error != null || teardownErrors != null)
         {
             EndRange(throwWhenIdle: false);
         }
 
         error?.Throw();
+        if (teardownErrors != null)
+        {
+            ThrowCollected(teardownErrors);
+        }
+
         return !stopped;
     }
 }
