@@ -67,7 +67,7 @@ public sealed partial class AddressSpace
     private bool Invalidate(in NotifierRange range, ulong last, bool teardown)
     {
         // A nested walk needs room to remember the outer one: allocate it (once per thread) before anything changes.
-        if (t_walking != null)
+        if (t_walk.Space != null)
         {
             EnsureOuterWalkCapacity();
         }
@@ -93,7 +93,7 @@ public sealed partial class AddressSpace
         }
 
         // The sequence is odd and stays odd until this range ends: the tree is frozen, so the walk needs no lock.
-        EnterWalk();
+        EnterWalk(in range);
         NotifierFinish? head = null;
         NotifierFinish? tail = null;
         bool stopped = false;

@@ -34,8 +34,9 @@ namespace IntervalNotifiers;
 /// <see cref="IntervalNotifier.ReadRetry"/> and <see cref="IntervalNotifier.CheckRetry"/> never see a torn value;
 /// the tree is changed only under the lock and walked only while the sequence is odd, after taking the lock, so a
 /// walk always sees a complete tree.</para>
-/// <para>Contract violations that the kernel only WARNs about (a callback returning <see langword="false"/> on a
-/// blockable range, one finish object handed out twice) do not throw in the middle of a walk: they are counted in
+/// <para>Contract violations found inside a walk (a callback returning <see langword="false"/> on a blockable range,
+/// which the kernel only WARNs about; one finish object handed out twice; an even value given to
+/// <see cref="IntervalNotifier.SetSequence"/> by a callback) do not throw in the middle of a walk: they are counted in
 /// <see cref="ContractViolationCount"/>, written to <see cref="Trace"/> as warnings and raised through
 /// <see cref="ContractViolation"/>, and the walk goes on.</para>
 /// </remarks>
@@ -67,8 +68,9 @@ public sealed partial class AddressSpace
     }
 
     /// <summary>
-    /// Raised when a callback breaks a contract that the kernel only WARNs about: a <see langword="false"/> return
-    /// on a blockable range, or one finish object handed out twice (see <see cref="ContractViolationKind"/>).
+    /// Raised when a callback breaks a contract inside a walk: a <see langword="false"/> return on a blockable range
+    /// (the kernel only WARNs about it), one finish object handed out twice, or an even value given to
+    /// <see cref="IntervalNotifier.SetSequence"/> (see <see cref="ContractViolationKind"/>).
     /// </summary>
     /// <remarks>
     /// Raised synchronously on the invalidating thread, in the middle of the walk: keep handlers short and do not
