@@ -67,9 +67,13 @@ public sealed partial class AddressSpace
     private bool Invalidate(in NotifierRange range, ulong last, bool teardown)
     {
         // A nested walk needs room to remember the outer one: allocate it (once per thread) before anything changes.
+        // A range started by a callback of this address space belongs to that callback: only it may end the range.
+        bool fromCallback = false;
+        int callbackWalk = 0;
         if (t_walk.Space != null)
         {
             EnsureOuterWalkCapacity();
+            fromCallback = !teardown && TryFindWalkOnThisThread(out callbackWalk);
         }
 
         IntervalTreeNode<IntervalNotifier>? node;
@@ -83,12 +87,21 @@ public sealed partial class AddressSpace
                 Volatile.Write(ref _invalidateSeq, _invalidateSeq | 1);
                 Interlocked.Increment(ref _walks);
             }
+            else if (fromCallback)
+            {
+                _callbackRanges++;
+            }
 
             cur = _invalidateSeq;
         }
 
         if (node == null)
         {
+            if (fromCallback)
+            {
+                WalkAt(callbackWalk).OwnedRanges++;
+            }
+
             return true;
         }
 
@@ -159,8 +172,15 @@ public sealed partial class AddressSpace
         }
         finally
         {
-            ExitWalk();
-            Interlocked.Decrement(ref _walks);
+            int leftOver = ExitWalk();
+            if (fromCallback || leftOver != 0)
+            {
+                EndNestedWalk(leftOver, fromCallback && !stopped && error == null && teardownErrors == null);
+            }
+            else
+            {
+                Interlocked.Decrement(ref _walks);
+            }
         }
 
         if (stopped || error != null || teardownErrors != null)
@@ -175,5 +195,29 @@ public sealed partial class AddressSpace
         }
 
         return !stopped;
+    }
+
+    /// <summary>
+    /// Ends the walk of a range started by a callback, or of a walk whose callbacks left ranges they started active:
+    /// in one step under the lock, the walk stops counting, the ranges its callbacks left become ordinary active
+    /// ranges (anyone may end them), and, when <paramref name="keepsRange"/>, this walk's own range becomes a range
+    /// owned by the callback that started it (found again now that this walk is no longer on the thread).
+    /// </summary>
+    private void EndNestedWalk(int leftOver, bool keepsRange)
+    {
+        lock (_lock)
+        {
+            Interlocked.Decrement(ref _walks);
+            _callbackRanges -= leftOver;
+            if (keepsRange)
+            {
+                _callbackRanges++;
+            }
+        }
+
+        if (keepsRange && TryFindWalkOnThisThread(out int index))
+        {
+            WalkAt(index).OwnedRanges++;
+        }
     }
 }

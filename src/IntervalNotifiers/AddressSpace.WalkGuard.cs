@@ -5,7 +5,9 @@ namespace IntervalNotifiers;
 // Which walks run on this thread: the stand-in for the kernel's lockdep map __mmu_notifier_invalidate_range_start_map,
 // which mmu_interval_read_begin and mmu_interval_notifier_remove take so that lockdep reports a call from inside an
 // invalidate callback (a deadlock). Here such a call throws instead (docs/rules/NTF011.md). Each walk also remembers
-// its range, so that a contract violation found outside the walk's own code (SetSequence) is reported with it.
+// its range, so that a contract violation found outside the walk's own code (SetSequence) is reported with it, and
+// the ranges its callbacks started, so that a callback ends only those (in the kernel each range is its caller's
+// on-stack struct mmu_notifier_range, so an end always names its own start).
 public sealed partial class AddressSpace
 {
     /// <summary>The innermost walk (callbacks included) running on this thread; <c>Space</c> is null when none.</summary>
@@ -44,22 +46,27 @@ public sealed partial class AddressSpace
 
         t_walk.Space = this;
         t_walk.Range = range;
+        t_walk.OwnedRanges = 0;
     }
 
     /// <summary>Undoes the innermost <see cref="EnterWalk"/> of this thread (walks nest strictly).</summary>
-    private static void ExitWalk()
+    /// <returns>How many ranges the walk's callbacks started and left active (they end it themselves when they follow
+    /// the contract: usually 0).</returns>
+    private static int ExitWalk()
     {
+        int leftOver = t_walk.OwnedRanges;
         int count = t_outerWalkCount;
         if (count == 0)
         {
             t_walk = default;
-            return;
+            return leftOver;
         }
 
         WalkFrame[] stack = t_outerWalks!;
         t_walk = stack[--count];
         stack[count] = default;
         t_outerWalkCount = count;
+        return leftOver;
     }
 
     /// <summary>
@@ -103,7 +110,11 @@ public sealed partial class AddressSpace
         }
     }
 
-    /// <summary>One walk running on a thread: its address space and its range.</summary>
+    /// <summary>
+    /// One walk running on a thread: its address space, its range, and the ranges of the same address space that its
+    /// callbacks started and have not ended yet (the identity that lets <see cref="InvalidateRangeEnd"/> tell a
+    /// callback's legitimate end of its own nested range from a stray end of the walk's range or of someone else's).
+    /// </summary>
     private struct WalkFrame
     {
         /// <summary>The address space walked; null for "no walk".</summary>
@@ -111,5 +122,8 @@ public sealed partial class AddressSpace
 
         /// <summary>The range of the walk (what its callbacks receive).</summary>
         public NotifierRange Range;
+
+        /// <summary>Active ranges of <see cref="Space"/> that callbacks of this walk started and still own.</summary>
+        public int OwnedRanges;
     }
 }

@@ -56,6 +56,10 @@ public sealed partial class AddressSpace
     // Interlocked (raised under the lock, lowered without it). An end that would leave fewer active ranges than
     // walks is unpaired: it would unfreeze the tree under a running walk, so it is rejected.
     private int _walks;
+
+    // Active ranges that a callback of this address space started and has not ended (under the lock): they belong to
+    // that callback, which alone may end them (see WalkFrame.OwnedRanges), so an end from elsewhere does not count them.
+    private int _callbackRanges;
     private IntervalNotifier? _deferredHead;
     private int _deferredCount;
     private int _waiters;
