@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
+using IntervalNotifiers.Internal;
 
 namespace IntervalNotifiers;
 
@@ -46,11 +47,14 @@ public sealed partial class AddressSpace
     /// <paramref name="allErrors"/> instead.
     /// </summary>
     private static void RunFinishPass(
-        NotifierFinish? head, ref ExceptionDispatchInfo? error, ref List<Exception>? allErrors, bool collectAll)
+        NotifierFinish head, ref ExceptionDispatchInfo? error, ref List<Exception>? allErrors, bool collectAll)
     {
+        long started = RuntimeMetrics.StartTimer(RuntimeMetrics.FinishPassDuration);
+        int finished = 0;
         NotifierFinish? f = head;
         while (f != null)
         {
+            finished++;
             NotifierFinish? next = f.NextLink;
             IntervalNotifier owner = f.LinkedNotifier!;
             f.Unlink();
@@ -76,6 +80,9 @@ public sealed partial class AddressSpace
 
             f = next;
         }
+
+        RuntimeMetrics.StopTimer(RuntimeMetrics.FinishPassDuration, started);
+        RuntimeMetrics.CountFinishes(finished);
     }
 
     /// <summary>Only the first exception of a walk is rethrown: the later ones go to <see cref="Trace"/>.</summary>

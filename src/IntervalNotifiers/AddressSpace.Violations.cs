@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.Threading;
+using IntervalNotifiers.Internal;
 
 namespace IntervalNotifiers;
 
@@ -52,6 +53,7 @@ public sealed partial class AddressSpace
     private void Report(ContractViolationKind kind, IntervalNotifier notifier, in NotifierRange range, string message)
     {
         Interlocked.Increment(ref _contractViolations);
+        RuntimeMetrics.CountViolation(kind);
         try
         {
             Trace.TraceWarning("IntervalNotifiers contract violation: " + message);

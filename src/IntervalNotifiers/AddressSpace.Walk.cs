@@ -68,6 +68,7 @@ public sealed partial class AddressSpace
     {
         // A nested walk needs room to remember the outer one: allocate it (once per thread) before anything changes.
         // A range started by a callback of this address space belongs to that callback: only it may end the range.
+        RuntimeMetrics.CountInvalidation(in range);
         bool fromCallback = false;
         int callbackWalk = 0;
         if (t_walk.Space != null)
@@ -97,6 +98,7 @@ public sealed partial class AddressSpace
 
         if (node == null)
         {
+            RuntimeMetrics.RecordNotifiersCalled(0);
             if (fromCallback)
             {
                 WalkAt(callbackWalk).OwnedRanges++;
@@ -112,6 +114,8 @@ public sealed partial class AddressSpace
         bool stopped = false;
         ExceptionDispatchInfo? error = null;
         List<Exception>? teardownErrors = null;
+        int called = 0;
+        long walkStarted = RuntimeMetrics.StartTimer(RuntimeMetrics.WalkDuration);
         try
         {
             try
@@ -123,6 +127,7 @@ public sealed partial class AddressSpace
                         for (; node != null; node = IntervalTree<IntervalNotifier>.Next(node, range.Start, last))
                         {
                             IntervalNotifier notifier = node.Value;
+                            called++;
                             bool ok;
                             if (notifier.Shape!.OverridesInvalidateStart)
                             {
@@ -168,7 +173,12 @@ public sealed partial class AddressSpace
                 stopped = true;
             }
 
-            RunFinishPass(head, ref error, ref teardownErrors, teardown);
+            RuntimeMetrics.StopTimer(RuntimeMetrics.WalkDuration, walkStarted);
+            RuntimeMetrics.RecordNotifiersCalled(called);
+            if (head != null)
+            {
+                RunFinishPass(head, ref error, ref teardownErrors, teardown);
+            }
         }
         finally
         {

@@ -247,7 +247,16 @@ public class IntervalNotifier
     /// </remarks>
     /// <param name="sequence">The value <see cref="ReadBegin()"/> returned.</param>
     /// <returns><see langword="true"/> when the mirror may be stale and the read must start over.</returns>
-    public bool ReadRetry(ulong sequence) => Volatile.Read(ref _sequence) != sequence;
+    public bool ReadRetry(ulong sequence)
+    {
+        if (Volatile.Read(ref _sequence) == sequence)
+        {
+            return false;
+        }
+
+        RuntimeMetrics.CountReadRetry();
+        return true;
+    }
 
     /// <summary>
     /// A lock-free hint that the read that started with <paramref name="sequence"/> will have to be retried (the
