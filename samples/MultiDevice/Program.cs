@@ -30,6 +30,7 @@ internal static class Program
             devices[i] = new SimulatedDevice($"gpu{i}", FlushLatency);
         }
 
+        using var metrics = new MetricsTotals();
         try
         {
             var singlePass = new SinglePassFlushOps();
@@ -57,6 +58,7 @@ internal static class Program
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
                 $"two-pass speed-up at {maxDevices} devices: {lastSpeedUp:0.0}x"));
+            Console.WriteLine(metrics);
             return 0;
         }
         finally

@@ -16,26 +16,59 @@ public sealed partial class AddressSpace
     /// (the kernel's <c>mn_itree_inv_end</c>). When it is the last active range, the sequence becomes even, the
     /// deferred insertions and removals are applied and the waiters are woken.
     /// </summary>
-    /// <remarks>Never blocks. Ranges are counted, not matched: any thread may end an active range, but only when at
-    /// least one active range has finished its <see cref="InvalidateRangeStart"/>. Otherwise the end is unpaired and
-    /// would unfreeze the tree while a walk is still running, so it is rejected.</remarks>
+    /// <remarks>
+    /// <para>Never blocks. Outside callbacks, ranges are counted, not matched: any thread may end an active range, but
+    /// only when at least one active range has finished its <see cref="InvalidateRangeStart"/> and does not belong to
+    /// a callback. Otherwise the end is unpaired and would unfreeze the tree while a walk is still running, so it is
+    /// rejected.</para>
+    /// <para>Inside a callback of this address space, a walk knows which ranges are its callbacks': a callback may end
+    /// only a range it started itself (a nested invalidation), never the range it is called for nor a range started
+    /// elsewhere, even when another active range would make the counts look paired.</para>
+    /// </remarks>
     /// <param name="range">The range given to <see cref="InvalidateRangeStart"/>.</param>
     /// <exception cref="ArgumentException"><paramref name="range"/> has <c>End &lt;= Start</c>. Nothing changes.</exception>
     /// <exception cref="InvalidOperationException">No range is active (an end without a start, or after a start
-    /// that returned <see langword="false"/> or threw), or every active range is still being started (its
-    /// <see cref="InvalidateRangeStart"/> has not returned: an unpaired end, or an end from a callback of the range's
-    /// own walk), so the end would unfreeze the tree under a running walk. Nothing changes.</exception>
+    /// that returned <see langword="false"/> or threw); or every active range is still being started (its
+    /// <see cref="InvalidateRangeStart"/> has not returned: an unpaired end) or belongs to a callback, so the end would
+    /// unfreeze the tree under a running walk; or the call comes from a callback of this address space that has not
+    /// started a range it has not ended yet (a callback ending its own range). Nothing changes.</exception>
     public void InvalidateRangeEnd(in NotifierRange range)
     {
         ValidateRange(in range);
+        if (TryFindWalkOnThisThread(out int index))
+        {
+            EndCallbackRange(ref WalkAt(index));
+            return;
+        }
+
         EndRange(throwWhenIdle: true);
     }
 
-    private void EndRange(bool throwWhenIdle)
+    /// <summary>An end from a callback of this address space: it ends a range that callback started, or throws.</summary>
+    private void EndCallbackRange(ref WalkFrame walk)
+    {
+        if (walk.OwnedRanges == 0)
+        {
+            throw new InvalidOperationException(
+                "InvalidateRangeEnd was called from a callback of this address space, which has no range of its own " +
+                "to end: a callback never ends the range it is called for (its walk is still running; the caller " +
+                "of InvalidateRangeStart ends it after the start returns) nor a range started elsewhere. A callback " +
+                "may end only a nested range it started itself.");
+        }
+
+        EndRange(throwWhenIdle: false, callbackRange: true);
+        walk.OwnedRanges--;
+    }
+
+    private void EndRange(bool throwWhenIdle, bool callbackRange = false)
     {
         lock (_lock)
         {
-            if (_activeRanges == 0)
+            if (callbackRange)
+            {
+                _callbackRanges--;
+            }
+            else if (_activeRanges == 0)
             {
                 if (throwWhenIdle)
                 {
@@ -47,12 +80,13 @@ public sealed partial class AddressSpace
                 return;
             }
 
-            if (throwWhenIdle && _activeRanges <= Volatile.Read(ref _walks))
+            if (throwWhenIdle && _activeRanges <= Volatile.Read(ref _walks) + _callbackRanges)
             {
                 throw new InvalidOperationException(
                     "InvalidateRangeEnd without a matching range: every active range is still being started (its " +
-                    "InvalidateRangeStart has not returned yet, on this or another thread). End a range only after " +
-                    "its InvalidateRangeStart returned true, and never from a callback of its own walk.");
+                    "InvalidateRangeStart has not returned yet, on this or another thread) or belongs to the callback " +
+                    "that started it. End a range only after its InvalidateRangeStart returned true, and never from " +
+                    "a callback of its own walk.");
             }
 
             if (--_activeRanges != 0 || (_invalidateSeq & 1) == 0)
@@ -60,11 +94,11 @@ public sealed partial class AddressSpace
                 return;
             }
 
-            // The last active range of an invalidation: make the sequence even, apply the deferred list.
+            // The last active range of an invalidation: make the sequence even, apply the deferred list from its head,
+            // newest first (the kernel's hlist_for_each_entry_safe over deferred_list in mn_itree_inv_end).
             Volatile.Write(ref _invalidateSeq, _invalidateSeq + 1);
             IntervalNotifier? n = _deferredHead;
             _deferredHead = null;
-            _deferredTail = null;
             _deferredCount = 0;
             while (n != null)
             {
@@ -118,7 +152,7 @@ public sealed partial class AddressSpace
                 if (IsInvalidating)
                 {
                     // The tree is frozen: defer. The notifier starts collided, so ReadBegin waits for the end.
-                    AppendDeferred(notifier);
+                    AddDeferred(notifier);
                     notifier.State = NotifierState.PendingInsert;
                 }
                 else
@@ -179,7 +213,7 @@ public sealed partial class AddressSpace
 
                     // Committed from here on: if this call does not return normally (canceled, interrupted), the
                     // removal is still applied, and the next Remove reports it as done.
-                    AppendDeferred(notifier);
+                    AddDeferred(notifier);
                     notifier.State = NotifierState.PendingRemove;
                     notifier.RemoveSequence = _invalidateSeq;
                     notifier.CommitRemoval();
@@ -200,20 +234,20 @@ public sealed partial class AddressSpace
         notifier.ClearCommittedRemoval();
     }
 
-    private void AppendDeferred(IntervalNotifier notifier)
+    /// <summary>
+    /// Adds <paramref name="notifier"/> at the head of the deferred list (the kernel's <c>hlist_add_head</c> onto
+    /// <c>deferred_list</c>): <see cref="EndRange"/> applies the list from its head, newest first, as the kernel does.
+    /// </summary>
+    private void AddDeferred(IntervalNotifier notifier)
     {
-        notifier.DeferredNext = null;
-        notifier.DeferredPrevious = _deferredTail;
-        if (_deferredTail == null)
+        notifier.DeferredPrevious = null;
+        notifier.DeferredNext = _deferredHead;
+        if (_deferredHead != null)
         {
-            _deferredHead = notifier;
-        }
-        else
-        {
-            _deferredTail.DeferredNext = notifier;
+            _deferredHead.DeferredPrevious = notifier;
         }
 
-        _deferredTail = notifier;
+        _deferredHead = notifier;
         _deferredCount++;
     }
 
@@ -228,11 +262,7 @@ public sealed partial class AddressSpace
             notifier.DeferredPrevious.DeferredNext = notifier.DeferredNext;
         }
 
-        if (notifier.DeferredNext == null)
-        {
-            _deferredTail = notifier.DeferredPrevious;
-        }
-        else
+        if (notifier.DeferredNext != null)
         {
             notifier.DeferredNext.DeferredPrevious = notifier.DeferredPrevious;
         }

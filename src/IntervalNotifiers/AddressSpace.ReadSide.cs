@@ -1,4 +1,5 @@
 using System.Threading;
+using IntervalNotifiers.Internal;
 
 namespace IntervalNotifiers;
 
@@ -22,6 +23,7 @@ public sealed partial class AddressSpace
 
         if (invalidating)
         {
+            RuntimeMetrics.CountReadBeginWait();
             WaitWhileSequenceIs(seq, cancellationToken);
         }
 

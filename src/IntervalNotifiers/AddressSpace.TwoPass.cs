@@ -1,6 +1,8 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
+using IntervalNotifiers.Internal;
 
 namespace IntervalNotifiers;
 
@@ -41,13 +43,18 @@ public sealed partial class AddressSpace
     /// The finish pass (the kernel's <c>mn_itree_finish_pass</c>): calls every linked finish, oldest first, each one
     /// unlinked before its callback so the callback may reuse or return the object. An exception thrown by a finish
     /// does not keep the others from running: the first exception of the walk is kept in <paramref name="error"/>,
-    /// later ones go to <see cref="Trace"/>.
+    /// later ones go to <see cref="Trace"/>; in the teardown walk (<paramref name="collectAll"/>), every one is added to
+    /// <paramref name="allErrors"/> instead.
     /// </summary>
-    private static void RunFinishPass(NotifierFinish? head, ref ExceptionDispatchInfo? error)
+    private static void RunFinishPass(
+        NotifierFinish head, ref ExceptionDispatchInfo? error, ref List<Exception>? allErrors, bool collectAll)
     {
+        long started = RuntimeMetrics.StartTimer(RuntimeMetrics.FinishPassDuration);
+        int finished = 0;
         NotifierFinish? f = head;
         while (f != null)
         {
+            finished++;
             NotifierFinish? next = f.NextLink;
             IntervalNotifier owner = f.LinkedNotifier!;
             f.Unlink();
@@ -57,7 +64,11 @@ public sealed partial class AddressSpace
             }
             catch (Exception ex)
             {
-                if (error == null)
+                if (collectAll)
+                {
+                    (allErrors ??= new List<Exception>()).Add(ex);
+                }
+                else if (error == null)
                 {
                     error = ExceptionDispatchInfo.Capture(ex);
                 }
@@ -69,6 +80,9 @@ public sealed partial class AddressSpace
 
             f = next;
         }
+
+        RuntimeMetrics.StopTimer(RuntimeMetrics.FinishPassDuration, started);
+        RuntimeMetrics.CountFinishes(finished);
     }
 
     /// <summary>Only the first exception of a walk is rethrown: the later ones go to <see cref="Trace"/>.</summary>

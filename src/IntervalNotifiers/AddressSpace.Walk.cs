@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using System.Threading;
@@ -54,16 +55,26 @@ public sealed partial class AddressSpace
     public bool InvalidateRangeStart(in NotifierRange range)
     {
         ValidateRange(in range);
-        return Invalidate(in range, range.End - 1);
+        return Invalidate(in range, range.End - 1, teardown: false);
     }
 
     /// <summary>Start of a range, the walk and the finish pass over [range.Start, <paramref name="last"/>].</summary>
-    private bool Invalidate(in NotifierRange range, ulong last)
+    /// <param name="range">The range the callbacks receive.</param>
+    /// <param name="last">The last address covered (inclusive).</param>
+    /// <param name="teardown">The release walk (the kernel's <c>mn_itree_release</c>): a callback that throws does not
+    /// stop it; every exception is collected and thrown once the walk, the finish pass and the range end are done
+    /// (alone, or in an <see cref="AggregateException"/> when there are several).</param>
+    private bool Invalidate(in NotifierRange range, ulong last, bool teardown)
     {
         // A nested walk needs room to remember the outer one: allocate it (once per thread) before anything changes.
-        if (t_walking != null)
+        // A range started by a callback of this address space belongs to that callback: only it may end the range.
+        RuntimeMetrics.CountInvalidation(in range);
+        bool fromCallback = false;
+        int callbackWalk = 0;
+        if (t_walk.Space != null)
         {
             EnsureOuterWalkCapacity();
+            fromCallback = !teardown && TryFindWalkOnThisThread(out callbackWalk);
         }
 
         IntervalTreeNode<IntervalNotifier>? node;
@@ -77,54 +88,82 @@ public sealed partial class AddressSpace
                 Volatile.Write(ref _invalidateSeq, _invalidateSeq | 1);
                 Interlocked.Increment(ref _walks);
             }
+            else if (fromCallback)
+            {
+                _callbackRanges++;
+            }
 
             cur = _invalidateSeq;
         }
 
         if (node == null)
         {
+            RuntimeMetrics.RecordNotifiersCalled(0);
+            if (fromCallback)
+            {
+                WalkAt(callbackWalk).OwnedRanges++;
+            }
+
             return true;
         }
 
         // The sequence is odd and stays odd until this range ends: the tree is frozen, so the walk needs no lock.
-        EnterWalk();
+        EnterWalk(in range);
         NotifierFinish? head = null;
         NotifierFinish? tail = null;
         bool stopped = false;
         ExceptionDispatchInfo? error = null;
+        List<Exception>? teardownErrors = null;
+        int called = 0;
+        long walkStarted = RuntimeMetrics.StartTimer(RuntimeMetrics.WalkDuration);
         try
         {
             try
             {
-                for (; node != null; node = IntervalTree<IntervalNotifier>.Next(node, range.Start, last))
+                while (true)
                 {
-                    IntervalNotifier notifier = node.Value;
-                    bool ok;
-                    if (notifier.Shape!.OverridesInvalidateStart)
+                    try
                     {
-                        NotifierFinish? finish = null;
-                        ok = notifier.Ops.InvalidateStart(notifier, in range, cur, out finish);
-                        if (ok && finish != null)
+                        for (; node != null; node = IntervalTree<IntervalNotifier>.Next(node, range.Start, last))
                         {
-                            LinkFinish(notifier, finish, ref head, ref tail, in range);
-                        }
-                    }
-                    else
-                    {
-                        ok = notifier.Ops.Invalidate(notifier, in range, cur);
-                    }
+                            IntervalNotifier notifier = node.Value;
+                            called++;
+                            bool ok;
+                            if (notifier.Shape!.OverridesInvalidateStart)
+                            {
+                                NotifierFinish? finish = null;
+                                ok = notifier.Ops.InvalidateStart(notifier, in range, cur, out finish);
+                                if (ok && finish != null)
+                                {
+                                    LinkFinish(notifier, finish, ref head, ref tail, in range);
+                                }
+                            }
+                            else
+                            {
+                                ok = notifier.Ops.Invalidate(notifier, in range, cur);
+                            }
 
-                    if (!ok)
+                            if (!ok)
+                            {
+                                if (range.IsBlockable)
+                                {
+                                    ReportFalseOnBlockable(notifier, in range);
+                                }
+                                else
+                                {
+                                    stopped = true;
+                                    break;
+                                }
+                            }
+                        }
+
+                        break;
+                    }
+                    catch (Exception ex) when (teardown)
                     {
-                        if (range.IsBlockable)
-                        {
-                            ReportFalseOnBlockable(notifier, in range);
-                        }
-                        else
-                        {
-                            stopped = true;
-                            break;
-                        }
+                        // Teardown calls every notifier whatever one callback does (mn_itree_release goes on).
+                        (teardownErrors ??= new List<Exception>()).Add(ex);
+                        node = IntervalTree<IntervalNotifier>.Next(node!, range.Start, last);
                     }
                 }
             }
@@ -134,20 +173,61 @@ public sealed partial class AddressSpace
                 stopped = true;
             }
 
-            RunFinishPass(head, ref error);
+            RuntimeMetrics.StopTimer(RuntimeMetrics.WalkDuration, walkStarted);
+            RuntimeMetrics.RecordNotifiersCalled(called);
+            if (head != null)
+            {
+                RunFinishPass(head, ref error, ref teardownErrors, teardown);
+            }
         }
         finally
         {
-            ExitWalk();
-            Interlocked.Decrement(ref _walks);
+            int leftOver = ExitWalk();
+            if (fromCallback || leftOver != 0)
+            {
+                EndNestedWalk(leftOver, fromCallback && !stopped && error == null && teardownErrors == null);
+            }
+            else
+            {
+                Interlocked.Decrement(ref _walks);
+            }
         }
 
-        if (stopped || error != null)
+        if (stopped || error != null || teardownErrors != null)
         {
             EndRange(throwWhenIdle: false);
         }
 
         error?.Throw();
+        if (teardownErrors != null)
+        {
+            ThrowCollected(teardownErrors);
+        }
+
         return !stopped;
+    }
+
+    /// <summary>
+    /// Ends the walk of a range started by a callback, or of a walk whose callbacks left ranges they started active:
+    /// in one step under the lock, the walk stops counting, the ranges its callbacks left become ordinary active
+    /// ranges (anyone may end them), and, when <paramref name="keepsRange"/>, this walk's own range becomes a range
+    /// owned by the callback that started it (found again now that this walk is no longer on the thread).
+    /// </summary>
+    private void EndNestedWalk(int leftOver, bool keepsRange)
+    {
+        lock (_lock)
+        {
+            Interlocked.Decrement(ref _walks);
+            _callbackRanges -= leftOver;
+            if (keepsRange)
+            {
+                _callbackRanges++;
+            }
+        }
+
+        if (keepsRange && TryFindWalkOnThisThread(out int index))
+        {
+            WalkAt(index).OwnedRanges++;
+        }
     }
 }

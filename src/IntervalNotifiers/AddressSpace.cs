@@ -22,7 +22,7 @@ namespace IntervalNotifiers;
 /// tree is frozen. Every callback of that invalidation receives the odd value as <c>currentSequence</c>.</description></item>
 /// <item><description>The count of active ranges is raised by every range start and lowered by every range end.
 /// When the last active range ends and the sequence is odd, it becomes even again, the deferred insertions and
-/// removals are applied (first come, first applied), and every waiter in <see cref="IntervalNotifier.ReadBegin()"/>
+/// removals are applied (newest first, as the kernel adds each to the head of its list), and every waiter in <see cref="IntervalNotifier.ReadBegin()"/>
 /// and <see cref="IntervalNotifier.Remove()"/> is woken (<c>mn_itree_inv_end</c>).</description></item>
 /// <item><description>The walk over the overlapping notifiers runs outside the lock, in tree order, and allocates
 /// nothing; the two-pass list is threaded through the finish objects themselves.</description></item>
@@ -34,8 +34,9 @@ namespace IntervalNotifiers;
 /// <see cref="IntervalNotifier.ReadRetry"/> and <see cref="IntervalNotifier.CheckRetry"/> never see a torn value;
 /// the tree is changed only under the lock and walked only while the sequence is odd, after taking the lock, so a
 /// walk always sees a complete tree.</para>
-/// <para>Contract violations that the kernel only WARNs about (a callback returning <see langword="false"/> on a
-/// blockable range, one finish object handed out twice) do not throw in the middle of a walk: they are counted in
+/// <para>Contract violations found inside a walk (a callback returning <see langword="false"/> on a blockable range,
+/// which the kernel only WARNs about; one finish object handed out twice; an even value given to
+/// <see cref="IntervalNotifier.SetSequence"/> by a callback) do not throw in the middle of a walk: they are counted in
 /// <see cref="ContractViolationCount"/>, written to <see cref="Trace"/> as warnings and raised through
 /// <see cref="ContractViolation"/>, and the walk goes on.</para>
 /// </remarks>
@@ -55,8 +56,11 @@ public sealed partial class AddressSpace
     // Interlocked (raised under the lock, lowered without it). An end that would leave fewer active ranges than
     // walks is unpaired: it would unfreeze the tree under a running walk, so it is rejected.
     private int _walks;
+
+    // Active ranges that a callback of this address space started and has not ended (under the lock): they belong to
+    // that callback, which alone may end them (see WalkFrame.OwnedRanges), so an end from elsewhere does not count them.
+    private int _callbackRanges;
     private IntervalNotifier? _deferredHead;
-    private IntervalNotifier? _deferredTail;
     private int _deferredCount;
     private int _waiters;
     private bool _released;
@@ -68,8 +72,9 @@ public sealed partial class AddressSpace
     }
 
     /// <summary>
-    /// Raised when a callback breaks a contract that the kernel only WARNs about: a <see langword="false"/> return
-    /// on a blockable range, or one finish object handed out twice (see <see cref="ContractViolationKind"/>).
+    /// Raised when a callback breaks a contract inside a walk: a <see langword="false"/> return on a blockable range
+    /// (the kernel only WARNs about it), one finish object handed out twice, or an even value given to
+    /// <see cref="IntervalNotifier.SetSequence"/> (see <see cref="ContractViolationKind"/>).
     /// </summary>
     /// <remarks>
     /// Raised synchronously on the invalidating thread, in the middle of the walk: keep handlers short and do not

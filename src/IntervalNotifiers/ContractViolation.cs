@@ -18,6 +18,13 @@ public enum ContractViolationKind
     /// the finish runs once, for the invocation that linked it first.
     /// </summary>
     FinishLinkedTwice,
+
+    /// <summary>
+    /// A callback passed an even value to <see cref="IntervalNotifier.SetSequence"/> (the <c>currentSequence</c> a
+    /// callback receives is always odd). The runtime stored the invalidation's own sequence instead, so
+    /// readers of the notifier still retry. The walk went on.
+    /// </summary>
+    EvenSequence,
 }
 
 /// <summary>Describes one contract violation reported by <see cref="AddressSpace.ContractViolation"/>.</summary>

@@ -247,7 +247,16 @@ public class IntervalNotifier
     /// </remarks>
     /// <param name="sequence">The value <see cref="ReadBegin()"/> returned.</param>
     /// <returns><see langword="true"/> when the mirror may be stale and the read must start over.</returns>
-    public bool ReadRetry(ulong sequence) => Volatile.Read(ref _sequence) != sequence;
+    public bool ReadRetry(ulong sequence)
+    {
+        if (Volatile.Read(ref _sequence) == sequence)
+        {
+            return false;
+        }
+
+        RuntimeMetrics.CountReadRetry();
+        return true;
+    }
 
     /// <summary>
     /// A lock-free hint that the read that started with <paramref name="sequence"/> will have to be retried (the
@@ -271,12 +280,20 @@ public class IntervalNotifier
     /// </remarks>
     /// <param name="currentSequence">The <c>currentSequence</c> argument of the callback: always odd.</param>
     /// <exception cref="ArgumentException"><paramref name="currentSequence"/> is even, so it cannot come from a
-    /// callback (storing it could make <see cref="ReadBegin()"/> wait for an invalidation that is not
-    /// running).</exception>
+    /// callback (storing it could make <see cref="ReadBegin()"/> wait for an invalidation that is not running), and
+    /// the call does not come from a callback of this notifier's address space. Nothing changes. From a callback, the
+    /// same mistake does not throw in the middle of the walk: it is reported through
+    /// <see cref="AddressSpace.ContractViolation"/> (<see cref="ContractViolationKind.EvenSequence"/>), the
+    /// invalidation's own sequence is stored instead, and the walk goes on.</exception>
     public void SetSequence(ulong currentSequence)
     {
         if ((currentSequence & 1) == 0)
         {
+            if (Volatile.Read(ref _space) is { } space && space.TryReportEvenSequence(this, currentSequence))
+            {
+                return;
+            }
+
             throw new ArgumentException(
                 $"The sequence 0x{currentSequence:X} is even: pass the currentSequence argument the invalidate " +
                 "callback received, which is always odd.", nameof(currentSequence));

@@ -1,10 +1,15 @@
 using System;
+using System.Diagnostics.Metrics;
 using System.Threading;
 using Xunit;
 
 namespace IntervalNotifiers.Tests;
 
-/// <summary>The walk, the two-pass list and the idle read side allocate nothing.</summary>
+/// <summary>
+/// The walk, the two-pass list and the idle read side allocate nothing, with or without a metrics listener (run
+/// alone: a listener of another test would change what is measured).
+/// </summary>
+[Collection(MeasuredAloneCollection.Name)]
 public class AllocationTests
 {
     private sealed class PooledFinish : NotifierFinish
@@ -49,9 +54,28 @@ public class AllocationTests
         }
     }
 
-    [Fact]
-    public void Invalidation_walks_and_finish_passes_allocate_nothing()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Invalidation_walks_and_finish_passes_allocate_nothing(bool withMetricsListener)
     {
+        using var listener = new MeterListener();
+        long measurements = 0;
+        if (withMetricsListener)
+        {
+            listener.InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == NotifierMetrics.MeterName)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            };
+            listener.SetMeasurementEventCallback<long>((_, _, _, _) => measurements++);
+            listener.SetMeasurementEventCallback<int>((_, _, _, _) => measurements++);
+            listener.SetMeasurementEventCallback<double>((_, _, _, _) => measurements++);
+            listener.Start();
+        }
+
         var space = new AddressSpace();
         var pool = new NotifierFinishPool<PooledFinish>(64);
         var twoPass = new PooledTwoPassOps(pool);
@@ -81,6 +105,7 @@ public class AllocationTests
             space.InvalidateRangeEnd(in none);
             ulong seq = notifiers[3].ReadBegin(cts.Token);
             _ = notifiers[3].ReadRetry(seq);
+            _ = notifiers[3].ReadRetry(seq + 2); // a collision (counted)
             _ = notifiers[3].CheckRetry(seq);
         }
 
@@ -98,6 +123,7 @@ public class AllocationTests
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal(0, allocated);
         Assert.True(twoPass.Finished > 0);
+        Assert.Equal(withMetricsListener, measurements > 0);
         Assert.Equal(64, pool.AvailableCount);
     }
 

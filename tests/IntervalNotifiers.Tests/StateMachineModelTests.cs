@@ -226,8 +226,10 @@ public class StateMachineModelTests
                         if (--model.Active == 0 && model.Invalidating)
                         {
                             model.Sequence++;
-                            foreach ((int did, bool insert) in model.Deferred)
+                            // Newest first, as the kernel's hlist_add_head makes it.
+                            for (int d = model.Deferred.Count - 1; d >= 0; d--)
                             {
+                                (int did, bool insert) = model.Deferred[d];
                                 if (insert)
                                 {
                                     model.Tree.Add(did);

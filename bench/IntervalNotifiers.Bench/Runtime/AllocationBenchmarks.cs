@@ -8,17 +8,11 @@ namespace IntervalNotifiers.Bench.Runtime;
 /// (shown for contrast).
 /// </summary>
 [MemoryDiagnoser]
-public class AllocationBenchmarks
+public class AllocationBenchmarks : InvalidationBenchmarkBase
 {
-    private const int NotifierCount = 4;
-    private const ulong Start = 0x4000_0000;
-    private const ulong Length = 64 * 1024;
-
-    private readonly NotifierRange _range = new(Start + 4096, Start + 2 * 4096, NotifierEvent.Clear);
     private readonly AddressSpace _singlePass = new();
     private readonly AddressSpace _pooledTwoPass = new();
     private readonly AddressSpace _allocatingTwoPass = new();
-    private readonly BenchNotifier[] _notifiers = new BenchNotifier[3 * NotifierCount];
 
     /// <summary>Inserts 4 notifiers per address space.</summary>
     [GlobalSetup]
@@ -29,9 +23,9 @@ public class AllocationBenchmarks
         var allocating = new AllocatingTwoPassBenchOps();
         for (int i = 0; i < NotifierCount; i++)
         {
-            Add(3 * i, single, _singlePass);
-            Add(3 * i + 1, pooled, _pooledTwoPass);
-            Add(3 * i + 2, allocating, _allocatingTwoPass);
+            Add(single, _singlePass);
+            Add(pooled, _pooledTwoPass);
+            Add(allocating, _allocatingTwoPass);
         }
     }
 
@@ -39,10 +33,7 @@ public class AllocationBenchmarks
     [GlobalCleanup]
     public void Cleanup()
     {
-        foreach (var notifier in _notifiers)
-        {
-            notifier.Remove();
-        }
+        RemoveAll();
     }
 
     /// <summary>Single-pass ops.</summary>
@@ -56,22 +47,4 @@ public class AllocationBenchmarks
     /// <summary>Two-pass ops that allocate a finish object per start.</summary>
     [Benchmark]
     public bool TwoPassAllocating() => Invalidate(_allocatingTwoPass);
-
-    private void Add(int index, IntervalNotifierOps ops, AddressSpace space)
-    {
-        _notifiers[index] = new BenchNotifier(ops);
-        _notifiers[index].Insert(space, Start, Length);
-        _notifiers[index].TryMap();
-    }
-
-    private bool Invalidate(AddressSpace space)
-    {
-        if (!space.InvalidateRangeStart(in _range))
-        {
-            return false;
-        }
-
-        space.InvalidateRangeEnd(in _range);
-        return true;
-    }
 }
