@@ -23,7 +23,7 @@ public static class DiagnosticIds
 public static class Descriptors
 {
     /// <summary>Where the rule pages live; each descriptor's help link is this plus <c>NTFnnn.md</c>.</summary>
-    public const string HelpLinkBase = "https://github.com/IntervalNotifiers/IntervalNotifiers/blob/main/docs/rules/";
+    public const string HelpLinkBase = RepositoryInfo.Url + "/blob/main/docs/rules/";
 
     private const string Contract = "IntervalNotifiers.Contract";
     private const string Usage = "IntervalNotifiers.Usage";

@@ -99,7 +99,7 @@ public sealed class DocsTests
             .Select(a => a.GetType().Name)
             .ToArray();
         Assert.True(supporting.SequenceEqual(new[] { analyzerName }),
-            $"{id}: AnalyzerReleases.Unshipped.md names {analyzerName}, supported by [{string.Join(", ", supporting)}]");
+            $"{id}: AnalyzerReleases.*.md names {analyzerName}, supported by [{string.Join(", ", supporting)}]");
     }
 
     [Theory]
@@ -111,6 +111,38 @@ public sealed class DocsTests
         Assert.Equal(descriptor.Category, row.Category);
         Assert.Equal(descriptor.DefaultSeverity.ToString(), row.Severity);
         Assert.Contains(Descriptors.HelpLinkBase + id + ".md", row.Notes, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ShippedReleaseFile_ListsTheRulesOfRelease010UnderTheirRelease()
+    {
+        // NTF001-NTF012 shipped in 0.1.0; a rule moves from Unshipped to Shipped under the version that ships it.
+        var path = Path.Combine(RepoRoot, "analyzers", "IntervalNotifiers.Analyzers", "AnalyzerReleases.Shipped.md");
+        string? release = null;
+        var releaseOf = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var line in File.ReadAllLines(path))
+        {
+            var heading = Regex.Match(line, @"^## Release (?<version>\S+)\s*$");
+            if (heading.Success)
+            {
+                release = heading.Groups["version"].Value;
+                continue;
+            }
+
+            var id = line.Split('|')[0].Trim();
+            if (Regex.IsMatch(id, @"^NTF\d{3}$"))
+            {
+                releaseOf[id] = release;
+            }
+        }
+
+        foreach (var id in Enumerable.Range(1, 12).Select(i => $"NTF{i:000}"))
+        {
+            Assert.True(releaseOf.TryGetValue(id, out var version) && version == "0.1.0",
+                $"{id} is not listed under '## Release 0.1.0' in {path}");
+        }
+
+        Assert.True(releaseOf.Values.All(v => v is not null), $"{path} lists rules before any '## Release' heading");
     }
 
     [Theory]

@@ -17,7 +17,7 @@ namespace IntervalNotifiers.Package.Tests;
 public sealed class ConsumerTests
 {
     /// <summary>NTF001 only: a start whose finishes nobody finishes.</summary>
-    private const string StartOnlySource = """
+    internal const string StartOnlySource = """
         using IntervalNotifiers;
 
         namespace Consumer
