@@ -37,7 +37,7 @@ internal sealed partial class EscapeWalk
 
                     if (DelegateEscape(lambda, body, depth + 1) is { } lambdaEscape)
                     {
-                        return lambdaEscape.After(EscapeKind.CapturedByLambda, "captured by a lambda that is ");
+                        return lambdaEscape.CapturedBy(EscapeKind.CapturedByLambda, "captured by a lambda that is ", lambda);
                     }
 
                     break;
@@ -49,8 +49,8 @@ internal sealed partial class EscapeWalk
 
                     if (LocalFunctionEscape(localFunction.Symbol, body, depth + 1) is { } functionEscape)
                     {
-                        return functionEscape.After(EscapeKind.CapturedByLocalFunction,
-                            "captured by the local function '" + localFunction.Symbol.Name + "' that is ");
+                        return functionEscape.CapturedBy(EscapeKind.CapturedByLocalFunction,
+                            "captured by the local function '" + localFunction.Symbol.Name + "' that is ", localFunction);
                     }
 
                     break;

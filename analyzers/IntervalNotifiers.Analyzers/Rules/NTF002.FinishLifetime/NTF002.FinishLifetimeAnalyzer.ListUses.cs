@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Linq;
 using IntervalNotifiers.Analyzers.Infrastructure;
 using IntervalNotifiers.Analyzers.Rules.FinishLifetime;
 using Microsoft.CodeAnalysis;
@@ -27,7 +26,7 @@ public sealed partial class FinishLifetimeAnalyzer
         var stores = new StoreTargets(types);
         var walk = new EscapeWalk(scope, stores);
         var handOuts = new HandOutSources(types, stores);
-        var found = new List<Diagnostic>();
+        var found = new List<Finding>();
         foreach (var body in bodies.Bodies)
         {
             var owner = body.Owner;
@@ -47,13 +46,14 @@ public sealed partial class FinishLifetimeAnalyzer
             foreach (var operation in body.Operations())
             {
                 Diagnostic? diagnostic = null;
+                Finding? use = null;
                 switch (operation)
                 {
                     case IObjectCreationOperation or ITypeParameterObjectCreationOperation:
                         diagnostic = CheckCreation(types, operation, owner, inStart || IsFinishFactoryHook(types, method));
                         if (diagnostic is null && inList && types.IsFinishType(operation.Type))
                         {
-                            diagnostic = CheckUse(walk, operation, body);
+                            use = CheckUse(walk, operation, body);
                         }
 
                         break;
@@ -68,7 +68,7 @@ public sealed partial class FinishLifetimeAnalyzer
                         if (diagnostic is null && inList && types.IsFinishType(invocation.Type)
                             && !types.IsPoolType(invocation.TargetMethod.ContainingType))
                         {
-                            diagnostic = CheckUse(walk, operation, body);
+                            use = CheckUse(walk, operation, body);
                         }
 
                         break;
@@ -84,7 +84,7 @@ public sealed partial class FinishLifetimeAnalyzer
                         break;
                     case ILocalReferenceOperation or IParameterReferenceOperation
                         when inList && types.IsFinishType(operation.Type) && !IsWriteTarget(operation):
-                        diagnostic = CheckUse(walk, operation, body);
+                        use = CheckUse(walk, operation, body);
                         break;
                     case ISimpleAssignmentOperation assignment when handsOut
                                                                     && Unwrap(assignment.Target) is IParameterReferenceOperation { Parameter: { RefKind: RefKind.Out or RefKind.Ref } parameter }
@@ -100,16 +100,16 @@ public sealed partial class FinishLifetimeAnalyzer
 
                 if (diagnostic is not null)
                 {
-                    found.Add(diagnostic);
+                    found.Add(new Finding(diagnostic));
+                }
+                else if (use is { } finding)
+                {
+                    found.Add(finding);
                 }
             }
         }
 
-        // One diagnostic per offending line (docs/contract.md#counting-and-place).
-        foreach (var group in found.GroupBy(d => (d.Location.SourceTree, d.Location.GetLineSpan().StartLinePosition.Line)))
-        {
-            context.ReportDiagnostic(group.OrderBy(d => d.Location.SourceSpan.Start).First());
-        }
+        ReportOnePerPlace(context, found);
     }
 
     /// <summary>The advice that follows an escape in the message, chosen by how the finish leaves the list.</summary>
@@ -121,7 +121,7 @@ public sealed partial class FinishLifetimeAnalyzer
             _ => StoreAdvice,
         };
 
-    private static Diagnostic? CheckUse(EscapeWalk walk, IOperation use, MethodBody body)
+    private static Finding? CheckUse(EscapeWalk walk, IOperation use, MethodBody body)
     {
         var escape = walk.FinishEscape(use, body, 0, out var at);
         if (escape is null)
@@ -135,7 +135,8 @@ public sealed partial class FinishLifetimeAnalyzer
             IParameterReferenceOperation parameter => "'" + parameter.Parameter.Name + "'",
             _ => "the finish",
         };
-        return CreateEscape(at.Syntax, escape.Kind, name + " is " + escape.Words + ": " + AdviceFor(escape.Kind));
+        var message = name + " is " + escape.Words + ": " + AdviceFor(escape.Kind);
+        return new Finding(CreateEscape(at.Syntax, escape.Kind, message), at == use ? escape.Function : null, message);
     }
 
     private static Diagnostic? CheckHandOut(HandOutSources handOuts, IOperation at, IOperation value, MethodBody body)
