@@ -49,7 +49,7 @@ public sealed partial class CallbackFlowAnalyzer : NotifierAnalyzer
     internal CallbackFlowAnalyzer(bool prefilters) => _prefilters = prefilters;
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(Descriptors.NTF006, Descriptors.NTF007, Descriptors.NTF008);
+        ImmutableArray.Create(Descriptors.NTF006, Descriptors.NTF007, Descriptors.NTF008, Descriptors.NTF008CompilationEnd);
 
     protected override void OnCompilationStart(CompilationStartAnalysisContext start, NotifierTypes types)
     {

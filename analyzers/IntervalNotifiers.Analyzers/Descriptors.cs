@@ -97,6 +97,16 @@ public static class Descriptors
         Contract, DiagnosticSeverity.Warning,
         "mmu_interval_set_seq must be called unconditionally from the invalidate callback, under the lock that readers hold around mmu_interval_read_retry.");
 
+    /// <summary>
+    /// NTF008, the part that needs the whole compilation (a callback that never calls SetSequence, while the sequence
+    /// of its notifier type is read somewhere): the same rule as <see cref="NTF008"/>, tagged <c>CompilationEnd</c>
+    /// because it is reported at compilation end (build, full-solution analysis), not while one file is open.
+    /// </summary>
+    internal static readonly DiagnosticDescriptor NTF008CompilationEnd = new(
+        DiagnosticIds.MissingSetSequence, NTF008.Title, NTF008.MessageFormat, Contract, DiagnosticSeverity.Warning,
+        isEnabledByDefault: true, description: NTF008.Description, helpLinkUri: HelpLinkBase + DiagnosticIds.MissingSetSequence + ".md",
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
+
     /// <summary>NTF009: a ReadBegin result is never checked.</summary>
     public static readonly DiagnosticDescriptor NTF009 = Create(
         DiagnosticIds.UncheckedReadBegin,

@@ -1,6 +1,7 @@
 using System.Threading.Tasks;
 using IntervalNotifiers.Analyzers.Tests.Verifiers;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Testing;
 using Xunit;
 using VerifyFix = IntervalNotifiers.Analyzers.Tests.Verifiers.Verify<
     IntervalNotifiers.Analyzers.CallbackFlowAnalyzer, IntervalNotifiers.CodeFixes.NTF008AddSetSequenceCodeFix>;
@@ -11,16 +12,22 @@ namespace IntervalNotifiers.Analyzers.Tests.Rules;
 /// <summary>NTF008: an invalidate callback returns true on a path without SetSequence.</summary>
 public class NTF008Tests
 {
+    /// <summary>
+    /// NTF008 has two descriptors (the live one and its CompilationEnd twin, docs/rules/NTF008.md): markup
+    /// <c>{|NTF008:...|}</c> names the ID, and matches either.
+    /// </summary>
+    private const MarkupOptions SameIdTwice = MarkupOptions.UseFirstDescriptor;
+
     private static Task Verify(string source, LanguageVersion languageVersion = LanguageVersion.Latest)
     {
-        var test = new VerifyFlow.Test(languageVersion) { TestCode = source };
+        var test = new VerifyFlow.Test(languageVersion) { TestCode = source, MarkupOptions = SameIdTwice };
         test.DisabledDiagnostics.AddRange(new[] { "NTF006", "NTF007" });
         return test.RunAsync();
     }
 
     private static Task Verify(string[] sources)
     {
-        var test = new VerifyFlow.Test();
+        var test = new VerifyFlow.Test { MarkupOptions = SameIdTwice };
         for (var i = 0; i < sources.Length; i++)
         {
             test.TestState.Sources.Add(($"/0/Test{i}.cs", sources[i]));
@@ -32,7 +39,7 @@ public class NTF008Tests
 
     private static Task VerifyFix(string source, string fixedSource)
     {
-        var test = new VerifyFix.Test { TestCode = source, FixedCode = fixedSource };
+        var test = new VerifyFix.Test { TestCode = source, FixedCode = fixedSource, MarkupOptions = SameIdTwice };
         test.DisabledDiagnostics.AddRange(new[] { "NTF006", "NTF007" });
         return test.RunAsync();
     }
@@ -960,7 +967,7 @@ public class NTF008Tests
     [Fact]
     public Task Fix_NeverCalledCase_InsertsAPlainCallBeforeEachReturn_FixAll()
     {
-        var test = new VerifyFix.Test();
+        var test = new VerifyFix.Test { MarkupOptions = SameIdTwice };
         test.TestState.Sources.Add(("/0/Test0.cs", Prelude + """
             class GpuOps : IntervalNotifierOps
             {

@@ -57,7 +57,9 @@ public sealed partial class CallbackFlowAnalyzer
         var flow = new SetSequenceFlow(calls, method, body);
         foreach (var statement in OnePerLine(flow.OffendingReturns(cfg, context.CancellationToken)))
         {
-            var diagnostic = Diagnostic.Create(Descriptors.NTF008, ReturnSites.LocationOf(statement), properties,
+            // Trigger 1 is judged from this type alone: live. Trigger 2 waits for the reads of the whole compilation.
+            var descriptor = callsSetSequence ? Descriptors.NTF008 : Descriptors.NTF008CompilationEnd;
+            var diagnostic = Diagnostic.Create(descriptor, ReturnSites.LocationOf(statement), properties,
                                                method.Name, notifier.Name, sequence.Name);
             if (callsSetSequence)
             {
