@@ -10,7 +10,7 @@ using Microsoft.CodeAnalysis.Operations;
 namespace IntervalNotifiers.Analyzers;
 
 /// <summary>
-/// Calls that are wrong from where they are made: NTF011 (<c>Remove()</c> reached from an ops callback) and NTF012
+/// Calls that are wrong from where they are made: NTF011 and NTF013 (<c>Remove()</c> and <c>ReadBegin()</c> reached from an ops callback) and NTF012
 /// (<c>SetSequence</c> outside an invalidate callback). Per named type, in a symbol-start scope (so private helpers
 /// count, docs/contract.md#helpers-count-as-the-callback); the calls of a callback into source methods of any type
 /// are followed (docs/contract.md#calls-followed-through-source, Core/SourceCalls.cs). Each rule's check is in
@@ -24,7 +24,7 @@ namespace IntervalNotifiers.Analyzers;
 public sealed partial class CallbackCallsAnalyzer : NotifierAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(Descriptors.NTF011, Descriptors.NTF012);
+        ImmutableArray.Create(Descriptors.NTF011, Descriptors.NTF012, Descriptors.NTF013);
 
     protected override void OnCompilationStart(CompilationStartAnalysisContext start, NotifierTypes types)
     {

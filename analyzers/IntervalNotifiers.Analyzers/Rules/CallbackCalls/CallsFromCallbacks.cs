@@ -48,6 +48,11 @@ public sealed partial class CallbackCallsAnalyzer
         {
             ReportRemove(context, invocation, membership);
         }
+
+        if ((targets & CallTargets.ReadBegin) != 0)
+        {
+            ReportReadBegin(context, invocation, membership);
+        }
     }
 
     /// <summary>The callback a diagnostic names: the start before <c>Invalidate</c> before the finish.</summary>
