@@ -10,10 +10,11 @@ using Microsoft.CodeAnalysis.Operations;
 namespace IntervalNotifiers.Analyzers;
 
 /// <summary>
-/// Calls that are wrong from where they are made: NTF011 (<c>Remove()</c> from an ops callback or one of its
-/// helpers) and NTF012 (<c>SetSequence</c> outside an invalidate callback). Per named type, in a symbol-start
-/// scope (so private helpers count, docs/contract.md#helpers-count-as-the-callback), and only for types that call
-/// <c>Remove</c> or <c>SetSequence</c>. Each rule's check is in Rules/CallbackCalls/NTFnnn.*.cs.
+/// Calls that are wrong from where they are made: NTF011 and NTF013 (<c>Remove()</c> and <c>ReadBegin()</c> reached from an ops callback) and NTF012
+/// (<c>SetSequence</c> outside an invalidate callback). Per named type, in a symbol-start scope (so private helpers
+/// count, docs/contract.md#helpers-count-as-the-callback); the calls of a callback into source methods of any type
+/// are followed (docs/contract.md#calls-followed-through-source, Core/SourceCalls.cs). Each rule's check is in
+/// Rules/CallbackCalls/NTFnnn.*.cs, the part they share in Rules/CallbackCalls/CallsFromCallbacks.cs.
 /// </summary>
 /// <remarks>
 /// Code inside a lambda runs when (and where) its delegate is invoked, which the analysis cannot see: both rules
@@ -23,11 +24,11 @@ namespace IntervalNotifiers.Analyzers;
 public sealed partial class CallbackCallsAnalyzer : NotifierAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(Descriptors.NTF011, Descriptors.NTF012);
+        ImmutableArray.Create(Descriptors.NTF011, Descriptors.NTF012, Descriptors.NTF013);
 
     protected override void OnCompilationStart(CompilationStartAnalysisContext start, NotifierTypes types)
     {
-        if (types.SetSequence is null && types.Remove.IsEmpty)
+        if (types.SetSequence is null && types.Remove.IsEmpty && types.ReadBegin is null)
         {
             return;
         }
@@ -40,18 +41,14 @@ public sealed partial class CallbackCallsAnalyzer : NotifierAnalyzer
                 return;
             }
 
-            // Remove matters only inside ops types (their callbacks); SetSequence anywhere. A type whose files never
-            // spell the names registers nothing; otherwise the driver hands every invocation of the type's members
-            // to a cheap filter, and the call graph is built at the end only for a type with a call that may be
-            // reported: a Remove, or a SetSequence whose member is not itself an invalidate callback (one made there,
-            // in the callback or in a lambda or local function of it, is never reported).
-            // An ops type whose every SetSequence is spelled inside its invalidate callbacks (where a call is never
-            // reported) and that never spells Remove registers nothing either: the common driver.
+            // SetSequence matters anywhere; Remove, ReadBegin and the calls that may reach them only inside ops types
+            // (their callbacks). A type that is no ops type and whose files never spell SetSequence registers nothing.
+            // Otherwise the driver hands every invocation of the type's members to a cheap filter, and the call graph
+            // is built at the end only for a type with a call that may be reported: a Remove or a ReadBegin, a call of
+            // a source method (it may reach them), or a SetSequence whose member is not itself an invalidate callback
+            // (one made there, in the callback or in a lambda or local function of it, is never reported).
             var isOps = types.IsOpsType(type);
-            var callbacks = isOps ? InvalidateCallbacksOf(types, type) : null;
-            if (!names.MayNameOutside(type, isOps ? SourceNames.SetSequence | SourceNames.Remove : SourceNames.SetSequence,
-                                      callbacks is null ? null : (tree, position, name) => name == SourceNames.SetSequence && IsInAny(callbacks, tree, position),
-                                      symbolStart.CancellationToken))
+            if (!isOps && !names.MayName(type, SourceNames.SetSequence, symbolStart.CancellationToken))
             {
                 return;
             }
@@ -60,7 +57,7 @@ public sealed partial class CallbackCallsAnalyzer : NotifierAnalyzer
             symbolStart.RegisterOperationAction(operationContext =>
             {
                 if (relevant == 0 && operationContext.Operation is IInvocationOperation invocation
-                    && IsCheckedCall(types, invocation.TargetMethod.OriginalDefinition, isOps)
+                    && IsCheckedCall(types, invocation, isOps)
                     && !IsSetSequenceInInvalidateCallback(types, invocation, operationContext.ContainingSymbol))
                 {
                     System.Threading.Volatile.Write(ref relevant, 1);
@@ -77,49 +74,19 @@ public sealed partial class CallbackCallsAnalyzer : NotifierAnalyzer
         }, SymbolKind.NamedType);
     }
 
-    /// <summary>Whether <paramref name="definition"/> (an original definition) is SetSequence, or Remove in an ops type.</summary>
-    private static bool IsCheckedCall(NotifierTypes types, IMethodSymbol definition, bool isOps)
+    /// <summary>
+    /// Whether <paramref name="invocation"/> calls SetSequence; or, in an ops type, Remove, ReadBegin or a method
+    /// whose calls are followed through source.
+    /// </summary>
+    private static bool IsCheckedCall(NotifierTypes types, IInvocationOperation invocation, bool isOps)
     {
-        if (types.SetSequence is { } setSequence && SymbolEqualityComparer.Default.Equals(definition, setSequence.OriginalDefinition))
+        if (NotifierTypes.Is(invocation.TargetMethod, types.SetSequence))
         {
             return true;
         }
 
-        return isOps && types.IsRemove(definition);
-    }
-
-    /// <summary>The <c>Invalidate</c> and <c>InvalidateStart</c> overrides declared in <paramref name="type"/>.</summary>
-    private static List<IMethodSymbol>? InvalidateCallbacksOf(NotifierTypes types, INamedTypeSymbol type)
-    {
-        List<IMethodSymbol>? callbacks = null;
-        foreach (var name in InvalidateCallbackNames)
-        {
-            foreach (var member in type.GetMembers(name))
-            {
-                if (member is IMethodSymbol method && (types.GetCallbackKind(method) & CallbackKind.InvalidateCallbacks) != 0)
-                {
-                    (callbacks ??= new List<IMethodSymbol>()).Add(method);
-                }
-            }
-        }
-
-        return callbacks;
-    }
-
-    private static readonly string[] InvalidateCallbackNames =
-        { NotifierTypes.NameOf(CallbackKind.Invalidate), NotifierTypes.NameOf(CallbackKind.InvalidateStart) };
-
-    private static bool IsInAny(List<IMethodSymbol> methods, SyntaxTree tree, int position)
-    {
-        foreach (var method in methods)
-        {
-            if (SourceNames.IsInDeclarationOf(method, tree, position))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return isOps && (SourceCalls.TargetOf(types, invocation.TargetMethod) != CallTargets.None
+                         || SourceCalls.FollowedTarget(invocation) is not null);
     }
 
     private static bool IsSetSequenceInInvalidateCallback(NotifierTypes types, IInvocationOperation invocation, ISymbol? member)
@@ -137,66 +104,22 @@ public sealed partial class CallbackCallsAnalyzer : NotifierAnalyzer
         {
             foreach (var operation in body.Operations())
             {
-                if (operation is not IInvocationOperation invocation || operation.Syntax is not InvocationExpressionSyntax)
+                if (operation is not IInvocationOperation invocation || operation.Syntax is not InvocationExpressionSyntax
+                    || !IsCheckedCall(types, invocation, isOps) || OperationFacts.IsDeferred(invocation))
                 {
                     continue;
                 }
 
-                var target = invocation.TargetMethod;
-                var isRemove = isOps && types.IsRemove(target);
-                var isSetSequence = !isRemove && NotifierTypes.Is(target, types.SetSequence);
-                if ((!isRemove && !isSetSequence) || IsInsideDeferredCode(invocation))
-                {
-                    continue;
-                }
-
-                if (isRemove)
-                {
-                    AnalyzeRemove(context, bodies, body, invocation);
-                }
-                else
+                if (NotifierTypes.Is(invocation.TargetMethod, types.SetSequence))
                 {
                     AnalyzeSetSequence(context, bodies, body, invocation, ref reachedFromInvalidate);
                 }
+                else if (isOps)
+                {
+                    AnalyzeCallFromCallback(context, bodies, body, invocation);
+                }
             }
         }
-    }
-
-    /// <summary>Inside a lambda, or inside a local function that is made into a delegate somewhere in its method.</summary>
-    private static bool IsInsideDeferredCode(IOperation operation)
-    {
-        for (var parent = operation.Parent; parent is not null; parent = parent.Parent)
-        {
-            switch (parent)
-            {
-                case IAnonymousFunctionOperation:
-                    return true;
-                case ILocalFunctionOperation localFunction when IsReferencedAsDelegate(localFunction):
-                    return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool IsReferencedAsDelegate(ILocalFunctionOperation localFunction)
-    {
-        var root = (IOperation)localFunction;
-        while (root.Parent is not null)
-        {
-            root = root.Parent;
-        }
-
-        foreach (var operation in root.DescendantsAndSelf())
-        {
-            if (operation is IMethodReferenceOperation reference
-                && SymbolEqualityComparer.Default.Equals(reference.Method.OriginalDefinition, localFunction.Symbol.OriginalDefinition))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>The invocation, or the whole <c>a?.Remove()</c> when it is the end of a conditional access.</summary>

@@ -17,6 +17,7 @@ public static class DiagnosticIds
     public const string ReadRetryOutsideLock = "NTF010";
     public const string RemoveFromCallback = "NTF011";
     public const string SetSequenceOutsideCallback = "NTF012";
+    public const string ReadBeginFromCallback = "NTF013";
 }
 
 /// <summary>The descriptor catalogue: one place for every rule's title, message, severity and help link.</summary>
@@ -138,4 +139,12 @@ public static class Descriptors
         "SetSequence is called outside an invalidate callback: call it only from Invalidate or InvalidateStart, with their currentSequence, under the driver lock",
         Usage, DiagnosticSeverity.Warning,
         "mmu_interval_set_seq may only be called from the invalidate callback, with the sequence it was given.");
+
+    /// <summary>NTF013: ReadBegin reached from an ops callback. {0} = callback name.</summary>
+    public static readonly DiagnosticDescriptor NTF013 = Create(
+        DiagnosticIds.ReadBeginFromCallback,
+        "ReadBegin called from an ops callback deadlocks",
+        "ReadBegin() is reached from the ops callback '{0}' and waits for the invalidation in progress, which waits for this callback, a deadlock: call ReadBegin only in readers, and in the callback use the currentSequence it is given",
+        Contract, DiagnosticSeverity.Error,
+        "mmu_interval_read_begin waits for an invalidation of the notifier in flight to end, and the invalidation ends only when its callbacks return: it must not be called from an ops callback.");
 }

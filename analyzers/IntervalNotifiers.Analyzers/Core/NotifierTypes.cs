@@ -138,6 +138,11 @@ public sealed class NotifierTypes
         return false;
     }
 
+    /// <summary>Whether <paramref name="method"/> is <c>ReadBegin</c>, any overload (a cancellable one, say).</summary>
+    public bool IsReadBegin(IMethodSymbol method)
+        => method.Name == "ReadBegin"
+           && SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, Notifier);
+
     /// <summary>Whether <paramref name="type"/> derives, directly or not, from <c>IntervalNotifierOps</c> (and is not it).</summary>
     public bool IsOpsType(ITypeSymbol? type)
     {

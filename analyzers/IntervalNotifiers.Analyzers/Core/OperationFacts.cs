@@ -36,4 +36,45 @@ internal static class OperationFacts
 
         return null;
     }
+
+    /// <summary>
+    /// Whether <paramref name="operation"/> runs later, where the analysis cannot see: inside a lambda, or inside a
+    /// local function that is made into a delegate somewhere in its method. A local function that is only called
+    /// counts as part of its method.
+    /// </summary>
+    public static bool IsDeferred(IOperation operation)
+    {
+        for (var parent = operation.Parent; parent is not null; parent = parent.Parent)
+        {
+            switch (parent)
+            {
+                case IAnonymousFunctionOperation:
+                    return true;
+                case ILocalFunctionOperation localFunction when IsReferencedAsDelegate(localFunction):
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsReferencedAsDelegate(ILocalFunctionOperation localFunction)
+    {
+        var root = (IOperation)localFunction;
+        while (root.Parent is not null)
+        {
+            root = root.Parent;
+        }
+
+        foreach (var operation in root.DescendantsAndSelf())
+        {
+            if (operation is IMethodReferenceOperation reference
+                && SymbolEqualityComparer.Default.Equals(reference.Method.OriginalDefinition, localFunction.Symbol.OriginalDefinition))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

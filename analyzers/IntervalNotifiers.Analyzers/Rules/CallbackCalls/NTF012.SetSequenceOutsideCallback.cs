@@ -62,7 +62,7 @@ public sealed partial class CallbackCallsAnalyzer
 
                 foreach (var (_, call) in calls)
                 {
-                    if (IsInsideDeferredCode(call))
+                    if (OperationFacts.IsDeferred(call))
                     {
                         return false;
                     }

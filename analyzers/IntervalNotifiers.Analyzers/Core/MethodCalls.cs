@@ -1,0 +1,20 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+
+namespace IntervalNotifiers.Analyzers.Infrastructure;
+
+/// <summary>What one method's own body calls (<see cref="SourceCalls.Compute"/>).</summary>
+internal sealed class MethodCalls
+{
+    public MethodCalls(CallTargets direct, ImmutableArray<IMethodSymbol> callees)
+    {
+        Direct = direct;
+        Callees = callees;
+    }
+
+    /// <summary>The targets the body calls itself (outside deferred code).</summary>
+    public CallTargets Direct { get; }
+
+    /// <summary>The methods the body calls whose calls are followed (<see cref="SourceCalls.FollowedTarget"/>).</summary>
+    public ImmutableArray<IMethodSymbol> Callees { get; }
+}
