@@ -124,6 +124,16 @@ public static class Descriptors
         Usage, DiagnosticSeverity.Warning,
         "mmu_interval_read_retry is reliable only under the driver lock that the invalidate callback holds around mmu_interval_set_seq.");
 
+    /// <summary>
+    /// NTF010's part that needs the whole compilation (ReadRetry under another lock than the one around SetSequence): the
+    /// same rule as <see cref="NTF010"/>, tagged <see cref="WellKnownDiagnosticTags.CompilationEnd"/> because it is
+    /// reported at the compilation's end (a build, full-solution analysis), never in an open document alone.
+    /// </summary>
+    public static readonly DiagnosticDescriptor NTF010CompilationEnd = new(
+        DiagnosticIds.ReadRetryOutsideLock, NTF010.Title, NTF010.MessageFormat, Usage, DiagnosticSeverity.Warning,
+        isEnabledByDefault: true, NTF010.Description, HelpLinkBase + DiagnosticIds.ReadRetryOutsideLock + ".md",
+        WellKnownDiagnosticTags.CompilationEnd);
+
     /// <summary>NTF011: Remove called from an ops callback. {0} = callback name.</summary>
     public static readonly DiagnosticDescriptor NTF011 = Create(
         DiagnosticIds.RemoveFromCallback,

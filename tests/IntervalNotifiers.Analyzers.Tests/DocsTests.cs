@@ -32,15 +32,15 @@ public sealed class DocsTests
     public static TheoryData<string> Ids()
     {
         var data = new TheoryData<string>();
-        foreach (var descriptor in AllDescriptors)
+        foreach (var id in AllDescriptors.Select(d => d.Id).Distinct())
         {
-            data.Add(descriptor.Id);
+            data.Add(id);
         }
 
         return data;
     }
 
-    private static DiagnosticDescriptor Descriptor(string id) => AllDescriptors.Single(d => d.Id == id);
+    private static DiagnosticDescriptor Descriptor(string id) => AllDescriptors.Single(d => d.Id == id && !d.CustomTags.Contains(WellKnownDiagnosticTags.CompilationEnd));
 
     private static string RepoRoot
     {
@@ -54,7 +54,11 @@ public sealed class DocsTests
 
     [Fact]
     public void TheCatalogue_NumbersItsRulesFromNTF001WithoutGaps()
-        => Assert.Equal(Enumerable.Range(1, Math.Max(13, AllDescriptors.Count)).Select(i => $"NTF{i:000}"), AllDescriptors.Select(d => d.Id));
+    {
+        // A rule may have a CompilationEnd twin descriptor with the same ID: count each ID once.
+        var ids = AllDescriptors.Select(d => d.Id).Distinct().ToList();
+        Assert.Equal(Enumerable.Range(1, Math.Max(13, ids.Count)).Select(i => $"NTF{i:000}"), ids);
+    }
 
     [Fact]
     public void EveryAnalyzerDescriptor_IsACatalogueDescriptor()

@@ -49,7 +49,10 @@ public static class Verify<TAnalyzer>
     public sealed class Test : CSharpAnalyzerTest<TAnalyzer, DefaultVerifier>
     {
         public Test(LanguageVersion languageVersion = LanguageVersion.Latest, bool withRuntime = true)
-            => NotifierTestState.Configure(this, languageVersion, withRuntime);
+        {
+            NotifierTestState.Configure(this, languageVersion, withRuntime);
+            MarkupOptions = MarkupOptions.UseFirstDescriptor; // {|NTF010:...|} also matches its CompilationEnd descriptor
+        }
     }
 }
 

@@ -9,7 +9,8 @@ namespace IntervalNotifiers.Analyzers.Rules.ReadSide;
 
 /// <summary>
 /// NTF010's compilation-wide knowledge: every SetSequence fact and every comparable ReadRetry site. The "different
-/// lock" case (docs/rules/NTF010.md, case 2) needs both, so it is judged at the compilation's end.
+/// lock" case (docs/rules/NTF010.md, case 2) needs both, so it is judged at the compilation's end and reported through
+/// the descriptor tagged <c>CompilationEnd</c> (docs/contract.md#where-users-meet-the-rules).
 /// </summary>
 internal sealed class RetryLockSites
 {
@@ -85,6 +86,6 @@ internal sealed class RetryLockSites
 
         var message = "is called under '" + reader.Locks.FirstLockName() + "', but '" + (first.OpsType?.Name ?? "?")
                       + "' calls SetSequence under '" + first.Locks.FirstLockName() + "'";
-        return Diagnostic.Create(Descriptors.NTF010, reader.Location, message);
+        return Diagnostic.Create(Descriptors.NTF010CompilationEnd, reader.Location, message);
     }
 }

@@ -1,8 +1,11 @@
 using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
 using IntervalNotifiers.Analyzers.Infrastructure;
 using IntervalNotifiers.Analyzers.Rules.ReadSide.Locks;
 using IntervalNotifiers.Analyzers.Rules.ReadSide.Shortcuts;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -10,13 +13,16 @@ namespace IntervalNotifiers.Analyzers.Rules.ReadSide;
 
 /// <summary>
 /// The callers part of <see cref="TypeRetrySites"/>: a ReadRetry or a SetSequence inside a private helper of the type
-/// takes the locks its callers hold around the call (docs/rules/NTF010.md, "When it stays silent").
+/// takes the locks its callers hold around the call (docs/rules/NTF010.md, "When it stays silent"). A private method
+/// that no source code calls (an unused helper, <c>Main</c>, the top-level statements' method) is an entry point,
+/// judged as called with no lock held (docs/contract.md#entry-points).
 /// </summary>
 internal sealed partial class TypeRetrySites
 {
     private const int MaxDepth = 8;
 
     private Dictionary<IMethodSymbol, List<(ISymbol Caller, IInvocationOperation Call)>>? _calls;
+    // Private helpers referenced as a delegate: they may run anywhere.
     private HashSet<IMethodSymbol>? _delegates;
 
     public void OnMethodReference(OperationAnalysisContext context)
@@ -52,7 +58,8 @@ internal sealed partial class TypeRetrySites
 
     /// <summary>The locks held at every call of the private helper <paramref name="member"/>, merged.</summary>
     private LockState ResolveThroughCallers(ISymbol member, int depth, HashSet<ISymbol> visiting,
-                                            Dictionary<IOperation, List<LockAcquisition>>? acquisitions)
+                                            Dictionary<IOperation, List<LockAcquisition>>? acquisitions,
+                                            CancellationToken cancellationToken)
     {
         if (!IsPrivateHelper(member))
         {
@@ -60,9 +67,15 @@ internal sealed partial class TypeRetrySites
         }
 
         var method = (IMethodSymbol)TypeBodies.Key(member);
-        if (_delegates?.Contains(method) == true || _calls is null || !_calls.TryGetValue(method, out var calls))
+        if (_delegates?.Contains(method) == true)
         {
             return LockState.Unknown;
+        }
+
+        if (_calls is null || !_calls.TryGetValue(method, out var calls))
+        {
+            // An entry point, unless a nested type (whose calls this type does not see) may call it.
+            return MayBeCalledFromANestedType(method, cancellationToken) ? LockState.Unknown : LockState.None;
         }
 
         if (depth > MaxDepth || !visiting.Add(method))
@@ -74,9 +87,9 @@ internal sealed partial class TypeRetrySites
         foreach (var (caller, call) in calls)
         {
             var state = _regions.Compute(call, caller, AcquisitionsByBody.Of(acquisitions, call));
-            if (state.Kind == LockKind.None)
+            if (state.DependsOnCallers)
             {
-                state = ResolveThroughCallers(caller, depth + 1, visiting, acquisitions);
+                state = ResolveThroughCallers(caller, depth + 1, visiting, acquisitions, cancellationToken);
             }
 
             states.Add(state);
@@ -84,6 +97,33 @@ internal sealed partial class TypeRetrySites
 
         visiting.Remove(method);
         return LockState.Merge(states);
+    }
+
+    /// <summary>Whether a nested type of this type spells <paramref name="method"/>'s name (a syntax search, done only for an uncalled helper).</summary>
+    private bool MayBeCalledFromANestedType(IMethodSymbol method, CancellationToken cancellationToken)
+    {
+        var nested = new Stack<INamedTypeSymbol>(_type.GetTypeMembers());
+        while (nested.Count > 0)
+        {
+            var type = nested.Pop();
+            foreach (var member in type.GetTypeMembers())
+            {
+                nested.Push(member);
+            }
+
+            foreach (var reference in type.DeclaringSyntaxReferences)
+            {
+                foreach (var name in reference.GetSyntax(cancellationToken).DescendantNodes().OfType<SimpleNameSyntax>())
+                {
+                    if (name.Identifier.ValueText == method.Name)
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>A private, non-virtual ordinary method of this type: its callers are all inside the type.</summary>

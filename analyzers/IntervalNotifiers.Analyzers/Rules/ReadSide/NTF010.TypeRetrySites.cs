@@ -78,9 +78,10 @@ internal sealed partial class TypeRetrySites
         {
             context.CancellationToken.ThrowIfCancellationRequested();
             var locks = _regions.Compute(call, member, AcquisitionsByBody.Of(acquisitions, call));
-            if (locks.Kind == LockKind.None && IsPrivateHelper(member))
+            if (locks.DependsOnCallers && IsPrivateHelper(member))
             {
-                locks = ResolveThroughCallers(member, 0, new HashSet<ISymbol>(SymbolEqualityComparer.Default), acquisitions);
+                locks = ResolveThroughCallers(member, 0, new HashSet<ISymbol>(SymbolEqualityComparer.Default), acquisitions,
+                                              context.CancellationToken);
             }
 
             if (isRetry)

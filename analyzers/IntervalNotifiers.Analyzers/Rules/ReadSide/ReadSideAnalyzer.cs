@@ -14,13 +14,13 @@ namespace IntervalNotifiers.Analyzers;
 /// <remarks>
 /// NTF009 and the "outside any lock" case of NTF010 are judged inside one method (a private helper takes
 /// the locks of its callers in the same type). The "different lock" case ties readers and ops types of
-/// the whole compilation and is reported at the compilation's end.
+/// the whole compilation and is reported at the compilation's end, through <see cref="Descriptors.NTF010CompilationEnd"/>.
 /// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed partial class ReadSideAnalyzer : NotifierAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(Descriptors.NTF009, Descriptors.NTF010);
+        ImmutableArray.Create(Descriptors.NTF009, Descriptors.NTF010, Descriptors.NTF010CompilationEnd);
 
     protected override void OnCompilationStart(CompilationStartAnalysisContext start, NotifierTypes types)
     {

@@ -17,6 +17,14 @@ internal sealed class LockApis
     private readonly INamedTypeSymbol? _lock;
     private readonly INamedTypeSymbol _notifier;
 
+    // The APIs that run a delegate on another thread, where no lock of the code that hands it over is held.
+    private readonly INamedTypeSymbol? _task;
+    private readonly INamedTypeSymbol? _taskFactory;
+    private readonly INamedTypeSymbol? _taskFactoryOfT;
+    private readonly INamedTypeSymbol? _threadPool;
+    private readonly INamedTypeSymbol? _thread;
+    private readonly INamedTypeSymbol? _timer;
+
     public LockApis(Compilation compilation, INamedTypeSymbol notifier)
     {
         _monitor = compilation.GetTypeByMetadataName("System.Threading.Monitor");
@@ -24,6 +32,51 @@ internal sealed class LockApis
         _readerWriterLockSlim = compilation.GetTypeByMetadataName("System.Threading.ReaderWriterLockSlim");
         _lock = compilation.GetTypeByMetadataName("System.Threading.Lock");
         _notifier = notifier;
+        _task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
+        _taskFactory = compilation.GetTypeByMetadataName("System.Threading.Tasks.TaskFactory");
+        _taskFactoryOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.TaskFactory`1");
+        _threadPool = compilation.GetTypeByMetadataName("System.Threading.ThreadPool");
+        _thread = compilation.GetTypeByMetadataName("System.Threading.Thread");
+        _timer = compilation.GetTypeByMetadataName("System.Threading.Timer");
+    }
+
+    /// <summary>
+    /// Whether <paramref name="function"/> is handed straight to an API that runs it on another thread
+    /// (<c>Task.Run</c>, <c>TaskFactory.StartNew</c>, <c>ThreadPool.QueueUserWorkItem</c>, <c>new Thread(...)</c>,
+    /// <c>new Timer(...)</c>): it starts with no lock held, whatever its creator holds (docs/contract.md#entry-points).
+    /// </summary>
+    public bool RunsOnAnotherThread(IAnonymousFunctionOperation function)
+    {
+        IOperation current = function;
+        if (current.Parent is IDelegateCreationOperation creation)
+        {
+            current = creation;
+        }
+
+        while (current.Parent is IConversionOperation conversion)
+        {
+            current = conversion;
+        }
+
+        if (current.Parent is not IArgumentOperation argument)
+        {
+            return false;
+        }
+
+        switch (argument.Parent)
+        {
+            case IInvocationOperation invocation:
+                var method = invocation.TargetMethod;
+                var type = method.ContainingType?.OriginalDefinition;
+                return (Is(type, _task) && method.Name == "Run")
+                       || ((Is(type, _taskFactory) || Is(type, _taskFactoryOfT)) && method.Name == "StartNew")
+                       || (Is(type, _threadPool) && method.Name is "QueueUserWorkItem" or "UnsafeQueueUserWorkItem");
+            case IObjectCreationOperation objectCreation:
+                var created = objectCreation.Type?.OriginalDefinition as INamedTypeSymbol;
+                return Is(created, _thread) || Is(created, _timer);
+            default:
+                return false;
+        }
     }
 
     /// <summary>The lock a recognized release call gives back, or null when <paramref name="invocation"/> is none.</summary>

@@ -15,6 +15,8 @@ namespace IntervalNotifiers.Analyzers.Rules.ReadSide.Locks;
 /// </summary>
 internal sealed class LockRegions
 {
+    private const int MaxLocalFunctionDepth = 8;
+
     private readonly LockApis _apis;
 
     public LockRegions(Compilation compilation, INamedTypeSymbol notifier) => _apis = new LockApis(compilation, notifier);
@@ -24,8 +26,11 @@ internal sealed class LockRegions
     /// <c>[MethodImpl(MethodImplOptions.Synchronized)]</c> method holds an unnamed lock around its whole body.
     /// </summary>
     public LockState Compute(IOperation site, ISymbol member, IReadOnlyList<LockAcquisition> acquisitions)
+        => Compute(site, member, acquisitions, depth: 0);
+
+    private LockState Compute(IOperation site, ISymbol member, IReadOnlyList<LockAcquisition> acquisitions, int depth)
     {
-        var state = Compute(site, acquisitions);
+        var state = ComputeInFunction(site, acquisitions, member, depth);
         if (member is not IMethodSymbol method
             || (method.MethodImplementationFlags & System.Reflection.MethodImplAttributes.Synchronized) == 0
             || OperationFacts.IsInsideFunction(site))
@@ -44,12 +49,16 @@ internal sealed class LockRegions
     /// <summary>
     /// The locks held at <paramref name="site"/>, judged inside its own method, lambda or local function;
     /// <paramref name="acquisitions"/> are those of the whole member body the site belongs to (<see cref="Classify"/>).
+    /// A site inside a local function with no lock of its own holds what every call of the function holds; a site
+    /// inside a lambda handed to another thread holds only the lambda's own locks (<see cref="LockState.Detached"/>).
     /// </summary>
-    private LockState Compute(IOperation site, IReadOnlyList<LockAcquisition> acquisitions)
+    private LockState ComputeInFunction(IOperation site, IReadOnlyList<LockAcquisition> acquisitions, ISymbol member, int depth)
     {
         var regions = new List<LockKey>();
         var unknown = false;
         var inFunction = false;
+        var detached = false;
+        ILocalFunctionOperation? localFunction = null;
         IOperation function = site;
 
         var child = site;
@@ -58,8 +67,14 @@ internal sealed class LockRegions
             function = current;
             switch (current)
             {
-                case IAnonymousFunctionOperation or ILocalFunctionOperation:
+                case IAnonymousFunctionOperation anonymous:
                     inFunction = true;
+                    detached = _apis.RunsOnAnotherThread(anonymous);
+                    break;
+
+                case ILocalFunctionOperation local:
+                    inFunction = true;
+                    localFunction = local;
                     break;
 
                 case ILockOperation lockOperation when ReferenceEquals(child, lockOperation.Body):
@@ -150,11 +165,23 @@ internal sealed class LockRegions
 
         if (regions.Count == 0)
         {
-            return unknown || inFunction ? LockState.Unknown : LockState.None;
+            if (unknown)
+            {
+                return LockState.Unknown;
+            }
+
+            if (!inFunction)
+            {
+                return LockState.None;
+            }
+
+            return detached ? LockState.Detached
+                   : localFunction is not null ? AtCallsOf(localFunction, acquisitions, member, depth)
+                   : LockState.Unknown; // a lambda may run under its caller's lock
         }
 
         var named = ImmutableArray.CreateBuilder<ISymbol>();
-        var unnamed = unknown || inFunction;
+        var unnamed = unknown || (inFunction && !detached);
         foreach (var region in regions)
         {
             if (region.Symbol is null)
@@ -168,6 +195,33 @@ internal sealed class LockRegions
         }
 
         return new LockState(LockKind.Locked, named.ToImmutable(), unnamed);
+    }
+
+    /// <summary>
+    /// The locks held at every call of <paramref name="localFunction"/> in its member body, merged: unknown when it is
+    /// also used as a delegate, never called, or the calls nest too deep.
+    /// </summary>
+    private LockState AtCallsOf(ILocalFunctionOperation localFunction, IReadOnlyList<LockAcquisition> acquisitions, ISymbol member, int depth)
+    {
+        if (depth >= MaxLocalFunctionDepth)
+        {
+            return LockState.Unknown;
+        }
+
+        var states = new List<LockState>();
+        foreach (var operation in ReadSideOperations.Root(localFunction).DescendantsAndSelf())
+        {
+            switch (operation)
+            {
+                case IInvocationOperation call when SymbolEqualityComparer.Default.Equals(call.TargetMethod.OriginalDefinition, localFunction.Symbol.OriginalDefinition):
+                    states.Add(Compute(call, member, acquisitions, depth + 1));
+                    break;
+                case IMethodReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Method.OriginalDefinition, localFunction.Symbol.OriginalDefinition):
+                    return LockState.Unknown; // a delegate: it may run anywhere
+            }
+        }
+
+        return LockState.Merge(states); // no call at all merges to Unknown
     }
 
     /// <summary>

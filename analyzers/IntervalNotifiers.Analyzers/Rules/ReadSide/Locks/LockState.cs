@@ -15,11 +15,23 @@ internal readonly struct LockState
     public static readonly LockState None = new(LockKind.None, ImmutableArray<ISymbol>.Empty, hasUnnamed: false);
     public static readonly LockState Unknown = new(LockKind.Unknown, ImmutableArray<ISymbol>.Empty, hasUnnamed: true);
 
+    /// <summary>
+    /// No lock, and none of a caller can be held either: the code runs from an entry point of its own (a lambda
+    /// handed to <c>Task.Run</c> or a new thread; docs/contract.md#entry-points).
+    /// </summary>
+    public static readonly LockState Detached = new(LockKind.None, ImmutableArray<ISymbol>.Empty, hasUnnamed: false, isDetached: true);
+
     public LockState(LockKind kind, ImmutableArray<ISymbol> named, bool hasUnnamed)
+        : this(kind, named, hasUnnamed, isDetached: false)
+    {
+    }
+
+    private LockState(LockKind kind, ImmutableArray<ISymbol> named, bool hasUnnamed, bool isDetached)
     {
         Kind = kind;
         Named = named;
         HasUnnamed = hasUnnamed;
+        IsDetached = isDetached;
     }
 
     public LockKind Kind { get; }
@@ -27,6 +39,12 @@ internal readonly struct LockState
     public ImmutableArray<ISymbol> Named { get; }
 
     public bool HasUnnamed { get; }
+
+    /// <summary>No lock is held, and the callers of the method cannot add one (<see cref="Detached"/>).</summary>
+    public bool IsDetached { get; }
+
+    /// <summary>No lock is held here, but a caller of the method may hold one: its callers decide.</summary>
+    public bool DependsOnCallers => Kind == LockKind.None && !IsDetached;
 
     /// <summary>Locked, and every held lock is named: the state can be compared with another.</summary>
     public bool IsComparable => Kind == LockKind.Locked && !HasUnnamed && !Named.IsDefaultOrEmpty;
@@ -39,6 +57,7 @@ internal readonly struct LockState
         var named = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         var builder = ImmutableArray.CreateBuilder<ISymbol>();
         var unnamed = false;
+        var detached = true;
         foreach (var state in states)
         {
             if (state.Kind == LockKind.Unknown)
@@ -54,6 +73,7 @@ internal readonly struct LockState
             any = true;
             kind = state.Kind;
             unnamed |= state.HasUnnamed;
+            detached &= state.IsDetached;
             foreach (var symbol in state.Named)
             {
                 if (named.Add(symbol))
@@ -68,7 +88,12 @@ internal readonly struct LockState
             return Unknown;
         }
 
-        return kind == LockKind.None ? None : new LockState(LockKind.Locked, builder.ToImmutable(), unnamed);
+        if (kind == LockKind.None)
+        {
+            return detached ? Detached : None;
+        }
+
+        return new LockState(LockKind.Locked, builder.ToImmutable(), unnamed);
     }
 
     /// <summary>How a lock symbol is shown in messages: <c>Type.member</c>.</summary>
