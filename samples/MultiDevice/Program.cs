@@ -72,7 +72,8 @@ internal static class Program
 
     /// <summary>
     /// Inserts one mirror of the buffer per device, then times invalidations of one page of it
-    /// (<c>InvalidateRangeStart</c> + <c>InvalidateRangeEnd</c>, as the kernel's unmap path does).
+    /// (<c>InvalidateRangeStart</c> + <c>InvalidateRangeEnd</c>, as the kernel's unmap path does, paired by the
+    /// <c>BeginInvalidation</c> scope).
     /// </summary>
     private static double MedianInvalidationMilliseconds(IntervalNotifierOps ops, SimulatedDevice[] devices)
     {
@@ -90,12 +91,16 @@ internal static class Program
         for (int run = 0; run < WarmupRuns + MeasuredRuns; run++)
         {
             long begin = Stopwatch.GetTimestamp();
-            if (!space.InvalidateRangeStart(in page))
+            using (InvalidationScope scope = space.BeginInvalidation(in page))
             {
-                throw new InvalidOperationException("A blockable invalidation failed.");
+                if (!scope.Started)
+                {
+                    throw new InvalidOperationException("A blockable invalidation failed.");
+                }
+
+                // The CPU side changes the mapping here; the scope ends the range (InvalidateRangeEnd).
             }
 
-            space.InvalidateRangeEnd(in page);
             long ended = Stopwatch.GetTimestamp();
 
             // The contract: when InvalidateRangeStart returns, no device uses the old translations.

@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.Threading;
+using System.Threading.Tasks;
 using IntervalNotifiers.Internal;
 
 namespace IntervalNotifiers;
@@ -124,6 +125,13 @@ public sealed partial class AddressSpace
             {
                 Monitor.PulseAll(_lock);
             }
+
+            // The async waiters: their continuations run on the thread pool, never here under the lock.
+            if (_endOfInvalidation != null)
+            {
+                _endOfInvalidation.TrySetResult();
+                _endOfInvalidation = null;
+            }
         }
     }
 
@@ -180,7 +188,51 @@ public sealed partial class AddressSpace
     internal void RemoveNotifier(IntervalNotifier notifier, CancellationToken cancellationToken)
     {
         ThrowIfInsideWalk(nameof(IntervalNotifier.Remove), "rule NTF011: it waits for the callbacks to end");
-        ulong waitFor;
+        if (!BeginRemove(notifier, out ulong waitFor))
+        {
+            return;
+        }
+
+        // Throws OperationCanceledException (or ThreadInterruptedException) with the removal still committed.
+        WaitWhileSequenceIs(waitFor, cancellationToken);
+
+        // This call has seen the removal applied: it consumes the commitment, so a further Remove throws.
+        notifier.ClearCommittedRemoval();
+    }
+
+    /// <summary><see cref="RemoveNotifier"/> with a wait that blocks no thread.</summary>
+    internal ValueTask RemoveNotifierAsync(IntervalNotifier notifier, CancellationToken cancellationToken)
+    {
+        ThrowIfInsideWalk(nameof(IntervalNotifier.RemoveAsync), "rule NTF011: it waits for the callbacks to end");
+        if (!BeginRemove(notifier, out ulong waitFor))
+        {
+            return default;
+        }
+
+        Task? ended = EndOfInvalidationWhileSequenceIs(waitFor);
+        if (ended == null)
+        {
+            notifier.ClearCommittedRemoval();
+            return default;
+        }
+
+        return WaitThenConsumeRemoval(notifier, ended, cancellationToken);
+    }
+
+    private static async ValueTask WaitThenConsumeRemoval(
+        IntervalNotifier notifier, Task ended, CancellationToken cancellationToken)
+    {
+        // A canceled wait leaves the removal committed, as the blocking Remove does.
+        await ended.WaitAsync(cancellationToken).ConfigureAwait(false);
+        notifier.ClearCommittedRemoval();
+    }
+
+    /// <summary>
+    /// The removal itself, under the lock: applies it at once when the tree is not frozen (returns
+    /// <see langword="false"/>), or commits a deferred removal and returns the sequence to wait out.
+    /// </summary>
+    private bool BeginRemove(IntervalNotifier notifier, out ulong waitFor)
+    {
         lock (_lock)
         {
             if (notifier.AddressSpace != this)
@@ -188,7 +240,8 @@ public sealed partial class AddressSpace
                 // Applied since the caller looked: by a committed removal (returns), or by a concurrent Remove.
                 if (notifier.TryConsumeCommittedRemoval())
                 {
-                    return;
+                    waitFor = 0;
+                    return false;
                 }
 
                 throw new InvalidOperationException(
@@ -201,37 +254,33 @@ public sealed partial class AddressSpace
                     // Inserted and removed during the same invalidation: it never reached the tree.
                     UnlinkDeferred(notifier);
                     notifier.Detach();
-                    return;
+                    waitFor = 0;
+                    return false;
 
                 case NotifierState.Inserted:
                     if (!IsInvalidating)
                     {
                         _tree.Remove(notifier.Node);
                         notifier.Detach();
-                        return;
+                        waitFor = 0;
+                        return false;
                     }
 
-                    // Committed from here on: if this call does not return normally (canceled, interrupted), the
+                    // Committed from here on: if the caller does not return normally (canceled, interrupted), the
                     // removal is still applied, and the next Remove reports it as done.
                     AddDeferred(notifier);
                     notifier.State = NotifierState.PendingRemove;
                     notifier.RemoveSequence = _invalidateSeq;
                     notifier.CommitRemoval();
                     waitFor = _invalidateSeq;
-                    break;
+                    return true;
 
                 default:
                     // Already pending (an earlier Remove was canceled, or a concurrent one waits): wait as well.
                     waitFor = notifier.RemoveSequence;
-                    break;
+                    return true;
             }
         }
-
-        // Throws OperationCanceledException (or ThreadInterruptedException) with the removal still committed.
-        WaitWhileSequenceIs(waitFor, cancellationToken);
-
-        // This call has seen the removal applied: it consumes the commitment, so a further Remove throws.
-        notifier.ClearCommittedRemoval();
     }
 
     /// <summary>

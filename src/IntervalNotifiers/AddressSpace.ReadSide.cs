@@ -1,4 +1,5 @@
 using System.Threading;
+using System.Threading.Tasks;
 using IntervalNotifiers.Internal;
 
 namespace IntervalNotifiers;
@@ -29,6 +30,53 @@ public sealed partial class AddressSpace
 
         return seq;
     }
+
+    /// <summary><see cref="ReadBegin"/> with a wait that blocks no thread.</summary>
+    internal ValueTask<ulong> ReadBeginAsync(IntervalNotifier notifier, CancellationToken cancellationToken)
+    {
+        ThrowIfInsideWalk(nameof(IntervalNotifier.ReadBeginAsync), "it may wait for the invalidation that is running");
+        Task? ended;
+        ulong seq;
+        lock (_lock)
+        {
+            seq = notifier.Sequence;
+            ended = seq == _invalidateSeq ? EndOfInvalidationLocked() : null;
+        }
+
+        if (ended == null)
+        {
+            return new ValueTask<ulong>(seq);
+        }
+
+        RuntimeMetrics.CountReadBeginWait();
+        return WaitThenReturn(ended, seq, cancellationToken);
+    }
+
+    private static async ValueTask<ulong> WaitThenReturn(Task ended, ulong seq, CancellationToken cancellationToken)
+    {
+        await ended.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return seq;
+    }
+
+    /// <summary>
+    /// A task that completes when the sequence stops being <paramref name="seq"/>, or <see langword="null"/> when it
+    /// already differs (checked and taken under the lock, so no end of invalidation is missed).
+    /// </summary>
+    private Task? EndOfInvalidationWhileSequenceIs(ulong seq)
+    {
+        lock (_lock)
+        {
+            return _invalidateSeq == seq ? EndOfInvalidationLocked() : null;
+        }
+    }
+
+    /// <summary>
+    /// The task the async waiters share (the kernel's <c>subscriptions-&gt;wq</c> for them): completed by
+    /// <see cref="EndRange"/> when the sequence becomes even, the only way a waited-for (odd) sequence changes.
+    /// Created by the first async waiter of an invalidation; continuations never run inline under the lock.
+    /// </summary>
+    private Task EndOfInvalidationLocked() =>
+        (_endOfInvalidation ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
     /// <summary>Sleeps until the sequence differs from <paramref name="seq"/> (the kernel's <c>wait_event</c> on
     /// <c>subscriptions-&gt;wq</c>).</summary>

@@ -58,6 +58,28 @@ public sealed partial class AddressSpace
         return Invalidate(in range, range.End - 1, teardown: false);
     }
 
+    /// <summary>
+    /// Starts invalidating <paramref name="range"/>, as <see cref="InvalidateRangeStart"/>, and returns a scope that
+    /// ends the range when disposed: <c>using (space.BeginInvalidation(in range)) { ...change the mapping... }</c>.
+    /// </summary>
+    /// <remarks>
+    /// The scope pairs the start with exactly one <see cref="InvalidateRangeEnd"/>, even when the code inside the
+    /// <c>using</c> throws. When the range is not blockable and a callback refused it,
+    /// <see cref="InvalidationScope.Started"/> is <see langword="false"/> and disposing the scope does nothing (the
+    /// runtime has already ended the range). When a callback throws, this method throws as
+    /// <see cref="InvalidateRangeStart"/> does, with the range already ended, and there is no scope to dispose.
+    /// Allocates nothing.
+    /// </remarks>
+    /// <param name="range">The range that is about to change.</param>
+    /// <returns>The scope to dispose once the change is done.</returns>
+    /// <exception cref="ArgumentException"><paramref name="range"/> has <c>End &lt;= Start</c> (a default
+    /// <see cref="NotifierRange"/>). Nothing changes.</exception>
+    public InvalidationScope BeginInvalidation(in NotifierRange range)
+    {
+        bool started = InvalidateRangeStart(in range);
+        return new InvalidationScope(this, in range, started);
+    }
+
     /// <summary>Start of a range, the walk and the finish pass over [range.Start, <paramref name="last"/>].</summary>
     /// <param name="range">The range the callbacks receive.</param>
     /// <param name="last">The last address covered (inclusive).</param>

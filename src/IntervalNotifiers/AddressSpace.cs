@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.Threading;
+using System.Threading.Tasks;
 using IntervalNotifiers.Internal;
 
 namespace IntervalNotifiers;
@@ -63,6 +64,10 @@ public sealed partial class AddressSpace
     private IntervalNotifier? _deferredHead;
     private int _deferredCount;
     private int _waiters;
+
+    // Completed when the current invalidation ends, for ReadBeginAsync / RemoveAsync (under the lock; null when no
+    // async waiter waits).
+    private TaskCompletionSource? _endOfInvalidation;
     private bool _released;
     private long _contractViolations;
 

@@ -1,5 +1,6 @@
 using System;
 using System.Threading;
+using System.Threading.Tasks;
 using IntervalNotifiers.Internal;
 
 namespace IntervalNotifiers;
@@ -199,6 +200,70 @@ public class IntervalNotifier
         }
 
         space.RemoveNotifier(this, cancellationToken);
+    }
+
+    /// <summary>
+    /// Removes the notifier from its address space, as <see cref="Remove(CancellationToken)"/>, but waits for a
+    /// deferred removal without blocking a thread: the returned task completes when the removal has been applied.
+    /// </summary>
+    /// <remarks>
+    /// <para>Same semantics as <see cref="Remove(CancellationToken)"/>: when the task completes, no callback of this
+    /// notifier runs or will ever run. When no invalidation is active the removal happens at once and the returned
+    /// task is already complete (nothing allocated). Do not await it from an ops callback, nor between your own
+    /// <see cref="AddressSpace.InvalidateRangeStart"/> and <see cref="AddressSpace.InvalidateRangeEnd"/>: it would wait
+    /// for that very range to end.</para>
+    /// <para>If <paramref name="cancellationToken"/> is canceled while waiting, the task is canceled and the removal
+    /// stays committed (see <see cref="Remove(CancellationToken)"/>).</para>
+    /// </remarks>
+    /// <param name="cancellationToken">Cancels the wait (not the removal).</param>
+    /// <returns>A task that completes once the notifier is removed.</returns>
+    /// <exception cref="InvalidOperationException">Thrown synchronously: the notifier is not inserted, or the call
+    /// comes from a callback of this address space. Nothing changes.</exception>
+    /// <exception cref="OperationCanceledException">The task is canceled when the wait is; the removal is still
+    /// committed.</exception>
+    public ValueTask RemoveAsync(CancellationToken cancellationToken = default)
+    {
+        AddressSpace? space = Volatile.Read(ref _space);
+        if (space is null)
+        {
+            if (TryConsumeCommittedRemoval())
+            {
+                return default;
+            }
+
+            throw new InvalidOperationException(
+                "This notifier is not inserted in an address space: RemoveAsync pairs with a successful Insert.");
+        }
+
+        return space.RemoveNotifierAsync(this, cancellationToken);
+    }
+
+    /// <summary>
+    /// Begins a read-side critical section, as <see cref="ReadBegin(CancellationToken)"/>, but waits for an
+    /// invalidation of this notifier in flight without blocking a thread.
+    /// </summary>
+    /// <remarks>
+    /// <para>Same semantics as <see cref="ReadBegin(CancellationToken)"/>: the result is the notifier's sequence, for
+    /// <see cref="ReadRetry"/> under the driver's lock; when an invalidation of this notifier is in flight the task
+    /// completes when it ends. When nothing is in flight the returned task is already complete (nothing allocated).
+    /// Many readers waiting for one invalidation share one wait. Use it from <see cref="Task"/>-based code (thread-pool
+    /// readers, device work that is itself a task) so that readers waiting for an invalidation do not hold pool
+    /// threads; never await it under a lock that an invalidate callback takes (a <c>SemaphoreSlim</c> used as an
+    /// async driver lock counts), nor between your own <see cref="AddressSpace.InvalidateRangeStart"/> and
+    /// <see cref="AddressSpace.InvalidateRangeEnd"/>.</para>
+    /// <para>A canceled token is observed only when the call has to wait, as for the blocking
+    /// overload.</para>
+    /// </remarks>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The sequence to check with <see cref="ReadRetry"/> under the driver's lock.</returns>
+    /// <exception cref="InvalidOperationException">Thrown synchronously: the notifier is not inserted, or the call
+    /// comes from a callback of this address space.</exception>
+    /// <exception cref="OperationCanceledException">The task is canceled when the wait is.</exception>
+    public ValueTask<ulong> ReadBeginAsync(CancellationToken cancellationToken = default)
+    {
+        AddressSpace space = Volatile.Read(ref _space) ?? throw new InvalidOperationException(
+            "This notifier is not inserted in an address space: call Insert before ReadBeginAsync.");
+        return space.ReadBeginAsync(this, cancellationToken);
     }
 
     /// <summary>
