@@ -3,8 +3,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Linq;
-using System.Text;
+using System.Text.Json;
 
 namespace IntervalNotifiers.AnalyzerBench;
 
@@ -46,11 +45,15 @@ public sealed class GeneratedCorpus
             File.WriteAllText(full, file.Text);
         }
 
-        var json = new StringBuilder("{\n");
-        json.Append(string.Join(",\n", ExpectedDiagnostics.OrderBy(p => p.Key, StringComparer.Ordinal)
-                                                          .Select(p => $"  \"{p.Key}\": {p.Value}")));
-        json.Append("\n}\n");
-        File.WriteAllText(System.IO.Path.Combine(directory, ExpectedFileName), json.ToString());
+        // An object of ID: count in ordinal order, two-space indented, '\n' line ends on every system.
+        var ordered = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (id, count) in ExpectedDiagnostics)
+        {
+            ordered[id] = count;
+        }
+
+        var json = JsonSerializer.Serialize(ordered, new JsonSerializerOptions { WriteIndented = true, NewLine = "\n" });
+        File.WriteAllText(System.IO.Path.Combine(directory, ExpectedFileName), json + "\n");
     }
 
     /// <summary>Reads the expected counts written by <see cref="WriteTo"/>, or null when there are none.</summary>
@@ -62,16 +65,7 @@ public sealed class GeneratedCorpus
             return null;
         }
 
-        var result = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var line in File.ReadAllLines(path))
-        {
-            var parts = line.Trim().TrimEnd(',').Split(':');
-            if (parts.Length == 2 && int.TryParse(parts[1].Trim(), out var count))
-            {
-                result[parts[0].Trim().Trim('"')] = count;
-            }
-        }
-
-        return result;
+        var read = JsonSerializer.Deserialize<Dictionary<string, int>>(File.ReadAllText(path));
+        return read is null ? null : new Dictionary<string, int>(read, StringComparer.Ordinal);
     }
 }
