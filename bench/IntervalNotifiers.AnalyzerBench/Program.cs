@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.IO;
 using System.Linq;
+using System.Text.Json;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -101,10 +102,20 @@ public static class Program
             compared.Add((package, analyzers));
         }
 
+        Dictionary<string, int>? expected;
+        try
+        {
+            expected = GeneratedCorpus.ReadExpected(options.Corpus);
+        }
+        catch (JsonException e)
+        {
+            Console.Error.WriteLine($"error: {GeneratedCorpus.ExpectedFileName} in '{options.Corpus}' is not a JSON object of ID: count ({e.Message})");
+            return UsageError;
+        }
+
         var references = References(options.NoRuntime);
         var bench = new BenchRunner(options, sources, references, ours, compared);
         var report = await bench.RunAsync().ConfigureAwait(false);
-        var expected = GeneratedCorpus.ReadExpected(options.Corpus);
         report.Expected = expected;
         report.WriteText(Console.Out);
         if (options.Json is not null)
