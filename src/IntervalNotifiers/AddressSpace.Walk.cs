@@ -88,9 +88,10 @@ public sealed partial class AddressSpace
     /// (alone, or in an <see cref="AggregateException"/> when there are several).</param>
     private bool Invalidate(in NotifierRange range, ulong last, bool teardown)
     {
+        RuntimeMetrics.CountInvalidation(in range);
+
         // A nested walk needs room to remember the outer one: allocate it (once per thread) before anything changes.
         // A range started by a callback of this address space belongs to that callback: only it may end the range.
-        RuntimeMetrics.CountInvalidation(in range);
         bool fromCallback = false;
         int callbackWalk = 0;
         if (t_walk.Space != null)

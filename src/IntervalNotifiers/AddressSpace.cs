@@ -23,8 +23,9 @@ namespace IntervalNotifiers;
 /// tree is frozen. Every callback of that invalidation receives the odd value as <c>currentSequence</c>.</description></item>
 /// <item><description>The count of active ranges is raised by every range start and lowered by every range end.
 /// When the last active range ends and the sequence is odd, it becomes even again, the deferred insertions and
-/// removals are applied (newest first, as the kernel adds each to the head of its list), and every waiter in <see cref="IntervalNotifier.ReadBegin()"/>
-/// and <see cref="IntervalNotifier.Remove()"/> is woken (<c>mn_itree_inv_end</c>).</description></item>
+/// removals are applied (newest first, as the kernel adds each to the head of its list), and every waiter in
+/// <see cref="IntervalNotifier.ReadBegin()"/> and <see cref="IntervalNotifier.Remove()"/> (or their async forms) is
+/// woken (<c>mn_itree_inv_end</c>).</description></item>
 /// <item><description>The walk over the overlapping notifiers runs outside the lock, in tree order, and allocates
 /// nothing; the two-pass list is threaded through the finish objects themselves.</description></item>
 /// </list>

@@ -162,6 +162,7 @@ public class IntervalNotifier
     /// own <see cref="AddressSpace.InvalidateRangeStart"/> and <see cref="AddressSpace.InvalidateRangeEnd"/> (the
     /// removal would wait for that very range to end).</para>
     /// <para>A notifier whose insertion is still deferred is simply taken off the deferred list, without waiting.</para>
+    /// <para>From <see cref="Task"/>-based code, <see cref="RemoveAsync"/> waits without blocking a thread.</para>
     /// </remarks>
     /// <exception cref="InvalidOperationException">The notifier is not inserted, or the call comes from a callback of
     /// this address space.</exception>
@@ -281,6 +282,8 @@ public class IntervalNotifier
     /// <see cref="AddressSpace.InvalidateRangeEnd"/> (it could wait for that very range to end).</para>
     /// <para>The returned value is valid only with <see cref="ReadRetry"/> / <see cref="CheckRetry"/> of this
     /// notifier (rule NTF009: a discarded result is a mistake).</para>
+    /// <para>From <see cref="Task"/>-based code (thread-pool readers), <see cref="ReadBeginAsync"/> waits without
+    /// blocking a thread.</para>
     /// </remarks>
     /// <returns>The sequence to check with <see cref="ReadRetry"/> under the driver's lock.</returns>
     /// <exception cref="InvalidOperationException">The notifier is not inserted, or the call comes from a callback of

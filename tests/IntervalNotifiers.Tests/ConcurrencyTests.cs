@@ -308,8 +308,10 @@ public class ConcurrencyTests
         }
     }
 
-    [Fact]
-    public void A_reader_following_the_protocol_never_keeps_a_stale_mirror()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // the same readers through ReadBeginAsync: its shared wait is woken by every end
+    public void A_reader_following_the_protocol_never_keeps_a_stale_mirror(bool asyncReadBegin)
     {
         var space = new AddressSpace();
         var backing = new long[Pages];
@@ -381,7 +383,9 @@ public class ConcurrencyTests
                 Mirror m = mine[round++ % mine.Length];
                 while (true)
                 {
-                    ulong seq = m.ReadBegin(cts.Token);
+                    ulong seq = asyncReadBegin
+                        ? m.ReadBeginAsync(cts.Token).AsTask().GetAwaiter().GetResult()
+                        : m.ReadBegin(cts.Token);
                     for (int i = 0; i < m.Count; i++)
                     {
                         copy[i] = Volatile.Read(ref backing[m.First + i]); // slow work, no driver lock
