@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using IntervalNotifiers.Analyzers.Rules.ReadSide.Locks;
 using Microsoft.CodeAnalysis;
@@ -68,6 +69,13 @@ internal sealed class OpsTypeLock
     public string Advice => IsLockStatement
         ? "take 'lock (" + Expression + ")' around the check and the use of what was read"
         : "hold '" + Expression + "' around the check and the use of what was read";
+
+    /// <summary>The diagnostic properties a code fix reads (<see cref="ReadRetryLockProperties"/>).</summary>
+    public ImmutableDictionary<string, string?> Properties()
+        => ImmutableDictionary<string, string?>.Empty
+            .Add(ReadRetryLockProperties.LockMember, Member.Name)
+            .Add(ReadRetryLockProperties.LockExpression, Expression)
+            .Add(ReadRetryLockProperties.IsLockStatement, IsLockStatement ? "true" : "false");
 
     private static string? WrittenIn(INamedTypeSymbol type, ISymbol member)
     {

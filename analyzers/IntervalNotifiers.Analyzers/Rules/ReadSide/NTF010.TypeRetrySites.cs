@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using IntervalNotifiers.Analyzers.Infrastructure;
 using IntervalNotifiers.Analyzers.Rules.ReadSide.Locks;
@@ -124,12 +125,14 @@ internal sealed partial class TypeRetrySites
             if (SelfContainedRetry.Is(_types, invocation))
             {
                 var what = "is called outside any lock";
+                var properties = ImmutableDictionary<string, string?>.Empty;
                 if (opsLock is not null && opsLock.IsReachableFrom(member))
                 {
                     what += " (" + opsLock.Advice + ")";
+                    properties = opsLock.Properties();
                 }
 
-                report(Diagnostic.Create(Descriptors.NTF010, invocation.Syntax.GetLocation(), what));
+                report(Diagnostic.Create(Descriptors.NTF010, invocation.Syntax.GetLocation(), properties, what));
             }
 
             return;
