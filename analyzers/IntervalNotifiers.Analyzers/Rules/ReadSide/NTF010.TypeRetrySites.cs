@@ -1,4 +1,6 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
 using IntervalNotifiers.Analyzers.Infrastructure;
 using IntervalNotifiers.Analyzers.Rules.ReadSide.Locks;
 using IntervalNotifiers.Analyzers.Rules.ReadSide.Shortcuts;
@@ -74,6 +76,7 @@ internal sealed partial class TypeRetrySites
         }
 
         var acquisitions = AcquisitionsByBody.Group(_mayAcquire, _regions);
+        var judged = new List<(IInvocationOperation Call, ISymbol Member, bool IsRetry, LockState Locks)>(_sites.Count);
         foreach (var (call, member, isRetry) in _sites)
         {
             context.CancellationToken.ThrowIfCancellationRequested();
@@ -84,9 +87,20 @@ internal sealed partial class TypeRetrySites
                                               context.CancellationToken);
             }
 
+            judged.Add((call, member, isRetry, locks));
+        }
+
+        OpsTypeLock? opsLock = null;
+        if (_types.IsOpsType(_type))
+        {
+            opsLock = OpsTypeLock.Of(_type, judged.Where(site => !site.IsRetry).Select(site => site.Locks));
+        }
+
+        foreach (var (call, member, isRetry, locks) in judged)
+        {
             if (isRetry)
             {
-                OnReadRetry(call, locks, context.ReportDiagnostic);
+                OnReadRetry(call, member, locks, opsLock, context.ReportDiagnostic);
             }
             else
             {
@@ -103,13 +117,22 @@ internal sealed partial class TypeRetrySites
         }
     }
 
-    private void OnReadRetry(IInvocationOperation invocation, LockState locks, System.Action<Diagnostic> report)
+    private void OnReadRetry(IInvocationOperation invocation, ISymbol member, LockState locks, OpsTypeLock? opsLock,
+                             System.Action<Diagnostic> report)
     {
         if (locks.Kind == LockKind.None)
         {
             if (SelfContainedRetry.Is(_types, invocation))
             {
-                report(Diagnostic.Create(Descriptors.NTF010, invocation.Syntax.GetLocation(), "is called outside any lock"));
+                var what = "is called outside any lock";
+                var properties = ImmutableDictionary<string, string?>.Empty;
+                if (opsLock is not null && opsLock.IsReachableFrom(member))
+                {
+                    what += " (" + opsLock.Advice + ")";
+                    properties = opsLock.Properties();
+                }
+
+                report(Diagnostic.Create(Descriptors.NTF010, invocation.Syntax.GetLocation(), properties, what));
             }
 
             return;

@@ -41,7 +41,7 @@ internal sealed class LockRegions
         return state.Kind switch
         {
             LockKind.None => new LockState(LockKind.Locked, ImmutableArray<ISymbol>.Empty, hasUnnamed: true),
-            LockKind.Locked => new LockState(LockKind.Locked, state.Named, hasUnnamed: true),
+            LockKind.Locked => new LockState(LockKind.Locked, state.Named, hasUnnamed: true, state.ByLockStatement),
             _ => state,
         };
     }
@@ -78,7 +78,8 @@ internal sealed class LockRegions
                     break;
 
                 case ILockOperation lockOperation when ReferenceEquals(child, lockOperation.Body):
-                    regions.Add(LockApis.KeyOf(lockOperation.LockedValue));
+                    var locked = LockApis.KeyOf(lockOperation.LockedValue);
+                    regions.Add(new LockKey(locked.Symbol, locked.Text, isLockStatement: true));
                     break;
 
                 case ITryOperation tryOperation when tryOperation.Finally is not null
@@ -181,20 +182,28 @@ internal sealed class LockRegions
         }
 
         var named = ImmutableArray.CreateBuilder<ISymbol>();
+        var byLockStatement = ImmutableArray.CreateBuilder<ISymbol>();
         var unnamed = unknown || (inFunction && !detached);
         foreach (var region in regions)
         {
             if (region.Symbol is null)
             {
                 unnamed = true;
+                continue;
             }
-            else if (!named.Any(symbol => SymbolEqualityComparer.Default.Equals(symbol, region.Symbol)))
+
+            if (!named.Any(symbol => SymbolEqualityComparer.Default.Equals(symbol, region.Symbol)))
             {
                 named.Add(region.Symbol);
             }
+
+            if (region.IsLockStatement && !byLockStatement.Any(symbol => SymbolEqualityComparer.Default.Equals(symbol, region.Symbol)))
+            {
+                byLockStatement.Add(region.Symbol);
+            }
         }
 
-        return new LockState(LockKind.Locked, named.ToImmutable(), unnamed);
+        return new LockState(LockKind.Locked, named.ToImmutable(), unnamed, byLockStatement.ToImmutable());
     }
 
     /// <summary>

@@ -21,17 +21,19 @@ internal readonly struct LockState
     /// </summary>
     public static readonly LockState Detached = new(LockKind.None, ImmutableArray<ISymbol>.Empty, hasUnnamed: false, isDetached: true);
 
-    public LockState(LockKind kind, ImmutableArray<ISymbol> named, bool hasUnnamed)
-        : this(kind, named, hasUnnamed, isDetached: false)
+    public LockState(LockKind kind, ImmutableArray<ISymbol> named, bool hasUnnamed, ImmutableArray<ISymbol> byLockStatement = default)
+        : this(kind, named, hasUnnamed, isDetached: false, byLockStatement)
     {
     }
 
-    private LockState(LockKind kind, ImmutableArray<ISymbol> named, bool hasUnnamed, bool isDetached)
+    private LockState(LockKind kind, ImmutableArray<ISymbol> named, bool hasUnnamed, bool isDetached,
+                      ImmutableArray<ISymbol> byLockStatement = default)
     {
         Kind = kind;
         Named = named;
         HasUnnamed = hasUnnamed;
         IsDetached = isDetached;
+        ByLockStatement = byLockStatement.IsDefault ? ImmutableArray<ISymbol>.Empty : byLockStatement;
     }
 
     public LockKind Kind { get; }
@@ -39,6 +41,9 @@ internal readonly struct LockState
     public ImmutableArray<ISymbol> Named { get; }
 
     public bool HasUnnamed { get; }
+
+    /// <summary>The <see cref="Named"/> locks that some path holds through a C# <c>lock</c> statement.</summary>
+    public ImmutableArray<ISymbol> ByLockStatement { get; }
 
     /// <summary>No lock is held, and the callers of the method cannot add one (<see cref="Detached"/>).</summary>
     public bool IsDetached { get; }
@@ -56,6 +61,7 @@ internal readonly struct LockState
         var kind = LockKind.None;
         var named = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         var builder = ImmutableArray.CreateBuilder<ISymbol>();
+        var byLockStatement = ImmutableArray.CreateBuilder<ISymbol>();
         var unnamed = false;
         var detached = true;
         foreach (var state in states)
@@ -81,6 +87,14 @@ internal readonly struct LockState
                     builder.Add(symbol);
                 }
             }
+
+            foreach (var symbol in state.ByLockStatement)
+            {
+                if (!byLockStatement.Contains(symbol, SymbolEqualityComparer.Default))
+                {
+                    byLockStatement.Add(symbol);
+                }
+            }
         }
 
         if (!any)
@@ -93,7 +107,7 @@ internal readonly struct LockState
             return detached ? Detached : None;
         }
 
-        return new LockState(LockKind.Locked, builder.ToImmutable(), unnamed);
+        return new LockState(LockKind.Locked, builder.ToImmutable(), unnamed, byLockStatement.ToImmutable());
     }
 
     /// <summary>How a lock symbol is shown in messages: <c>Type.member</c>.</summary>
