@@ -159,20 +159,6 @@ internal sealed class SourceNames
         }
     }
 
-    /// <summary>Whether <paramref name="position"/> of <paramref name="tree"/> lies in one of the declarations of <paramref name="symbol"/>.</summary>
-    public static bool IsInDeclarationOf(ISymbol symbol, SyntaxTree tree, int position)
-    {
-        foreach (var reference in symbol.DeclaringSyntaxReferences)
-        {
-            if (reference.SyntaxTree == tree && reference.Span.Contains(position))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     private readonly struct Occurrence
     {
         public Occurrence(int position, int name)

@@ -357,6 +357,68 @@ public class NTF011ThroughCallsTests
         }
         """);
 
+    [Fact]
+    public Task OneWrapperCalledFromTwoOpsTypesAndAReader_IsReportedInEachCallbackOnly() => Verify.AnalyzerAsync("""
+        using IntervalNotifiers;
+
+        static class Teardown
+        {
+            public static void Detach(IntervalNotifier notifier) => notifier.Remove();
+        }
+
+        sealed class MirrorOps : IntervalNotifierOps
+        {
+            public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+            {
+                {|NTF011:Teardown.Detach(notifier)|};
+                return true;
+            }
+        }
+
+        sealed class GpuOps : IntervalNotifierOps
+        {
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                finish = null;
+                {|NTF011:Teardown.Detach(notifier)|};
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish) { }
+        }
+
+        sealed class Device
+        {
+            public void Close(IntervalNotifier notifier) => Teardown.Detach(notifier);
+        }
+        """);
+
+    [Fact]
+    public Task ChainOfEightCalls_IsReported() => Verify.AnalyzerAsync("""
+        using IntervalNotifiers;
+
+        static class Chain
+        {
+            public static void C1(IntervalNotifier n) => C2(n);
+            public static void C2(IntervalNotifier n) => C3(n);
+            public static void C3(IntervalNotifier n) => C4(n);
+            public static void C4(IntervalNotifier n) => C5(n);
+            public static void C5(IntervalNotifier n) => C6(n);
+            public static void C6(IntervalNotifier n) => C7(n);
+            public static void C7(IntervalNotifier n) => C8(n);
+            public static void C8(IntervalNotifier n) => n.Remove();
+        }
+
+        sealed class MirrorOps : IntervalNotifierOps
+        {
+            public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+            {
+                {|NTF011:Chain.C1(notifier)|};
+                return true;
+            }
+        }
+        """);
+
     // ------------------------------------------------------------------ silent
 
     [Fact]
