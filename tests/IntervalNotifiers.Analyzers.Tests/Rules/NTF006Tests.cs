@@ -662,4 +662,29 @@ public class NTF006Tests
             public override void InvalidateFinish(NotifierFinish finish) { }
         }
         """);
+
+    [Fact]
+    public Task FinishFromADeconstructionCheckedNonNullThenReturnFalse_IsReported() => Verify(Prelude + """
+        class GpuOps : IntervalNotifierOps
+        {
+            private bool _ready;
+
+            private (NotifierFinish?, bool) Prepare() => (_ready ? new GpuFinish() : null, _ready);
+
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                bool ready;
+                (finish, ready) = Prepare();
+                notifier.SetSequence(currentSequence);
+                if (finish != null)
+                {
+                    {|NTF006:return false;|}
+                }
+
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish) { }
+        }
+        """);
 }

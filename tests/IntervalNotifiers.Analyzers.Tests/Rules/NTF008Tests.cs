@@ -1007,4 +1007,28 @@ public class NTF008Tests
         test.CodeFixTestBehaviors |= Microsoft.CodeAnalysis.Testing.CodeFixTestBehaviors.SkipLocalDiagnosticCheck;
         return test.RunAsync();
     }
+
+    // ---- a true cut short by || (the pre-filter and the flow agree on it) ----
+
+    [Fact]
+    public Task ReturnOfConditionalOrBeforeTheSetSequence_IsReported() => Verify(Ops("""
+                if (_idle)
+                {
+                    {|NTF008:return _idle || range.Start > 0;|}
+                }
+
+                notifier.SetSequence(currentSequence);
+                return true;
+        """));
+
+    [Fact]
+    public Task ReturnOfConditionalOrAfterTheSetSequence_IsSilent() => Verify(Ops("""
+                notifier.SetSequence(currentSequence);
+                if (_idle)
+                {
+                    return _idle || range.Start > 0;
+                }
+
+                return true;
+        """));
 }

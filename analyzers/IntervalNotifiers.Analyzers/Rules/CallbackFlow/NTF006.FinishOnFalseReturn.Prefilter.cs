@@ -73,6 +73,8 @@ internal static class FinishOnFalseReturnPrefilter
             => !FlowFacts.IsNullConstant(assignment.Value),
         IArgumentOperation argument when FlowFacts.IsParameter(argument.Value, finish) => true,
         ICoalesceAssignmentOperation coalesce when FlowFacts.IsParameter(coalesce.Target, finish) => true,
+        IDeconstructionAssignmentOperation deconstruction
+            when deconstruction.Target.DescendantsAndSelf().Any(target => FlowFacts.IsParameter(target, finish)) => true,
         _ => false,
     };
 }

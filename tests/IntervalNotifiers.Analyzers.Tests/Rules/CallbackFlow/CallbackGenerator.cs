@@ -151,13 +151,13 @@ internal sealed class CallbackGenerator
                 _text.AppendLine($"if (!blockable{_locals++} && _a) return false;");
                 break;
             case 9:
-                _text.AppendLine("if (notifier is not GpuNotifier) return true;");
+                _text.AppendLine(_start && _random.Next(2) == 0 ? "if (finish != null) return false;" : "if (notifier is not GpuNotifier) return true;");
                 break;
             case 10:
                 _text.AppendLine(_start ? "finish ??= new GpuFinish();" : "if (_b) notifier.SetSequence(currentSequence);");
                 break;
             case 11:
-                _text.AppendLine("_a = !_b;");
+                _text.AppendLine(_start && _random.Next(2) == 0 ? "(finish, _a) = (_b ? new GpuFinish() : null, _b);" : "_a = !_b;");
                 break;
             case 12:
             case 13:

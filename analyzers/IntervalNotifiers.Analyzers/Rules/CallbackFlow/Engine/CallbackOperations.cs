@@ -32,7 +32,7 @@ internal sealed class CallbackOperations
                 case IInvocationOperation invocation:
                     Invocations.Add(invocation);
                     break;
-                case ISimpleAssignmentOperation or IArgumentOperation or ICoalesceAssignmentOperation:
+                case ISimpleAssignmentOperation or IArgumentOperation or ICoalesceAssignmentOperation or IDeconstructionAssignmentOperation:
                     Writes.Add(operation);
                     break;
             }
