@@ -129,7 +129,7 @@ public static class Descriptors
     /// same rule as <see cref="NTF010"/>, tagged <see cref="WellKnownDiagnosticTags.CompilationEnd"/> because it is
     /// reported at the compilation's end (a build, full-solution analysis), never in an open document alone.
     /// </summary>
-    public static readonly DiagnosticDescriptor NTF010CompilationEnd = new(
+    internal static readonly DiagnosticDescriptor NTF010CompilationEnd = new(
         DiagnosticIds.ReadRetryOutsideLock, NTF010.Title, NTF010.MessageFormat, Usage, DiagnosticSeverity.Warning,
         isEnabledByDefault: true, NTF010.Description, HelpLinkBase + DiagnosticIds.ReadRetryOutsideLock + ".md",
         WellKnownDiagnosticTags.CompilationEnd);
