@@ -1,15 +1,18 @@
 using System.Collections.Immutable;
 using System.Composition;
-using System.Threading.Tasks;
+using System.Linq;
 using System.Threading;
-using IntervalNotifiers.Analyzers.Infrastructure;
+using System.Threading.Tasks;
 using IntervalNotifiers.Analyzers;
+using IntervalNotifiers.Analyzers.Infrastructure;
 using IntervalNotifiers.CodeFixes.Common;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Simplification;
 using Microsoft.CodeAnalysis.Text;
-using Microsoft.CodeAnalysis;
 
 namespace IntervalNotifiers.CodeFixes;
 
@@ -25,6 +28,8 @@ public sealed partial class NTF001AddInvalidateFinishCodeFix : NotifierCodeFixPr
     public const string StartToInvalidateKey = "NTF001.StartToInvalidate";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.StartWithoutFinish);
+
+    public override ImmutableArray<string> AlternativeKeys { get; } = ImmutableArray.Create(StartToInvalidateKey);
 
     protected override async Task RegisterFixesAsync(CodeFixContext context, SyntaxNode root, Diagnostic diagnostic)
     {
@@ -45,7 +50,7 @@ public sealed partial class NTF001AddInvalidateFinishCodeFix : NotifierCodeFixPr
 
         context.RegisterCodeFix(CodeAction.Create(
             "Add an InvalidateFinish override",
-            token => AddInvalidateFinishAsync(context.Document, type, start, diagnostic.Location.SourceSpan, token),
+            token => AddInvalidateFinishAsync(context.Document, types, type, start, diagnostic.Location.SourceSpan, token),
             AddInvalidateFinishKey), diagnostic);
 
         if (CanTurnIntoInvalidate(types, type, start, context.CancellationToken) is { } startDeclaration)
@@ -57,7 +62,7 @@ public sealed partial class NTF001AddInvalidateFinishCodeFix : NotifierCodeFixPr
         }
     }
 
-    private static async Task<Solution> AddInvalidateFinishAsync(Document document, INamedTypeSymbol type,
+    private static async Task<Solution> AddInvalidateFinishAsync(Document document, NotifierTypes types, INamedTypeSymbol type,
                                                                  IMethodSymbol start, TextSpan reported,
                                                                  CancellationToken cancellationToken)
     {
@@ -95,20 +100,43 @@ public sealed partial class NTF001AddInvalidateFinishCodeFix : NotifierCodeFixPr
             }
         }
 
+        var body = await FinishBodyAsync(model.Compilation, types, type, start, declaration.OpenBraceToken.Span.End, model, cancellationToken)
+            .ConfigureAwait(false);
         var member = SyntaxHelpers.ParseMember(root, anchor is not null || declaration.Members.Count > 0,
             "public override void InvalidateFinish(NotifierFinish finish)",
             "{",
+            "    " + body,
             "}");
-        var newDeclaration = anchor is not null
-            ? declaration.InsertNodesAfter(anchor, new[] { member })
-            : declaration.AddMembers(member);
-        var newRoot = root.ReplaceNode(declaration, newDeclaration);
-        if (!SyntaxHelpers.RuntimeTypeIsInScope(model, declaration.SpanStart, "NotifierFinish")
-            && newRoot is CompilationUnitSyntax unit)
+        member = member.ReplaceNodes(member.DescendantNodes().OfType<QualifiedNameSyntax>(),
+                                     (_, name) => name.WithAdditionalAnnotations(Simplifier.Annotation));
+        var newRoot = OpsTypeSyntax.InsertMember(root, model, declaration, anchor, member, "NotifierFinish");
+        return solution.WithDocumentSyntaxRoot(target.Id, newRoot);
+    }
+
+    /// <summary>
+    /// The statement of the new <c>InvalidateFinish</c>: when the start rents its finishes from one pool of the type
+    /// (and creates none with <c>new</c>), the finish goes back to that pool; otherwise a
+    /// <c>NotImplementedException</c> that says what to write, so the program fails loudly at the first
+    /// invalidation instead of silently skipping the finish pass (docs/contract.md#what-a-fix-leaves-behind).
+    /// </summary>
+    private static async Task<string> FinishBodyAsync(Compilation compilation, NotifierTypes types, INamedTypeSymbol type,
+                                                      IMethodSymbol start, int position, SemanticModel model,
+                                                      CancellationToken cancellationToken)
+    {
+        foreach (var reference in start.DeclaringSyntaxReferences)
         {
-            newRoot = SyntaxHelpers.AddRuntimeUsing(unit);
+            var syntax = await reference.GetSyntaxAsync(cancellationToken).ConfigureAwait(false);
+            if (syntax is MethodDeclarationSyntax { Body: not null } or MethodDeclarationSyntax { ExpressionBody: not null }
+                && compilation.ContainsSyntaxTree(syntax.SyntaxTree)
+                && PoolMember.RentedIn(syntax, compilation.GetSemanticModel(syntax.SyntaxTree), types, cancellationToken) is { } pool
+                && model.IsAccessible(position, pool.Member))
+            {
+                return $"{pool.Name}.Return(({pool.FinishTypeName(model, position)})finish);";
+            }
         }
 
-        return solution.WithDocumentSyntaxRoot(target.Id, newRoot);
+        var message = $"{type.Name}.InvalidateFinish: wait for the work InvalidateStart started for this finish, "
+                      + "then return the finish to its pool if it came from one";
+        return $"throw new System.NotImplementedException({SyntaxFactory.Literal(message).Text});";
     }
 }

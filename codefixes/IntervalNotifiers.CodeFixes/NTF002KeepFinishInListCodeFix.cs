@@ -161,7 +161,7 @@ public sealed class NTF002KeepFinishInListCodeFix : NotifierCodeFixProvider
             return document;
         }
 
-        var localName = PickName(cached.Name, model, body, anchor.SpanStart);
+        var localName = SyntaxHelpers.UniqueLocalName(cached.Name, model, body, anchor.SpanStart);
         var finishTypeSyntax = SyntaxFactory.ParseTypeName(finishType.ToMinimalDisplayString(model, anchor.SpanStart))
             .WithAdditionalAnnotations(Simplifier.Annotation);
         var create = SyntaxFactory.ObjectCreationExpression(finishTypeSyntax)
@@ -194,37 +194,5 @@ public sealed class NTF002KeepFinishInListCodeFix : NotifierCodeFixProvider
             .Insert(index, declaration.WithLeadingTrivia(leading).WithTrailingTrivia(newAnchor.GetTrailingTrivia()));
         newBody = newBody.WithStatements(statements);
         return document.WithSyntaxRoot(root.ReplaceNode(body, newBody));
-    }
-
-    private static string PickName(string memberName, SemanticModel model, BlockSyntax body, int position)
-    {
-        var name = memberName.TrimStart('_');
-        if (name.StartsWith("s_", System.StringComparison.Ordinal) || name.StartsWith("m_", System.StringComparison.Ordinal))
-        {
-            name = name.Substring(2);
-        }
-
-        if (name.Length == 0)
-        {
-            name = "finish";
-        }
-
-        name = char.ToLowerInvariant(name[0]) + name.Substring(1);
-        if (SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None)
-        {
-            name += "Finish";
-        }
-
-        var candidate = name;
-        // Not a local or parameter in scope here, nor any name used anywhere in the body (a local declared later).
-        var used = new HashSet<string>(body.DescendantTokens().Where(t => t.IsKind(SyntaxKind.IdentifierToken)).Select(t => t.ValueText));
-        for (var i = 2;
-             used.Contains(candidate) || model.LookupSymbols(position, name: candidate).Any(s => s.Kind is SymbolKind.Local or SymbolKind.Parameter);
-             i++)
-        {
-            candidate = name + i;
-        }
-
-        return candidate;
     }
 }

@@ -1,14 +1,14 @@
 using System.Collections.Immutable;
 using System.Composition;
-using System.Threading.Tasks;
 using System.Threading;
+using System.Threading.Tasks;
 using IntervalNotifiers.Analyzers;
 using IntervalNotifiers.CodeFixes.Common;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Text;
-using Microsoft.CodeAnalysis;
 
 namespace IntervalNotifiers.CodeFixes;
 
@@ -46,14 +46,7 @@ public sealed class NTF003AddInvalidateCodeFix : NotifierCodeFixProvider
             "{",
             "    return true;",
             "}");
-        var newRoot = root.ReplaceNode(declaration, declaration.AddMembers(member));
-        if ((!SyntaxHelpers.RuntimeTypeIsInScope(model, declaration.SpanStart, "IntervalNotifier")
-             || !SyntaxHelpers.RuntimeTypeIsInScope(model, declaration.SpanStart, "NotifierRange"))
-            && newRoot is CompilationUnitSyntax unit)
-        {
-            newRoot = SyntaxHelpers.AddRuntimeUsing(unit);
-        }
-
+        var newRoot = OpsTypeSyntax.InsertMember(root, model, declaration, null, member, "IntervalNotifier", "NotifierRange");
         return document.WithSyntaxRoot(newRoot);
     }
 }

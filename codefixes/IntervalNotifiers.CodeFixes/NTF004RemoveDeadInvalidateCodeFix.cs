@@ -1,17 +1,17 @@
 using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
-using System.Threading.Tasks;
 using System.Threading;
-using IntervalNotifiers.Analyzers.Infrastructure;
+using System.Threading.Tasks;
 using IntervalNotifiers.Analyzers;
+using IntervalNotifiers.Analyzers.Infrastructure;
 using IntervalNotifiers.CodeFixes.Common;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.FindSymbols;
-using Microsoft.CodeAnalysis;
 
 namespace IntervalNotifiers.CodeFixes;
 

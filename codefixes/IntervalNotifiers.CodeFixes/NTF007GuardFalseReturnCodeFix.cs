@@ -18,23 +18,57 @@ namespace IntervalNotifiers.CodeFixes;
 /// <c>if</c>. Offered only where that edit is obviously right: a literal <c>return false;</c> that is the whole
 /// body of an <c>if</c> without <c>else</c>, whose condition has no side effects (no calls, assignments,
 /// increments, awaits) and declares no variables (skipping the test would change definite assignment).
-/// A bare <c>return false;</c>, or one after a call such as <c>Monitor.TryEnter</c>, needs a decision the fix
-/// cannot make (wait for the lock when the range can block) and gets no fix.
+/// When the condition is a failed try-lock (<c>if (!Monitor.TryEnter(x[, timeout])) return false;</c>, or
+/// <c>!sem.Wait(timeout)</c> on a <c>SemaphoreSlim</c>), the fix instead takes the lock blocking when the range can
+/// block and keeps the try and its <c>return false</c> for the range that cannot:
+/// <c>if (range.IsBlockable) { Monitor.Enter(x); } else if (!Monitor.TryEnter(x)) { return false; }</c>. Comments and
+/// trivia stay where they were. A bare <c>return false;</c> needs a decision the fix cannot make and gets no fix.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(NTF007GuardFalseReturnCodeFix)), Shared]
 public sealed class NTF007GuardFalseReturnCodeFix : NotifierCodeFixProvider
 {
     public const string EquivalenceKey = "NTF007.ReturnFalseOnlyWhenNotBlockable";
+    public const string TakeLockKey = "NTF007.TakeTheLockWhenBlockable";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.FalseOnBlockableRange);
 
-    protected override Task RegisterFixesAsync(CodeFixContext context, SyntaxNode root, Diagnostic diagnostic)
+    protected override async Task RegisterFixesAsync(CodeFixContext context, SyntaxNode root, Diagnostic diagnostic)
     {
-        if (diagnostic.Properties.ContainsKey(CallbackFlowAnalyzer.LiteralReturnProperty)
-            && TryGetProperty(diagnostic, CallbackFlowAnalyzer.RangeProperty, out var range)
-            && FindNode(root, diagnostic) is ReturnStatementSyntax statement
-            && EnclosingIf(statement) is { } ifStatement
-            && IsPlainCondition(ifStatement.Condition))
+        if (!diagnostic.Properties.ContainsKey(CallbackFlowAnalyzer.LiteralReturnProperty)
+            || !TryGetProperty(diagnostic, CallbackFlowAnalyzer.RangeProperty, out var range)
+            || FindNode(root, diagnostic) is not ReturnStatementSyntax statement
+            || EnclosingIf(statement) is not { } ifStatement)
+        {
+            return;
+        }
+
+        var name = SyntaxHelpers.Escape(range);
+        if (ifStatement.Condition is PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalNotExpression, Operand: InvocationExpressionSyntax tryLock })
+        {
+            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+            if (model is not null && BlockingForm(tryLock, model, context) is { } blocking)
+            {
+                RegisterRootEdit(
+                    context,
+                    diagnostic,
+                    "Take the lock blocking when the range can block",
+                    () =>
+                    {
+                        var blockingIf = SyntaxFactory.IfStatement(
+                                SyntaxFactory.ParseExpression(name + ".IsBlockable"),
+                                SyntaxFactory.Block(SyntaxFactory.ExpressionStatement(blocking)),
+                                SyntaxFactory.ElseClause(ifStatement.WithoutLeadingTrivia().WithoutTrailingTrivia()))
+                            .WithLeadingTrivia(ifStatement.GetLeadingTrivia())
+                            .WithTrailingTrivia(ifStatement.GetTrailingTrivia())
+                            .WithAdditionalAnnotations(Formatter.Annotation);
+                        return root.ReplaceNode(ifStatement, blockingIf);
+                    },
+                    TakeLockKey);
+                return;
+            }
+        }
+
+        if (IsPlainCondition(ifStatement.Condition))
         {
             RegisterRootEdit(
                 context,
@@ -42,7 +76,6 @@ public sealed class NTF007GuardFalseReturnCodeFix : NotifierCodeFixProvider
                 "Return false only when the range cannot block",
                 () =>
                 {
-                    var name = SyntaxHelpers.Escape(range);
                     var notBlockable = SyntaxFactory.ParseExpression($"!{name}.IsBlockable");
                     var condition = SyntaxFactory.BinaryExpression(
                             SyntaxKind.LogicalAndExpression,
@@ -54,8 +87,38 @@ public sealed class NTF007GuardFalseReturnCodeFix : NotifierCodeFixProvider
                 },
                 EquivalenceKey);
         }
+    }
 
-        return Task.CompletedTask;
+    /// <summary>
+    /// The blocking call that replaces a try-lock on a blockable range: <c>X.Enter(lock)</c> for
+    /// <c>X.TryEnter(lock[, timeout])</c> of <c>System.Threading.Monitor</c>, <c>sem.Wait()</c> for a
+    /// <c>SemaphoreSlim</c>'s <c>sem.Wait(timeout)</c>; null for anything else.
+    /// </summary>
+    private static ExpressionSyntax? BlockingForm(InvocationExpressionSyntax call, SemanticModel model, CodeFixContext context)
+    {
+        if (call.Expression is not MemberAccessExpressionSyntax access
+            || model.GetSymbolInfo(call, context.CancellationToken).Symbol is not IMethodSymbol method
+            || method.ContainingType?.ContainingNamespace?.ToDisplayString() != "System.Threading")
+        {
+            return null;
+        }
+
+        var arguments = call.ArgumentList.Arguments;
+        if (method.ContainingType.Name == "Monitor" && method.Name == "TryEnter" && arguments.Count is 1 or 2
+            && arguments.All(a => a.RefKindKeyword.IsKind(SyntaxKind.None)))
+        {
+            return SyntaxFactory.InvocationExpression(
+                access.WithName(SyntaxFactory.IdentifierName("Enter")),
+                SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(arguments[0].WithoutTrivia())));
+        }
+
+        if (method.ContainingType.Name == "SemaphoreSlim" && method.Name == "Wait" && arguments.Count == 1
+            && method.ReturnType.SpecialType == SpecialType.System_Boolean)
+        {
+            return SyntaxFactory.InvocationExpression(access, SyntaxFactory.ArgumentList());
+        }
+
+        return null;
     }
 
     /// <summary>The <c>if</c> (without else) whose whole body is <paramref name="statement"/>.</summary>

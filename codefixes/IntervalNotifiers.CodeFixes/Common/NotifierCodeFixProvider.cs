@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Immutable;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
@@ -7,12 +8,23 @@ using Microsoft.CodeAnalysis.CodeFixes;
 namespace IntervalNotifiers.CodeFixes.Common;
 
 /// <summary>
-/// The scaffolding every IntervalNotifiers code fix shares: Fix All through the batch fixer, the document's root
-/// read once (no fix when there is none), and one call of <see cref="RegisterFixesAsync"/> per diagnostic.
+/// The scaffolding every IntervalNotifiers code fix shares: Fix All through <see cref="NotifierFixAllProvider"/>
+/// (robust to diagnostics without a fix and to a missing equivalence key, as <c>dotnet format analyzers</c> runs
+/// it), the document's root read once (no fix when there is none), and one call of
+/// <see cref="RegisterFixesAsync"/> per diagnostic of an ID the provider fixes (a diagnostic of another ID, which
+/// <c>dotnet format</c> may pass, gets nothing).
 /// </summary>
+/// <remarks>
+/// Each provider registers a diagnostic's default fix first: Fix All falls back to it for a diagnostic that does not
+/// offer the requested action. Alternatives the user must choose (NTF001's "turn the start into Invalidate")
+/// have their keys in <see cref="AlternativeKeys"/>: Fix All with such a key changes only the diagnostics that offer it.
+/// </remarks>
 public abstract class NotifierCodeFixProvider : CodeFixProvider
 {
-    public sealed override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+    public sealed override FixAllProvider GetFixAllProvider() => new NotifierFixAllProvider(this);
+
+    /// <summary>The equivalence keys of fixes offered as an alternative to a diagnostic's default fix.</summary>
+    public virtual ImmutableArray<string> AlternativeKeys => ImmutableArray<string>.Empty;
 
     public sealed override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
@@ -24,6 +36,11 @@ public abstract class NotifierCodeFixProvider : CodeFixProvider
 
         foreach (var diagnostic in context.Diagnostics)
         {
+            if (!FixableDiagnosticIds.Contains(diagnostic.Id))
+            {
+                continue;
+            }
+
             await RegisterFixesAsync(context, root, diagnostic).ConfigureAwait(false);
         }
     }

@@ -60,4 +60,28 @@ internal static class OpsTypeSyntax
 
         return any;
     }
+
+    /// <summary>
+    /// <paramref name="root"/> with <paramref name="member"/> added to <paramref name="declaration"/> (just after
+    /// <paramref name="after"/> when given, else at its end), and <c>using IntervalNotifiers;</c> added when one of
+    /// the runtime's <paramref name="runtimeTypes"/> the member names does not bind at the declaration.
+    /// </summary>
+    public static SyntaxNode InsertMember(SyntaxNode root, SemanticModel model, TypeDeclarationSyntax declaration,
+                                          MemberDeclarationSyntax? after, MemberDeclarationSyntax member,
+                                          params string[] runtimeTypes)
+    {
+        var newDeclaration = after is not null
+            ? declaration.InsertNodesAfter(after, new[] { member })
+            : declaration.AddMembers(member);
+        var newRoot = root.ReplaceNode(declaration, newDeclaration);
+        foreach (var typeName in runtimeTypes)
+        {
+            if (!SyntaxHelpers.RuntimeTypeIsInScope(model, declaration.SpanStart, typeName) && newRoot is CompilationUnitSyntax unit)
+            {
+                return SyntaxHelpers.AddRuntimeUsing(unit);
+            }
+        }
+
+        return newRoot;
+    }
 }

@@ -118,4 +118,40 @@ internal static class SyntaxHelpers
 
         return unit.AddUsings(directive);
     }
+
+    /// <summary>
+    /// A name for a new local made from <paramref name="memberName"/> (leading <c>_</c>, <c>s_</c>, <c>m_</c> dropped,
+    /// first letter lowered, a keyword suffixed) that is no local or parameter in scope at <paramref name="position"/>
+    /// and no identifier used anywhere in <paramref name="body"/> (a local declared later); a digit is appended when needed.
+    /// </summary>
+    public static string UniqueLocalName(string memberName, SemanticModel model, SyntaxNode body, int position)
+    {
+        var name = memberName.TrimStart('_');
+        if (name.StartsWith("s_", System.StringComparison.Ordinal) || name.StartsWith("m_", System.StringComparison.Ordinal))
+        {
+            name = name.Substring(2);
+        }
+
+        if (name.Length == 0)
+        {
+            name = "finish";
+        }
+
+        name = char.ToLowerInvariant(name[0]) + name.Substring(1);
+        if (SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None)
+        {
+            name += "Finish";
+        }
+
+        var candidate = name;
+        var used = new HashSet<string>(body.DescendantTokens().Where(t => t.IsKind(SyntaxKind.IdentifierToken)).Select(t => t.ValueText));
+        for (var i = 2;
+             used.Contains(candidate) || model.LookupSymbols(position, name: candidate).Any(s => s.Kind is SymbolKind.Local or SymbolKind.Parameter);
+             i++)
+        {
+            candidate = name + i;
+        }
+
+        return candidate;
+    }
 }

@@ -561,6 +561,7 @@ public class NTF001Tests
 
             public override void InvalidateFinish(NotifierFinish finish)
             {
+                throw new System.NotImplementedException("GpuOps.InvalidateFinish: wait for the work InvalidateStart started for this finish, then return the finish to its pool if it came from one");
             }
 
             private void Flush() { }
@@ -604,6 +605,7 @@ public class NTF001Tests
         {
             public override void InvalidateFinish(NotifierFinish finish)
             {
+                throw new System.NotImplementedException("GpuOps.InvalidateFinish: wait for the work InvalidateStart started for this finish, then return the finish to its pool if it came from one");
             }
         }
 
@@ -613,6 +615,7 @@ public class NTF001Tests
 
             public override void InvalidateFinish(NotifierFinish finish)
             {
+                throw new System.NotImplementedException("NicOps.InvalidateFinish: wait for the work InvalidateStart started for this finish, then return the finish to its pool if it came from one");
             }
         }
         """, NTF001AddInvalidateFinishCodeFix.AddInvalidateFinishKey);
@@ -649,6 +652,7 @@ public class NTF001Tests
             {
                 public override void InvalidateFinish(NotifierFinish finish)
                 {
+                    throw new NotImplementedException("GpuOps.InvalidateFinish: wait for the work InvalidateStart started for this finish, then return the finish to its pool if it came from one");
                 }
             }
             """));
@@ -690,6 +694,7 @@ public class NTF001Tests
 
                 public override void InvalidateFinish(NotifierFinish finish)
                 {
+                    throw new System.NotImplementedException("GpuOps.InvalidateFinish: wait for the work InvalidateStart started for this finish, then return the finish to its pool if it came from one");
                 }
             }
             """));
@@ -727,6 +732,7 @@ public class NTF001Tests
 
                 public override void InvalidateFinish(NotifierFinish finish)
                 {
+                    throw new System.NotImplementedException("GpuOps.InvalidateFinish: wait for the work InvalidateStart started for this finish, then return the finish to its pool if it came from one");
                 }
             }
         }

@@ -3,7 +3,6 @@ using System.Threading.Tasks;
 using Microsoft.CodeAnalysis.CSharp;
 using Xunit;
 using Verify = IntervalNotifiers.Analyzers.Tests.Verifiers.Verify<IntervalNotifiers.Analyzers.OpsContractAnalyzer>;
-using VerifyFix = IntervalNotifiers.Analyzers.Tests.Verifiers.Verify<IntervalNotifiers.Analyzers.OpsContractAnalyzer, IntervalNotifiers.CodeFixes.NTF001AddInvalidateFinishCodeFix>;
 
 namespace IntervalNotifiers.Analyzers.Tests.Rules;
 
@@ -135,18 +134,6 @@ public class NTF005Tests
             }
         }
         """, version);
-
-    [Fact]
-    public Task NoFixIsOffered() => VerifyFix.NoCodeFixAsync("""
-        using IntervalNotifiers;
-
-        sealed class {|NTF005:GpuOps|} : IntervalNotifierOps
-        {
-            public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence) => true;
-
-            public override void InvalidateFinish(NotifierFinish finish) { }
-        }
-        """);
 
     // ------------------------------------------------------------------ silent
 

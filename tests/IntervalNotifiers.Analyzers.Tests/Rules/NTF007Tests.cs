@@ -634,12 +634,11 @@ public class NTF007Tests
     public Task Fix_IsNotOfferedWhenTheConditionCallsOrTheReturnIsBare()
     {
         var source = Ops("""
-                if (!Monitor.TryEnter(_lock))
+                if (!Reserve())
                 {
                     {|NTF007:return false;|}
                 }
 
-                Monitor.Exit(_lock);
                 if (_dead)
                 {
                     _busy = true;
@@ -647,6 +646,9 @@ public class NTF007Tests
                 }
 
                 {|NTF007:return false;|}
+        """, """
+            private bool Reserve() => !_busy;
+
         """);
         return VerifyFix(source, source);
     }

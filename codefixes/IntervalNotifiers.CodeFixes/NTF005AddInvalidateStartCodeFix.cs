@@ -1,0 +1,175 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using IntervalNotifiers.Analyzers;
+using IntervalNotifiers.Analyzers.Infrastructure;
+using IntervalNotifiers.CodeFixes.Common;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Simplification;
+using Microsoft.CodeAnalysis.Text;
+
+namespace IntervalNotifiers.CodeFixes;
+
+/// <summary>
+/// NTF005 (an ops type overrides <c>InvalidateFinish</c> but not <c>InvalidateStart</c>): adds an
+/// <c>InvalidateStart</c> that hands out the finish the finish pass expects. The finish type mirrors what
+/// <c>InvalidateFinish</c> reads (its cast, <c>as</c> or type pattern; <c>NotifierFinish</c> when it reads none); when
+/// the finish returns it to a pool of the type, the start rents it from that pool. When the type has an
+/// <c>Invalidate</c>, the start runs it first (so its work and its <c>SetSequence</c> keep running) and gives up
+/// with no finish when it returned false on a range that cannot block; otherwise the start calls
+/// <c>notifier.SetSequence(currentSequence)</c> and returns true. An empty pool fails loudly
+/// (<c>NotImplementedException</c> saying what to write), never silently (docs/contract.md#what-a-fix-leaves-behind).
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(NTF005AddInvalidateStartCodeFix)), Shared]
+public sealed class NTF005AddInvalidateStartCodeFix : NotifierCodeFixProvider
+{
+    public const string AddInvalidateStartKey = "NTF005.AddInvalidateStart";
+
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.FinishWithoutStart);
+
+    protected override async Task RegisterFixesAsync(CodeFixContext context, SyntaxNode root, Diagnostic diagnostic)
+    {
+        if (await OpsTypeSyntax.ReportedTypeAsync(context, root, diagnostic).ConfigureAwait(false) is (var types, var type)
+            && types.FindOverride(type, CallbackKind.InvalidateFinish) is { } finish
+            && types.FindOverride(type, CallbackKind.InvalidateStart) is null)
+        {
+            context.RegisterCodeFix(CodeAction.Create(
+                "Add an InvalidateStart override that hands out a finish",
+                token => AddStartAsync(context.Document, types, type, finish, diagnostic.Location.SourceSpan, token),
+                AddInvalidateStartKey), diagnostic);
+        }
+    }
+
+    private static async Task<Document> AddStartAsync(Document document, NotifierTypes types, INamedTypeSymbol type,
+                                                      IMethodSymbol finish, TextSpan reported, CancellationToken cancellationToken)
+    {
+        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+        if (root is null || model is null
+            || OpsTypeSyntax.ReportedDeclaration(root, type, reported, cancellationToken) is not { } declaration)
+        {
+            return document;
+        }
+
+        var position = declaration.OpenBraceToken.Span.End;
+        var finishBody = finish.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken))
+                                                         .FirstOrDefault(s => model.Compilation.ContainsSyntaxTree(s.SyntaxTree));
+        var finishModel = finishBody is null ? null : model.Compilation.GetSemanticModel(finishBody.SyntaxTree);
+        var pool = finishBody is null || finishModel is null ? null : PoolMember.Called(finishBody, finishModel, types.PoolReturn, cancellationToken);
+        if (pool is not null && !model.IsAccessible(position, pool.Member))
+        {
+            pool = null;
+        }
+
+        var finishType = pool?.FinishType
+                         ?? (finishBody is null || finishModel is null ? null : ReadAs(finishBody, finishModel, types, cancellationToken))
+                         ?? types.Finish;
+        var invalidate = types.FindOverride(type, CallbackKind.Invalidate);
+        var nullable = model.GetNullableContext(position).AnnotationsEnabled() ? "?" : "";
+        var lines = new List<string>
+        {
+            $"public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish{nullable} finish)",
+            "{",
+        };
+        lines.AddRange(StartBody(model, position, type, finishType, pool, invalidate is not null).Select(line => line.Length == 0 ? line : "    " + line));
+        lines.Add("}");
+
+        var after = finish.ContainingType.Equals(type, SymbolEqualityComparer.Default)
+            ? declaration.Members.OfType<MethodDeclarationSyntax>().LastOrDefault(m => m.Identifier.ValueText == "InvalidateFinish")
+            : null;
+        var member = SyntaxHelpers.ParseMember(root, after is not null || declaration.Members.Count > 0, lines.ToArray());
+        member = member.ReplaceNodes(member.DescendantNodes().OfType<QualifiedNameSyntax>(),
+                                     (_, name) => name.WithAdditionalAnnotations(Simplifier.Annotation));
+        return document.WithSyntaxRoot(OpsTypeSyntax.InsertMember(
+            root, model, declaration, after, member, "IntervalNotifier", "NotifierRange", "NotifierFinish"));
+    }
+
+    private static IEnumerable<string> StartBody(SemanticModel model, int position, INamedTypeSymbol type,
+                                                 INamedTypeSymbol finishType, PoolMember? pool, bool hasInvalidate)
+    {
+        var typeName = finishType.ToMinimalDisplayString(model, position);
+        var creatable = !finishType.IsAbstract
+                        && finishType.InstanceConstructors.Any(c => c.Parameters.IsEmpty && model.IsAccessible(position, c));
+        if (hasInvalidate)
+        {
+            // The single-pass work keeps running (with its own SetSequence); it may give up only on a range that
+            // cannot block, and then no finish is handed out.
+            yield return "if (!Invalidate(notifier, range, currentSequence) && !range.IsBlockable)";
+            yield return "{";
+            yield return "    finish = null;";
+            yield return "    return false;";
+            yield return "}";
+            yield return "";
+        }
+        else
+        {
+            yield return "notifier.SetSequence(currentSequence);";
+        }
+
+        if (pool is not null)
+        {
+            var message = SyntaxFactory.Literal(
+                $"{type.Name}.InvalidateStart: the pool '{pool.Member.Name}' is empty; do the whole invalidation here "
+                + "(what InvalidateFinish does), then set finish = null and return true").Text;
+            yield return $"if (!{pool.Name}.TryRent(out var rented))";
+            yield return "{";
+            yield return $"    throw new System.NotImplementedException({message});";
+            yield return "}";
+            yield return "";
+            yield return "finish = rented;";
+        }
+        else if (creatable)
+        {
+            yield return $"finish = new {typeName}();";
+        }
+        else
+        {
+            var message = SyntaxFactory.Literal(
+                $"{type.Name}.InvalidateStart: create the '{finishType.Name}' that InvalidateFinish expects and hand it out through 'finish'").Text;
+            yield return $"throw new System.NotImplementedException({message});";
+            yield break;
+        }
+
+        yield return "return true;";
+    }
+
+    /// <summary>The one finish type (below <c>NotifierFinish</c>) that <paramref name="finishBody"/> casts its finish to.</summary>
+    private static INamedTypeSymbol? ReadAs(SyntaxNode finishBody, SemanticModel model, NotifierTypes types,
+                                            CancellationToken cancellationToken)
+    {
+        INamedTypeSymbol? found = null;
+        foreach (var node in finishBody.DescendantNodes())
+        {
+            var typeSyntax = node switch
+            {
+                CastExpressionSyntax cast => cast.Type,
+                BinaryExpressionSyntax { RawKind: (int)SyntaxKind.AsExpression } asExpression => asExpression.Right as TypeSyntax,
+                DeclarationPatternSyntax pattern => pattern.Type,
+                _ => null,
+            };
+            if (typeSyntax is null
+                || model.GetTypeInfo(typeSyntax, cancellationToken).Type is not INamedTypeSymbol type
+                || !types.IsFinishType(type)
+                || SymbolEqualityComparer.Default.Equals(type, types.Finish))
+            {
+                continue;
+            }
+
+            if (found is not null && !SymbolEqualityComparer.Default.Equals(found, type))
+            {
+                return null;
+            }
+
+            found = type;
+        }
+
+        return found;
+    }
+}

@@ -1,0 +1,151 @@
+using System.Threading.Tasks;
+using IntervalNotifiers.CodeFixes;
+using Xunit;
+using VerifyFlow = IntervalNotifiers.Analyzers.Tests.Verifiers.Verify<
+    IntervalNotifiers.Analyzers.CallbackFlowAnalyzer, IntervalNotifiers.CodeFixes.NTF007GuardFalseReturnCodeFix>;
+
+namespace IntervalNotifiers.Analyzers.Tests.CodeFixes;
+
+/// <summary>
+/// NTF007 on the kernel's shapes: a failed try-lock takes the lock blocking on a blockable range (the try and its
+/// <c>return false</c> stay for the range that cannot block), comments staying where they were; the fixed program
+/// is run on both kinds of range while another thread holds the lock.
+/// </summary>
+public class NTF007GuardFalseReturnCodeFixTests
+{
+    private static Task VerifyFix(string source, string fixedSource, string key)
+    {
+        var test = new VerifyFlow.Test { TestCode = source, FixedCode = fixedSource, CodeActionEquivalenceKey = key };
+        test.DisabledDiagnostics.AddRange(new[] { "NTF006", "NTF008" });
+        return test.RunAsync();
+    }
+
+    private const string Head = """
+        using System.Threading;
+        using IntervalNotifiers;
+
+        sealed class DeviceOps : IntervalNotifierOps
+        {
+            public readonly object Lock = new object();
+            public readonly SemaphoreSlim Gate = new SemaphoreSlim(1, 1);
+            public int Zapped;
+
+            public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+            {
+
+        """;
+
+    private const string Tail = """
+                try
+                {
+                    notifier.SetSequence(currentSequence);
+                    Zapped++;
+                }
+                finally
+                {
+                    Monitor.Exit(Lock);
+                }
+
+                return true;
+            }
+        }
+        """;
+
+    private const string Driver = """
+        using System.Threading;
+        using System.Threading.Tasks;
+        using IntervalNotifiers;
+
+        public static class Program
+        {
+            public static string Run()
+            {
+                var ops = new DeviceOps();
+                var space = new AddressSpace();
+                var notifier = new IntervalNotifier(ops);
+                notifier.Insert(space, 0x1000, 0x1000);
+
+                // Another thread holds the lock for a while: a non-blockable range gives up, a blockable one waits.
+                using var held = new ManualResetEventSlim();
+                var holder = Task.Run(() =>
+                {
+                    lock (ops.Lock)
+                    {
+                        held.Set();
+                        Thread.Sleep(200);
+                    }
+                });
+                if (!held.Wait(5000))
+                {
+                    return "holder did not start";
+                }
+
+                var atomic = new NotifierRange(0x1000, 0x2000, blockable: false);
+                var atomicOk = space.InvalidateRangeStart(atomic);
+                var blockable = new NotifierRange(0x1000, 0x2000);
+                var blockableOk = space.InvalidateRangeStart(blockable);
+                space.InvalidateRangeEnd(blockable);
+                if (!holder.Wait(5000))
+                {
+                    return "holder did not finish";
+                }
+
+                return "non-blockable " + atomicOk + ", blockable " + blockableOk + ", zapped " + ops.Zapped;
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task FailedMonitorTryEnter_TakesTheLockWhenBlockable_AndKeepsTheComments()
+    {
+        const string body = """
+                    // Never sleep in an atomic context.
+                    if (!Monitor.TryEnter(Lock)) // busy
+                    {
+                        // retry later
+                        RETURN
+                    }
+
+            """;
+        const string fixedBody = """
+                    // Never sleep in an atomic context.
+                    if (range.IsBlockable)
+                    {
+                        Monitor.Enter(Lock);
+                    }
+                    else if (!Monitor.TryEnter(Lock)) // busy
+                    {
+                        // retry later
+                        return false;
+                    }
+
+            """;
+        var source = Head + body.Replace("RETURN", "{|NTF007:return false;|}") + Tail;
+        var fixedSource = Head + fixedBody + Tail;
+        await VerifyFix(source, fixedSource, NTF007GuardFalseReturnCodeFix.TakeLockKey);
+
+        Assert.Equal("non-blockable False, blockable True, zapped 1", FixHarness.Run(fixedSource, Driver));
+    }
+
+    [Fact]
+    public Task FailedSemaphoreWait_WaitsWhenBlockable() => VerifyFix(
+        Head + """
+                    if (!Gate.Wait(0))
+                        {|NTF007:return false;|}
+                    Gate.Release();
+                    Monitor.Enter(Lock);
+
+            """ + Tail,
+        Head + """
+                    if (range.IsBlockable)
+                    {
+                        Gate.Wait();
+                    }
+                    else if (!Gate.Wait(0))
+                        return false;
+                    Gate.Release();
+                    Monitor.Enter(Lock);
+
+            """ + Tail,
+        NTF007GuardFalseReturnCodeFix.TakeLockKey);
+}
