@@ -53,8 +53,14 @@ public sealed class DocsTests
     }
 
     [Fact]
-    public void TheCatalogue_HasTheTwelveRules()
-        => Assert.Equal(Enumerable.Range(1, 12).Select(i => $"NTF{i:000}"), AllDescriptors.Select(d => d.Id));
+    public void TheCatalogue_HasTheRules()
+    {
+        // The twelve first rules, then the new ones (NTF013, NTF014), each ID once.
+        var ids = AllDescriptors.Select(d => d.Id).ToArray();
+        Assert.Equal(ids.Distinct(), ids);
+        Assert.Subset(new HashSet<string>(ids), new HashSet<string>(Enumerable.Range(1, 12).Select(i => $"NTF{i:000}").Append("NTF014")));
+        Assert.All(ids, id => Assert.Matches("^NTF0(0[1-9]|1[0-4])$", id));
+    }
 
     [Fact]
     public void EveryAnalyzerDescriptor_IsACatalogueDescriptor()
