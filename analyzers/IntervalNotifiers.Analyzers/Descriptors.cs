@@ -18,6 +18,7 @@ public static class DiagnosticIds
     public const string RemoveFromCallback = "NTF011";
     public const string SetSequenceOutsideCallback = "NTF012";
     public const string ReadBeginFromCallback = "NTF013";
+    public const string PooledFinishNotReturned = "NTF014";
 }
 
 /// <summary>The descriptor catalogue: one place for every rule's title, message, severity and help link.</summary>
@@ -157,4 +158,12 @@ public static class Descriptors
         "ReadBegin() is reached from the ops callback '{0}' and waits for the invalidation in progress, which waits for this callback, a deadlock: call ReadBegin only in readers, and in the callback use the currentSequence it is given",
         Contract, DiagnosticSeverity.Error,
         "mmu_interval_read_begin waits for an invalidation of the notifier in flight to end, and the invalidation ends only when its callbacks return: it must not be called from an ops callback.");
+
+    /// <summary>NTF014: a finish rented from a pool is not returned on some path. {0} = pool, {1} = finish.</summary>
+    public static readonly DiagnosticDescriptor NTF014 = Create(
+        DiagnosticIds.PooledFinishNotReturned,
+        "A pooled finish is not returned to its pool",
+        "A finish rented from '{0}' is neither handed out nor returned on this path, and every later start that finds the pool empty takes its slow path: return it with '{0}.Return({1})' on this path",
+        Contract, DiagnosticSeverity.Warning,
+        "A finish rented from a NotifierFinishPool must go back to it: InvalidateStart hands it out or returns it, and InvalidateFinish returns it on every path (a finally, a helper or the finish's own method may do it). The kernel's xe driver clears the in-use flag of its embedded finish at the end of every finish pass.");
 }

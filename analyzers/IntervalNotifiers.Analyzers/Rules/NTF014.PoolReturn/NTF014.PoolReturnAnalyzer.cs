@@ -1,0 +1,288 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using IntervalNotifiers.Analyzers.Infrastructure;
+using IntervalNotifiers.Analyzers.Rules.CallbackFlow.Engine;
+using IntervalNotifiers.Analyzers.Rules.PoolReturn;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace IntervalNotifiers.Analyzers;
+
+/// <summary>
+/// NTF014 (docs/rules/NTF014.md): a finish rented from a <c>NotifierFinishPool</c> that is not returned to it on
+/// some path. <c>InvalidateStart</c> is asked of <see cref="RentedFinishFlow"/> (the shared flow engine): a local
+/// rented by a successful <c>TryRent</c> and still owed at a <c>return</c>. <c>InvalidateFinish</c> is asked of
+/// <see cref="FinishReturnWalk"/>, only when every finish the type's start hands out is a rented one (a type that
+/// also hands out <c>new</c> finishes cannot know which one it got). Cheap filters first: only ops types with a pool
+/// field or property, only the two callbacks, only bodies that call <c>TryRent</c> or <c>Return</c>.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class PoolReturnAnalyzer : NotifierAnalyzer
+{
+    /// <summary>Diagnostic property: the name of the pool field or property to return the finish to.</summary>
+    public const string PoolProperty = "Pool";
+
+    /// <summary>Diagnostic property: the expression to hand to <c>Return</c> (a local, or a cast of the parameter).</summary>
+    public const string FinishProperty = "Finish";
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.NTF014);
+
+    protected override void OnCompilationStart(CompilationStartAnalysisContext start, NotifierTypes types)
+    {
+        if (types.Pool is null || types.PoolTryRent is null || types.PoolReturn is null)
+        {
+            return;
+        }
+
+        start.RegisterSymbolStartAction(symbolStart =>
+        {
+            if (symbolStart.Symbol is INamedTypeSymbol { TypeKind: TypeKind.Class } type && types.IsOpsType(type)
+                && PoolMembers(types, type).Count > 0)
+            {
+                TypeBodies.Collect(symbolStart, types, AnalyzeType);
+            }
+        }, SymbolKind.NamedType);
+    }
+
+    /// <summary>The fields and properties of <paramref name="type"/> and its bases (below the ops base) that hold a pool.</summary>
+    private static List<ISymbol> PoolMembers(NotifierTypes types, INamedTypeSymbol type)
+    {
+        var members = new List<ISymbol>();
+        for (var t = type; t is not null && !SymbolEqualityComparer.Default.Equals(t.OriginalDefinition, types.Ops); t = t.BaseType)
+        {
+            foreach (var member in t.GetMembers())
+            {
+                var memberType = member switch
+                {
+                    IFieldSymbol { IsImplicitlyDeclared: false } field => field.Type,
+                    IPropertySymbol property => property.Type,
+                    _ => null,
+                };
+                if (types.IsPoolType(memberType))
+                {
+                    members.Add(member);
+                }
+            }
+        }
+
+        return members;
+    }
+
+    private static void AnalyzeType(SymbolAnalysisContext context, TypeBodies bodies)
+    {
+        var types = bodies.Types;
+        MethodBody? startBody = null;
+        MethodBody? finishBody = null;
+        foreach (var body in bodies.Bodies)
+        {
+            switch (types.GetCallbackKind(body.Owner as IMethodSymbol))
+            {
+                case CallbackKind.InvalidateStart:
+                    startBody = body;
+                    break;
+                case CallbackKind.InvalidateFinish:
+                    finishBody = body;
+                    break;
+            }
+        }
+
+        if (startBody is null)
+        {
+            return;
+        }
+
+        var start = new CallbackOperations(startBody.Operations());
+        if (start.HasInvalid || !start.Invocations.Any(i => NotifierTypes.Is(i.TargetMethod, types.PoolTryRent)))
+        {
+            return;
+        }
+
+        var rented = RentedFinishFlow.RentedLocals(types, start.All);
+        if (rented.IsEmpty)
+        {
+            return;
+        }
+
+        AnalyzeStart(context, types, startBody, start, rented);
+        if (finishBody is not null)
+        {
+            AnalyzeFinish(context, types, bodies.Type, startBody, start, rented, finishBody);
+        }
+    }
+
+    private static void AnalyzeStart(SymbolAnalysisContext context, NotifierTypes types, MethodBody body,
+                                     CallbackOperations operations, ImmutableArray<ILocalSymbol> rented)
+    {
+        var cfg = body.GetControlFlowGraph();
+        if (cfg is null)
+        {
+            return;
+        }
+
+        var flow = new RentedFinishFlow(types, rented);
+        if (flow.Run(cfg, context.CancellationToken) is not { } result)
+        {
+            return;
+        }
+
+        var leaks = new Dictionary<SyntaxNode, ILocalSymbol>();
+        foreach (var path in ReturnSites.Enumerate(cfg, result))
+        {
+            if (!leaks.ContainsKey(path.Statement) && flow.OwedLocal(path.State) is { } local
+                && !IsGuardedByFinally(path.Statement, local, operations))
+            {
+                leaks.Add(path.Statement, local);
+            }
+        }
+
+        foreach (var statement in OnePerLine(leaks.Keys))
+        {
+            var local = leaks[statement];
+            var pool = PoolOf(types, local, operations);
+            Report(context, statement, pool, local.Name);
+        }
+    }
+
+    /// <summary>
+    /// A return inside a <c>try</c> whose <c>finally</c> names the rented local: the engine judges a return before its
+    /// <c>finally</c> runs, and that <c>finally</c> may return the finish (no proof, no diagnostic).
+    /// </summary>
+    private static bool IsGuardedByFinally(SyntaxNode statement, ILocalSymbol local, CallbackOperations operations)
+    {
+        foreach (var operation in operations.All)
+        {
+            if (operation is ITryOperation { Finally: { } finallyBlock } tryOperation
+                && tryOperation.Body.Syntax.Span.Contains(statement.Span)
+                && finallyBlock.DescendantsAndSelf().Any(o => o is ILocalReferenceOperation reference
+                                                              && SymbolEqualityComparer.Default.Equals(reference.Local, local)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The pool field or property of <c>this</c> that rented <paramref name="local"/>, or null.</summary>
+    private static ISymbol? PoolOf(NotifierTypes types, ILocalSymbol local, CallbackOperations operations)
+    {
+        foreach (var invocation in operations.Invocations)
+        {
+            if (NotifierTypes.Is(invocation.TargetMethod, types.PoolTryRent)
+                && invocation.Arguments.Any(a => SymbolEqualityComparer.Default.Equals(RentedFinishFlow.RentedLocal(a.Value), local)))
+            {
+                return OperationFacts.StripConversions(invocation.Instance ?? invocation) switch
+                {
+                    IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field => field.Field,
+                    IPropertyReferenceOperation { Instance: null or IInstanceReferenceOperation } property => property.Property,
+                    _ => null,
+                };
+            }
+        }
+
+        return null;
+    }
+
+    private static void AnalyzeFinish(SymbolAnalysisContext context, NotifierTypes types, INamedTypeSymbol type,
+                                      MethodBody startBody, CallbackOperations start, ImmutableArray<ILocalSymbol> rented,
+                                      MethodBody finishBody)
+    {
+        if (startBody.Owner is not IMethodSymbol startMethod
+            || startMethod.Parameters.FirstOrDefault(p => p.RefKind == RefKind.Out && types.IsFinishType(p.Type)) is not { } handedOut
+            || !HandsOutOnlyRented(start, handedOut, rented)
+            || finishBody.Owner is not IMethodSymbol finishMethod
+            || finishMethod.Parameters.FirstOrDefault(p => types.IsFinishType(p.Type)) is not { } finish)
+        {
+            return;
+        }
+
+        // Which pool the finishes come from: the one every TryRent of the start uses.
+        ISymbol? pool = null;
+        foreach (var local in rented)
+        {
+            var from = PoolOf(types, local, start);
+            if (from is null || (pool is not null && !SymbolEqualityComparer.Default.Equals(pool, from)))
+            {
+                return; // several pools, or one the rule cannot name: it cannot tell where the finish goes back
+            }
+
+            pool = from;
+        }
+
+        var operations = new CallbackOperations(finishBody.Operations());
+        if (operations.HasInvalid || operations.HasGoto
+            || finishBody.Blocks.FirstOrDefault() is not IBlockOperation block)
+        {
+            return;
+        }
+
+        var leaks = FinishReturnWalk.LeakingExits(block, finish, operations.All);
+        foreach (var exit in OnePerLine(leaks))
+        {
+            var poolType = (pool as IFieldSymbol)?.Type ?? (pool as IPropertySymbol)?.Type;
+            var element = (poolType as INamedTypeSymbol)?.TypeArguments.FirstOrDefault();
+            var argument = element is null || SymbolEqualityComparer.Default.Equals(element, finish.Type)
+                ? finish.Name
+                : $"({element.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}){finish.Name}";
+            Report(context, exit, pool, argument);
+        }
+    }
+
+    /// <summary>Whether every value the start puts in its <c>out finish</c> is null or a rented local.</summary>
+    private static bool HandsOutOnlyRented(CallbackOperations start, IParameterSymbol handedOut, ImmutableArray<ILocalSymbol> rented)
+    {
+        foreach (var operation in start.All)
+        {
+            switch (operation)
+            {
+                case ISimpleAssignmentOperation assignment when FlowFacts.IsParameter(assignment.Target, handedOut):
+                    if (!FlowFacts.IsNullConstant(assignment.Value)
+                        && !(OperationFacts.StripConversions(assignment.Value) is ILocalReferenceOperation local
+                             && rented.Contains(local.Local, SymbolEqualityComparer.Default)))
+                    {
+                        return false;
+                    }
+
+                    break;
+                case ICoalesceAssignmentOperation coalesce when FlowFacts.IsParameter(coalesce.Target, handedOut):
+                    return false;
+                case IArgumentOperation argument when FlowFacts.IsParameter(argument.Value, handedOut):
+                    return false;
+                case IDeconstructionAssignmentOperation:
+                    return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static void Report(SymbolAnalysisContext context, SyntaxNode exit, ISymbol? pool, string finish)
+    {
+        var properties = ImmutableDictionary<string, string?>.Empty;
+        if (pool is not null)
+        {
+            properties = properties.Add(PoolProperty, pool.Name).Add(FinishProperty, finish);
+        }
+
+        var location = exit is BlockSyntax block ? block.CloseBraceToken.GetLocation() : exit.GetLocation();
+        context.ReportDiagnostic(Diagnostic.Create(Descriptors.NTF014, location, properties,
+                                                   pool?.Name ?? "pool", finish));
+    }
+
+    /// <summary>One diagnostic per offending line (docs/contract.md#counting-and-place).</summary>
+    private static IEnumerable<SyntaxNode> OnePerLine(IEnumerable<SyntaxNode> exits)
+    {
+        var lines = new HashSet<(string, int)>();
+        foreach (var exit in exits.OrderBy(s => s.SpanStart))
+        {
+            var span = exit is BlockSyntax block ? block.CloseBraceToken.GetLocation().GetLineSpan() : exit.GetLocation().GetLineSpan();
+            if (lines.Add((span.Path, span.StartLinePosition.Line)))
+            {
+                yield return exit;
+            }
+        }
+    }
+}
