@@ -17,7 +17,7 @@ using Xunit.Abstractions;
 namespace IntervalNotifiers.Analyzers.Tests;
 
 /// <summary>
-/// The valid-code project (TestData/ValidCode/*.cs): realistic, correct driver code of every shape RULES.md
+/// The valid-code project (TestData/ValidCode/*.cs): realistic, correct driver code of every shape the rule pages (docs/rules/) and docs/contract.md
 /// says must not be flagged. It must compile without errors, and every analyzer of the package must report
 /// nothing on it and never throw.
 /// </summary>
