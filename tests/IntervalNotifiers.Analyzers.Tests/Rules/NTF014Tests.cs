@@ -1,5 +1,7 @@
 using System.Threading.Tasks;
 using Xunit;
+using VerifyPoolFix = IntervalNotifiers.Analyzers.Tests.Verifiers.Verify<
+    IntervalNotifiers.Analyzers.PoolReturnAnalyzer, IntervalNotifiers.CodeFixes.NTF014ReturnToPoolCodeFix>;
 using VerifyPool = IntervalNotifiers.Analyzers.Tests.Verifiers.Verify<IntervalNotifiers.Analyzers.PoolReturnAnalyzer>;
 
 namespace IntervalNotifiers.Analyzers.Tests.Rules;
@@ -893,4 +895,204 @@ public partial class NTF014Tests
             }
         }
         """);
+
+    // ---- the code fix (Fix All checks on: document, project, solution) ----
+
+    private static Task VerifyFix(string source, string fixedSource)
+        => VerifyPoolFix.CodeFixAsync(source, fixedSource, IntervalNotifiers.CodeFixes.NTF014ReturnToPoolCodeFix.EquivalenceKey);
+
+    private const string FixStartHead = """
+        class GpuOps : IntervalNotifierOps
+        {
+            private readonly NotifierFinishPool<PoolFinish> _pool = new NotifierFinishPool<PoolFinish>(4);
+
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                finish = null;
+                if (!_pool.TryRent(out var f))
+                {
+                    return true;
+                }
+
+        """;
+
+    private const string FixStartTail = """
+
+                finish = f;
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish) => _pool.Return((PoolFinish)finish);
+        }
+        """;
+
+    [Fact]
+    public Task Fix_StartLeaks_ReturnsBeforeEachReturn() => VerifyFix(Prelude + FixStartHead + """
+                if (!range.IsBlockable)
+                {
+                    {|NTF014:return false;|}
+                }
+
+                if (range.Owner is not null)
+                    {|NTF014:return true;|}
+        """ + FixStartTail, Prelude + FixStartHead + """
+                if (!range.IsBlockable)
+                {
+                    _pool.Return(f);
+                    return false;
+                }
+
+                if (range.Owner is not null)
+                {
+                    _pool.Return(f);
+                    return true;
+                }
+        """ + FixStartTail);
+
+    [Fact]
+    public Task Fix_FinishEarlyReturnAndEnd_ReturnsCastFinish() => VerifyFix(Prelude + """
+        class GpuOps : IntervalNotifierOps
+        {
+        """ + PooledStart + """
+            public override void InvalidateFinish(NotifierFinish finish)
+            {
+                var f = (PoolFinish)finish;
+                if (f.Cancelled)
+                {
+                    {|NTF014:return;|}
+                }
+
+                Flush(f.Start, f.End);
+            {|NTF014:}|}
+        }
+        """, Prelude + """
+        class GpuOps : IntervalNotifierOps
+        {
+        """ + PooledStart + """
+            public override void InvalidateFinish(NotifierFinish finish)
+            {
+                var f = (PoolFinish)finish;
+                if (f.Cancelled)
+                {
+                    _pool.Return((PoolFinish)finish);
+                    return;
+                }
+
+                Flush(f.Start, f.End);
+                _pool.Return((PoolFinish)finish);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_TwoOpsTypesInOneDocument_AreFixedTogether() => VerifyFix(Prelude + """
+        class FirstOps : IntervalNotifierOps
+        {
+            private NotifierFinishPool<PoolFinish> Pool { get; } = new NotifierFinishPool<PoolFinish>(2);
+
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                finish = null;
+                if (Pool.TryRent(out var rented))
+                {
+                    if (range.Event == NotifierEvent.Release)
+                    {
+                        {|NTF014:return true;|}
+                    }
+
+                    finish = rented;
+                }
+
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish) => Pool.Return((PoolFinish)finish);
+        }
+
+        class SecondOps : IntervalNotifierOps
+        {
+        """ + PooledStart + """
+            public override void InvalidateFinish(NotifierFinish finish)
+            {
+                if (((PoolFinish)finish).Cancelled)
+                {
+                    {|NTF014:return;|}
+                }
+
+                _pool.Return((PoolFinish)finish);
+            }
+        }
+        """, Prelude + """
+        class FirstOps : IntervalNotifierOps
+        {
+            private NotifierFinishPool<PoolFinish> Pool { get; } = new NotifierFinishPool<PoolFinish>(2);
+
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                finish = null;
+                if (Pool.TryRent(out var rented))
+                {
+                    if (range.Event == NotifierEvent.Release)
+                    {
+                        Pool.Return(rented);
+                        return true;
+                    }
+
+                    finish = rented;
+                }
+
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish) => Pool.Return((PoolFinish)finish);
+        }
+
+        class SecondOps : IntervalNotifierOps
+        {
+        """ + PooledStart + """
+            public override void InvalidateFinish(NotifierFinish finish)
+            {
+                if (((PoolFinish)finish).Cancelled)
+                {
+                    _pool.Return((PoolFinish)finish);
+                    return;
+                }
+
+                _pool.Return((PoolFinish)finish);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_PoolTheRuleCannotName_IsNotOffered() => VerifyPoolFix.NoCodeFixAsync(Prelude + """
+        class Device
+        {
+            public NotifierFinishPool<PoolFinish> Pool = new NotifierFinishPool<PoolFinish>(2);
+        }
+
+        class GpuOps : IntervalNotifierOps
+        {
+            private readonly NotifierFinishPool<PoolFinish> _unused = new NotifierFinishPool<PoolFinish>(1);
+            private readonly Device _device = new Device();
+
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                finish = null;
+                if (!_device.Pool.TryRent(out var f))
+                {
+                    return true;
+                }
+
+                if (!range.IsBlockable)
+                {
+                    {|NTF014:return false;|}
+                }
+
+                finish = f;
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish) => _device.Pool.Return((PoolFinish)finish);
+        }
+        """, IntervalNotifiers.CodeFixes.NTF014ReturnToPoolCodeFix.EquivalenceKey);
 }
