@@ -66,28 +66,6 @@ internal sealed partial class EscapeWalk
         }
     }
 
-    /// <summary>
-    /// Where an object made here (a new object holding the finish) goes: the consumer of its value, or, when it
-    /// initializes or is assigned to a local, the first escaping read of that local.
-    /// </summary>
-    private Escape? ContainerEscape(IOperation container, MethodBody? body, int depth)
-    {
-        var escape = FinishEscape(container, body, depth);
-        if (escape is not null)
-        {
-            return escape;
-        }
-
-        var (consumer, child) = Climb(container);
-        return consumer switch
-        {
-            IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => LocalEscape(declarator.Symbol, body, depth),
-            ISimpleAssignmentOperation assignment when assignment.Value == child && !assignment.IsRef
-                                                       && Unwrap(assignment.Target) is ILocalReferenceOperation local => LocalEscape(local.Local, body, depth),
-            _ => null,
-        };
-    }
-
     /// <summary>Whether a storing call stores into the state of the method's receiver (<c>_entries.Add(x)</c>, <c>Interlocked.Exchange(ref _last, x)</c>).</summary>
     private static bool StoresIntoReceiverState(IOperation? call, bool isAtomicStore)
     {

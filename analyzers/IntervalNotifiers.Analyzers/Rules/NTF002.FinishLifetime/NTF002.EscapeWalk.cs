@@ -55,18 +55,20 @@ internal sealed partial class EscapeWalk
         var (consumer, child) = Climb(use);
         switch (consumer)
         {
-            case ISimpleAssignmentOperation assignment when assignment.Value == child:
+            case ISimpleAssignmentOperation assignment when assignment.Value == child && !assignment.IsRef:
                 at = assignment;
-                return _stores.StoreTarget(assignment.Target) is { } stored ? LocalObjectEscape(assignment.Target, stored, body, depth) : null;
+                return AssignmentEscape(assignment.Target, body, depth);
             case ICoalesceAssignmentOperation assignment when assignment.Value == child:
                 at = assignment;
-                return _stores.StoreTarget(assignment.Target) is { } coalesced ? LocalObjectEscape(assignment.Target, coalesced, body, depth) : null;
+                return AssignmentEscape(assignment.Target, body, depth);
             case IArgumentOperation argument when argument.Value == child && argument.Parameter is { RefKind: not RefKind.Out }:
                 at = argument.Parent ?? argument;
                 return ArgumentEscape(argument, body, depth, isDelegate: false);
             case IArrayInitializerOperation { Parent: IArrayCreationOperation array }:
                 // An array made here is judged by where the array goes (a local array dies with the pass).
-                return FinishEscape(array, body, depth + 1, out at)?.After(EscapeKind.InEscapingArray, "put in an array that is ");
+                return ContainerEscape(array, body, depth + 1, out at)?.After(EscapeKind.InEscapingArray, "put in an array that is ");
+            case ITupleOperation tuple:
+                return TupleEscape(tuple, child, body, depth, out at);
             default:
                 return null;
         }
@@ -119,6 +121,13 @@ internal sealed partial class EscapeWalk
             return null;
         }
 
+        if (!isDelegate && KeepSummaries.IsFollowed(callee) && _summaries.Yields(callee, parameter.Ordinal))
+        {
+            // An iterator that yields it: the finish is in the sequence the call returns.
+            return ContainerEscape(argument.Parent!, body, depth + 1)?.After(EscapeKind.InIteratorSequence,
+                "yielded by '" + callee.Name + "', whose sequence is ");
+        }
+
         if (_scope is not null && _scope.IsOwnMethod(callee))
         {
             return OwnMethodEscape(_scope, callee, parameter, depth, isDelegate);
@@ -138,6 +147,12 @@ internal sealed partial class EscapeWalk
             && (ScheduledWork.IsWaitedAtOnce(argument.Parent) || ScheduledWork.IsJoinedBeforeReturn(callee, argument.Parent, body, _stores)))
         {
             return null; // Task.Run(...).Wait(), Task.WaitAll(tasks), a disposed registration: the work ends before the pass does
+        }
+
+        if (!isDelegate && KnownApis.IsSequenceOperator(callee, parameter))
+        {
+            return ContainerEscape(argument.Parent!, body, depth + 1)?.After(EscapeKind.InOperatorResult,
+                "passed to '" + CalleeName(callee) + "', whose result is ");
         }
 
         if (isDelegate && KnownApis.IsScheduler(callee))

@@ -35,6 +35,7 @@ internal sealed class KeepSummaries
     private readonly NotifierTypes _types;
     private readonly StoreTargets _stores;
     private readonly ConcurrentDictionary<(IMethodSymbol Method, int Ordinal), Escape> _summaries = new(KeyComparer.Instance);
+    private readonly ConcurrentDictionary<(IMethodSymbol Method, int Ordinal), bool> _yields = new(KeyComparer.Instance);
 
     public KeepSummaries(Compilation compilation, NotifierTypes types)
     {
@@ -70,6 +71,44 @@ internal sealed class KeepSummaries
     /// </summary>
     public Escape? WhatKeeps(IMethodSymbol method, int ordinal)
         => Summarize(method, ordinal, Compute);
+
+    /// <summary>
+    /// For a method that returns by <c>ref</c>: the store its returned reference points at (a field, an array element),
+    /// or null. Ask only for methods that are <see cref="IsFollowed"/>.
+    /// </summary>
+    public Escape? WhatRefReturns(IMethodSymbol method)
+        => Summarize(method, RefReturnOrdinal, (m, _) => BodyOf(m) is { } body
+            ? new EscapeWalk(_types, null, _stores, this).ReturnedRefStore(body)
+            : null);
+
+    /// <summary>Whether the iterator <paramref name="method"/> yields its parameter <paramref name="ordinal"/> (<c>yield return f;</c>).</summary>
+    public bool Yields(IMethodSymbol method, int ordinal)
+    {
+        method = Definition(method);
+        if (_yields.TryGetValue((method, ordinal), out var known))
+        {
+            return known;
+        }
+
+        var yields = false;
+        if (ordinal >= 0 && ordinal < method.Parameters.Length && BodyOf(method) is { } body)
+        {
+            foreach (var operation in body.Operations())
+            {
+                if (operation is IReturnOperation { Kind: OperationKind.YieldReturn, ReturnedValue: { } value }
+                    && OperationShapes.Unwrap(value) is IParameterReferenceOperation reference
+                    && SymbolEqualityComparer.Default.Equals(reference.Parameter.OriginalDefinition, method.Parameters[ordinal].OriginalDefinition))
+                {
+                    yields = true;
+                    break;
+                }
+            }
+        }
+
+        return _yields.GetOrAdd((method, ordinal), yields);
+    }
+
+    private const int RefReturnOrdinal = -1;
 
     private Escape? Summarize(IMethodSymbol method, int ordinal, Func<IMethodSymbol, int, Escape?> compute)
     {
