@@ -34,6 +34,18 @@ internal enum EscapeKind
     /// <summary>Stored in a field of an object (or collection) made here, which then escapes.</summary>
     InEscapingObject,
 
+    /// <summary>Put in a tuple, or a struct's field, that then escapes: <c>_pending = (f, range.Start)</c>.</summary>
+    InEscapingValue,
+
+    /// <summary>Written through a <c>ref</c> local, a <c>ref</c> conditional or a ref-returning method that points at a field or array element.</summary>
+    ThroughRef,
+
+    /// <summary>Yielded by an iterator whose sequence (or its materialised copy) is then stored.</summary>
+    InIteratorSequence,
+
+    /// <summary>Passed to a sequence operator (<c>ToList</c>, <c>Concat</c>, <c>new List&lt;T&gt;(items)</c>) whose result then escapes.</summary>
+    InOperatorResult,
+
     /// <summary>A delegate subscribed to an event (only inside a capture).</summary>
     SubscribedToEvent,
 

@@ -152,7 +152,7 @@ internal sealed partial class EscapeWalk
     public Escape? ReturnedCaptureEscape(IInvocationOperation call, MethodBody body)
     {
         var callee = call.TargetMethod;
-        if (callee.ReturnType.TypeKind != TypeKind.Delegate || !_scope.IsOwnMethod(callee))
+        if (_scope is null || callee.ReturnType.TypeKind != TypeKind.Delegate || !_scope.IsOwnMethod(callee))
         {
             return null;
         }

@@ -79,8 +79,9 @@ internal sealed partial class EscapeWalk
         {
             for (var parent = target.Parent; parent is not null; parent = parent.Parent)
             {
-                if (parent is IObjectCreationOperation creation)
+                if (parent is IObjectCreationOperation or IAnonymousObjectCreationOperation or IWithOperation)
                 {
+                    var creation = parent;
                     var escape = FinishEscape(creation, body, depth + 1);
                     if (escape is null && Climb(creation).Consumer is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator })
                     {

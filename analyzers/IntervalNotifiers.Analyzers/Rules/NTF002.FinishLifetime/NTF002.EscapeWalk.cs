@@ -17,14 +17,17 @@ internal sealed partial class EscapeWalk
     private const int MaxDepth = 3;
 
     private readonly NotifierTypes _types;
-    private readonly ListScope _scope;
+    private readonly ListScope? _scope;
     private readonly StoreTargets _stores;
+    private readonly KeepSummaries _summaries;
 
-    public EscapeWalk(ListScope scope, StoreTargets stores)
+    /// <summary>A walk inside the two-pass list of <paramref name="scope"/>'s ops type, or (scope null) inside any source method.</summary>
+    public EscapeWalk(NotifierTypes types, ListScope? scope, StoreTargets stores, KeepSummaries summaries)
     {
-        _types = scope.Types;
+        _types = types;
         _scope = scope;
         _stores = stores;
+        _summaries = summaries;
     }
 
     /// <summary>
@@ -52,24 +55,48 @@ internal sealed partial class EscapeWalk
         var (consumer, child) = Climb(use);
         switch (consumer)
         {
-            case ISimpleAssignmentOperation assignment when assignment.Value == child:
+            case ISimpleAssignmentOperation assignment when assignment.Value == child && !assignment.IsRef:
                 at = assignment;
-                return _stores.StoreTarget(assignment.Target) is { } stored ? LocalObjectEscape(assignment.Target, stored, body, depth) : null;
+                return AssignmentEscape(assignment.Target, body, depth);
             case ICoalesceAssignmentOperation assignment when assignment.Value == child:
                 at = assignment;
-                return _stores.StoreTarget(assignment.Target) is { } coalesced ? LocalObjectEscape(assignment.Target, coalesced, body, depth) : null;
+                return AssignmentEscape(assignment.Target, body, depth);
             case IArgumentOperation argument when argument.Value == child && argument.Parameter is { RefKind: not RefKind.Out }:
                 at = argument.Parent ?? argument;
                 return ArgumentEscape(argument, body, depth, isDelegate: false);
             case IArrayInitializerOperation { Parent: IArrayCreationOperation array }:
                 // An array made here is judged by where the array goes (a local array dies with the pass).
-                return FinishEscape(array, body, depth + 1, out at)?.After(EscapeKind.InEscapingArray, "put in an array that is ");
+                return ContainerEscape(array, body, depth + 1, out at)?.After(EscapeKind.InEscapingArray, "put in an array that is ");
+            case ITupleOperation tuple:
+                return TupleEscape(tuple, child, body, depth, out at);
             default:
                 return null;
         }
     }
 
     private Escape? FinishEscape(IOperation use, MethodBody? body, int depth) => FinishEscape(use, body, depth, out _);
+
+    /// <summary>Where the value of a parameter goes from one of its uses (a delegate parameter: where the delegate goes).</summary>
+    public Escape? ParameterEscape(IParameterReferenceOperation reference, MethodBody body)
+        => reference.Parameter.Type.TypeKind == TypeKind.Delegate
+            ? CaptureEscape(reference, body, 0) ?? DelegateEscape(reference, body, 1)
+            : FinishEscape(reference, body, 0);
+
+    /// <summary>Where <c>this</c> goes from a method of the object (<c>All.Add(this)</c>): the first escape of it not into its own state, or null.</summary>
+    public Escape? ThisEscape(MethodBody body)
+    {
+        foreach (var operation in body.Operations())
+        {
+            if (operation is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }
+                && operation.Parent is not (IMemberReferenceOperation or IInvocationOperation { Instance: not null })
+                && FinishEscape(operation, body, 0) is { InReceiver: false } escape)
+            {
+                return escape;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>Whether the argument (a finish, or with <paramref name="isDelegate"/> a delegate capturing one) is kept by the call.</summary>
     private Escape? ArgumentEscape(IArgumentOperation argument, MethodBody? body, int depth, bool isDelegate)
@@ -94,9 +121,16 @@ internal sealed partial class EscapeWalk
             return null;
         }
 
-        if (_scope.IsOwnMethod(callee))
+        if (!isDelegate && KeepSummaries.IsFollowed(callee) && _summaries.Yields(callee, parameter.Ordinal))
         {
-            return OwnMethodEscape(callee, parameter, depth, isDelegate);
+            // An iterator that yields it: the finish is in the sequence the call returns.
+            return ContainerEscape(argument.Parent!, body, depth + 1)?.After(EscapeKind.InIteratorSequence,
+                "yielded by '" + callee.Name + "', whose sequence is ");
+        }
+
+        if (_scope is not null && _scope.IsOwnMethod(callee))
+        {
+            return OwnMethodEscape(_scope, callee, parameter, depth, isDelegate);
         }
 
         if (_types.IsPoolType(callee.ContainingType))
@@ -104,10 +138,21 @@ internal sealed partial class EscapeWalk
             return null;
         }
 
+        if (KeepSummaries.IsFollowed(callee))
+        {
+            return SourceCallEscape(argument, callee, parameter, body, depth);
+        }
+
         if ((isDelegate || string.Equals(parameter.Name, "state", System.StringComparison.Ordinal))
             && (ScheduledWork.IsWaitedAtOnce(argument.Parent) || ScheduledWork.IsJoinedBeforeReturn(callee, argument.Parent, body, _stores)))
         {
             return null; // Task.Run(...).Wait(), Task.WaitAll(tasks), a disposed registration: the work ends before the pass does
+        }
+
+        if (!isDelegate && KnownApis.IsSequenceOperator(callee, parameter))
+        {
+            return ContainerEscape(argument.Parent!, body, depth + 1)?.After(EscapeKind.InOperatorResult,
+                "passed to '" + CalleeName(callee) + "', whose result is ");
         }
 
         if (isDelegate && KnownApis.IsScheduler(callee))
@@ -121,7 +166,8 @@ internal sealed partial class EscapeWalk
             && parameter.Name != "comparisonValue"
             && !StoresIntoLocal(argument.Parent, body, isAtomicStore))
         {
-            return Escape.Of(EscapeKind.StoringCall, "stored through '" + TypeName(callee.ContainingType) + "." + callee.Name + "'");
+            return Escape.Of(EscapeKind.StoringCall, "stored through '" + TypeName(callee.ContainingType) + "." + callee.Name + "'",
+                StoresIntoReceiverState(argument.Parent, isAtomicStore));
         }
 
         if (!isDelegate && string.Equals(parameter.Name, "state", System.StringComparison.Ordinal))
@@ -134,14 +180,14 @@ internal sealed partial class EscapeWalk
     }
 
     /// <summary>A finish (or delegate) passed to a non-virtual method of the ops type that is not an in-list helper: its body is walked.</summary>
-    private Escape? OwnMethodEscape(IMethodSymbol callee, IParameterSymbol parameter, int depth, bool isDelegate)
+    private Escape? OwnMethodEscape(ListScope scope, IMethodSymbol callee, IParameterSymbol parameter, int depth, bool isDelegate)
     {
-        if (_scope.Bodies.MembershipOf(callee) != CallbackKind.None || callee.IsAbstract || callee.IsVirtual || callee.IsOverride)
+        if (scope.Bodies.MembershipOf(callee) != CallbackKind.None || callee.IsAbstract || callee.IsVirtual || callee.IsOverride)
         {
             return null;
         }
 
-        var calleeBody = _scope.FindBody(callee);
+        var calleeBody = scope.FindBody(callee);
         var calleeParameter = calleeBody is null ? null : ListScope.FindParameter(calleeBody, parameter);
         if (calleeBody is null || calleeParameter is null)
         {

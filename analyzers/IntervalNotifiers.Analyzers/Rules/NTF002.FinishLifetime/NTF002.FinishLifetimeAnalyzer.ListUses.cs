@@ -20,11 +20,11 @@ public sealed partial class FinishLifetimeAnalyzer
     private const string StoreAdvice =
         "a finish must not outlive its invalidation; keep it in a local and hand it out only through the 'out finish' parameter";
 
-    private static void AnalyzeOpsType(SymbolAnalysisContext context, NotifierTypes types, TypeBodies bodies)
+    private static void AnalyzeOpsType(SymbolAnalysisContext context, NotifierTypes types, TypeBodies bodies, KeepSummaries summaries)
     {
-        var scope = new ListScope(types, bodies);
+        var scope = new ListScope(bodies);
         var stores = new StoreTargets(types);
-        var walk = new EscapeWalk(scope, stores);
+        var walk = new EscapeWalk(types, scope, stores, summaries);
         var handOuts = new HandOutSources(types, stores);
         var found = new List<Finding>();
         foreach (var body in bodies.Bodies)

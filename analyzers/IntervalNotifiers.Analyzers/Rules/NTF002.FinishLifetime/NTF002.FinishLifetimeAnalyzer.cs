@@ -47,11 +47,12 @@ public sealed partial class FinishLifetimeAnalyzer : NotifierAnalyzer
 
     protected override void OnCompilationStart(CompilationStartAnalysisContext start, NotifierTypes types)
     {
+        var summaries = new KeepSummaries(start.Compilation, types);
         start.RegisterSymbolStartAction(symbolStart =>
         {
             if (symbolStart.Symbol is INamedTypeSymbol type && types.IsOpsType(type))
             {
-                TypeBodies.Collect(symbolStart, types, (end, bodies) => AnalyzeOpsType(end, types, bodies));
+                TypeBodies.Collect(symbolStart, types, (end, bodies) => AnalyzeOpsType(end, types, bodies, summaries));
             }
         }, SymbolKind.NamedType);
 

@@ -15,7 +15,16 @@ internal static class KnownApis
     {
         "Add", "Insert", "Enqueue", "Push", "TryAdd", "AddOrUpdate", "GetOrAdd", "TryUpdate", "AddFirst", "AddLast",
         "AddBefore", "AddAfter", "SetValue", "SetResult", "TrySetResult", "Post", "TryWrite", "WriteAsync",
-        "FromResult", "Exchange", "CompareExchange",
+        "FromResult", "Exchange", "CompareExchange", "AddRange", "InsertRange", "EnqueueRange", "PushRange", "UnionWith",
+    };
+
+    /// <summary>LINQ operators whose result holds the elements of their source (or the element appended).</summary>
+    private static readonly HashSet<string> SequenceOperators = new(StringComparer.Ordinal)
+    {
+        "ToArray", "ToList", "ToHashSet", "AsEnumerable", "Cast", "OfType", "Where", "Concat", "Append", "Prepend",
+        "Union", "Distinct", "Reverse", "Take", "Skip", "TakeWhile", "SkipWhile", "TakeLast", "SkipLast",
+        "OrderBy", "OrderByDescending", "ThenBy", "ThenByDescending", "DefaultIfEmpty", "Chunk",
+        "ToImmutableArray", "ToImmutableList", "ToImmutableHashSet", "ToFrozenSet",
     };
 
     /// <summary>Methods that return an element kept in a collection.</summary>
@@ -60,5 +69,31 @@ internal static class KnownApis
         return method.Name is "Run" or "StartNew" or "ContinueWith" or "QueueUserWorkItem" or "UnsafeQueueUserWorkItem"
             or "RegisterWaitForSingleObject" or "UnsafeRegisterWaitForSingleObject" or "Register" or "UnsafeRegister"
             or "Post" or "OnCompleted" or "UnsafeOnCompleted";
+    }
+
+    /// <summary>
+    /// Whether a sequence (or element) passed as <paramref name="parameter"/> of <paramref name="method"/> ends up in
+    /// its result: a LINQ or immutable-collection operator that keeps the elements (<c>ToList</c>, <c>Where</c>,
+    /// <c>Concat</c>, <c>Append</c>, ...), or a BCL collection constructed from it (<c>new List&lt;T&gt;(items)</c>).
+    /// </summary>
+    public static bool IsSequenceOperator(IMethodSymbol method, IParameterSymbol parameter)
+    {
+        var type = method.ContainingType;
+        var ns = type?.ContainingNamespace?.ToDisplayString();
+        if (type is null || ns is null)
+        {
+            return false;
+        }
+
+        if (method.MethodKind == MethodKind.Constructor)
+        {
+            return ns is "System.Collections.Generic" or "System.Collections.Concurrent"
+                   && parameter.Name == "collection";
+        }
+
+        return ns is "System.Linq" or "System.Collections.Immutable" or "System.Collections.Frozen"
+               && method.IsStatic
+               && SequenceOperators.Contains(method.Name)
+               && parameter.Name is "source" or "first" or "second" or "element" or "items";
     }
 }

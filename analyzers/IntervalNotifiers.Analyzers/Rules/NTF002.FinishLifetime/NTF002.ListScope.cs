@@ -9,13 +9,7 @@ namespace IntervalNotifiers.Analyzers.Rules.FinishLifetime;
 /// </summary>
 internal sealed class ListScope
 {
-    public ListScope(NotifierTypes types, TypeBodies bodies)
-    {
-        Types = types;
-        Bodies = bodies;
-    }
-
-    public NotifierTypes Types { get; }
+    public ListScope(TypeBodies bodies) => Bodies = bodies;
 
     public TypeBodies Bodies { get; }
 

@@ -43,12 +43,13 @@ internal sealed class StoreTargets
 
                 return field.Field.IsStatic
                     ? Escape.Of(EscapeKind.StaticField, "stored in the static field '" + field.Field.Name + "'")
-                    : Escape.Of(EscapeKind.Field, "stored in the field '" + field.Field.Name + "'");
+                    : Escape.Of(EscapeKind.Field, "stored in the field '" + field.Field.Name + "'", IsReceiverState(field.Instance));
             case IPropertyReferenceOperation property:
                 if (!property.Arguments.IsEmpty || property.Property.IsIndexer)
                 {
                     return Escape.Of(EscapeKind.Indexer,
-                        "stored in a collection through the indexer of '" + TypeName(property.Property.ContainingType) + "'");
+                        "stored in a collection through the indexer of '" + TypeName(property.Property.ContainingType) + "'",
+                        !property.Property.IsStatic && IsReceiverState(property.Instance));
                 }
 
                 if (!property.Property.IsStatic && IsOwnedByFinish(property.Instance))
@@ -58,13 +59,27 @@ internal sealed class StoreTargets
 
                 return property.Property.IsStatic
                     ? Escape.Of(EscapeKind.StaticProperty, "stored in the static property '" + property.Property.Name + "'")
-                    : Escape.Of(EscapeKind.Property, "stored in the property '" + property.Property.Name + "'");
-            case IArrayElementReferenceOperation:
-                return Escape.Of(EscapeKind.ArrayElement, "stored in an array element");
+                    : Escape.Of(EscapeKind.Property, "stored in the property '" + property.Property.Name + "'", IsReceiverState(property.Instance));
+            case IArrayElementReferenceOperation element:
+                return Escape.Of(EscapeKind.ArrayElement, "stored in an array element", IsReceiverState(element.ArrayReference));
             default:
                 return null;
         }
     }
+
+    /// <summary>
+    /// Whether <paramref name="instance"/> is the state of the method's receiver: <c>this</c>, or an instance field or
+    /// property reached from it (<c>_entries</c> in <c>_entries.Add(x)</c>).
+    /// </summary>
+    public static bool IsReceiverState(IOperation? instance)
+        => instance is not null
+           && Unwrap(instance) switch
+           {
+               IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } => true,
+               IFieldReferenceOperation { Field.IsStatic: false } field => IsReceiverState(field.Instance),
+               IPropertyReferenceOperation { Property.IsStatic: false, Arguments.IsEmpty: true } property => IsReceiverState(property.Instance),
+               _ => false,
+           };
 
     private static bool IsLocalStruct(IOperation? receiver)
         => receiver is not null
