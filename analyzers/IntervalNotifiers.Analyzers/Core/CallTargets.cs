@@ -1,4 +1,6 @@
-namespace IntervalNotifiers.Analyzers.Infrastructure;
+using IntervalNotifiers.Analyzers.Speed;
+
+namespace IntervalNotifiers.Analyzers.Core;
 
 /// <summary>The runtime methods that must not run inside an ops callback, as a set (what a body calls, or reaches).</summary>
 [System.Flags]

@@ -1,4 +1,6 @@
-namespace IntervalNotifiers.Analyzers.Infrastructure;
+using IntervalNotifiers.Analyzers.Speed;
+
+namespace IntervalNotifiers.Analyzers.Core;
 
 /// <summary>Which ops callback a method is (or belongs to, for helpers).</summary>
 [System.Flags]

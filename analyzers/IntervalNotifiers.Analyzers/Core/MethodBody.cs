@@ -6,7 +6,9 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace IntervalNotifiers.Analyzers.Infrastructure;
+using IntervalNotifiers.Analyzers.Speed;
+
+namespace IntervalNotifiers.Analyzers.Core;
 
 /// <summary>The operation blocks of one member, with its operations in order and its control-flow graph.</summary>
 internal sealed class MethodBody

@@ -1,6 +1,8 @@
 using Microsoft.CodeAnalysis.Diagnostics;
 
-namespace IntervalNotifiers.Analyzers.Infrastructure;
+using IntervalNotifiers.Analyzers.Speed;
+
+namespace IntervalNotifiers.Analyzers.Core;
 
 /// <summary>
 /// The set-up every IntervalNotifiers analyzer shares: concurrent execution, no analysis of generated code, and

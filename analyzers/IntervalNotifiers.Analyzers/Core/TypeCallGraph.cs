@@ -1,7 +1,9 @@
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 
-namespace IntervalNotifiers.Analyzers.Infrastructure;
+using IntervalNotifiers.Analyzers.Speed;
+
+namespace IntervalNotifiers.Analyzers.Core;
 
 /// <summary>The collected bodies of a type and the calls between its own methods (built by <see cref="TypeBodies"/>).</summary>
 internal sealed class TypeCallGraph

@@ -3,7 +3,9 @@ using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 
-namespace IntervalNotifiers.Analyzers.Infrastructure;
+using IntervalNotifiers.Analyzers.Core;
+
+namespace IntervalNotifiers.Analyzers.Speed;
 
 /// <summary>
 /// Per compilation, what each source method reaches when called (<see cref="SourceCalls"/>), computed once and shared

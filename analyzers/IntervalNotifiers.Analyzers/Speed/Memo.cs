@@ -1,7 +1,9 @@
 using System;
 using System.Threading;
 
-namespace IntervalNotifiers.Analyzers.Infrastructure;
+using IntervalNotifiers.Analyzers.Core;
+
+namespace IntervalNotifiers.Analyzers.Speed;
 
 /// <summary>
 /// The speed layer's one idiom for "compute on first use, then keep": every lazily built value of the core

@@ -7,7 +7,9 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
 
-namespace IntervalNotifiers.Analyzers.Infrastructure;
+using IntervalNotifiers.Analyzers.Core;
+
+namespace IntervalNotifiers.Analyzers.Speed;
 
 /// <summary>
 /// A per-compilation pre-filter on source text: where the names of the runtime's methods that some analyzer looks

@@ -3,7 +3,9 @@ using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 
-namespace IntervalNotifiers.Analyzers.Infrastructure;
+using IntervalNotifiers.Analyzers.Core;
+
+namespace IntervalNotifiers.Analyzers.Speed;
 
 /// <summary>
 /// The operation walks of member bodies (<see cref="MethodBody.Walk"/>), shared by every IntervalNotifiers analyzer

@@ -1,6 +1,7 @@
 using System.Threading;
 using System.Threading.Tasks;
-using IntervalNotifiers.Analyzers.Infrastructure;
+using IntervalNotifiers.Analyzers.Core;
+using IntervalNotifiers.Analyzers.Speed;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp.Syntax;

@@ -1,5 +1,6 @@
 using System.Linq;
-using IntervalNotifiers.Analyzers.Infrastructure;
+using IntervalNotifiers.Analyzers.Core;
+using IntervalNotifiers.Analyzers.Speed;
 using IntervalNotifiers.Analyzers.Rules.CallbackFlow;
 using IntervalNotifiers.Analyzers.Rules.CallbackFlow.Engine;
 using Microsoft.CodeAnalysis;

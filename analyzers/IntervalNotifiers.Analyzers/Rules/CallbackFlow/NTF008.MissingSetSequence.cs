@@ -1,7 +1,8 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
-using IntervalNotifiers.Analyzers.Infrastructure;
+using IntervalNotifiers.Analyzers.Core;
+using IntervalNotifiers.Analyzers.Speed;
 using IntervalNotifiers.Analyzers.Rules.CallbackFlow;
 using IntervalNotifiers.Analyzers.Rules.CallbackFlow.Engine;
 using Microsoft.CodeAnalysis;

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
-using IntervalNotifiers.Analyzers.Infrastructure;
+using IntervalNotifiers.Analyzers.Core;
+using IntervalNotifiers.Analyzers.Speed;
 using IntervalNotifiers.Analyzers.Rules.FinishLifetime;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;

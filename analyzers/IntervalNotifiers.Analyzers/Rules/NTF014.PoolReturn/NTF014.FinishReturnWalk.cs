@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
-using IntervalNotifiers.Analyzers.Infrastructure;
+using IntervalNotifiers.Analyzers.Core;
+using IntervalNotifiers.Analyzers.Speed;
 using IntervalNotifiers.Analyzers.Rules.CallbackFlow.Engine;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -17,7 +18,7 @@ namespace IntervalNotifiers.Analyzers.Rules.PoolReturn;
 /// rule walks the statements instead of the graph to say which <c>return;</c> leaks. Any statement it does not
 /// model (<c>goto</c>, labels) makes it give up: no proof, no diagnostic.
 /// </summary>
-internal sealed class FinishReturnWalk
+internal sealed partial class FinishReturnWalk
 {
     private readonly HashSet<ISymbol> _finish = new(SymbolEqualityComparer.Default);
     private readonly List<IOperation> _finallies = new();
@@ -49,60 +50,6 @@ internal sealed class FinishReturnWalk
 
         return walk._leaks;
     }
-
-    /// <summary>Locals that hold the finish: <c>var f = (PoolFinish)finish;</c>, <c>finish is PoolFinish f</c>, and copies of those.</summary>
-    private void CollectCopies(IReadOnlyList<IOperation> operations)
-    {
-        bool added;
-        do
-        {
-            added = false;
-            foreach (var operation in operations)
-            {
-                ILocalSymbol? local = null;
-                IOperation? value = null;
-                switch (operation)
-                {
-                    case IVariableDeclaratorOperation { Initializer.Value: { } initial } declarator:
-                        (local, value) = (declarator.Symbol, initial);
-                        break;
-                    case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment:
-                        (local, value) = (target.Local, assignment.Value);
-                        break;
-                    case IDeclarationPatternOperation { DeclaredSymbol: ILocalSymbol declared } declaration
-                        when IsPatternAround(declaration) is { } pattern:
-                        (local, value) = (declared, pattern.Value);
-                        break;
-                    case IRecursivePatternOperation { DeclaredSymbol: ILocalSymbol declared } recursive
-                        when IsPatternAround(recursive) is { } pattern:
-                        (local, value) = (declared, pattern.Value);
-                        break;
-                }
-
-                if (local is not null && value is not null && !_finish.Contains(local)
-                    && FinishUses.SymbolOf(OperationFacts.StripConversions(value)) is { } source && _finish.Contains(source))
-                {
-                    _finish.Add(local);
-                    added = true;
-                }
-            }
-        }
-        while (added);
-    }
-
-    /// <summary>The <c>is</c> test a top-level pattern (or one under <c>not</c>) belongs to: <c>finish is not PoolFinish f</c>.</summary>
-    private static IIsPatternOperation? IsPatternAround(IPatternOperation pattern)
-    {
-        var parent = pattern.Parent;
-        while (parent is INegatedPatternOperation)
-        {
-            parent = parent.Parent;
-        }
-
-        return parent as IIsPatternOperation;
-    }
-
-    private bool IsCopy(ILocalSymbol local) => _finish.Contains(local);
 
     private bool? Statement(IOperation? statement, bool? state)
     {

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
-using IntervalNotifiers.Analyzers.Rules.ReadSide.Shortcuts;
+using IntervalNotifiers.Analyzers.Rules.ReadSide.Speed;
 using Microsoft.CodeAnalysis;
 
 namespace IntervalNotifiers.Analyzers.Rules.ReadSide;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using IntervalNotifiers.Analyzers.Rules.ReadSide.Locks;
-using IntervalNotifiers.Analyzers.Rules.ReadSide.Shortcuts;
+using IntervalNotifiers.Analyzers.Rules.ReadSide.Speed;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 

@@ -1,7 +1,8 @@
-using IntervalNotifiers.Analyzers.Infrastructure;
+using IntervalNotifiers.Analyzers.Core;
+using IntervalNotifiers.Analyzers.Speed;
 using IntervalNotifiers.Analyzers.Rules.ReadSide;
 using IntervalNotifiers.Analyzers.Rules.ReadSide.Locks;
-using IntervalNotifiers.Analyzers.Rules.ReadSide.Shortcuts;
+using IntervalNotifiers.Analyzers.Rules.ReadSide.Speed;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 

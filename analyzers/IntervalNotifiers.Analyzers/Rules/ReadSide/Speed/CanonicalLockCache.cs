@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using IntervalNotifiers.Analyzers.Rules.ReadSide.Locks;
 using Microsoft.CodeAnalysis;
 
-namespace IntervalNotifiers.Analyzers.Rules.ReadSide.Shortcuts;
+namespace IntervalNotifiers.Analyzers.Rules.ReadSide.Speed;
 
 /// <summary>
 /// <see cref="LockAliases.Canonical"/>, memoized for NTF010's compilation-end pass (single-threaded): a speed-up only,

@@ -1,10 +1,11 @@
 using System.Collections.Generic;
-using IntervalNotifiers.Analyzers.Infrastructure;
+using IntervalNotifiers.Analyzers.Core;
+using IntervalNotifiers.Analyzers.Speed;
 using IntervalNotifiers.Analyzers.Rules.ReadSide.Locks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace IntervalNotifiers.Analyzers.Rules.ReadSide.Shortcuts;
+namespace IntervalNotifiers.Analyzers.Rules.ReadSide.Speed;
 
 /// <summary>
 /// NTF010's lock acquisitions gathered per type instead of by walking each body (a speed-up only): the operation actions

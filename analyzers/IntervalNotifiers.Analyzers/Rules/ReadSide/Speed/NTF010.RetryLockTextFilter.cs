@@ -1,8 +1,9 @@
 using System.Threading;
-using IntervalNotifiers.Analyzers.Infrastructure;
+using IntervalNotifiers.Analyzers.Core;
+using IntervalNotifiers.Analyzers.Speed;
 using Microsoft.CodeAnalysis;
 
-namespace IntervalNotifiers.Analyzers.Rules.ReadSide.Shortcuts;
+namespace IntervalNotifiers.Analyzers.Rules.ReadSide.Speed;
 
 /// <summary>
 /// NTF010's text pre-filter (a speed-up only; the rule's answer does not depend on it): a type whose files never spell

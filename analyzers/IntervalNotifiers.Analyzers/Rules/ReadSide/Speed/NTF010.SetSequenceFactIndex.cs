@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 
-namespace IntervalNotifiers.Analyzers.Rules.ReadSide.Shortcuts;
+namespace IntervalNotifiers.Analyzers.Rules.ReadSide.Speed;
 
 /// <summary>
 /// The SetSequence facts of a compilation indexed once (single-threaded, at the compilation's end), so that each reader
