@@ -30,7 +30,7 @@ public sealed class NotifierTypes
         ReadBegin = SingleMethod(notifier, "ReadBegin");
         ReadRetry = SingleMethod(notifier, "ReadRetry");
         SetSequence = SingleMethod(notifier, "SetSequence");
-        Remove = notifier.GetMembers("Remove").OfType<IMethodSymbol>().ToImmutableArray();
+        Remove = notifier.GetMembers("Remove").Concat(notifier.GetMembers("RemoveAsync")).OfType<IMethodSymbol>().ToImmutableArray();
         FinishNotifier = finish.GetMembers("Notifier").OfType<IPropertySymbol>().FirstOrDefault();
         RangeIsBlockable = range.GetMembers("IsBlockable").OfType<IPropertySymbol>().FirstOrDefault();
         RangeOwner = range.GetMembers("Owner").OfType<IPropertySymbol>().FirstOrDefault();
@@ -61,7 +61,7 @@ public sealed class NotifierTypes
     public IMethodSymbol? ReadRetry { get; }
     public IMethodSymbol? SetSequence { get; }
 
-    /// <summary><c>Remove()</c> and its overloads (a cancellable one, say).</summary>
+    /// <summary><c>Remove()</c> and its overloads (a cancellable one, say), and <c>RemoveAsync</c>: both wait for the callbacks.</summary>
     public ImmutableArray<IMethodSymbol> Remove { get; }
 
     public IPropertySymbol? FinishNotifier { get; }
@@ -140,9 +140,9 @@ public sealed class NotifierTypes
         return false;
     }
 
-    /// <summary>Whether <paramref name="method"/> is <c>ReadBegin</c>, any overload (a cancellable one, say).</summary>
+    /// <summary>Whether <paramref name="method"/> is <c>ReadBegin</c>, any overload (a cancellable one, say), or <c>ReadBeginAsync</c>.</summary>
     public bool IsReadBegin(IMethodSymbol method)
-        => method.Name == "ReadBegin"
+        => method.Name is "ReadBegin" or "ReadBeginAsync"
            && SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, Notifier);
 
     /// <summary>Whether <paramref name="type"/> derives, directly or not, from <c>IntervalNotifierOps</c> (and is not it).</summary>

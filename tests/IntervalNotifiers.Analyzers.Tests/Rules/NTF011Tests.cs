@@ -32,6 +32,24 @@ public class NTF011Tests
         """, Verify.Diagnostic(Descriptors.NTF011).WithSpan(9, 13, 9, 30).WithArguments("Invalidate"));
 
     [Fact]
+    public Task RemoveAsyncWaitedInInvalidate_IsReported() => Verify.AnalyzerAsync("""
+        using IntervalNotifiers;
+
+        sealed class MirrorOps : IntervalNotifierOps
+        {
+            public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+            {
+                if (range.Event == NotifierEvent.Release)
+                {
+                    {|NTF011:notifier.RemoveAsync()|}.AsTask().Wait();
+                }
+
+                return true;
+            }
+        }
+        """);
+
+    [Fact]
     public Task RemoveInInvalidateStart_NamesTheStart() => Verify.AnalyzerAsync("""
         using IntervalNotifiers;
 

@@ -29,6 +29,21 @@ public class NTF013Tests
         """, Verify.Diagnostic(Descriptors.NTF013).WithSpan(7, 19, 7, 39).WithArguments("Invalidate"));
 
     [Fact]
+    public Task ReadBeginAsyncWaitedInInvalidate_IsReported() => Verify.AnalyzerAsync("""
+        using IntervalNotifiers;
+
+        sealed class MirrorOps : IntervalNotifierOps
+        {
+            public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+            {
+                var seq = {|NTF013:notifier.ReadBeginAsync()|}.AsTask().GetAwaiter().GetResult();
+                notifier.SetSequence(currentSequence);
+                return seq != 0;
+            }
+        }
+        """);
+
+    [Fact]
     public Task ReadBeginInInvalidateStart_NamesTheStart() => Verify.AnalyzerAsync("""
         using IntervalNotifiers;
 
