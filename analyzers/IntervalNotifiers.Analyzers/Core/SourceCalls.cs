@@ -51,6 +51,24 @@ internal static class SourceCalls
         return definition.PartialImplementationPart ?? definition;
     }
 
+    /// <summary>
+    /// The operation of <paramref name="declaration"/> (a method's declaration in any tree of the compilation), bound on
+    /// demand for a method that a callback calls; null when the tree is not the compilation's or nothing binds. The one
+    /// place where calls followed through source read another tree's semantic model.
+    /// </summary>
+    public static IOperation? BodyOf(SyntaxNode declaration, Compilation compilation, CancellationToken cancellationToken)
+    {
+        if (!compilation.ContainsSyntaxTree(declaration.SyntaxTree))
+        {
+            return null;
+        }
+
+#pragma warning disable RS1030 // Only for methods that callbacks call, once per method (summaries); the driver's compilation caches its models per tree.
+        var model = compilation.GetSemanticModel(declaration.SyntaxTree);
+#pragma warning restore RS1030
+        return model.GetOperation(declaration, cancellationToken);
+    }
+
     /// <summary>What <paramref name="method"/>'s own body calls: the targets, and the followed methods.</summary>
     public static MethodCalls Compute(IMethodSymbol method, Compilation compilation, NotifierTypes types,
                                       CancellationToken cancellationToken)
@@ -59,16 +77,7 @@ internal static class SourceCalls
         List<IMethodSymbol>? callees = null;
         foreach (var reference in method.DeclaringSyntaxReferences)
         {
-            if (!compilation.ContainsSyntaxTree(reference.SyntaxTree))
-            {
-                continue;
-            }
-
-#pragma warning disable RS1030 // Only for a method that a callback calls, and the driver's compilation shares its cached models.
-            var model = compilation.GetSemanticModel(reference.SyntaxTree);
-#pragma warning restore RS1030
-            var body = model.GetOperation(reference.GetSyntax(cancellationToken), cancellationToken);
-            if (body is null)
+            if (BodyOf(reference.GetSyntax(cancellationToken), compilation, cancellationToken) is not { } body)
             {
                 continue;
             }

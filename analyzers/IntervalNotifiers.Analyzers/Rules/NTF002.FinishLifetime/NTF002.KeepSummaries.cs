@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Threading;
 using IntervalNotifiers.Analyzers.Core;
 using IntervalNotifiers.Analyzers.Speed;
 using Microsoft.CodeAnalysis;
@@ -189,16 +190,12 @@ internal sealed class KeepSummaries
     private MethodBody? BodyOf(IMethodSymbol method)
     {
         var syntax = method.DeclaringSyntaxReferences[0].GetSyntax();
-        if (syntax is not (BaseMethodDeclarationSyntax { Body: not null } or BaseMethodDeclarationSyntax { ExpressionBody: not null })
-            || !_compilation.ContainsSyntaxTree(syntax.SyntaxTree))
+        if (syntax is not (BaseMethodDeclarationSyntax { Body: not null } or BaseMethodDeclarationSyntax { ExpressionBody: not null }))
         {
             return null;
         }
 
-#pragma warning disable RS1030 // Summaries read other types' bodies on demand, once per method; the driver's semantic models are per tree and cached.
-        var model = _compilation.GetSemanticModel(syntax.SyntaxTree);
-#pragma warning restore RS1030
-        var operation = model.GetOperation(syntax);
+        var operation = SourceCalls.BodyOf(syntax, _compilation, CancellationToken.None);
         return operation is null ? null : new MethodBody(method, ImmutableArray.Create(operation), Walks.For(_compilation));
     }
 
