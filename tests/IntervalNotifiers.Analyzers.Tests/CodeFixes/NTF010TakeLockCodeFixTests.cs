@@ -496,59 +496,31 @@ public class NTF010TakeLockCodeFixTests
                 public void MapA(IntervalNotifier notifier)
                 {
                     var seq = notifier.ReadBegin();
-                    if ({|NTF010:notifier.ReadRetry(seq)|}) return;
-                    Commit();
+            READ_A
                 }
 
                 public void MapB(IntervalNotifier notifier)
                 {
                     var seq = notifier.ReadBegin();
+            READ_B
+                }
+            }
+            """;
+        static string Checked(string commit) => $$"""
                     if ({|NTF010:notifier.ReadRetry(seq)|}) return;
-                    _commits += 2;
-                }
-            }
-        """;
-        const string firstFixed = """
-            using IntervalNotifiers;
-
-            public sealed partial class PartOps : IntervalNotifierOps
-            {
-                private readonly object _lock = new object();
-                private int _commits;
-
-                public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
-                {
-                    lock (_lock) { notifier.SetSequence(currentSequence); }
-                    return true;
-                }
-
-                private void Commit() => _commits++;
-
-                public void MapA(IntervalNotifier notifier)
-                {
-                    var seq = notifier.ReadBegin();
+                    {{commit}}
+            """;
+        static string Locked(string commit) => $$"""
                     lock (_lock)
                     {
                         if (notifier.ReadRetry(seq)) return;
-                        Commit();
+                        {{commit}}
                     }
-                }
-
-                public void MapB(IntervalNotifier notifier)
-                {
-                    var seq = notifier.ReadBegin();
-                    lock (_lock)
-                    {
-                        if (notifier.ReadRetry(seq)) return;
-                        _commits += 2;
-                    }
-                }
-            }
-        """;
+            """;
         var test = new VerifyRead.Test { MarkupOptions = MarkupOptions.UseFirstDescriptor };
-        test.TestState.Sources.Add(("/0/Test0.cs", first));
+        test.TestState.Sources.Add(("/0/Test0.cs", first.Replace("READ_A", Checked("Commit();")).Replace("READ_B", Checked("_commits += 2;"))));
         test.TestState.Sources.Add(("/0/Test1.cs", second));
-        test.FixedState.Sources.Add(("/0/Test0.cs", firstFixed));
+        test.FixedState.Sources.Add(("/0/Test0.cs", first.Replace("READ_A", Locked("Commit();")).Replace("READ_B", Locked("_commits += 2;"))));
         test.FixedState.Sources.Add(("/0/Test1.cs", secondFixed));
         await test.RunAsync();
     }
@@ -604,10 +576,44 @@ public class NTF010TakeLockCodeFixTests
                     }
                 }
             }
+
+            public sealed class GatedOps : IntervalNotifierOps
+            {
+                private readonly System.Threading.SemaphoreSlim _gate = new System.Threading.SemaphoreSlim(1, 1);
+                public int Mapped;
+
+                public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+                {
+                    _gate.Wait();
+                    try
+                    {
+                        notifier.SetSequence(currentSequence);
+                        Mapped = 0;
+                    }
+                    finally
+                    {
+                        _gate.Release();
+                    }
+
+                    return true;
+                }
+
+                public bool TryMap(IntervalNotifier notifier, int pages)
+                {
+                    var seq = notifier.ReadBegin();
+                    if (notifier.ReadRetry(seq))
+                    {
+                        return false;
+                    }
+
+                    Mapped = pages;
+                    return true;
+                }
+            }
         """;
         var project = FixHarness.CreateProject(source);
         var before = (await FixHarness.DiagnosticsAsync(project)).Where(d => d.Id == "NTF010").ToArray();
-        Assert.Equal(3, before.Length);
+        Assert.Equal(4, before.Length);
         Assert.Empty(before[0].Properties);
 
         foreach (var only in new[] { null, new[] { "NTF010" } })
@@ -618,6 +624,8 @@ public class NTF010TakeLockCodeFixTests
             var after = (await FixHarness.DiagnosticsAsync(fixedProject)).Where(d => d.Id == "NTF010").ToArray();
             Assert.True(after.Length == 2, string.Join("\n", after) + "\n" + text);
             Assert.Contains("                lock (_lock)\n                {\n                    if (notifier.ReadRetry(seq))", text);
+            Assert.Contains("            _gate.Wait();\n            try\n            {\n                if (notifier.ReadRetry(seq))", text);
+            Assert.Contains("                return true;\n            }\n            finally\n            {\n                _gate.Release();\n            }\n        }", text);
             var compilation = (await fixedProject.GetCompilationAsync())!;
             Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
         }
