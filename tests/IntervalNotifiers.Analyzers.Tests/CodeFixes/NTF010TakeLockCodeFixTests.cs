@@ -43,6 +43,7 @@ public class NTF010TakeLockCodeFixTests
         {
         FIELDS
             public bool Mapped;
+            public Action? DuringCommit;
 
             public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
             {
@@ -82,6 +83,7 @@ public class NTF010TakeLockCodeFixTests
                         continue;                         // invalidated meanwhile: start over
                     }
 
+                    DuringCommit?.Invoke();
                     Program(pages);                       // program the device
                     return;
                 }
@@ -95,6 +97,7 @@ public class NTF010TakeLockCodeFixTests
                         continue;                         // invalidated meanwhile: start over
                     }
 
+                    DuringCommit?.Invoke();
                     Program(pages);                       // program the device
                     return;
 
@@ -113,8 +116,6 @@ public class NTF010TakeLockCodeFixTests
     public async Task LockStatement_KernelLoop_WrapsTheCheckAndTheCommit_AndTheFixedProgramKeepsNoStaleMapping()
     {
         const string reader = """
-                public Action? DuringCommit;
-
                 public void Map(IntervalNotifier notifier)
                 {
                     while (true)
@@ -135,8 +136,6 @@ public class NTF010TakeLockCodeFixTests
                 }
         """;
         const string fixedReader = """
-                public Action? DuringCommit;
-
                 public void Map(IntervalNotifier notifier)
                 {
                     while (true)
@@ -207,24 +206,44 @@ public class NTF010TakeLockCodeFixTests
         }
         """;
 
+    /// <summary>
+    /// The loop reader in an ops type that takes its lock with <paramref name="take"/> ... <paramref name="give"/> is fixed
+    /// with <paramref name="open"/> ... <paramref name="close"/> (lines at the loop body's indentation, <c>L</c> for the
+    /// lock); the unfixed program keeps a stale mapping, the fixed one does not.
+    /// </summary>
+    private static async Task VerifyShapeAndRun(string field, string take, string give, string open, string close)
+    {
+        var source = Ops(field, take, give, LoopReader);
+        var fixedSource = Ops(field, take, give, FixedLoopReader(open, close));
+        await VerifyFix(source, fixedSource);
+        Assert.Equal("invalidation finished during the commit: True, stale mapping: True",
+                     FixHarness.Run(source.Replace("{|NTF010:", string.Empty).Replace(")|}", ")"), Driver));
+        Assert.Equal("invalidation finished during the commit: False, stale mapping: False", FixHarness.Run(fixedSource, Driver));
+    }
+
+    /// <summary>An acquisition before a <c>try</c> whose <c>finally</c> releases, at the loop body's indentation or the callback's.</summary>
+    private static (string Open, string Close) TryFinally(string indent, string acquire, string release)
+        => (indent + acquire + "\n" + indent + "try\n" + indent + "{\n",
+            indent + "}\n" + indent + "finally\n" + indent + "{\n" + indent + "    " + release + "\n" + indent + "}\n");
+
+    private static Task VerifyPairShapeAndRun(string field, string acquire, string release)
+    {
+        var (take, give) = TryFinally("        ", acquire, release);
+        var (open, close) = TryFinally("            ", acquire, release);
+        return VerifyShapeAndRun(field, take.TrimEnd('\n'), give.TrimEnd('\n'), open, close);
+    }
+
     [Fact]
-    public Task MonitorEnterExit_HoldsTheMonitorAroundATry() => VerifyFix(
-        Ops(LockField, "        Monitor.Enter(_lock);\n        try\n        {", "        }\n        finally\n        {\n            Monitor.Exit(_lock);\n        }", LoopReader),
-        Ops(LockField, "        Monitor.Enter(_lock);\n        try\n        {", "        }\n        finally\n        {\n            Monitor.Exit(_lock);\n        }",
-            FixedLoopReader(
-                "            Monitor.Enter(_lock);\n            try\n            {\n",
-                "            }\n            finally\n            {\n                Monitor.Exit(_lock);\n            }\n")));
+    public Task MonitorEnterExit_HoldsTheMonitorAroundATry_AndTheFixedProgramRuns()
+        => VerifyPairShapeAndRun(LockField, "Monitor.Enter(_lock);", "Monitor.Exit(_lock);");
 
     private const string GateField = "    internal readonly SemaphoreSlim Gate = new SemaphoreSlim(1, 1);";
     private const string GateTake = "        Gate.Wait();\n        try\n        {";
     private const string GateGive = "        }\n        finally\n        {\n            Gate.Release();\n        }";
 
     [Fact]
-    public Task Semaphore_WaitsAndReleasesInAFinally() => VerifyFix(
-        Ops(GateField, GateTake, GateGive, LoopReader),
-        Ops(GateField, GateTake, GateGive, FixedLoopReader(
-            "            Gate.Wait();\n            try\n            {\n",
-            "            }\n            finally\n            {\n                Gate.Release();\n            }\n")));
+    public Task Semaphore_WaitsAndReleasesInAFinally_AndTheFixedProgramRuns()
+        => VerifyPairShapeAndRun(GateField, "Gate.Wait();", "Gate.Release();");
 
     [Fact]
     public Task Semaphore_InAnAsyncReader_AwaitsWaitAsync_AndKeepsTheAwaitOfTheCommit() => VerifyFix(
@@ -268,20 +287,13 @@ public class NTF010TakeLockCodeFixTests
         """));
 
     [Fact]
-    public Task ThreadingLock_EntersAndExits() => VerifyFix(
-        Ops("    private readonly Lock _gate = new Lock();", "        _gate.Enter();\n        try\n        {", "        }\n        finally\n        {\n            _gate.Exit();\n        }", LoopReader),
-        Ops("    private readonly Lock _gate = new Lock();", "        _gate.Enter();\n        try\n        {", "        }\n        finally\n        {\n            _gate.Exit();\n        }",
-            FixedLoopReader(
-                "            _gate.Enter();\n            try\n            {\n",
-                "            }\n            finally\n            {\n                _gate.Exit();\n            }\n")));
+    public Task ThreadingLock_EntersAndExits_AndTheFixedProgramRuns()
+        => VerifyPairShapeAndRun("    private readonly Lock _gate = new Lock();", "_gate.Enter();", "_gate.Exit();");
 
     [Fact]
-    public Task ReaderWriterLock_TakesTheWriteMode() => VerifyFix(
-        Ops("    private readonly ReaderWriterLockSlim _rw = new ReaderWriterLockSlim();", "        _rw.EnterWriteLock();\n        try\n        {", "        }\n        finally\n        {\n            _rw.ExitWriteLock();\n        }", LoopReader),
-        Ops("    private readonly ReaderWriterLockSlim _rw = new ReaderWriterLockSlim();", "        _rw.EnterWriteLock();\n        try\n        {", "        }\n        finally\n        {\n            _rw.ExitWriteLock();\n        }",
-            FixedLoopReader(
-                "            _rw.EnterWriteLock();\n            try\n            {\n",
-                "            }\n            finally\n            {\n                _rw.ExitWriteLock();\n            }\n")));
+    public Task ReaderWriterLock_TakesTheWriteMode_AndTheFixedProgramRuns()
+        => VerifyPairShapeAndRun("    private readonly ReaderWriterLockSlim _rw = new ReaderWriterLockSlim();",
+                                 "_rw.EnterWriteLock();", "_rw.ExitWriteLock();");
 
     // ------------------------------------------------------------------ the shapes of the check
 
