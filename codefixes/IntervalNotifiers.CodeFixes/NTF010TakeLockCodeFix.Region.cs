@@ -22,9 +22,10 @@ public sealed partial class NTF010TakeLockCodeFix
     /// statements after it) does work: a call, an assignment, an increment, an object creation or an <c>await</c>. A
     /// check that only returns or breaks hands its answer on, and the commit is elsewhere;</item>
     /// <item>no code after the region runs with what was read: control leaves it only by <c>return</c>,
-    /// <c>continue</c>, <c>yield break</c>, <c>throw</c> or a <c>goto</c> to a label before it, and reaches its end
-    /// only when that ends the function or starts the next turn of an endless loop (<c>while (true)</c>,
-    /// <c>for (;;)</c>, <c>do ... while (true)</c>); a <c>break</c> out of it gets no fix;</item>
+    /// <c>yield break</c>, <c>throw</c>, a <c>goto</c> to a label before it or a <c>continue</c>, and reaches its end
+    /// only when that ends the function or the body of the enclosing loop; a <c>continue</c> or the end of a loop's
+    /// body only when the loop is endless (<c>while (true)</c>, <c>for (;;)</c>, <c>do ... while (true)</c>) or its
+    /// body writes no local declared outside it; a <c>break</c> out of it gets no fix;</item>
     /// <item>it calls nothing that waits for an invalidation or runs one (<c>ReadBegin</c>, <c>ReadBeginAsync</c>,
     /// <c>Remove</c>, <c>RemoveAsync</c>, <c>AddressSpace.InvalidateRangeStart</c>/<c>End</c>/<c>Release</c>), directly
     /// or through the source methods it calls: under the lock the callback takes, that deadlocks;</item>
@@ -258,8 +259,9 @@ public sealed partial class NTF010TakeLockCodeFix
 
         /// <summary>
         /// Whether control leaves the region only towards code that does not use what was read: <c>return</c>,
-        /// <c>continue</c>, <c>yield break</c> (and <c>throw</c>, which is no exit point), a <c>goto</c> to a label
-        /// before the region; and reaches its end only when that ends the function or starts an endless loop's next turn.
+        /// <c>yield break</c> (and <c>throw</c>, which is no exit point), a <c>goto</c> to a label before the region, and
+        /// <c>continue</c> to a loop whose next turn reads again (<see cref="NextTurnReadsAgain"/>); and reaches its end
+        /// only when that ends the function, or ends such a loop's body.
         /// </summary>
         private bool LeavesOnlyBackward(SemanticModel model, CancellationToken cancellationToken)
         {
@@ -269,12 +271,16 @@ public sealed partial class NTF010TakeLockCodeFix
                 return false;
             }
 
+            var loop = Block.Ancestors().TakeWhile(n => !IsFunction(n)).FirstOrDefault(n => n is
+                WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax or CommonForEachStatementSyntax);
             foreach (var exit in flow.ExitPoints)
             {
                 switch (exit)
                 {
-                    case ReturnStatementSyntax or ContinueStatementSyntax:
+                    case ReturnStatementSyntax:
                     case YieldStatementSyntax { RawKind: (int)SyntaxKind.YieldBreakStatement }:
+                        break;
+                    case ContinueStatementSyntax when loop is not null && NextTurnReadsAgain(loop, model):
                         break;
                     case GotoStatementSyntax { RawKind: (int)SyntaxKind.GotoStatement, Expression: { } label }
                         when model.GetSymbolInfo(label, cancellationToken).Symbol is ILabelSymbol target
@@ -285,18 +291,45 @@ public sealed partial class NTF010TakeLockCodeFix
                 }
             }
 
-            return !flow.EndPointIsReachable || EndingIsDone(Block);
+            return !flow.EndPointIsReachable
+                   || IsFunction(Block.Parent)
+                   || (Block.Parent == loop && NextTurnReadsAgain(loop, model));
         }
 
-        /// <summary>Whether running off the end of <paramref name="block"/> ends its function or starts an endless loop's next turn.</summary>
-        private static bool EndingIsDone(BlockSyntax block) => block.Parent switch
+        private static bool IsFunction(SyntaxNode? node)
+            => node is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or LocalFunctionStatementSyntax
+                or AnonymousFunctionExpressionSyntax;
+
+        /// <summary>
+        /// Whether going on with <paramref name="loop"/> (by <c>continue</c> or off the end of its body) can only start a
+        /// turn that reads again, never carry what this turn read past the loop: the loop is endless (<c>while (true)</c>,
+        /// <c>for (;;)</c>, <c>do ... while (true)</c>), or its body writes no local or parameter declared outside it (so
+        /// what a turn read dies with the turn).
+        /// </summary>
+        private static bool NextTurnReadsAgain(SyntaxNode loop, SemanticModel model)
         {
-            BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax => true,
-            WhileStatementSyntax loop => IsTrue(loop.Condition),
-            DoStatementSyntax loop => IsTrue(loop.Condition),
-            ForStatementSyntax loop => loop.Condition is null || IsTrue(loop.Condition),
-            _ => false,
-        };
+            switch (loop)
+            {
+                case WhileStatementSyntax { Condition: var condition } when IsTrue(condition):
+                case DoStatementSyntax { Condition: var doCondition } when IsTrue(doCondition):
+                case ForStatementSyntax { Condition: null }:
+                case ForStatementSyntax { Condition: { } forCondition } when IsTrue(forCondition):
+                    return true;
+            }
+
+            var body = loop switch
+            {
+                WhileStatementSyntax l => l.Statement,
+                DoStatementSyntax l => l.Statement,
+                ForStatementSyntax l => l.Statement,
+                CommonForEachStatementSyntax l => l.Statement,
+                _ => null,
+            };
+            var flow = body is null ? null : model.AnalyzeDataFlow(body);
+            return flow is { Succeeded: true }
+                   && !flow.WrittenInside.Any(symbol => symbol is ILocalSymbol or IParameterSymbol
+                                                        && !symbol.DeclaringSyntaxReferences.Any(r => body!.Span.Contains(r.Span)));
+        }
 
         private static bool IsTrue(ExpressionSyntax condition)
         {

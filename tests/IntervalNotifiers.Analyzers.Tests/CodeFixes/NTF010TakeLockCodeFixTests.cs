@@ -370,6 +370,36 @@ public class NTF010TakeLockCodeFixTests
         """));
 
     [Fact]
+    public Task ForEachLoop_WhoseTurnsCarryNothingOut_IsWrapped() => VerifyFix(
+        LockOps("""
+                public void MapAll(IntervalNotifier notifier, bool[] pages)
+                {
+                    foreach (var page in pages)
+                    {
+                        var seq = notifier.ReadBegin();
+                        if ({|NTF010:notifier.ReadRetry(seq)|})
+                            continue;                             // skip a page invalidated meanwhile
+                        Program(page);
+                    }
+                }
+        """),
+        LockOps("""
+                public void MapAll(IntervalNotifier notifier, bool[] pages)
+                {
+                    foreach (var page in pages)
+                    {
+                        var seq = notifier.ReadBegin();
+                        lock (_lock)
+                        {
+                            if (notifier.ReadRetry(seq))
+                                continue;                             // skip a page invalidated meanwhile
+                            Program(page);
+                        }
+                    }
+                }
+        """));
+
+    [Fact]
     public Task StaticMain_InTheOpsType_TakesTheStaticLock() => VerifyFix(
         StaticMainOps.Replace("CHECK", """
                 if ({|NTF010:notifier.ReadRetry(seq)|}) return;
@@ -685,6 +715,24 @@ public class NTF010TakeLockCodeFixTests
                 }
 
                 Program(pages);                           // the commit, after the loop: not the region's
+            }
+
+            public void MapWhenDone(IntervalNotifier notifier)
+            {
+                var done = false;
+                var pages = false;
+                while (!done)
+                {
+                    var seq = notifier.ReadBegin();
+                    pages = Lookup();
+                    if (!{|NTF010:notifier.ReadRetry(seq)|})
+                    {
+                        done = true;                          // work, but the commit is after the loop
+                        continue;
+                    }
+                }
+
+                Program(pages);
             }
 
             public bool IsCurrent(IntervalNotifier notifier)
