@@ -481,6 +481,23 @@ public class NTF010TakeLockCodeFixTests
         LockOps("    public string Text = \"\";\n\n\tpublic void Log(IntervalNotifier notifier)\n\t{\n\t\tvar seq = notifier.ReadBegin();\n"
                 + "\t\tlock (_lock)\n\t\t{\n\t\t\tif (notifier.ReadRetry(seq)) return; // stale\n\t\t\tText = @\"mapped\nat line start\";\n\t\t\tProgram(true);\n\t\t}\n\t}"));
 
+    [Fact]
+    public Task CrLfLineEnds_AndARawStringsText_StayAsTheyWere()
+    {
+        const string q = "\"\"\"";
+        var reader = "    public string Text = \"\";\n\n    public void Log(IntervalNotifier notifier)\n    {\n"
+                     + "        var seq = notifier.ReadBegin();\n"
+                     + "CHECK"
+                     + "    }";
+        var check = "        if ({|NTF010:notifier.ReadRetry(seq)|}) return;\n        Text = " + q + "\n            raw\n            " + q + ";\n"
+                    + "        Program(Text.Length > 0);\n";
+        var wrapped = "        lock (_lock)\n        {\n"
+                      + "            if (notifier.ReadRetry(seq)) return;\n            Text = " + q + "\n            raw\n            " + q + ";\n"
+                      + "            Program(Text.Length > 0);\n        }\n";
+        return VerifyFix(LockOps(reader.Replace("CHECK", check)).Replace("\n", "\r\n"),
+                         LockOps(reader.Replace("CHECK", wrapped)).Replace("\n", "\r\n"));
+    }
+
     // ------------------------------------------------------------------ Fix All
 
     [Fact]
