@@ -1,7 +1,8 @@
 // The program over the fixed consumer: every ops type of the assembly is inserted and invalidated. The working
-// types share one address space: five rounds of an atomic and a blockable invalidation over all of them, then a
-// blockable one of each, whose readers must see it (CheckRetry). Each [FailsLoudly] type is invalidated on its own
-// and must throw NotImplementedException naming the callback to write. At the end every pool must be whole.
+// types share one address space: five rounds of an atomic and a blockable invalidation over all of them, then of
+// each one on its own; every reader must see every blockable invalidation (CheckRetry). Each [FailsLoudly] type is
+// invalidated on its own and must throw NotImplementedException naming the callback to write. At the end every
+// pool must be whole.
 using System;
 using System.Collections.Generic;
 using System.Linq;
@@ -32,10 +33,18 @@ namespace Consumer
 
             for (var round = 0; round < 5; round++)
             {
+                // Every notifier at once: an atomic invalidation (the walk stops at the first callback that returns
+                // false), then a blockable one that every reader must see.
                 var atomic = new NotifierRange(0x1000, end, blockable: false);
                 if (space.InvalidateRangeStart(atomic))
                 {
                     space.InvalidateRangeEnd(atomic);
+                }
+
+                var sequences = new ulong[notifiers.Count];
+                for (var i = 0; i < notifiers.Count; i++)
+                {
+                    sequences[i] = notifiers[i].ReadBegin();
                 }
 
                 if (!Invalidate(space, new NotifierRange(0x1000, end)))
@@ -44,8 +53,24 @@ namespace Consumer
                     return 1;
                 }
 
+                for (var i = 0; i < notifiers.Count; i++)
+                {
+                    if (!notifiers[i].CheckRetry(sequences[i]))
+                    {
+                        Console.WriteLine($"FAIL {notifiers[i].Ops.GetType().Name}: round {round}: the invalidation of every notifier did not set its sequence");
+                        failures++;
+                    }
+                }
+
+                // Each notifier on its own, so that each one sees an atomic range too.
                 foreach (var notifier in notifiers)
                 {
+                    var own = new NotifierRange(notifier.Start, notifier.Last + 1, blockable: false);
+                    if (space.InvalidateRangeStart(own))
+                    {
+                        space.InvalidateRangeEnd(own);
+                    }
+
                     var sequence = notifier.ReadBegin();
                     if (!Invalidate(space, new NotifierRange(notifier.Start, notifier.Last + 1)) || !notifier.CheckRetry(sequence))
                     {
