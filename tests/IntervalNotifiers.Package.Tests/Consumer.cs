@@ -75,20 +75,48 @@ public sealed class Consumer
 
     public void WriteEditorConfig(string text) => File.WriteAllText(Path.Combine(Directory, ".editorconfig"), text);
 
-    /// <summary><c>dotnet build</c> of the consumer (no build servers, plain console logger).</summary>
-    public Task<ProcessResult> BuildAsync() => ProcessRunner.DotNetAsync(Directory,
-    [
-        "build", ProjectPath, "-c", "Debug", "--disable-build-servers", "-nodeReuse:false", "-tl:off",
-        "-v:minimal", "-p:UseSharedCompilation=false",
-    ]);
+    /// <summary>
+    /// Whether builds and <c>dotnet format</c> skip the implicit restore (set it once a build has restored: a consumer
+    /// that runs many commands restores once).
+    /// </summary>
+    public bool NoRestore { get; set; }
 
-    /// <summary><c>dotnet format analyzers</c> restricted to <paramref name="ids"/>.</summary>
+    /// <summary><c>dotnet build</c> of the consumer (no build servers, plain console logger).</summary>
+    public Task<ProcessResult> BuildAsync()
+    {
+        var arguments = new List<string>
+        {
+            "build", ProjectPath, "-c", "Debug", "--disable-build-servers", "-nodeReuse:false", "-tl:off",
+            "-v:minimal", "-p:UseSharedCompilation=false",
+        };
+        if (NoRestore)
+        {
+            arguments.Add("--no-restore");
+        }
+
+        return ProcessRunner.DotNetAsync(Directory, arguments);
+    }
+
+    /// <summary>
+    /// <c>dotnet format analyzers</c> at <paramref name="severity"/>, restricted to <paramref name="ids"/> when any are
+    /// given (<c>--diagnostics</c>); with none, every diagnostic of that severity, as users run it.
+    /// </summary>
     public Task<ProcessResult> FormatAnalyzersAsync(string severity, params string[] ids)
     {
-        var arguments = new List<string> { "format", "analyzers", ProjectPath, "--diagnostics" };
-        arguments.AddRange(ids);
+        var arguments = new List<string> { "format", "analyzers", ProjectPath };
+        if (ids.Length > 0)
+        {
+            arguments.Add("--diagnostics");
+            arguments.AddRange(ids);
+        }
+
         arguments.AddRange(["--severity", severity, "-v", "diag"]);
-        return ProcessRunner.DotNetAsync(Directory, arguments);
+        if (NoRestore)
+        {
+            arguments.Add("--no-restore");
+        }
+
+        return ProcessRunner.DotNetAsync(Directory, arguments, TimeSpan.FromMinutes(8));
     }
 
     /// <summary>The distinct diagnostics in a build's output.</summary>

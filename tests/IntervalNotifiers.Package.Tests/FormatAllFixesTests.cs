@@ -1,6 +1,8 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using Xunit;
 using Xunit.Abstractions;
@@ -8,298 +10,35 @@ using Xunit.Abstractions;
 namespace IntervalNotifiers.Package.Tests;
 
 /// <summary>
-/// End to end, as users run the fixes: a consumer with violations of every fixable rule (several shapes each),
-/// <c>dotnet format analyzers --severity info</c> with no <c>--diagnostics</c>; then the project builds, a rebuild
-/// reports none of the fixed diagnostics, and a program over the fixed code runs its invalidations with every
-/// pooled finish back in its pool.
+/// End to end, as users run the fixes: a consumer (the files of <c>FormatAllFixesConsumer/</c>, one per rule group)
+/// with several violations of every fixable rule, fixed by <c>dotnet format analyzers</c> with no
+/// <c>--diagnostics</c> at <c>--severity info</c> and at <c>--severity warn</c> (and at <c>--severity error</c>, which
+/// fixes the errors only), and with <c>--diagnostics</c> for each ID alone. After a whole run the project compiles, a rebuild reports none of the fixed diagnostics, and a
+/// program over the fixed code runs its invalidations: every reader sees them, every pooled finish is back in its
+/// pool, and each fix that leaves the user a body to write (NTF003's <c>Invalidate</c>, NTF001's
+/// <c>InvalidateFinish</c> without a pool) throws <c>NotImplementedException</c> naming it instead of hiding the bug.
+/// One consumer project, restored once, serves every run; each run starts from the original sources.
 /// </summary>
+/// <remarks>
+/// To add a shape: put the ops type in the file of its rule group (or a new file in that folder); the program finds
+/// every ops type by reflection. Mark a type whose fix is expected to throw with <c>[FailsLoudly]</c> and add its
+/// line to <see cref="Loud"/>. A newly fixable rule goes into <see cref="Fixed"/>.
+/// </remarks>
 [Collection(PackageCollection.Name)]
 public sealed class FormatAllFixesTests
 {
-    private const string OpsSource = """
-        using System.Threading;
-        using IntervalNotifiers;
+    /// <summary>The rules the consumer breaks at least twice, each with a fix for every one of its violations there.</summary>
+    private static readonly string[] Fixed = { "NTF001", "NTF002", "NTF003", "NTF004", "NTF005", "NTF006", "NTF007", "NTF008", "NTF014" };
 
-        namespace Consumer
-        {
-            public sealed class FlushFinish : NotifierFinish
-            {
-                public int Ticket;
-            }
+    /// <summary>What the program prints for each [FailsLoudly] type: the fix's NotImplementedException, naming what to write.</summary>
+    private static readonly string[] Loud =
+    {
+        "LOUD NewFinishOps: NewFinishOps.InvalidateFinish: wait for the work InvalidateStart started for this finish",
+        "LOUD NoCallbackOps: NoCallbackOps.Invalidate: stop the device's access to the range, call notifier.SetSequence(currentSequence)",
+    };
 
-            public interface IPooled
-            {
-                string Audit();
-            }
-
-            // NTF001 (pooled start): the new InvalidateFinish returns the finish to the pool.
-            public sealed class StartOnlyOps : IntervalNotifierOps, IPooled
-            {
-                private readonly NotifierFinishPool<FlushFinish> _pool = new NotifierFinishPool<FlushFinish>(2);
-
-                public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence,
-                                                     out NotifierFinish? finish)
-                {
-                    notifier.SetSequence(currentSequence);
-                    if (!_pool.TryRent(out var f))
-                    {
-                        finish = null;
-                        return true;
-                    }
-
-                    f.Ticket = 1;
-                    finish = f;
-                    return true;
-                }
-
-                public string Audit() => Pools.Audit(_pool, 2);
-            }
-
-            // NTF001 (a start that hands out no finish): gets the default fix, an InvalidateFinish that is never called.
-            public sealed class NeverHandsOutOps : IntervalNotifierOps
-            {
-                public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence,
-                                                     out NotifierFinish? finish)
-                {
-                    notifier.SetSequence(currentSequence);
-                    finish = null;
-                    return true;
-                }
-            }
-
-            // NTF003: gets an Invalidate.
-            public sealed class NoCallbackOps : IntervalNotifierOps
-            {
-            }
-
-            // NTF004: the dead Invalidate goes.
-            public sealed class DeadInvalidateOps : IntervalNotifierOps
-            {
-                public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
-                {
-                    notifier.SetSequence(currentSequence);
-                    return true;
-                }
-
-                public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence,
-                                                     out NotifierFinish? finish)
-                {
-                    notifier.SetSequence(currentSequence);
-                    finish = new NotifierFinish();
-                    return true;
-                }
-
-                public override void InvalidateFinish(NotifierFinish finish)
-                {
-                }
-            }
-
-            // NTF005 (pooled finish, with an Invalidate): the new start runs Invalidate and rents from the pool.
-            public sealed class FinishOnlyOps : IntervalNotifierOps, IPooled
-            {
-                private readonly NotifierFinishPool<FlushFinish> _pool = new NotifierFinishPool<FlushFinish>(2);
-
-                public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
-                {
-                    notifier.SetSequence(currentSequence);
-                    return true;
-                }
-
-                public override void InvalidateFinish(NotifierFinish finish)
-                {
-                    var f = (FlushFinish)finish;
-                    _pool.Return(f);
-                }
-
-                public string Audit() => Pools.Audit(_pool, 2);
-            }
-
-            // NTF005 (a cast finish, no Invalidate; NTF003 too): the new start creates that finish.
-            public sealed class CastFinishOps : IntervalNotifierOps
-            {
-                public override void InvalidateFinish(NotifierFinish finish)
-                {
-                    var f = finish as FlushFinish;
-                    Interlocked.Increment(ref Pools.Finished);
-                }
-            }
-
-            // NTF006 (pooled): the rented finish goes back before finish = null; return false.
-            public sealed class FinishOnFalseOps : IntervalNotifierOps, IPooled
-            {
-                private readonly NotifierFinishPool<FlushFinish> _pool = new NotifierFinishPool<FlushFinish>(2);
-
-                public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence,
-                                                     out NotifierFinish? finish)
-                {
-                    if (!_pool.TryRent(out var f))
-                    {
-                        finish = null;
-                        return range.IsBlockable;
-                    }
-
-                    finish = f;
-                    if (!range.IsBlockable)
-                        return false;
-                    notifier.SetSequence(currentSequence);
-                    return true;
-                }
-
-                public override void InvalidateFinish(NotifierFinish finish) => _pool.Return((FlushFinish)finish);
-
-                public string Audit() => Pools.Audit(_pool, 2);
-            }
-
-            // NTF007: a failed Monitor.TryEnter, and an in-use flag.
-            public sealed class TryLockOps : IntervalNotifierOps
-            {
-                private readonly object _lock = new object();
-                private bool _inUse;
-
-                public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
-                {
-                    if (_inUse)
-                        return false;
-                    if (!Monitor.TryEnter(_lock)) // the kernel's trylock
-                    {
-                        return false;
-                    }
-
-                    try
-                    {
-                        notifier.SetSequence(currentSequence);
-                    }
-                    finally
-                    {
-                        Monitor.Exit(_lock);
-                    }
-
-                    return true;
-                }
-            }
-
-            // NTF008: an early return without SetSequence, under the callback's lock.
-            public sealed class SequenceOps : IntervalNotifierOps
-            {
-                private readonly object _lock = new object();
-
-                public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
-                {
-                    if (range.Start == 0)
-                    {
-                        return true;
-                    }
-
-                    lock (_lock)
-                    {
-                        notifier.SetSequence(currentSequence);
-                    }
-
-                    return true;
-                }
-            }
-
-            // NTF002: a direct InvalidateFinish call, and a cached finish handed out from a field.
-            public sealed class CachedOps : IntervalNotifierOps
-            {
-                private FlushFinish _cached = null!;
-
-                public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence,
-                                                     out NotifierFinish? finish)
-                {
-                    notifier.SetSequence(currentSequence);
-                    finish = _cached;
-                    return true;
-                }
-
-                public override void InvalidateFinish(NotifierFinish finish)
-                {
-                    Interlocked.Increment(ref Pools.Finished);
-                }
-
-                public void FlushByHand(NotifierFinish finish)
-                {
-                    InvalidateFinish(finish);
-                }
-            }
-
-            public static class Pools
-            {
-                public static int Finished;
-
-                public static string Audit(NotifierFinishPool<FlushFinish> pool, int capacity)
-                {
-                    var rented = 0;
-                    while (rented <= capacity && pool.TryRent(out _))
-                    {
-                        rented++;
-                    }
-
-                    return rented == capacity ? "ok" : "rented " + rented + " of " + capacity;
-                }
-            }
-        }
-        """;
-
-    private const string ProgramSource = """
-        using System;
-        using IntervalNotifiers;
-
-        namespace Consumer
-        {
-            public static class Program
-            {
-                public static int Main()
-                {
-                    var all = new IntervalNotifierOps[]
-                    {
-                        new StartOnlyOps(), new NeverHandsOutOps(), new NoCallbackOps(), new DeadInvalidateOps(), new FinishOnlyOps(),
-                        new CastFinishOps(), new FinishOnFalseOps(), new TryLockOps(), new SequenceOps(), new CachedOps(),
-                    };
-                    var space = new AddressSpace();
-                    ulong start = 0x1000;
-                    foreach (var ops in all)
-                    {
-                        new IntervalNotifier(ops).Insert(space, start, 0x1000);
-                        start += 0x1000;
-                    }
-
-                    for (var i = 0; i < 5; i++)
-                    {
-                        var atomic = new NotifierRange(0x1000, start, blockable: false);
-                        if (space.InvalidateRangeStart(atomic))
-                        {
-                            space.InvalidateRangeEnd(atomic);
-                        }
-
-                        var range = new NotifierRange(0x1000, start);
-                        if (!space.InvalidateRangeStart(range))
-                        {
-                            Console.WriteLine("a blockable invalidation failed");
-                            return 1;
-                        }
-
-                        space.InvalidateRangeEnd(range);
-                    }
-
-                    var failed = 0;
-                    foreach (var ops in all)
-                    {
-                        if (ops is IPooled pooled && pooled.Audit() is var audit && audit != "ok")
-                        {
-                            Console.WriteLine(ops.GetType().Name + ": " + audit);
-                            failed++;
-                        }
-                    }
-
-                    Console.WriteLine(failed == 0 ? "ALL POOLS WHOLE, finished " + Pools.Finished : "POOL LEAK");
-                    return failed == 0 ? 0 : 1;
-                }
-            }
-        }
-        """;
-
-    private static readonly string[] Fixed = { "NTF001", "NTF003", "NTF004", "NTF005", "NTF006", "NTF007", "NTF008" };
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static (string Root, Consumer Consumer, IReadOnlyList<BuildDiagnostic> Before)? _prepared;
 
     private readonly PackageFixture _package;
     private readonly ITestOutputHelper _output;
@@ -310,44 +49,177 @@ public sealed class FormatAllFixesTests
         _output = output;
     }
 
+    /// <summary>The consumer's original sources, by file name.</summary>
+    private static IReadOnlyDictionary<string, string> Sources { get; } = Directory
+        .GetFiles(Path.Combine(AppContext.BaseDirectory, "FormatAllFixesConsumer"), "*.cs")
+        .OrderBy(f => f, StringComparer.Ordinal)
+        .ToDictionary(f => new FileInfo(f).Name, File.ReadAllText);
+
     [Fact]
-    public async Task DotnetFormatAnalyzers_NoDiagnosticsOption_FixesEveryFixableRule_AndTheProgramRunsWithItsPoolsWhole()
+    public async Task NoDiagnosticsOption_SeverityInfo_FixesEveryFixableRule_AndTheProgramRuns()
     {
-        _package.AssertPacked();
-        var consumer = new Consumer(_package, "format-all");
-        File.WriteAllText(consumer.ProjectPath, File.ReadAllText(consumer.ProjectPath)
-            .Replace("<TargetFramework>", "<OutputType>Exe</OutputType>\n    <TargetFramework>", StringComparison.Ordinal));
-        consumer.WriteSource("Ops.cs", OpsSource);
-        consumer.WriteSource("Program.cs", ProgramSource);
+        var consumer = await PrepareAsync();
+        var fixedSources = await FormatAndCheckAsync(consumer, "info");
+        await RunProgramAsync(consumer, fixedSources);
+    }
 
-        var before = await consumer.BuildAsync();
-        var beforeIds = Consumer.Diagnostics(before).Select(d => d.Id).ToHashSet();
-        Assert.True(Fixed.Concat(new[] { "NTF002" }).All(beforeIds.Contains),
-            $"the consumer does not break every fixable rule: [{string.Join(", ", beforeIds)}]{Environment.NewLine}{before}");
+    [Fact]
+    public async Task NoDiagnosticsOption_SeverityWarn_FixesEveryFixableRule_AndTheProgramRuns()
+    {
+        // Every rule the consumer breaks is a warning or an error: --severity warn fixes them all too.
+        var consumer = await PrepareAsync();
+        var fixedSources = await FormatAndCheckAsync(consumer, "warn");
+        await RunProgramAsync(consumer, fixedSources);
+    }
 
-        var format = await ProcessRunner.DotNetAsync(consumer.Directory,
-            ["format", "analyzers", consumer.ProjectPath, "--severity", "info", "-v", "diag"], TimeSpan.FromMinutes(8));
+    [Fact]
+    public async Task NoDiagnosticsOption_SeverityError_FixesTheErrors_AndLeavesTheWarnings()
+    {
+        var consumer = await PrepareAsync();
+        var before = _prepared!.Value.Before;
+        var errors = before.Where(d => d.Severity == "error").Select(d => d.Id).Distinct().ToArray();
+        var warnings = before.Where(d => d.Severity == "warning" && Fixed.Contains(d.Id)).Select(d => d.Id).Distinct().ToArray();
+        Reset(consumer);
+        var format = await consumer.FormatAnalyzersAsync("error");
         Log(format);
-        Assert.True(format.ExitCode == 0, "dotnet format analyzers failed:" + Environment.NewLine + format);
-        Assert.DoesNotContain("didn't return a Fix All action", format.Output, StringComparison.Ordinal);
-
-        var fixedOps = File.ReadAllText(consumer.SourcePath("Ops.cs"));
-        _output.WriteLine("--- Ops.cs after dotnet format ---" + Environment.NewLine + fixedOps);
+        Assert.True(format.ExitCode == 0 && !GaveUp(format), "dotnet format analyzers --severity error failed:" + Environment.NewLine + format);
 
         var build = await consumer.BuildAsync();
         Log(build);
         var left = Consumer.Diagnostics(build);
-        Assert.True(build.ExitCode == 0, $"the fixed consumer does not build:{Environment.NewLine}{fixedOps}{Environment.NewLine}{build}");
-        Assert.True(!left.Any(d => Fixed.Contains(d.Id)),
-            $"fixed diagnostics are still reported: [{string.Join("; ", left)}]{Environment.NewLine}{fixedOps}");
-        Assert.DoesNotContain(left, d => d.Id == "NTF002" && d.Severity == "error");
+        Assert.True(build.ExitCode == 0 && !left.Any(d => errors.Contains(d.Id)),
+            $"errors [{string.Join(", ", errors)}] are still reported or the consumer does not build:{Environment.NewLine}{build}{Environment.NewLine}{Texts(consumer)}");
 
+        // The warnings were not asked for: the ones no error fix touches are still there.
+        Assert.True(left.Any(d => d.Id == "NTF008") && left.Any(d => d.Id == "NTF014") && left.Any(d => d.Id == "NTF007"),
+            $"--severity error changed warnings [{string.Join(", ", warnings)}]:{Environment.NewLine}{build}");
+    }
+
+    [Fact]
+    public async Task DiagnosticsOption_EachIdAlone_FixesEveryViolationOfThatId()
+    {
+        var consumer = await PrepareAsync();
+        var failures = new List<string>();
+        foreach (var id in Fixed)
+        {
+            Reset(consumer);
+            var format = await consumer.FormatAnalyzersAsync("info", id);
+            Log(format);
+            var build = await consumer.BuildAsync();
+            var diagnostics = Consumer.Diagnostics(build);
+            var left = diagnostics.Where(d => d.Id == id).ToArray();
+            var compilerErrors = diagnostics.Where(d => d is { Severity: "error" } && d.Id.StartsWith("CS", StringComparison.Ordinal)).ToArray();
+            if (format.ExitCode != 0 || GaveUp(format) || left.Length > 0 || compilerErrors.Length > 0)
+            {
+                Log(build);
+                failures.Add($"--diagnostics {id}: exit code {format.ExitCode}, gave up: {GaveUp(format)}, "
+                             + $"left [{string.Join("; ", left.AsEnumerable())}], compiler errors [{string.Join("; ", compilerErrors.AsEnumerable())}]"
+                             + Environment.NewLine + Texts(consumer));
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+    }
+
+    /// <summary>
+    /// The consumer, written and restored once for the class: its first build must report every fixable rule at
+    /// least twice and no compiler error.
+    /// </summary>
+    private async Task<Consumer> PrepareAsync()
+    {
+        _package.AssertPacked();
+        await Gate.WaitAsync();
+        try
+        {
+            if (_prepared is not { } prepared || prepared.Root != _package.TempRoot)
+            {
+                var consumer = new Consumer(_package, "format-all");
+                File.WriteAllText(consumer.ProjectPath, File.ReadAllText(consumer.ProjectPath)
+                    .Replace("<TargetFramework>", "<OutputType>Exe</OutputType>\n    <TargetFramework>", StringComparison.Ordinal));
+                Reset(consumer);
+                var before = await consumer.BuildAsync();
+                consumer.NoRestore = true;
+                prepared = (_package.TempRoot, consumer, Consumer.Diagnostics(before));
+                _prepared = prepared;
+                Log(before);
+            }
+
+            var counts = prepared.Before.GroupBy(d => d.Id).ToDictionary(g => g.Key, g => g.Count());
+            Assert.True(Fixed.All(id => counts.GetValueOrDefault(id) >= 2),
+                "the consumer does not break every fixable rule at least twice: "
+                + string.Join(", ", Fixed.Select(id => $"{id} x{counts.GetValueOrDefault(id)}")));
+            Assert.DoesNotContain(prepared.Before, d => d is { Severity: "error" } && d.Id.StartsWith("CS", StringComparison.Ordinal));
+            return prepared.Consumer;
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Runs <c>dotnet format analyzers --severity <paramref name="severity"/></c> (no <c>--diagnostics</c>) on the
+    /// original sources; then the project must build with none of the fixed diagnostics left. Returns the fixed texts.
+    /// </summary>
+    private async Task<string> FormatAndCheckAsync(Consumer consumer, string severity)
+    {
+        Reset(consumer);
+        var format = await consumer.FormatAnalyzersAsync(severity);
+        Log(format);
+        Assert.True(format.ExitCode == 0, "dotnet format analyzers failed:" + Environment.NewLine + format);
+        Assert.False(GaveUp(format), "dotnet format gave up on a fix:" + Environment.NewLine + format);
+
+        var fixedSources = Texts(consumer);
+        _output.WriteLine($"--- the consumer after dotnet format --severity {severity} ---" + Environment.NewLine + fixedSources);
+
+        var build = await consumer.BuildAsync();
+        Log(build);
+        var left = Consumer.Diagnostics(build);
+        Assert.True(build.ExitCode == 0, $"the fixed consumer does not build:{Environment.NewLine}{fixedSources}{Environment.NewLine}{build}");
+        Assert.True(!left.Any(d => Fixed.Contains(d.Id)),
+            $"fixed diagnostics are still reported: [{string.Join("; ", left)}]{Environment.NewLine}{fixedSources}");
+        return fixedSources;
+    }
+
+    /// <summary>Runs the program built from the fixed sources; it checks the pools, the sequences and the loud fixes.</summary>
+    private async Task RunProgramAsync(Consumer consumer, string fixedSources)
+    {
         var dll = Path.Combine(consumer.Directory, "bin", "Debug", "net10.0", "Consumer.dll");
         var run = await ProcessRunner.DotNetAsync(consumer.Directory, [dll], TimeSpan.FromMinutes(2));
         Log(run);
+        var context = Environment.NewLine + run + Environment.NewLine + fixedSources;
         Assert.True(run.ExitCode == 0 && run.Output.Contains("ALL POOLS WHOLE", StringComparison.Ordinal),
-            $"the fixed program did not run with its pools whole:{Environment.NewLine}{run}{Environment.NewLine}{fixedOps}");
+            "the fixed program did not run with its pools whole and its sequences set:" + context);
+
+        // The fixes that leave a body to write fail loudly, each naming what to write; no other type throws.
+        var loud = run.Output.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("LOUD ", StringComparison.Ordinal)).ToArray();
+        Assert.True(loud.Length == Loud.Length && Loud.All(expected => loud.Any(l => l.StartsWith(expected, StringComparison.Ordinal))),
+            $"expected exactly these loud fixes:{Environment.NewLine}{string.Join(Environment.NewLine, Loud)}{context}");
     }
+
+    /// <summary>Puts the original sources back (every other file of the consumer, bin and obj included, stays).</summary>
+    private static void Reset(Consumer consumer)
+    {
+        foreach (var file in Directory.GetFiles(consumer.Directory, "*.cs"))
+        {
+            File.Delete(file);
+        }
+
+        foreach (var (name, text) in Sources)
+        {
+            consumer.WriteSource(name, text);
+        }
+    }
+
+    /// <summary>The consumer's current sources, each under its file name.</summary>
+    private static string Texts(Consumer consumer)
+        => string.Join(Environment.NewLine, Sources.Keys.Select(name =>
+            $"// ===== {name}{Environment.NewLine}{File.ReadAllText(consumer.SourcePath(name))}"));
+
+    /// <summary>Whether dotnet format reports that it could not fix one of the package's IDs.</summary>
+    private static bool GaveUp(ProcessResult format)
+        => format.Output.Contains("didn't return a Fix All action", StringComparison.Ordinal)
+           || format.Output.Contains("Unable to fix NTF", StringComparison.Ordinal);
 
     private void Log(ProcessResult result) => _output.WriteLine(result.ToString());
 }

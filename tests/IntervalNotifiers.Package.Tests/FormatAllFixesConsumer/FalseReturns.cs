@@ -1,0 +1,120 @@
+// NTF006 and NTF007: what a callback returns false with, and when.
+using System.Threading;
+using IntervalNotifiers;
+
+namespace Consumer
+{
+    // NTF006 (a rented finish): it goes back to the pool before finish = null; return false.
+    public sealed class FinishOnFalseOps : IntervalNotifierOps, IPooled
+    {
+        private readonly NotifierFinishPool<FlushFinish> _pool = new NotifierFinishPool<FlushFinish>(2);
+
+        public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence,
+                                             out NotifierFinish? finish)
+        {
+            if (!_pool.TryRent(out var f))
+            {
+                finish = null;
+                return range.IsBlockable;
+            }
+
+            finish = f;
+            if (!range.IsBlockable)
+                return false;
+            notifier.SetSequence(currentSequence);
+            return true;
+        }
+
+        public override void InvalidateFinish(NotifierFinish finish) => _pool.Return((FlushFinish)finish);
+
+        public string Audit() => Pools.Audit(_pool, 2);
+    }
+
+    // NTF006 (a new finish): finish = null before the return false.
+    public sealed class NewFinishOnFalseOps : IntervalNotifierOps
+    {
+        public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence,
+                                             out NotifierFinish? finish)
+        {
+            finish = new FlushFinish();
+            if (!range.IsBlockable)
+            {
+                return false;
+            }
+
+            notifier.SetSequence(currentSequence);
+            return true;
+        }
+
+        public override void InvalidateFinish(NotifierFinish finish)
+        {
+            Pools.CountFinish();
+        }
+    }
+
+    // NTF007 (a failed Monitor.TryEnter): take the lock blocking when the range can block.
+    public sealed class TryLockOps : IntervalNotifierOps
+    {
+        private readonly object _lock = new object();
+
+        public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+        {
+            if (!Monitor.TryEnter(_lock)) // the kernel's trylock
+            {
+                return false;
+            }
+
+            try
+            {
+                notifier.SetSequence(currentSequence);
+            }
+            finally
+            {
+                Monitor.Exit(_lock);
+            }
+
+            return true;
+        }
+    }
+
+    // NTF007 (a failed SemaphoreSlim.Wait with a timeout): wait blocking when the range can block.
+    public sealed class SemaphoreOps : IntervalNotifierOps
+    {
+        private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
+
+        public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+        {
+            if (!_gate.Wait(0))
+            {
+                return false;
+            }
+
+            try
+            {
+                notifier.SetSequence(currentSequence);
+            }
+            finally
+            {
+                _gate.Release();
+            }
+
+            return true;
+        }
+    }
+
+    // NTF007 (an in-use flag): return false only when the range cannot block.
+    public sealed class InUseOps : IntervalNotifierOps
+    {
+        private bool _inUse = false;
+
+        public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+        {
+            if (_inUse)
+                return false;
+            _inUse = true;
+            notifier.SetSequence(currentSequence);
+            _inUse = false;
+            return true;
+        }
+    }
+}

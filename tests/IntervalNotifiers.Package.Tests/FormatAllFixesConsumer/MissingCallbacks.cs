@@ -1,0 +1,153 @@
+// NTF001, NTF003, NTF004, NTF005: an ops type with a callback missing, or one too many.
+using IntervalNotifiers;
+
+namespace Consumer
+{
+    // NTF001 (pooled start): the new InvalidateFinish returns the finish to the pool.
+    public sealed class StartOnlyOps : IntervalNotifierOps, IPooled
+    {
+        private readonly NotifierFinishPool<FlushFinish> _pool = new NotifierFinishPool<FlushFinish>(2);
+
+        public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence,
+                                             out NotifierFinish? finish)
+        {
+            notifier.SetSequence(currentSequence);
+            if (!_pool.TryRent(out var f))
+            {
+                finish = null;
+                return true;
+            }
+
+            f.Ticket = 1;
+            finish = f;
+            return true;
+        }
+
+        public string Audit() => Pools.Audit(_pool, 2);
+    }
+
+    // NTF001 (a new finish, no pool): the new InvalidateFinish throws, naming what to write.
+    [FailsLoudly]
+    public sealed class NewFinishOps : IntervalNotifierOps
+    {
+        public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence,
+                                             out NotifierFinish? finish)
+        {
+            notifier.SetSequence(currentSequence);
+            finish = new FlushFinish { Ticket = 2 };
+            return true;
+        }
+    }
+
+    // NTF001 (a start that hands out no finish): the default fix adds an InvalidateFinish that is never called.
+    public sealed class NeverHandsOutOps : IntervalNotifierOps
+    {
+        public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence,
+                                             out NotifierFinish? finish)
+        {
+            notifier.SetSequence(currentSequence);
+            finish = null;
+            return true;
+        }
+    }
+
+    // NTF003: gets an Invalidate that throws, naming what to write.
+    [FailsLoudly]
+    public sealed class NoCallbackOps : IntervalNotifierOps
+    {
+    }
+
+    // NTF004: the dead Invalidate goes.
+    public sealed class DeadInvalidateOps : IntervalNotifierOps
+    {
+        public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+        {
+            notifier.SetSequence(currentSequence);
+            return true;
+        }
+
+        public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence,
+                                             out NotifierFinish? finish)
+        {
+            notifier.SetSequence(currentSequence);
+            finish = new NotifierFinish();
+            return true;
+        }
+
+        public override void InvalidateFinish(NotifierFinish finish)
+        {
+            Pools.CountFinish();
+        }
+    }
+
+    // NTF004 (an expression-bodied dead Invalidate, pooled passes): the dead Invalidate goes.
+    public sealed class DeadExpressionInvalidateOps : IntervalNotifierOps, IPooled
+    {
+        private readonly NotifierFinishPool<FlushFinish> _pool = new NotifierFinishPool<FlushFinish>(1);
+
+        public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence) => true;
+
+        public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence,
+                                             out NotifierFinish? finish)
+        {
+            notifier.SetSequence(currentSequence);
+            finish = null;
+            if (!_pool.TryRent(out var f))
+            {
+                return true;
+            }
+
+            finish = f;
+            return true;
+        }
+
+        public override void InvalidateFinish(NotifierFinish finish) => _pool.Return((FlushFinish)finish);
+
+        public string Audit() => Pools.Audit(_pool, 1);
+    }
+
+    // NTF005 (pooled finish, with an Invalidate): the new start runs Invalidate and rents from the pool.
+    public sealed class FinishOnlyOps : IntervalNotifierOps, IPooled
+    {
+        private readonly NotifierFinishPool<FlushFinish> _pool = new NotifierFinishPool<FlushFinish>(2);
+
+        public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+        {
+            notifier.SetSequence(currentSequence);
+            return true;
+        }
+
+        public override void InvalidateFinish(NotifierFinish finish)
+        {
+            var f = (FlushFinish)finish;
+            _pool.Return(f);
+        }
+
+        public string Audit() => Pools.Audit(_pool, 2);
+    }
+
+    // NTF005 and NTF003 (pooled finish, no Invalidate): NTF003's fix gives it NTF005's start (it sets the sequence and
+    // rents from the pool), not a throwing Invalidate.
+    public sealed class PooledFinishOnlyOps : IntervalNotifierOps, IPooled
+    {
+        private readonly NotifierFinishPool<FlushFinish> _pool = new NotifierFinishPool<FlushFinish>(2);
+
+        public override void InvalidateFinish(NotifierFinish finish)
+        {
+            Pools.CountFinish();
+            _pool.Return((FlushFinish)finish);
+        }
+
+        public string Audit() => Pools.Audit(_pool, 2);
+    }
+
+    // NTF005 and NTF003 (a cast finish, no Invalidate): the new start creates that finish.
+    public sealed class CastFinishOps : IntervalNotifierOps
+    {
+        public override void InvalidateFinish(NotifierFinish finish)
+        {
+            var f = finish as FlushFinish;
+            Pools.CountFinish();
+        }
+    }
+}
