@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Simplification;
 
 namespace IntervalNotifiers.CodeFixes;
 
@@ -13,19 +14,19 @@ namespace IntervalNotifiers.CodeFixes;
 /// followed by <c>if (!taken) return false;</c>. The try becomes
 /// <c>if (range.IsBlockable) { Monitor.Enter(x, ref taken); } else { Monitor.TryEnter(x[, timeout], ref taken); }</c>
 /// and the test of the flag stays: on a blockable range the lock is always taken, on the other the try and its
-/// <c>return false</c> are kept.
+/// <c>return false</c> are kept. A try whose result is declared in the flag (<c>var taken = Monitor.TryEnter(x);</c>)
+/// gets its timeout chosen by the blockability instead.
 /// </summary>
 public sealed partial class NTF007GuardFalseReturnCodeFix
 {
     /// <summary>
-    /// The <c>Monitor.TryEnter(x[, timeout], ref taken);</c> statement that last sets the local that
-    /// <paramref name="ifStatement"/>'s condition tests for false (<c>!taken</c>, <c>taken == false</c>,
-    /// <c>taken is false</c>): the nearest earlier statement naming the local, in the <c>if</c>'s block or, through
-    /// nested blocks and <c>try</c> blocks, in the blocks around it. Null for any other shape, or when a statement in
-    /// between names the local.
+    /// The statement that last sets the local that <paramref name="ifStatement"/>'s condition tests for false
+    /// (<c>!taken</c>, <c>taken == false</c>, <c>taken is false</c>): the nearest earlier statement naming the local,
+    /// in the <c>if</c>'s block or, through nested blocks and <c>try</c> blocks, in the blocks around it; null when
+    /// there is none there.
     /// </summary>
-    private static ExpressionStatementSyntax? TryEnterSettingFlag(IfStatementSyntax ifStatement, SemanticModel model,
-                                                                  CancellationToken cancellationToken)
+    private static (StatementSyntax Statement, ILocalSymbol Local)? FlagSetter(IfStatementSyntax ifStatement, SemanticModel model,
+                                                                              CancellationToken cancellationToken)
     {
         if (TestedForFalse(ifStatement.Condition) is not { } flag
             || model.GetSymbolInfo(flag, cancellationToken).Symbol is not ILocalSymbol local)
@@ -38,20 +39,10 @@ public sealed partial class NTF007GuardFalseReturnCodeFix
         {
             for (var i = block.Statements.IndexOf(current) - 1; i >= 0; i--)
             {
-                var statement = block.Statements[i];
-                if (!Names(statement, local, model, cancellationToken))
+                if (Names(block.Statements[i], local, model, cancellationToken))
                 {
-                    continue;
+                    return (block.Statements[i], local);
                 }
-
-                return statement is ExpressionStatementSyntax { Expression: InvocationExpressionSyntax call } expression
-                       && IsMonitorCall(call, model, "TryEnter", cancellationToken)
-                       && call.ArgumentList.Arguments is { Count: 2 or 3 } arguments
-                       && arguments.Last() is { RefKindKeyword.RawKind: (int)SyntaxKind.RefKeyword } last
-                       && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(last.Expression, cancellationToken).Symbol, local)
-                       && !arguments.Take(arguments.Count - 1).Any(a => Names(a, local, model, cancellationToken))
-                    ? expression
-                    : null;
             }
 
             switch (block.Parent)
@@ -68,6 +59,92 @@ public sealed partial class NTF007GuardFalseReturnCodeFix
         }
 
         return null;
+    }
+
+    /// <summary>The setter when it is <c>Monitor.TryEnter(x[, timeout], ref local);</c>, else null.</summary>
+    private static ExpressionStatementSyntax? RefTakenTry(StatementSyntax setter, ILocalSymbol local, SemanticModel model,
+                                                         CancellationToken cancellationToken)
+        => setter is ExpressionStatementSyntax { Expression: InvocationExpressionSyntax call } expression
+           && IsMonitorCall(call, model, "TryEnter", cancellationToken)
+           && call.ArgumentList.Arguments is { Count: 2 or 3 } arguments
+           && arguments.Last() is { RefKindKeyword.RawKind: (int)SyntaxKind.RefKeyword } last
+           && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(last.Expression, cancellationToken).Symbol, local)
+           && !arguments.Take(arguments.Count - 1).Any(a => Names(a, local, model, cancellationToken))
+            ? expression
+            : null;
+
+    /// <summary>
+    /// The try whose result the setter declares (<c>var taken = Monitor.TryEnter(x[, timeout]);</c>,
+    /// <c>var taken = sem.Wait(timeout);</c>) with the timeout argument it takes: the last argument, or null for
+    /// <c>Monitor.TryEnter(x)</c>; and whether that timeout is a <c>TimeSpan</c>. Null for any other setter (a later
+    /// assignment is not followed by the rule, so the fix would not clear the diagnostic).
+    /// </summary>
+    private static (InvocationExpressionSyntax Call, ArgumentSyntax? Timeout, bool TimeSpan)? ResultTry(
+        StatementSyntax setter, ILocalSymbol local, SemanticModel model, CancellationToken cancellationToken)
+    {
+        var value = setter switch
+        {
+            LocalDeclarationStatementSyntax { Declaration.Variables: { Count: 1 } variables }
+                when variables[0].Initializer is { } initial
+                     && SymbolEqualityComparer.Default.Equals(model.GetDeclaredSymbol(variables[0], cancellationToken), local) => initial.Value,
+            _ => null,
+        };
+        if (value is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } call
+            || model.GetSymbolInfo(call, cancellationToken).Symbol is not IMethodSymbol method
+            || method.ContainingType?.ContainingNamespace?.ToDisplayString() != "System.Threading"
+            || method.ReturnType.SpecialType != SpecialType.System_Boolean
+            || call.ArgumentList.Arguments.Any(a => !a.RefKindKeyword.IsKind(SyntaxKind.None) || a.NameColon is not null
+                                                    || Names(a, local, model, cancellationToken)))
+        {
+            return null;
+        }
+
+        var arguments = call.ArgumentList.Arguments;
+        var timed = (method.ContainingType.Name, method.Name, method.Parameters.Length) switch
+        {
+            ("Monitor", "TryEnter", 1) => true,
+            ("Monitor", "TryEnter", 2) => true,
+            ("SemaphoreSlim", "Wait", 1) => true,
+            _ => false,
+        };
+        if (!timed || access.Name.Identifier.ValueText != method.Name)
+        {
+            return null;
+        }
+
+        var timeoutType = method.Parameters.Length == 1 && method.ContainingType.Name == "Monitor" ? null : method.Parameters.Last().Type;
+        if (timeoutType is not null && timeoutType.SpecialType != SpecialType.System_Int32 && timeoutType.Name != "TimeSpan")
+        {
+            return null;
+        }
+
+        return (call, timeoutType is null ? null : arguments.Last(), timeoutType?.Name == "TimeSpan");
+    }
+
+    /// <summary>
+    /// The try's timeout chosen by the blockability: <c>range.IsBlockable ? Timeout.Infinite : timeout</c>
+    /// (<c>InfiniteTimeSpan</c> for a <c>TimeSpan</c>, <c>0</c> for <c>Monitor.TryEnter(x)</c>): on a blockable range
+    /// it waits until it has the lock, on the other it tries as before.
+    /// </summary>
+    private static SyntaxNode WaitForeverWhenBlockable(SyntaxNode root, InvocationExpressionSyntax call, ArgumentSyntax? timeout,
+                                                       bool timeSpan, string range)
+    {
+        var before = timeout?.Expression.WithoutTrivia() ?? SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.Literal(0));
+        if (before is not (LiteralExpressionSyntax or IdentifierNameSyntax or MemberAccessExpressionSyntax or InvocationExpressionSyntax
+                           or ParenthesizedExpressionSyntax or ConditionalExpressionSyntax))
+        {
+            before = SyntaxFactory.ParenthesizedExpression(before);
+        }
+
+        var chosen = SyntaxFactory.ConditionalExpression(
+            SyntaxFactory.ParseExpression(range + ".IsBlockable"),
+            SyntaxFactory.ParseExpression(timeSpan ? "System.Threading.Timeout.InfiniteTimeSpan" : "System.Threading.Timeout.Infinite")
+                .WithAdditionalAnnotations(Simplifier.Annotation),
+            before);
+        var newCall = timeout is null
+            ? call.AddArgumentListArguments(SyntaxFactory.Argument(chosen))
+            : call.ReplaceNode(timeout, timeout.WithExpression(chosen.WithTriviaFrom(timeout.Expression)));
+        return root.ReplaceNode(call, newCall.WithAdditionalAnnotations(Formatter.Annotation));
     }
 
     /// <summary>The local name a condition tests for false: <c>!x</c>, <c>x == false</c>, <c>false == x</c>, <c>x is false</c>.</summary>
@@ -159,10 +236,16 @@ public sealed partial class NTF007GuardFalseReturnCodeFix
         return false;
     }
 
+    /// <summary>Whether <paramref name="node"/> reads, writes or declares <paramref name="local"/>.</summary>
     private static bool Names(SyntaxNode node, ILocalSymbol local, SemanticModel model, CancellationToken cancellationToken)
-        => node.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(name =>
-            name.Identifier.ValueText == local.Name
-            && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, cancellationToken).Symbol, local));
+        => node.DescendantNodesAndSelf().Any(n => n switch
+        {
+            IdentifierNameSyntax name => name.Identifier.ValueText == local.Name
+                                         && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, cancellationToken).Symbol, local),
+            VariableDeclaratorSyntax or SingleVariableDesignationSyntax => n.ChildTokens().Any(t => t.ValueText == local.Name)
+                                                                           && SymbolEqualityComparer.Default.Equals(model.GetDeclaredSymbol(n, cancellationToken), local),
+            _ => false,
+        });
 
     private static bool IsMonitorCall(InvocationExpressionSyntax call, SemanticModel model, string name,
                                       CancellationToken cancellationToken)

@@ -24,7 +24,9 @@ namespace IntervalNotifiers.CodeFixes;
 /// <c>if (range.IsBlockable) { Monitor.Enter(x); } else if (!Monitor.TryEnter(x)) { return false; }</c>. The same holds
 /// for the <c>ref bool taken</c> forms, <c>Monitor.TryEnter(x[, timeout], ref taken);</c> then
 /// <c>if (!taken) return false;</c>: the try becomes <c>Monitor.Enter(x, ref taken)</c> on a blockable range
-/// (<c>NTF007GuardFalseReturnCodeFix.TakenFlag.cs</c>). A condition that reads a flag some other lock call sets gets
+/// (<c>NTF007GuardFalseReturnCodeFix.TakenFlag.cs</c>); and for a try whose result is declared in a local
+/// (<c>var taken = Monitor.TryEnter(x[, timeout]);</c>, <c>sem.Wait(timeout)</c>) the timeout becomes
+/// <c>range.IsBlockable ? Timeout.Infinite : timeout</c>. A condition that reads a flag some other lock call sets gets
 /// no guard (going on past it would run without the lock). Comments and trivia stay where they were. A bare
 /// <c>return false;</c> needs a decision the fix cannot make and gets no fix.
 /// </summary>
@@ -77,10 +79,20 @@ public sealed partial class NTF007GuardFalseReturnCodeFix : NotifierCodeFixProvi
             return;
         }
 
-        if (TryEnterSettingFlag(ifStatement, model, context.CancellationToken) is { } tryEnter)
+        if (FlagSetter(ifStatement, model, context.CancellationToken) is var (setter, flag))
         {
-            RegisterRootEdit(context, diagnostic, TakeLockTitle, () => TakeBlockingWhenBlockable(root, tryEnter, name), TakeLockKey);
-            return;
+            if (RefTakenTry(setter, flag, model, context.CancellationToken) is { } tryEnter)
+            {
+                RegisterRootEdit(context, diagnostic, TakeLockTitle, () => TakeBlockingWhenBlockable(root, tryEnter, name), TakeLockKey);
+                return;
+            }
+
+            if (ResultTry(setter, flag, model, context.CancellationToken) is var (call, timeout, timeSpan))
+            {
+                RegisterRootEdit(context, diagnostic, TakeLockTitle,
+                    () => WaitForeverWhenBlockable(root, call, timeout, timeSpan, name), TakeLockKey);
+                return;
+            }
         }
 
         var body = (SyntaxNode?)statement.FirstAncestorOrSelf<BaseMethodDeclarationSyntax>() ?? statement.FirstAncestorOrSelf<AccessorDeclarationSyntax>();

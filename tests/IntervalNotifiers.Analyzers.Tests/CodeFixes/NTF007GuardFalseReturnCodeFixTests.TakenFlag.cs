@@ -252,9 +252,54 @@ public partial class NTF007GuardFalseReturnCodeFixTests
         }
         """);
 
+    /// <summary>A try-lock whose result is kept in a local: its timeout becomes infinite on a blockable range.</summary>
+    [Theory]
+    [InlineData("var entered = Monitor.TryEnter(Lock);", "var entered = Monitor.TryEnter(Lock, range.IsBlockable ? Timeout.Infinite : 0);")]
+    [InlineData("bool entered = Monitor.TryEnter(Lock, 10 + Zapped);", "bool entered = Monitor.TryEnter(Lock, range.IsBlockable ? Timeout.Infinite : (10 + Zapped));")]
+    [InlineData("var entered = Monitor.TryEnter(Lock, System.TimeSpan.FromMilliseconds(1)); // try", "var entered = Monitor.TryEnter(Lock, range.IsBlockable ? Timeout.InfiniteTimeSpan : System.TimeSpan.FromMilliseconds(1)); // try")]
+    public async Task TryLockResultInALocal_WaitsForeverWhenBlockable(string trying, string waiting)
+    {
+        const string body = """
+                    TRY
+                    if (!entered)
+                    {
+                        RETURN
+                    }
+
+            """;
+        var source = Head + body.Replace("TRY", trying).Replace("RETURN", "{|NTF007:return false;|}") + Tail;
+        var fixedSource = Head + body.Replace("TRY", waiting).Replace("RETURN", "return false;") + Tail;
+        await VerifyFix(source, fixedSource, NTF007GuardFalseReturnCodeFix.TakeLockKey);
+        Assert.Equal("non-blockable False, blockable True, zapped 1", FixHarness.Run(fixedSource, Driver));
+    }
+
     [Fact]
-    public Task TryLockResultInALocal_GetsNoGuard_ThatWouldGoOnWithoutTheLock() => VerifyFlow.NoCodeFixAsync(Head + """
+    public Task SemaphoreWaitResultInALocal_WaitsForeverWhenBlockable() => VerifyFix(
+        Head + """
                 var entered = Gate.Wait(0);
+                if (!entered) {|NTF007:return false;|}
+                Gate.Release();
+                Monitor.Enter(Lock);
+
+        """ + Tail,
+        Head + """
+                var entered = Gate.Wait(range.IsBlockable ? Timeout.Infinite : 0);
+                if (!entered) return false;
+                Gate.Release();
+                Monitor.Enter(Lock);
+
+        """ + Tail,
+        NTF007GuardFalseReturnCodeFix.TakeLockKey);
+
+    /// <summary>
+    /// A wait the fix cannot make infinite (it also takes a token), or a try assigned later (the rule does not follow
+    /// it there): no fix, and no guard that would go on without the lock.
+    /// </summary>
+    [Theory]
+    [InlineData("var entered = Gate.Wait(0, CancellationToken.None);")]
+    [InlineData("bool entered;\n        entered = Gate.Wait(0);")]
+    public Task TryResultTheFixCannotWaitFor_NoFix(string trying) => VerifyFlow.NoCodeFixAsync(Head + """
+                TRY
                 if (!entered)
                 {
                     {|NTF007:return false;|}
@@ -263,7 +308,7 @@ public partial class NTF007GuardFalseReturnCodeFixTests
                 Gate.Release();
                 Monitor.Enter(Lock);
 
-        """ + Tail);
+        """.Replace("TRY", trying) + Tail);
 
     [Fact]
     public Task PlainFlag_StillGetsTheGuard() => VerifyFix(
