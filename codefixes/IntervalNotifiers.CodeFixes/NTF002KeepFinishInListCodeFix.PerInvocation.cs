@@ -18,14 +18,62 @@ namespace IntervalNotifiers.CodeFixes;
 /// </summary>
 public sealed partial class NTF002KeepFinishInListCodeFix
 {
-    private static async Task RegisterPerInvocationAsync(CodeFixContext context, Diagnostic diagnostic, SyntaxNode root, SyntaxNode node)
+    /// <summary>
+    /// For a finish created by the initializer of a field or auto-property: the first place in this document where a
+    /// method of the type hands that member out (<c>finish = member</c> to an <c>out</c> finish parameter, or
+    /// <c>return member;</c> from a method that returns a finish); null when there is none.
+    /// </summary>
+    private static async Task<ExpressionSyntax?> HandOutOfInitializedAsync(CodeFixContext context, BaseObjectCreationExpressionSyntax creation)
     {
-        var value = node switch
+        SyntaxNode initializer = creation;
+        while (initializer.Parent is ParenthesizedExpressionSyntax or CastExpressionSyntax)
         {
-            AssignmentExpressionSyntax assignment => assignment.Right,
-            ReturnStatementSyntax returnStatement => returnStatement.Expression,
-            _ => node.FirstAncestorOrSelf<AssignmentExpressionSyntax>()?.Right,
-        };
+            initializer = initializer.Parent;
+        }
+
+        var declaration = initializer.Parent is EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax or PropertyDeclarationSyntax } clause
+            ? clause.Parent
+            : null;
+        var type = declaration?.FirstAncestorOrSelf<TypeDeclarationSyntax>();
+        var model = type is null ? null : await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+        var types = model is null ? null : NotifierTypes.TryCreate(model.Compilation);
+        if (declaration is null || type is null || model is null || types is null
+            || model.GetDeclaredSymbol(declaration, context.CancellationToken) is not { } member)
+        {
+            return null;
+        }
+
+        foreach (var name in type.DescendantNodes().OfType<SimpleNameSyntax>())
+        {
+            if (name.Identifier.ValueText != member.Name)
+            {
+                continue;
+            }
+
+            var value = name.Parent is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } access && access.Name == name
+                ? (ExpressionSyntax)access
+                : name;
+            var handedOut = value.Parent switch
+            {
+                AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression } assignment
+                    => assignment.Right == value
+                       && model.GetSymbolInfo(assignment.Left, context.CancellationToken).Symbol is IParameterSymbol { RefKind: RefKind.Out } parameter
+                       && types.IsFinishType(parameter.Type),
+                ReturnStatementSyntax => model.GetEnclosingSymbol(value.SpanStart, context.CancellationToken) is IMethodSymbol method
+                                         && types.IsFinishType(method.ReturnType),
+                _ => false,
+            };
+            if (handedOut && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, context.CancellationToken).Symbol, member))
+            {
+                return value;
+            }
+        }
+
+        return null;
+    }
+
+    private static async Task RegisterPerInvocationAsync(CodeFixContext context, Diagnostic diagnostic, SyntaxNode root, ExpressionSyntax? value)
+    {
         var cancellationToken = context.CancellationToken;
         var model = value is null ? null : await context.Document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
         var types = model is null ? null : NotifierTypes.TryCreate(model.Compilation);

@@ -49,7 +49,19 @@ public sealed partial class NTF002KeepFinishInListCodeFix : NotifierCodeFixProvi
         }
         else if (kind == FinishLifetimeAnalyzer.KindHandOut)
         {
-            await RegisterPerInvocationAsync(context, diagnostic, root, node).ConfigureAwait(false);
+            var value = node switch
+            {
+                AssignmentExpressionSyntax assignment => assignment.Right,
+                ReturnStatementSyntax returnStatement => returnStatement.Expression,
+                _ => node.FirstAncestorOrSelf<AssignmentExpressionSyntax>()?.Right,
+            };
+            await RegisterPerInvocationAsync(context, diagnostic, root, value).ConfigureAwait(false);
+        }
+        else if (kind == FinishLifetimeAnalyzer.KindCreate && node is BaseObjectCreationExpressionSyntax creation)
+        {
+            // The same fix from the member's initializer, where the IDE shows the other half of the violation.
+            await RegisterPerInvocationAsync(context, diagnostic, root, await HandOutOfInitializedAsync(context, creation).ConfigureAwait(false))
+                .ConfigureAwait(false);
         }
     }
 

@@ -1,6 +1,10 @@
+using System.Collections.Generic;
 using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using IntervalNotifiers.CodeFixes;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.Testing;
 using Xunit;
 using VerifyFix = IntervalNotifiers.Analyzers.Tests.Verifiers.Verify<
@@ -146,6 +150,27 @@ public class NTF002NewFinishPerInvocationCodeFixTests
         // Shared, the second start overwrote the ticket the first finish pass reads; per invocation, each reads its own.
         Assert.Equal("finished 23,23", FixHarness.Run(Unmarked(source), Driver));
         Assert.Equal("finished 23,13", FixHarness.Run(fixedSource, Driver));
+    }
+
+    /// <summary>The lightbulb on the initializer's own diagnostic offers the same fix, and it clears both lines.</summary>
+    [Fact]
+    public async Task FromTheInitializersDiagnostic_TheSameFix()
+    {
+        var project = FixHarness.CreateProject(Unmarked(Source("private readonly FlushFinish _finish = new FlushFinish(engine: 3);", HandOutCached)));
+        var document = project.Documents.Single();
+        var create = Assert.Single(await FixHarness.DiagnosticsAsync(project),
+                                   d => d.Properties[FinishLifetimeAnalyzer.KindKey] == FinishLifetimeAnalyzer.KindCreate);
+        var actions = new List<CodeAction>();
+        await new NTF002KeepFinishInListCodeFix().RegisterCodeFixesAsync(
+            new CodeFixContext(document, create, (action, _) => actions.Add(action), CancellationToken.None));
+        var operations = await Assert.Single(actions).GetOperationsAsync(CancellationToken.None);
+        var changed = operations.OfType<ApplyChangesOperation>().Single().ChangedSolution.GetProject(project.Id)!;
+        Assert.Equal(Source("", """
+                    var flushFinish = new FlushFinish(engine: 3);
+                    flushFinish.Ticket = Interlocked.Increment(ref _tickets);
+                    finish = flushFinish;
+            """), (await FixHarness.TextsAsync(changed))[0]);
+        Assert.Empty(await FixHarness.DiagnosticsAsync(changed));
     }
 
     [Fact]
