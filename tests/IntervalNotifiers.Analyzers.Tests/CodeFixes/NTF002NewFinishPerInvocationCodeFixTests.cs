@@ -354,4 +354,41 @@ public class NTF002NewFinishPerInvocationCodeFixTests
             Assert.Equal("finished 23,13", FixHarness.Run(text, Driver));
         }
     }
+
+    /// <summary>
+    /// Fix All in solution scope over two files: an ops type in each, one of them partial with its field in the other
+    /// file. Both starts get their own finish; the partial type's field is left (and still reported) because the fix
+    /// cannot see the whole type in one file.
+    /// </summary>
+    [Fact]
+    public async Task SolutionScope_TwoFiles_AndAPartialTypeWhoseFieldStays()
+    {
+        const string partialField = """
+            using IntervalNotifiers;
+
+            sealed partial class SplitOps
+            {
+                private readonly FlushFinish _finish = new FlushFinish(engine: 4);
+            }
+            """;
+        var split = "using System.Collections.Generic;\nusing System.Threading;\nusing IntervalNotifiers;\n\n" + Unmarked(Ops
+            .Replace("sealed class DeviceOps", "sealed partial class SplitOps").Replace("    MEMBER\n", string.Empty)
+            .Replace("START", HandOutCached.TrimEnd('\n')).Replace("        FINISH_END\n", string.Empty));
+        var whole = Unmarked(Source("private readonly FlushFinish _finish = new FlushFinish(engine: 3);", HandOutCached));
+        var project = FixHarness.CreateProject(whole, split, partialField);
+        Assert.Equal(4, (await FixHarness.DiagnosticsAsync(project)).Count(d => d.Id == "NTF002"));
+
+        var (fixedProject, noFixAll) = await FixHarness.FormatLikeDotnetFormatAsync(project, new[] { "NTF002" });
+        Assert.Empty(noFixAll);
+        var texts = await FixHarness.TextsAsync(fixedProject);
+        Assert.Contains("var flushFinish = new FlushFinish(engine: 3);", texts[0]);
+        Assert.DoesNotContain("_finish", texts[0]);
+        Assert.Contains("var flushFinish = new FlushFinish(engine: 4);", texts[1]);
+        Assert.DoesNotContain("_finish", texts[1]);
+        Assert.Equal(partialField, texts[2]);
+        var left = Assert.Single(await FixHarness.DiagnosticsAsync(fixedProject));
+        Assert.Equal("/consumer/File2.cs", left.Location.SourceTree!.FilePath);
+        Assert.Equal("finished 23,13", FixHarness.Run(texts[0], Driver));
+        Assert.Equal("finished 24,14", FixHarness.Run(Finish, texts[1], texts[2], Driver.Replace("DeviceOps", "SplitOps")));
+    }
 }
