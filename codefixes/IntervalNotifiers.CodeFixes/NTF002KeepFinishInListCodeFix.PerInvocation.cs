@@ -21,7 +21,8 @@ public sealed partial class NTF002KeepFinishInListCodeFix
     /// <summary>
     /// For a finish created by the initializer of a field or auto-property: the first place in this document where a
     /// method of the type hands that member out (<c>finish = member</c> to an <c>out</c> finish parameter, or
-    /// <c>return member;</c> from a method that returns a finish); null when there is none.
+    /// <c>return member;</c> from a method that returns a finish), outside any lambda or local function; null when
+    /// there is none.
     /// </summary>
     private static async Task<ExpressionSyntax?> HandOutOfInitializedAsync(CodeFixContext context, BaseObjectCreationExpressionSyntax creation)
     {
@@ -63,7 +64,10 @@ public sealed partial class NTF002KeepFinishInListCodeFix
                                          && types.IsFinishType(method.ReturnType),
                 _ => false,
             };
-            if (handedOut && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, context.CancellationToken).Symbol, member))
+            if (handedOut
+                && !value.Ancestors().TakeWhile(a => a is not MemberDeclarationSyntax)
+                         .Any(a => a is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)
+                && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, context.CancellationToken).Symbol, member))
             {
                 return value;
             }

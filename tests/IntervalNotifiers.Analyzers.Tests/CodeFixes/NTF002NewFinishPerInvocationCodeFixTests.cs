@@ -20,7 +20,7 @@ namespace IntervalNotifiers.Analyzers.Tests.CodeFixes;
 /// </summary>
 public class NTF002NewFinishPerInvocationCodeFixTests
 {
-    private const string Finish = """
+    internal const string Finish = """
         using System.Collections.Generic;
         using System.Threading;
         using IntervalNotifiers;
@@ -39,7 +39,7 @@ public class NTF002NewFinishPerInvocationCodeFixTests
     /// Two address spaces share the ops: the first invalidation's finish pass waits (bounded) until the second
     /// invalidation is over, then records what its finish carries (ticket * 10 + engine).
     /// </summary>
-    private const string Driver = """
+    internal const string Driver = """
         using System.Threading.Tasks;
         using IntervalNotifiers;
 
@@ -77,7 +77,7 @@ public class NTF002NewFinishPerInvocationCodeFixTests
         """;
 
     /// <summary>The ops type; MEMBER declares the cached finish, START hands it out, FINISH_END ends the finish pass.</summary>
-    private const string Ops = """
+    internal const string Ops = """
         sealed class DeviceOps : IntervalNotifierOps
         {
             MEMBER
@@ -114,22 +114,22 @@ public class NTF002NewFinishPerInvocationCodeFixTests
         }
         """;
 
-    private static string Source(string member, string start, string finishEnd = "", string extra = "")
+    internal static string Source(string member, string start, string finishEnd = "", string extra = "")
         => Finish + Ops.Replace("    MEMBER\n", member.Length == 0 ? string.Empty : "    " + member + "\n")
                       .Replace("START", start.TrimEnd('\n'))
                       .Replace("        FINISH_END\n", finishEnd.Length == 0 ? string.Empty : "        " + finishEnd + "\n")
                       .Replace("    public string PoolState() => \"\";\n", extra.Length == 0 ? "    public string PoolState() => \"\";\n" : extra);
 
-    private const string HandOutCached = """
+    internal const string HandOutCached = """
                 _finish.Ticket = Interlocked.Increment(ref _tickets);
                 {|NTF002:finish = _finish|};
         """;
 
-    private static string Unmarked(string source)
+    internal static string Unmarked(string source)
         => source.Replace("{|NTF002:", string.Empty).Replace("|}", string.Empty);
 
     /// <summary>Applies the fix with <paramref name="key"/>; markup in <paramref name="fixedSource"/> marks what stays reported.</summary>
-    private static Task Verify(string source, string fixedSource, string key)
+    internal static Task Verify(string source, string fixedSource, string key)
     {
         var test = new VerifyFix.Test { TestCode = source, FixedCode = fixedSource, CodeActionEquivalenceKey = key };
         test.FixedState.MarkupHandling = MarkupMode.Allow;
@@ -214,6 +214,35 @@ public class NTF002NewFinishPerInvocationCodeFixTests
         Assert.Equal("finished 25,15", FixHarness.Run(fixedSource, Driver));
     }
 
+    /// <summary>A private helper of the start that returns the cached finish gets its own local; the program runs.</summary>
+    [Fact]
+    public async Task HelperThatReturnsTheCachedFinish_NewPerInvocation()
+    {
+        const string helper = """
+                private FlushFinish Prepare()
+                {
+                    _finish.Ticket = Interlocked.Increment(ref _tickets);
+                    {|NTF002:return _finish;|}
+                }
+
+            """;
+        const string fixedHelper = """
+                private FlushFinish Prepare()
+                {
+                    var finish = new FlushFinish(engine: 3);
+                    finish.Ticket = Interlocked.Increment(ref _tickets);
+                    return finish;
+                }
+
+            """;
+        var source = Source("private readonly FlushFinish _finish = {|NTF002:new FlushFinish(engine: 3)|};", "        finish = Prepare();")
+            .Replace("    public override bool InvalidateStart", helper + "    public override bool InvalidateStart");
+        var fixedSource = Source("", "        finish = Prepare();")
+            .Replace("    public override bool InvalidateStart", fixedHelper + "    public override bool InvalidateStart");
+        await Verify(source, fixedSource, NTF002KeepFinishInListCodeFix.NewPerInvocationKey);
+        Assert.Equal("finished 23,13", FixHarness.Run(fixedSource, Driver));
+    }
+
     [Fact]
     public Task InitializerWithACall_RunsPerInvocation_AndTheFieldStaysForTheUser() => Verify(
         Source("private readonly FlushFinish _finish = {|NTF002:new FlushFinish(PickEngine())|};\n    private static int PickEngine() => 6;", HandOutCached),
@@ -223,84 +252,6 @@ public class NTF002NewFinishPerInvocationCodeFixTests
                     finish = flushFinish;
             """),
         NTF002KeepFinishInListCodeFix.NewPerInvocationKey);
-
-    // ------------------------------------------------------------------------------------------------ the pool
-
-    private const string PoolState = """
-            public string PoolState()
-            {
-                var rented = 0;
-                while (rented < 10 && _pool.TryRent(out _))
-                {
-                    rented++;
-                }
-
-                return ", pool " + rented + " of 4";
-            }
-
-        """;
-
-    private const string Pool = "private readonly NotifierFinishPool<FlushFinish> _pool = new NotifierFinishPool<FlushFinish>(4);";
-
-    private const string Rented = """
-                if (!_pool.TryRent(out var flushFinish))
-                {
-                    throw new System.NotImplementedException("DeviceOps.InvalidateStart: the pool '_pool' is empty; do the whole invalidation here (what InvalidateFinish does), then set finish = null and return true");
-                }
-                flushFinish.Ticket = Interlocked.Increment(ref _tickets);
-                finish = flushFinish;
-        """;
-
-    [Fact]
-    public async Task FinishReturnsToThePool_RentsFromIt_AndOffersNoNew()
-    {
-        var source = Source(Pool + "\n    private readonly FlushFinish _finish = {|NTF002:new FlushFinish()|};", HandOutCached,
-                            "_pool.Return(f);", PoolState);
-        var fixedSource = Source(Pool, Rented, "_pool.Return(f);", PoolState);
-        await Verify(source, fixedSource, NTF002KeepFinishInListCodeFix.RentFromPoolKey);
-        await VerifyFix.NoCodeFixAsync(source, NTF002KeepFinishInListCodeFix.NewPerInvocationKey);
-
-        // The cached finish is no pool's: Return threw. Rented, both finishes went back.
-        var unfixed = FixHarness.Run(Unmarked(source), Driver);
-        Assert.True(unfixed.StartsWith("threw", System.StringComparison.Ordinal) && unfixed.Contains("pool"), unfixed);
-        Assert.Equal("finished 20,10, pool 4 of 4", FixHarness.Run(fixedSource, Driver));
-    }
-
-    [Fact]
-    public async Task UnusedPool_NewByDefault_OrRentWithTheReturnAdded()
-    {
-        var source = Source(Pool + "\n    private readonly FlushFinish _finish = {|NTF002:new()|};", HandOutCached, string.Empty, PoolState);
-        var newFixed = Source(Pool, """
-                    var flushFinish = new FlushFinish();
-                    flushFinish.Ticket = Interlocked.Increment(ref _tickets);
-                    finish = flushFinish;
-            """, string.Empty, PoolState);
-        var rentFixed = Source(Pool, Rented, "_pool.Return((FlushFinish)finish);", PoolState);
-        await Verify(source, newFixed, NTF002KeepFinishInListCodeFix.NewPerInvocationKey);
-        await Verify(source, rentFixed, NTF002KeepFinishInListCodeFix.RentFromPoolKey);
-
-        Assert.Equal("finished 20,10, pool 4 of 4", FixHarness.Run(newFixed, Driver));
-        Assert.Equal("finished 20,10, pool 4 of 4", FixHarness.Run(rentFixed, Driver));
-    }
-
-    [Fact]
-    public Task ConstructionThePoolCannotMake_NoPoolVariant() => VerifyFix.NoCodeFixAsync(
-        Source(Pool + "\n    private readonly FlushFinish _finish = {|NTF002:new FlushFinish(3)|};", HandOutCached, string.Empty, PoolState),
-        NTF002KeepFinishInListCodeFix.RentFromPoolKey);
-
-    [Fact]
-    public Task StartThatAlsoHandsOutNull_AfterTheFirstUse_NoPoolVariant() => VerifyFix.NoCodeFixAsync(
-        Source(Pool + "\n    private readonly FlushFinish _finish = {|NTF002:new FlushFinish()|};", """
-                    _finish.Ticket = Interlocked.Increment(ref _tickets);
-                    if (range.Start == 0)
-                    {
-                        finish = null;
-                        return true;
-                    }
-
-                    {|NTF002:finish = _finish|};
-            """, string.Empty, PoolState),
-        NTF002KeepFinishInListCodeFix.RentFromPoolKey);
 
     // ------------------------------------------------------------------------------------------------ no fix
 
