@@ -1,37 +1,39 @@
-using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
-using System.Linq;
-using System.Threading;
 using System.Threading.Tasks;
 using IntervalNotifiers.Analyzers;
 using IntervalNotifiers.CodeFixes.Common;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Formatting;
-using Microsoft.CodeAnalysis.Simplification;
 
 namespace IntervalNotifiers.CodeFixes;
 
 /// <summary>
 /// NTF002 fixes: remove a direct <c>InvalidateFinish</c> call; replace a cached finish handed out by the start
-/// with one made per invocation (<c>new</c>).
+/// (a private field or auto-property of the ops type) with one made per invocation: <c>new</c>, built as the member's
+/// initializer builds it (<c>.PerInvocation.cs</c>), or rented from the type's <c>NotifierFinishPool</c> when the
+/// finishes of the type go back to one (<c>.CachedFinish.cs</c> says when each applies).
 /// </summary>
 /// <remarks>
-/// There is deliberately no "rent from the pool" fix: a pool can be empty, and the only sound fallback then is to
-/// do the whole invalidation in the start with <c>finish = null</c>, which needs the driver's own code; falling
-/// back to <c>new</c> would hand the finish pass an object the pool does not own, and <c>Return</c> rejects it.
+/// A rented finish must be returned, and the pool's <c>Return</c> rejects a finish it does not own: so the pool
+/// variant never falls back to <c>new</c>. When the pool is empty the start throws <c>NotImplementedException</c>
+/// saying what to write there (do the whole invalidation in the start and hand out <c>finish = null</c>), which
+/// only the driver's author can write (docs/contract.md#what-a-fix-leaves-behind). When the finish already
+/// returns every finish to that pool, <c>new</c> would make that <c>Return</c> throw, so only the pool variant is
+/// offered; otherwise <c>new</c> is the default and the pool (with the <c>Return</c> added to the finish) the
+/// alternative.
 /// </remarks>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(NTF002KeepFinishInListCodeFix)), Shared]
-public sealed class NTF002KeepFinishInListCodeFix : NotifierCodeFixProvider
+public sealed partial class NTF002KeepFinishInListCodeFix : NotifierCodeFixProvider
 {
     public const string RemoveCallKey = "NTF002.RemoveInvalidateFinishCall";
     public const string NewPerInvocationKey = "NTF002.NewFinishPerInvocation";
+    public const string RentFromPoolKey = "NTF002.RentFinishFromPool";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.FinishOutsideList);
+
+    public override ImmutableArray<string> AlternativeKeys { get; } = ImmutableArray.Create(RentFromPoolKey);
 
     protected override async Task RegisterFixesAsync(CodeFixContext context, SyntaxNode root, Diagnostic diagnostic)
     {
@@ -47,7 +49,19 @@ public sealed class NTF002KeepFinishInListCodeFix : NotifierCodeFixProvider
         }
         else if (kind == FinishLifetimeAnalyzer.KindHandOut)
         {
-            await RegisterPerInvocationAsync(context, diagnostic, node).ConfigureAwait(false);
+            var value = node switch
+            {
+                AssignmentExpressionSyntax assignment => assignment.Right,
+                ReturnStatementSyntax returnStatement => returnStatement.Expression,
+                _ => node.FirstAncestorOrSelf<AssignmentExpressionSyntax>()?.Right,
+            };
+            await RegisterPerInvocationAsync(context, diagnostic, root, value).ConfigureAwait(false);
+        }
+        else if (kind == FinishLifetimeAnalyzer.KindCreate && node is BaseObjectCreationExpressionSyntax creation)
+        {
+            // The same fix from the member's initializer, where the IDE shows the other half of the violation.
+            await RegisterPerInvocationAsync(context, diagnostic, root, await HandOutOfInitializedAsync(context, creation).ConfigureAwait(false))
+                .ConfigureAwait(false);
         }
     }
 
@@ -66,133 +80,5 @@ public sealed class NTF002KeepFinishInListCodeFix : NotifierCodeFixProvider
             "Remove the direct InvalidateFinish call",
             () => root.RemoveNode(statement, SyntaxRemoveOptions.KeepUnbalancedDirectives)!,
             RemoveCallKey);
-    }
-
-    private static async Task RegisterPerInvocationAsync(CodeFixContext context, Diagnostic diagnostic, SyntaxNode node)
-    {
-        var value = node switch
-        {
-            AssignmentExpressionSyntax assignment => assignment.Right,
-            ReturnStatementSyntax returnStatement => returnStatement.Expression,
-            _ => node.FirstAncestorOrSelf<AssignmentExpressionSyntax>()?.Right,
-        };
-        if (value is null)
-        {
-            return;
-        }
-
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (model is null)
-        {
-            return;
-        }
-
-        var stripped = SyntaxHelpers.Strip(value);
-        var symbol = model.GetSymbolInfo(stripped, context.CancellationToken).Symbol;
-        var finishType = symbol switch
-        {
-            IFieldSymbol field => field.Type,
-            IPropertySymbol { IsIndexer: false } property => property.Type,
-            _ => null,
-        } as INamedTypeSymbol;
-        var body = node.FirstAncestorOrSelf<BaseMethodDeclarationSyntax>()?.Body;
-        if (symbol is null || finishType is null || body is null || finishType.IsAbstract
-            || !finishType.InstanceConstructors.Any(c => c.Parameters.IsEmpty && c.DeclaredAccessibility is Accessibility.Public or Accessibility.Internal))
-        {
-            return;
-        }
-
-        context.RegisterCodeFix(
-            CodeAction.Create(
-                "Create a new '" + finishType.Name + "' for each invocation",
-                token => ReplaceAsync(context.Document, body, symbol, finishType, token),
-                NewPerInvocationKey),
-            diagnostic);
-    }
-
-    private static async Task<Document> ReplaceAsync(Document document, BlockSyntax body, ISymbol cached,
-                                                     INamedTypeSymbol finishType, CancellationToken token)
-    {
-        var root = await document.GetSyntaxRootAsync(token).ConfigureAwait(false);
-        var model = await document.GetSemanticModelAsync(token).ConfigureAwait(false);
-        if (root is null || model is null)
-        {
-            return document;
-        }
-
-        // Every reference to the cached member in this method: 'x', 'this.x', 'Type.x'.
-        var references = new List<ExpressionSyntax>();
-        foreach (var name in body.DescendantNodes().OfType<SimpleNameSyntax>())
-        {
-            if (!SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, token).Symbol, cached))
-            {
-                continue;
-            }
-
-            ExpressionSyntax reference = name;
-            if (name.Parent is MemberAccessExpressionSyntax access && access.Name == name)
-            {
-                if (access.Expression is ThisExpressionSyntax || (cached.IsStatic && model.GetSymbolInfo(access.Expression, token).Symbol is INamedTypeSymbol))
-                {
-                    reference = access;
-                }
-                else
-                {
-                    continue; // another object's member: not the cached instance of this type
-                }
-            }
-            else if (name.Parent is MemberBindingExpressionSyntax)
-            {
-                continue;
-            }
-
-            references.Add(reference);
-        }
-
-        if (references.Count == 0)
-        {
-            return document;
-        }
-
-        var first = references.OrderBy(r => r.SpanStart).First();
-        var anchor = first.AncestorsAndSelf().OfType<StatementSyntax>().FirstOrDefault(s => s.Parent == body);
-        if (anchor is null)
-        {
-            return document;
-        }
-
-        var localName = SyntaxHelpers.UniqueLocalName(cached.Name, model, body, anchor.SpanStart);
-        var finishTypeSyntax = SyntaxFactory.ParseTypeName(finishType.ToMinimalDisplayString(model, anchor.SpanStart))
-            .WithAdditionalAnnotations(Simplifier.Annotation);
-        var create = SyntaxFactory.ObjectCreationExpression(finishTypeSyntax)
-            .WithArgumentList(SyntaxFactory.ArgumentList());
-        var declaration = SyntaxFactory.LocalDeclarationStatement(
-                SyntaxFactory.VariableDeclaration(SyntaxFactory.IdentifierName("var"))
-                    .WithVariables(SyntaxFactory.SingletonSeparatedList(
-                        SyntaxFactory.VariableDeclarator(localName)
-                            .WithInitializer(SyntaxFactory.EqualsValueClause(create)))))
-            .WithAdditionalAnnotations(Formatter.Annotation);
-
-        var newBody = body.ReplaceNodes(references, (original, _) =>
-            SyntaxFactory.IdentifierName(localName).WithTriviaFrom(original));
-        var index = body.Statements.IndexOf(anchor);
-        var newAnchor = newBody.Statements[index];
-        var leading = newAnchor.GetLeadingTrivia();
-        var lastLineBreak = -1;
-        for (var i = 0; i < leading.Count; i++)
-        {
-            if (leading[i].IsKind(SyntaxKind.EndOfLineTrivia))
-            {
-                lastLineBreak = i;
-            }
-        }
-
-        // The declaration takes the blank lines and comments above the statement; the statement keeps its indentation.
-        var indentation = SyntaxFactory.TriviaList(leading.Skip(lastLineBreak + 1));
-        var statements = newBody.Statements
-            .Replace(newAnchor, newAnchor.WithLeadingTrivia(indentation))
-            .Insert(index, declaration.WithLeadingTrivia(leading).WithTrailingTrivia(newAnchor.GetTrailingTrivia()));
-        newBody = newBody.WithStatements(statements);
-        return document.WithSyntaxRoot(root.ReplaceNode(body, newBody));
     }
 }

@@ -21,14 +21,22 @@ namespace IntervalNotifiers.CodeFixes;
 /// When the condition is a failed try-lock (<c>if (!Monitor.TryEnter(x[, timeout])) return false;</c>, or
 /// <c>!sem.Wait(timeout)</c> on a <c>SemaphoreSlim</c>), the fix instead takes the lock blocking when the range can
 /// block and keeps the try and its <c>return false</c> for the range that cannot:
-/// <c>if (range.IsBlockable) { Monitor.Enter(x); } else if (!Monitor.TryEnter(x)) { return false; }</c>. Comments and
-/// trivia stay where they were. A bare <c>return false;</c> needs a decision the fix cannot make and gets no fix.
+/// <c>if (range.IsBlockable) { Monitor.Enter(x); } else if (!Monitor.TryEnter(x)) { return false; }</c>. The same holds
+/// for the <c>ref bool taken</c> forms, <c>Monitor.TryEnter(x[, timeout], ref taken);</c> then
+/// <c>if (!taken) return false;</c>: the try becomes <c>Monitor.Enter(x, ref taken)</c> on a blockable range
+/// (<c>NTF007GuardFalseReturnCodeFix.TakenFlag.cs</c>); and for a try whose result is declared in a local
+/// (<c>var taken = Monitor.TryEnter(x[, timeout]);</c>, <c>sem.Wait(timeout)</c>) the timeout becomes
+/// <c>range.IsBlockable ? Timeout.Infinite : timeout</c>. A condition that reads a flag some other lock call sets gets
+/// no guard (going on past it would run without the lock). Comments and trivia stay where they were. A bare
+/// <c>return false;</c> needs a decision the fix cannot make and gets no fix.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(NTF007GuardFalseReturnCodeFix)), Shared]
-public sealed class NTF007GuardFalseReturnCodeFix : NotifierCodeFixProvider
+public sealed partial class NTF007GuardFalseReturnCodeFix : NotifierCodeFixProvider
 {
     public const string EquivalenceKey = "NTF007.ReturnFalseOnlyWhenNotBlockable";
     public const string TakeLockKey = "NTF007.TakeTheLockWhenBlockable";
+
+    private const string TakeLockTitle = "Take the lock blocking when the range can block";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.FalseOnBlockableRange);
 
@@ -43,29 +51,54 @@ public sealed class NTF007GuardFalseReturnCodeFix : NotifierCodeFixProvider
         }
 
         var name = SyntaxHelpers.Escape(range);
-        if (ifStatement.Condition is PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalNotExpression, Operand: InvocationExpressionSyntax tryLock })
+        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+        if (model is null)
         {
-            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-            if (model is not null && BlockingForm(tryLock, model, context) is { } blocking)
+            return;
+        }
+
+        if (ifStatement.Condition is PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalNotExpression, Operand: InvocationExpressionSyntax tryLock }
+            && BlockingForm(tryLock, model, context) is { } blocking)
+        {
+            RegisterRootEdit(
+                context,
+                diagnostic,
+                TakeLockTitle,
+                () =>
+                {
+                    var blockingIf = SyntaxFactory.IfStatement(
+                            SyntaxFactory.ParseExpression(name + ".IsBlockable"),
+                            SyntaxFactory.Block(SyntaxFactory.ExpressionStatement(blocking)),
+                            SyntaxFactory.ElseClause(ifStatement.WithoutLeadingTrivia().WithoutTrailingTrivia()))
+                        .WithLeadingTrivia(ifStatement.GetLeadingTrivia())
+                        .WithTrailingTrivia(ifStatement.GetTrailingTrivia())
+                        .WithAdditionalAnnotations(Formatter.Annotation);
+                    return root.ReplaceNode(ifStatement, blockingIf);
+                },
+                TakeLockKey);
+            return;
+        }
+
+        if (FlagSetter(ifStatement, model, context.CancellationToken) is var (setter, flag))
+        {
+            if (RefTakenTry(setter, flag, model, context.CancellationToken) is { } tryEnter)
             {
-                RegisterRootEdit(
-                    context,
-                    diagnostic,
-                    "Take the lock blocking when the range can block",
-                    () =>
-                    {
-                        var blockingIf = SyntaxFactory.IfStatement(
-                                SyntaxFactory.ParseExpression(name + ".IsBlockable"),
-                                SyntaxFactory.Block(SyntaxFactory.ExpressionStatement(blocking)),
-                                SyntaxFactory.ElseClause(ifStatement.WithoutLeadingTrivia().WithoutTrailingTrivia()))
-                            .WithLeadingTrivia(ifStatement.GetLeadingTrivia())
-                            .WithTrailingTrivia(ifStatement.GetTrailingTrivia())
-                            .WithAdditionalAnnotations(Formatter.Annotation);
-                        return root.ReplaceNode(ifStatement, blockingIf);
-                    },
-                    TakeLockKey);
+                RegisterRootEdit(context, diagnostic, TakeLockTitle, () => TakeBlockingWhenBlockable(root, tryEnter, name), TakeLockKey);
                 return;
             }
+
+            if (ResultTry(setter, flag, model, context.CancellationToken) is var (call, timeout, timeSpan))
+            {
+                RegisterRootEdit(context, diagnostic, TakeLockTitle,
+                    () => WaitForeverWhenBlockable(root, call, timeout, timeSpan, name), TakeLockKey);
+                return;
+            }
+        }
+
+        var body = (SyntaxNode?)statement.FirstAncestorOrSelf<BaseMethodDeclarationSyntax>() ?? statement.FirstAncestorOrSelf<AccessorDeclarationSyntax>();
+        if (body is null || ReadsLockResult(ifStatement.Condition, body, model, context.CancellationToken))
+        {
+            return; // the flag of a lock: going on past the test would run without the lock
         }
 
         if (IsPlainCondition(ifStatement.Condition))

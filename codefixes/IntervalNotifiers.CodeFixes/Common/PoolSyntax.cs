@@ -87,4 +87,42 @@ internal sealed class PoolMember
 
         return found;
     }
+
+    /// <summary>
+    /// The one pool of <paramref name="finishType"/> finishes that <paramref name="type"/> holds in a field or
+    /// property (its own or a base's) accessible at <paramref name="position"/>; null when it holds none or several.
+    /// </summary>
+    public static PoolMember? OfFinishType(INamedTypeSymbol type, INamedTypeSymbol finishType, NotifierTypes types,
+                                           SemanticModel model, int position)
+    {
+        PoolMember? found = null;
+        for (var t = type; t is not null && !SymbolEqualityComparer.Default.Equals(t.OriginalDefinition, types.Ops); t = t.BaseType)
+        {
+            foreach (var member in t.GetMembers())
+            {
+                var memberType = member switch
+                {
+                    IFieldSymbol { IsImplicitlyDeclared: false } field => field.Type,
+                    IPropertySymbol { IsIndexer: false } property => property.Type,
+                    _ => null,
+                };
+                if (!types.IsPoolType(memberType)
+                    || memberType is not INamedTypeSymbol { TypeArguments.Length: 1 } poolType
+                    || poolType.TypeArguments[0] is not INamedTypeSymbol pooled
+                    || !SymbolEqualityComparer.Default.Equals(pooled, finishType))
+                {
+                    continue;
+                }
+
+                if (found is not null || !model.IsAccessible(position, member))
+                {
+                    return null;
+                }
+
+                found = new PoolMember(member, pooled);
+            }
+        }
+
+        return found;
+    }
 }

@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Threading.Tasks;
 using IntervalNotifiers.CodeFixes;
 using Xunit;
@@ -11,7 +12,7 @@ namespace IntervalNotifiers.Analyzers.Tests.CodeFixes;
 /// <c>return false</c> stay for the range that cannot block), comments staying where they were; the fixed program
 /// is run on both kinds of range while another thread holds the lock.
 /// </summary>
-public class NTF007GuardFalseReturnCodeFixTests
+public partial class NTF007GuardFalseReturnCodeFixTests
 {
     private static Task VerifyFix(string source, string fixedSource, string key)
     {
@@ -148,4 +149,29 @@ public class NTF007GuardFalseReturnCodeFixTests
 
             """ + Tail,
         NTF007GuardFalseReturnCodeFix.TakeLockKey);
+
+    /// <summary>Fix All in solution scope over two files, one try-lock shape in each: both take the lock when blockable.</summary>
+    [Fact]
+    public async Task SolutionScope_TwoFiles_EachTryLockShapeFixed()
+    {
+        const string body = """
+                    var taken = false;
+                    Monitor.TryEnter(Lock, ref taken);
+                    if (!taken) return false;
+
+            """;
+        var project = FixHarness.CreateProject(
+            Head + body + Tail.Replace("Monitor.Exit(Lock);", "if (taken) Monitor.Exit(Lock);"),
+            Head.Replace("DeviceOps", "OtherOps") + "        var entered = Monitor.TryEnter(Lock, 1);\n        if (!entered) return false;\n" + Tail);
+        Assert.Equal(2, (await FixHarness.DiagnosticsAsync(project)).Count(d => d.Id == "NTF007"));
+
+        var (fixedProject, noFixAll) = await FixHarness.FormatLikeDotnetFormatAsync(project, new[] { "NTF007" });
+        Assert.Empty(noFixAll);
+        Assert.Empty(await FixHarness.DiagnosticsAsync(fixedProject));
+        var texts = await FixHarness.TextsAsync(fixedProject);
+        Assert.Contains("Monitor.Enter(Lock, ref taken);", texts[0]);
+        Assert.Contains("Monitor.TryEnter(Lock, range.IsBlockable ? Timeout.Infinite : 1);", texts[1]);
+        Assert.Equal("non-blockable False, blockable True, zapped 1", FixHarness.Run(texts[0], Driver));
+        Assert.Equal("non-blockable False, blockable True, zapped 1", FixHarness.Run(texts[1], Driver.Replace("DeviceOps", "OtherOps")));
+    }
 }
