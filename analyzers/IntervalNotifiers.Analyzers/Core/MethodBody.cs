@@ -15,15 +15,21 @@ internal sealed class MethodBody
 {
     private readonly Walks _walks;
 
+    // The driver's graph cache (OperationBlockAnalysisContext.GetControlFlowGraph) when the body came from an
+    // operation-block action: one graph per body for every analyzer of the build, ours and others' alike.
+    private readonly Func<IOperation, ControlFlowGraph>? _driverGraphs;
+
     // Speed layer (Speed/Memo.cs): both are computed on first use and kept.
     private IOperation[]? _operations;
     private StrongBox<ControlFlowGraph?>? _cfg;
 
-    internal MethodBody(ISymbol owner, ImmutableArray<IOperation> blocks, Walks walks)
+    internal MethodBody(ISymbol owner, ImmutableArray<IOperation> blocks, Walks walks,
+                        Func<IOperation, ControlFlowGraph>? driverGraphs = null)
     {
         Owner = owner;
         Blocks = blocks;
         _walks = walks;
+        _driverGraphs = driverGraphs;
     }
 
     /// <summary>The member (method, accessor, constructor, field or property with an initializer).</summary>
@@ -85,6 +91,11 @@ internal sealed class MethodBody
 
             try
             {
+                if (_driverGraphs is not null && root is IMethodBodyOperation or IConstructorBodyOperation or IBlockOperation)
+                {
+                    return _driverGraphs(block);
+                }
+
                 switch (root)
                 {
                     case IMethodBodyOperation methodBody:
@@ -95,7 +106,7 @@ internal sealed class MethodBody
                         return ControlFlowGraph.Create(body);
                 }
             }
-            catch (ArgumentException)
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
             {
                 // Operations with errors or shapes the CFG builder rejects: no graph, so the rules stay silent.
                 return null;

@@ -64,7 +64,8 @@ internal sealed class TypeBodies
     }
 
     private void OnOperationBlock(OperationBlockAnalysisContext context)
-        => _queue.Enqueue(new MethodBody(context.OwningSymbol, context.OperationBlocks, Walks.For(context.Compilation)));
+        => _queue.Enqueue(new MethodBody(context.OwningSymbol, context.OperationBlocks, Walks.For(context.Compilation),
+                                         context.GetControlFlowGraph));
 
     /// <summary>The bodies and the calls between the type's own methods.</summary>
     private TypeCallGraph GetGraph()

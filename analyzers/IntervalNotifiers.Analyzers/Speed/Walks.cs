@@ -27,6 +27,24 @@ internal sealed class Walks
 
     public static Walks For(Compilation compilation) => PerCompilation.GetValue(compilation, Create);
 
+    /// <summary>
+    /// Every operation of the tree that <paramref name="operation"/> belongs to (its whole member body), in the order
+    /// of <see cref="MethodBody.Walk"/>: the shared walk of that tree when the operation came from the driver (it
+    /// knows its compilation), else a walk of its own. For the read side's per-site questions, which used to walk
+    /// the tree with <c>DescendantsAndSelf</c> once per site.
+    /// </summary>
+    public static IOperation[] OfTree(IOperation operation)
+    {
+        var root = operation;
+        while (root.Parent is not null)
+        {
+            root = root.Parent;
+        }
+
+        var blocks = ImmutableArray.Create(root);
+        return root.SemanticModel?.Compilation is { } compilation ? For(compilation).Get(blocks) : MethodBody.Walk(blocks);
+    }
+
     public IOperation[] Get(ImmutableArray<IOperation> blocks)
     {
         if (_walks.TryGetValue(blocks[0], out var operations))

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -46,30 +47,35 @@ public sealed partial class CallbackFlowAnalyzer
             return;
         }
 
-        var cfg = body.GetControlFlowGraph();
-        if (cfg is null)
-        {
-            return;
-        }
-
         var properties = ImmutableDictionary<string, string?>.Empty
             .Add(NotifierProperty, notifier.Name)
             .Add(SequenceProperty, sequence.Name);
-        var flow = new SetSequenceFlow(calls, method, body);
-        foreach (var statement in OnePerLine(flow.OffendingReturns(cfg, context.CancellationToken)))
+        if (!callsSetSequence)
         {
-            // Trigger 1 is judged from this type alone: live. Trigger 2 waits for the reads of the whole compilation.
-            var descriptor = callsSetSequence ? Descriptors.NTF008 : Descriptors.NTF008CompilationEnd;
-            var diagnostic = Diagnostic.Create(descriptor, ReturnSites.LocationOf(statement), properties,
-                                               method.Name, notifier.Name, sequence.Name);
-            if (callsSetSequence)
+            // Trigger 2 waits for the reads of the whole compilation, and so does its path question.
+            sequenceReads.ReportIfRead(castTypes, token => Offending(Descriptors.NTF008CompilationEnd, token));
+            return;
+        }
+
+        // Trigger 1 is judged from this type alone: live.
+        foreach (var diagnostic in Offending(Descriptors.NTF008, context.CancellationToken))
+        {
+            context.ReportDiagnostic(diagnostic);
+        }
+
+        IEnumerable<Diagnostic> Offending(DiagnosticDescriptor descriptor, System.Threading.CancellationToken cancellationToken)
+        {
+            var cfg = body.GetControlFlowGraph();
+            if (cfg is null)
             {
-                context.ReportDiagnostic(diagnostic);
+                return Array.Empty<Diagnostic>();
             }
-            else
-            {
-                sequenceReads.ReportIfRead(castTypes, diagnostic);
-            }
+
+            var flow = new SetSequenceFlow(calls, method, body);
+            return OnePerLine(flow.OffendingReturns(cfg, cancellationToken))
+                .Select(statement => Diagnostic.Create(descriptor, ReturnSites.LocationOf(statement), properties,
+                                                       method.Name, notifier.Name, sequence.Name))
+                .ToList();
         }
     }
 

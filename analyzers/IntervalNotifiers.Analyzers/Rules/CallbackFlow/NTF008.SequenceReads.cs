@@ -1,10 +1,12 @@
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using IntervalNotifiers.Analyzers.Core;
 using IntervalNotifiers.Analyzers.Speed;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using System.Threading;
 
 namespace IntervalNotifiers.Analyzers;
 
@@ -14,13 +16,15 @@ public sealed partial class CallbackFlowAnalyzer
     /// NTF008's compilation-wide half: the derived notifier types whose sequence the compilation reads
     /// (<c>ReadBegin</c>/<c>ReadRetry</c> through a receiver of that static type, docs/rules/NTF008.md), and the
     /// diagnostics of callbacks that never call SetSequence, held until compilation end and reported there when
-    /// the notifier type they cast to (or a type derived from it) is read.
+    /// the notifier type they cast to (or a type derived from it) is read. The path question of such a callback is
+    /// itself held (a closure): its graph is built only when one of its cast types is read, which for the drivers
+    /// whose sequence nobody reads (radeon, gntdev) is never.
     /// </summary>
     private sealed class SequenceReads
     {
         private readonly NotifierTypes _types;
         private readonly ConcurrentDictionary<ISymbol, byte> _reads = new(SymbolEqualityComparer.Default);
-        private readonly ConcurrentQueue<(ImmutableArray<INamedTypeSymbol> CastTypes, Diagnostic Diagnostic)> _pending = new();
+        private readonly ConcurrentQueue<(ImmutableArray<INamedTypeSymbol> CastTypes, System.Func<CancellationToken, IEnumerable<Diagnostic>> Diagnostics)> _pending = new();
 
         public SequenceReads(NotifierTypes types) => _types = types;
 
@@ -30,8 +34,12 @@ public sealed partial class CallbackFlowAnalyzer
             start.RegisterCompilationEndAction(ReportAtEnd);
         }
 
-        /// <summary>Holds <paramref name="diagnostic"/> until compilation end, when it is reported if one of <paramref name="castTypes"/> is read.</summary>
-        public void ReportIfRead(ImmutableArray<INamedTypeSymbol> castTypes, Diagnostic diagnostic) => _pending.Enqueue((castTypes, diagnostic));
+        /// <summary>
+        /// Holds <paramref name="diagnostics"/> until compilation end, when it is run and its diagnostics reported if one of
+        /// <paramref name="castTypes"/> is read.
+        /// </summary>
+        public void ReportIfRead(ImmutableArray<INamedTypeSymbol> castTypes, System.Func<CancellationToken, IEnumerable<Diagnostic>> diagnostics)
+            => _pending.Enqueue((castTypes, diagnostics));
 
         private void Collect(OperationAnalysisContext context)
         {
@@ -57,13 +65,17 @@ public sealed partial class CallbackFlowAnalyzer
                 return;
             }
 
-            foreach (var (castTypes, diagnostic) in _pending)
+            foreach (var (castTypes, diagnostics) in _pending)
             {
                 foreach (var cast in castTypes)
                 {
                     if (IsRead(cast))
                     {
-                        end.ReportDiagnostic(diagnostic);
+                        foreach (var diagnostic in diagnostics(end.CancellationToken))
+                        {
+                            end.ReportDiagnostic(diagnostic);
+                        }
+
                         break;
                     }
                 }

@@ -16,6 +16,11 @@ public sealed partial class FinishLifetimeAnalyzer
 {
     private static void ReportOnePerPlace(SymbolAnalysisContext context, List<Finding> found)
     {
+        if (found.Count == 0)
+        {
+            return; // the usual case: no grouping, no sorting
+        }
+
         var merged = new List<Diagnostic>(found.Count);
         foreach (var finding in found)
         {

@@ -29,6 +29,17 @@ public sealed class PoolReturnAnalyzer : NotifierAnalyzer
     /// <summary>Diagnostic property: the expression to hand to <c>Return</c> (a local, or a cast of the parameter).</summary>
     public const string FinishProperty = "Finish";
 
+    /// <summary>False only in the test that checks the start's pre-filter against its flow (every start then gets the flow).</summary>
+    private readonly bool _prefilters;
+
+    public PoolReturnAnalyzer()
+        : this(prefilters: true)
+    {
+    }
+
+    /// <summary>An analyzer whose pre-filter is on or off (off: the flow alone decides, for the pre-filter test).</summary>
+    internal PoolReturnAnalyzer(bool prefilters) => _prefilters = prefilters;
+
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.NTF014);
 
     protected override void OnCompilationStart(CompilationStartAnalysisContext start, NotifierTypes types)
@@ -72,7 +83,7 @@ public sealed class PoolReturnAnalyzer : NotifierAnalyzer
         return members;
     }
 
-    private static void AnalyzeType(SymbolAnalysisContext context, TypeBodies bodies)
+    private void AnalyzeType(SymbolAnalysisContext context, TypeBodies bodies)
     {
         var types = bodies.Types;
         MethodBody? startBody = null;
@@ -107,7 +118,11 @@ public sealed class PoolReturnAnalyzer : NotifierAnalyzer
             return;
         }
 
-        AnalyzeStart(context, types, startBody, start, rented);
+        if (!_prefilters || !RentedFinishPrefilter.RulesOut(types, startBody, start, rented))
+        {
+            AnalyzeStart(context, types, startBody, start, rented);
+        }
+
         if (finishBody is not null)
         {
             AnalyzeFinish(context, types, bodies.Type, startBody, start, rented, finishBody);

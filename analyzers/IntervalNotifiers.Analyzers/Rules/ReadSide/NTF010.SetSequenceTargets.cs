@@ -75,7 +75,7 @@ internal static class SetSequenceTargets
             }
         }
 
-        foreach (var operation in ReadSideOperations.Root(invocation).DescendantsAndSelf())
+        foreach (var operation in Walks.OfTree(invocation))
         {
             switch (operation)
             {

@@ -36,14 +36,14 @@ internal static class ReadSideOperations
     }
 
     /// <summary>
-    /// In one walk of <paramref name="root"/>: the declarator of <paramref name="local"/> (null for a pattern variable,
+    /// In one walk of <paramref name="root"/> (the root of a member's tree; its walk is shared, <see cref="Walks.OfTree"/>): the declarator of <paramref name="local"/> (null for a pattern variable,
     /// say) and the references to it.
     /// </summary>
     public static (IVariableDeclaratorOperation? Declarator, List<ILocalReferenceOperation> References) LocalUses(IOperation root, ILocalSymbol local)
     {
         IVariableDeclaratorOperation? declarator = null;
         var references = new List<ILocalReferenceOperation>();
-        foreach (var operation in root.DescendantsAndSelf())
+        foreach (var operation in Walks.OfTree(root))
         {
             switch (operation)
             {

@@ -71,6 +71,11 @@ internal abstract class ForwardFlow<TState>
     }
 
     /// <summary>Runs the analysis from <see cref="Entry"/>; null when it did not converge in time.</summary>
+    /// <remarks>
+    /// Speed (Speed/README.md): the work list is the lowest queued ordinal (blocks are few; a scan of a bool array
+    /// beats a sorted set), a block has at most two outgoing edges (two locals, no dictionary per visit), and edge
+    /// states are kept only for the return blocks that <see cref="ReturnSites"/> reads them for.
+    /// </remarks>
     public FlowResult<TState>? Run(ControlFlowGraph cfg, CancellationToken cancellationToken)
     {
         Prepare(cfg);
@@ -79,18 +84,26 @@ internal abstract class ForwardFlow<TState>
         var result = new FlowResult<TState>(blocks.Length);
         var queued = new bool[blocks.Length];
         var visits = new int[blocks.Length];
-        var work = new SortedSet<int>();
+        var pending = 0;
+        var lowest = 0;
+        var hasFinally = HasFinally(cfg.Root); // no finally: no branch runs one, and its list need not be built
 
         result.In[0] = entry;
-        work.Add(0);
         queued[0] = true;
+        pending = 1;
 
-        while (work.Count > 0)
+        while (pending > 0)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var ordinal = work.Min;
-            work.Remove(ordinal);
+            var ordinal = lowest;
+            while (!queued[ordinal])
+            {
+                ordinal++;
+            }
+
             queued[ordinal] = false;
+            pending--;
+            lowest = ordinal + 1;
             if (++visits[ordinal] > MaxVisitsPerBlock)
             {
                 return null;
@@ -111,25 +124,30 @@ internal abstract class ForwardFlow<TState>
 
             result.Out[ordinal] = state;
 
-            var edges = new Dictionary<int, TState>();
+            int firstTo = -1, secondTo = -1;
+            TState? first = null, second = null;
             if (block.ConditionKind == ControlFlowConditionKind.None || block.BranchValue is null)
             {
                 var after = block.BranchValue is null ? state : Transfer(state, block.BranchValue);
-                AddEdge(edges, block.FallThroughSuccessor, after);
+                AddEdge(block.FallThroughSuccessor, after);
             }
             else
             {
                 var (whenTrue, whenFalse) = Branch(state, block.BranchValue);
                 var conditional = block.ConditionKind == ControlFlowConditionKind.WhenTrue ? whenTrue : whenFalse;
                 var fallThrough = block.ConditionKind == ControlFlowConditionKind.WhenTrue ? whenFalse : whenTrue;
-                AddEdge(edges, block.ConditionalSuccessor, conditional);
-                AddEdge(edges, block.FallThroughSuccessor, fallThrough);
+                AddEdge(block.ConditionalSuccessor, conditional);
+                AddEdge(block.FallThroughSuccessor, fallThrough);
             }
 
-            foreach (var edge in edges)
+            if (first is not null)
             {
-                result.Edges[(ordinal, edge.Key)] = edge.Value;
-                Propagate(edge.Key, edge.Value);
+                Follow(firstTo, first);
+            }
+
+            if (second is not null)
+            {
+                Follow(secondTo, second);
             }
 
             // Any point of a try region may throw into its handlers, or leave through its finally.
@@ -148,38 +166,62 @@ internal abstract class ForwardFlow<TState>
                     }
                 }
             }
-        }
 
-        return result;
-
-        void AddEdge(Dictionary<int, TState> edges, ControlFlowBranch? branch, TState? edgeState)
-        {
-            var destination = branch?.Destination;
-            if (destination is null || edgeState is null)
+            void AddEdge(ControlFlowBranch? branch, TState? edgeState)
             {
-                return;
-            }
-
-            foreach (var finallyRegion in branch!.FinallyRegions)
-            {
-                for (var i = finallyRegion.FirstBlockOrdinal; i <= finallyRegion.LastBlockOrdinal; i++)
+                var destination = branch?.Destination;
+                if (destination is null || edgeState is null)
                 {
-                    foreach (var operation in blocks[i].Operations)
-                    {
-                        edgeState = Transfer(edgeState, operation);
-                    }
+                    return;
+                }
 
-                    if (blocks[i].BranchValue is { } value)
+                if (hasFinally && !branch!.FinallyRegions.IsEmpty)
+                {
+                    foreach (var finallyRegion in branch!.FinallyRegions)
                     {
-                        edgeState = Transfer(edgeState, value);
+                        for (var i = finallyRegion.FirstBlockOrdinal; i <= finallyRegion.LastBlockOrdinal; i++)
+                        {
+                            foreach (var operation in blocks[i].Operations)
+                            {
+                                edgeState = Transfer(edgeState, operation);
+                            }
+
+                            if (blocks[i].BranchValue is { } value)
+                            {
+                                edgeState = Transfer(edgeState, value);
+                            }
+                        }
                     }
+                }
+
+                if (first is null)
+                {
+                    firstTo = destination.Ordinal;
+                    first = edgeState;
+                }
+                else if (firstTo == destination.Ordinal)
+                {
+                    first = Join(first, edgeState);
+                }
+                else
+                {
+                    secondTo = destination.Ordinal;
+                    second = edgeState;
                 }
             }
 
-            edges[destination.Ordinal] = edges.TryGetValue(destination.Ordinal, out var existing)
-                ? Join(existing, edgeState)
-                : edgeState;
+            void Follow(int to, TState edgeState)
+            {
+                if (ReturnSites.ReadsEdgeStates(blocks[to]))
+                {
+                    result.Edges[(ordinal, to)] = edgeState;
+                }
+
+                Propagate(to, edgeState);
+            }
         }
+
+        return result;
 
         void Propagate(int destination, TState edgeState)
         {
@@ -194,8 +236,30 @@ internal abstract class ForwardFlow<TState>
             if (!queued[destination])
             {
                 queued[destination] = true;
-                work.Add(destination);
+                pending++;
+                if (destination < lowest)
+                {
+                    lowest = destination;
+                }
             }
         }
+    }
+
+    private static bool HasFinally(ControlFlowRegion region)
+    {
+        if (region.Kind == ControlFlowRegionKind.Finally)
+        {
+            return true;
+        }
+
+        foreach (var nested in region.NestedRegions)
+        {
+            if (HasFinally(nested))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

@@ -33,7 +33,7 @@ internal static class ReturnSites
                 continue;
             }
 
-            if (value is IFlowCaptureReferenceOperation capture && block.Operations.IsEmpty)
+            if (ReadsEdgeStates(block) && value is IFlowCaptureReferenceOperation capture)
             {
                 foreach (var predecessor in block.Predecessors)
                 {
@@ -60,6 +60,17 @@ internal static class ReturnSites
             yield return new ReturnPath<TState>(statement, value, state);
         }
     }
+
+    /// <summary>
+    /// Whether <see cref="Enumerate{TState}"/> reads the states on the edges into <paramref name="block"/>: a return
+    /// block with no operations whose value is a flow capture (one path per predecessor). The engine keeps edge
+    /// states for these blocks only.
+    /// </summary>
+    public static bool ReadsEdgeStates(BasicBlock block)
+        => block.Operations.IsEmpty
+           && block.ConditionKind == ControlFlowConditionKind.None
+           && block.FallThroughSuccessor is { Semantics: ControlFlowBranchSemantics.Return }
+           && block.BranchValue is IFlowCaptureReferenceOperation;
 
     /// <summary>The return statement (or expression body) that <paramref name="valueSyntax"/> is returned by.</summary>
     public static SyntaxNode? StatementOf(SyntaxNode valueSyntax)

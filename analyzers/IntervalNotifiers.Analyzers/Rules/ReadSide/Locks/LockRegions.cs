@@ -219,7 +219,7 @@ internal sealed class LockRegions
         }
 
         var states = new List<LockState>();
-        foreach (var operation in ReadSideOperations.Root(localFunction).DescendantsAndSelf())
+        foreach (var operation in Walks.OfTree(localFunction))
         {
             switch (operation)
             {
