@@ -460,4 +460,30 @@ public class NTF002SourceCallTests
             }
         }
         """);
+
+    [Fact]
+    public Task SourceHelpersNamedLikeCollectionReads_AreNotCollections_AndAreSilent() => Analyze("""
+        class GpuOps : IntervalNotifierOps
+        {
+            private int _engine;
+
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                notifier.SetSequence(currentSequence);
+                finish = range.IsBlockable ? Take() : TryDequeue(out var spare) ? spare : null;
+                return true;
+            }
+
+            // A private helper that makes a new finish per call: its name is a LINQ/collection name, nothing more.
+            private GpuFinish Take() => new GpuFinish { Engine = ++_engine };
+
+            private bool TryDequeue(out GpuFinish made)
+            {
+                made = new GpuFinish { Engine = ++_engine };
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish) => ((GpuFinish)finish).Fence.Wait();
+        }
+        """);
 }

@@ -1304,8 +1304,9 @@ public class NTF002Tests
 
     [Fact]
     public Task Fix_PoolFieldPresent_OffersNoRentFromPoolFix() =>
-        // A rent-from-pool fix would need a sound fallback for an empty pool (finish = null and the whole
-        // invalidation in the start), which only the driver's author can write: no such fix is offered.
+        // This shape (a pool field, but a finish the start does not build with a bare 'new T()' initializer) gets no
+        // rent-from-pool fix: that fix exists only where the pool can build the cached finish
+        // (NTF002RentFinishFromPoolCodeFixTests).
         VerifyNtf002Fix.NoCodeFixAsync(Usings + CachedOps + Finish, RentFromPoolKey);
 
     [Fact]

@@ -10,7 +10,7 @@ using Xunit;
 namespace IntervalNotifiers.Analyzers.Tests.Rules;
 
 /// <summary>
-/// The diagnostic properties a future NTF010 code fix reads (<see cref="ReadRetryLockProperties"/>): present, with the
+/// The diagnostic properties the NTF010 code fix (NTF010TakeLockCodeFix) reads (<see cref="ReadRetryLockProperties"/>): present, with the
 /// lock's member name and whether it is a <c>lock</c> statement, exactly when the message names the lock.
 /// </summary>
 public class NTF010PropertiesTests

@@ -62,7 +62,9 @@ internal sealed class HandOutSources
             case IArrayElementReferenceOperation:
                 return "an array element";
             case IInvocationOperation invocation when KnownApis.CollectionReads.Contains(invocation.TargetMethod.Name)
+                                                      && IsMetadata(invocation.TargetMethod)
                                                       && !_types.IsPoolType(invocation.TargetMethod.ContainingType):
+                // Known by name only when its body is not in source (a source 'Take()' that makes a new finish is no collection).
                 return "an element read from a collection";
             case ILocalReferenceOperation local:
                 return LocalLongLived(local.Local, body, depth + 1);
@@ -105,6 +107,7 @@ internal sealed class HandOutSources
                 case IArgumentOperation { Parameter.RefKind: RefKind.Out } argument
                     when argument.Parent is IInvocationOperation invocation
                          && KnownApis.CollectionTryReads.Contains(invocation.TargetMethod.Name)
+                         && IsMetadata(invocation.TargetMethod)
                          && !_types.IsPoolType(invocation.TargetMethod.ContainingType)
                          && RefersTo(argument.Value, local):
                     return "an element read from a collection";
@@ -113,6 +116,10 @@ internal sealed class HandOutSources
 
         return null;
     }
+
+    /// <summary>Whether <paramref name="method"/> has no body in source: only such a method is known by its name (KnownApis).</summary>
+    private static bool IsMetadata(IMethodSymbol method)
+        => method.DeclaringSyntaxReferences.IsEmpty && method.OriginalDefinition.DeclaringSyntaxReferences.IsEmpty;
 
     private static bool IsAutoProperty(IPropertySymbol property)
     {
