@@ -123,4 +123,57 @@ namespace Consumer
 
         public string LockAudit() => _unlocked == 0 ? "ok" : _unlocked + " mapping changes outside _gate";
     }
+
+    // NTF010 (Monitor.Enter/Exit around a try/finally, a check that maps when nothing changed, in a for (;;)): the
+    // check and the commit go between Monitor.Enter(_pageLock) and Monitor.Exit(_pageLock).
+    public sealed class MonitorReaderOps : IntervalNotifierOps, IReader
+    {
+        private readonly object _pageLock = new object();
+        private int[]? _mapped;
+        private int _outside;
+
+        public int[]? Mapped
+        {
+            get => _mapped;
+            private set
+            {
+                _outside += Monitor.IsEntered(_pageLock) ? 0 : 1;
+                _mapped = value;
+            }
+        }
+
+        public PageSource Pages { get; } = new PageSource();
+
+        public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+        {
+            Monitor.Enter(_pageLock);
+            try
+            {
+                Mapped = null;
+                notifier.SetSequence(currentSequence);
+            }
+            finally
+            {
+                Monitor.Exit(_pageLock);
+            }
+
+            return true;
+        }
+
+        public bool TryMap(IntervalNotifier notifier)
+        {
+            for (;;)
+            {
+                var seq = notifier.ReadBegin();
+                var pages = Pages.Lookup();
+                if (!notifier.ReadRetry(seq))
+                {
+                    Mapped = pages; // nothing changed since ReadBegin: commit
+                    return true;
+                }
+            }
+        }
+
+        public string LockAudit() => _outside == 0 ? "ok" : _outside + " mapping changes outside Monitor.Enter(_pageLock)";
+    }
 }
