@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using Xunit;
@@ -15,20 +16,23 @@ namespace IntervalNotifiers.Package.Tests;
 /// <c>--diagnostics</c> at <c>--severity info</c> and at <c>--severity warn</c> (and at <c>--severity error</c>, which
 /// fixes the errors only), and with <c>--diagnostics</c> for each ID alone. After a whole run the project compiles, a rebuild reports none of the fixed diagnostics, and a
 /// program over the fixed code runs its invalidations: every reader sees them, every pooled finish is back in its
-/// pool, and each fix that leaves the user a body to write (NTF003's <c>Invalidate</c>, NTF001's
-/// <c>InvalidateFinish</c> without a pool) throws <c>NotImplementedException</c> naming it instead of hiding the bug.
+/// pool, every reader NTF010's fix wrapped maps, loses its mapping to an invalidation and maps again, each change of
+/// its mapping under the lock its callback takes, and each fix that leaves the user a body to write (NTF003's
+/// <c>Invalidate</c>, NTF001's <c>InvalidateFinish</c> without a pool) throws <c>NotImplementedException</c> naming it
+/// instead of hiding the bug.
 /// One consumer project, restored once, serves every run; each run starts from the original sources.
 /// </summary>
 /// <remarks>
 /// To add a shape: put the ops type in the file of its rule group (or a new file in that folder); the program finds
-/// every ops type by reflection. Mark a type whose fix is expected to throw with <c>[FailsLoudly]</c> and add its
+/// every ops type by reflection. An ops type with a reader (NTF010's shapes) implements <c>IReader</c>, and the program
+/// maps through it. Mark a type whose fix is expected to throw with <c>[FailsLoudly]</c> and add its
 /// line to <see cref="Loud"/>. A newly fixable rule goes into <see cref="Fixed"/>.
 /// </remarks>
 [Collection(PackageCollection.Name)]
 public sealed class FormatAllFixesTests
 {
     /// <summary>The rules the consumer breaks at least twice, each with a fix for every one of its violations there.</summary>
-    private static readonly string[] Fixed = { "NTF001", "NTF002", "NTF003", "NTF004", "NTF005", "NTF006", "NTF007", "NTF008", "NTF014" };
+    private static readonly string[] Fixed = { "NTF001", "NTF002", "NTF003", "NTF004", "NTF005", "NTF006", "NTF007", "NTF008", "NTF010", "NTF014" };
 
     /// <summary>What the program prints for each [FailsLoudly] type: the fix's NotImplementedException, naming what to write.</summary>
     private static readonly string[] Loud =
@@ -91,7 +95,8 @@ public sealed class FormatAllFixesTests
             $"errors [{string.Join(", ", errors)}] are still reported or the consumer does not build:{Environment.NewLine}{build}{Environment.NewLine}{Texts(consumer)}");
 
         // The warnings were not asked for: the ones no error fix touches are still there.
-        Assert.True(left.Any(d => d.Id == "NTF008") && left.Any(d => d.Id == "NTF014") && left.Any(d => d.Id == "NTF007"),
+        Assert.True(left.Any(d => d.Id == "NTF008") && left.Any(d => d.Id == "NTF014") && left.Any(d => d.Id == "NTF007")
+                    && left.Any(d => d.Id == "NTF010"),
             $"--severity error changed warnings [{string.Join(", ", warnings)}]:{Environment.NewLine}{build}");
     }
 
@@ -190,6 +195,13 @@ public sealed class FormatAllFixesTests
         var context = Environment.NewLine + run + Environment.NewLine + fixedSources;
         Assert.True(run.ExitCode == 0 && run.Output.Contains("ALL POOLS WHOLE", StringComparison.Ordinal),
             "the fixed program did not run with its pools whole and its sequences set:" + context);
+
+        // NTF010's fixed readers ran, one IReader per NTF010 of the original build: each mapped, lost the mapping to an
+        // invalidation, and mapped again under the lock.
+        var readers = Regex.Match(run.Output, @", (\d+) readers,");
+        var checks = _prepared!.Value.Before.Count(d => d.Id == "NTF010");
+        Assert.True(readers.Success && int.Parse(readers.Groups[1].Value) == checks,
+            $"the program did not exercise one reader (IReader) per NTF010 of the original build ({checks}):" + context);
 
         // The fixes that leave a body to write fail loudly, each naming what to write; no other type throws.
         var loud = run.Output.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("LOUD ", StringComparison.Ordinal)).ToArray();

@@ -2,7 +2,8 @@
 // types share one address space: five rounds of an atomic and a blockable invalidation over all of them, then of
 // each one on its own; every reader must see every blockable invalidation (CheckRetry). Each [FailsLoudly] type is
 // invalidated on its own and must throw NotImplementedException naming the callback to write. At the end every
-// pool must be whole.
+// pool must be whole. Each reader (IReader) maps, loses its mapping to an invalidation and maps again, always under
+// the lock its callback takes.
 using System;
 using System.Collections.Generic;
 using System.Linq;
@@ -80,6 +81,50 @@ namespace Consumer
                 }
             }
 
+            // Every reader maps its pages, an invalidation clears them, it maps again; an invalidation between its
+            // ReadBegin and its ReadRetry makes it read again and commit the new pages, not the ones read before.
+            // Every change of a mapping must hold the lock the callback takes around SetSequence.
+            var readers = 0;
+            foreach (var notifier in notifiers)
+            {
+                if (notifier.Ops is not IReader reader)
+                {
+                    continue;
+                }
+
+                readers++;
+                var name = notifier.Ops.GetType().Name;
+                var own = new NotifierRange(notifier.Start, notifier.Last + 1);
+                if (!Map(reader, notifier) || reader.Mapped is not { } first || first[0] != reader.Pages.Lookups)
+                {
+                    Console.WriteLine($"FAIL {name}: the reader did not map the pages it looked up");
+                    failures++;
+                    continue;
+                }
+
+                if (!Invalidate(space, own) || reader.Mapped is not null)
+                {
+                    Console.WriteLine($"FAIL {name}: an invalidation did not clear the mapping");
+                    failures++;
+                }
+
+                var lookups = reader.Pages.Lookups;
+                reader.Pages.WhileLookingUp = () => Invalidate(space, own);
+                if (!Map(reader, notifier) || reader.Mapped is not { } again || reader.Pages.Lookups != lookups + 2
+                    || again[0] != reader.Pages.Lookups)
+                {
+                    Console.WriteLine($"FAIL {name}: invalidated while looking up, the reader did not read again and map the new pages "
+                                      + $"(lookups {reader.Pages.Lookups - lookups}, mapped [{string.Join(", ", reader.Mapped ?? Array.Empty<int>())}])");
+                    failures++;
+                }
+
+                if (reader.LockAudit() is var audit && audit != "ok")
+                {
+                    Console.WriteLine($"FAIL {name}: {audit}");
+                    failures++;
+                }
+            }
+
             foreach (var type in types.Where(t => t.IsDefined(typeof(FailsLoudlyAttribute), inherit: false)))
             {
                 var own = new AddressSpace();
@@ -106,9 +151,23 @@ namespace Consumer
             }
 
             Console.WriteLine(failures == 0
-                ? $"ALL POOLS WHOLE, {notifiers.Count} notifiers, {Pools.Finished} finishes counted"
+                ? $"ALL POOLS WHOLE, {notifiers.Count} notifiers, {readers} readers, {Pools.Finished} finishes counted"
                 : $"FAILED {failures}");
             return failures == 0 ? 0 : 1;
+        }
+
+        /// <summary>Maps through the reader, reading again (a bounded number of times) while it reports an invalidation.</summary>
+        private static bool Map(IReader reader, IntervalNotifier notifier)
+        {
+            for (var attempt = 0; attempt < 3; attempt++)
+            {
+                if (reader.TryMap(notifier))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static bool Invalidate(AddressSpace space, NotifierRange range)
