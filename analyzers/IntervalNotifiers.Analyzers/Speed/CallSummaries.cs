@@ -45,10 +45,7 @@ internal sealed class CallSummaries
             return known;
         }
 
-        // Nothing the method can call spells a target's name: no body is bound (Speed/CallNames.cs).
-        var reached = CallNames.For(_compilation).MayReachTarget(method, cancellationToken)
-            ? SourceCalls.Reach(method, callee => CallsOf(callee, cancellationToken))
-            : CallTargets.None;
+        var reached = SourceCalls.Reach(method, callee => CallsOf(callee, cancellationToken));
         return _reach.GetOrAdd(method, reached);
     }
 
