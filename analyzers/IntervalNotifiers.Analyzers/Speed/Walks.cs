@@ -29,9 +29,10 @@ internal sealed class Walks
 
     /// <summary>
     /// Every operation of the tree that <paramref name="operation"/> belongs to (its whole member body), in the order
-    /// of <see cref="MethodBody.Walk"/>: the shared walk of that tree when the operation came from the driver (it
-    /// knows its compilation), else a walk of its own. For the read side's per-site questions, which used to walk
-    /// the tree with <c>DescendantsAndSelf</c> once per site.
+    /// of <see cref="MethodBody.Walk"/>, walked afresh: the read side's per-site questions, which used to walk the
+    /// tree with <c>DescendantsAndSelf</c> (nested iterators) once per site. Not kept: the read side asks this of
+    /// every member with a site, and keeping each walk for the compilation's life cost more in collections than the
+    /// walks themselves (measured on the generated corpus, bench/README.md).
     /// </summary>
     public static IOperation[] OfTree(IOperation operation)
     {
@@ -41,8 +42,7 @@ internal sealed class Walks
             root = root.Parent;
         }
 
-        var blocks = ImmutableArray.Create(root);
-        return root.SemanticModel?.Compilation is { } compilation ? For(compilation).Get(blocks) : MethodBody.Walk(blocks);
+        return MethodBody.Walk(ImmutableArray.Create(root));
     }
 
     public IOperation[] Get(ImmutableArray<IOperation> blocks)
