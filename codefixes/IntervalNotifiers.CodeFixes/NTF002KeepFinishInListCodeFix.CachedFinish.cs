@@ -86,6 +86,11 @@ public sealed partial class NTF002KeepFinishInListCodeFix
                 PropertyDeclarationSyntax property => property.Initializer?.Value,
                 _ => null,
             };
+            if (initializerValue is not null && IsNullOrDefault(initializerValue))
+            {
+                initializerValue = null; // '= null!' or '= default': the member starts empty, as without an initializer
+            }
+
             var plan = new CachedFinish { Member = symbol, MemberType = memberType, Body = body, References = references, Anchor = anchor };
             if (!UsedOnlyHere(plan, model.Compilation, allowConstructorStores: initializerValue is null, cancellationToken))
             {
@@ -229,6 +234,32 @@ public sealed partial class NTF002KeepFinishInListCodeFix
             }
 
             return true;
+        }
+
+        /// <summary>Whether <paramref name="value"/> is <c>null</c> or <c>default</c> (with or without <c>!</c>, parentheses or a cast).</summary>
+        private static bool IsNullOrDefault(ExpressionSyntax value)
+        {
+            while (true)
+            {
+                switch (value)
+                {
+                    case ParenthesizedExpressionSyntax parenthesized:
+                        value = parenthesized.Expression;
+                        continue;
+                    case PostfixUnaryExpressionSyntax suppressed when suppressed.IsKind(SyntaxKind.SuppressNullableWarningExpression):
+                        value = suppressed.Operand;
+                        continue;
+                    case CastExpressionSyntax cast:
+                        value = cast.Expression;
+                        continue;
+                    case LiteralExpressionSyntax literal:
+                        return literal.IsKind(SyntaxKind.NullLiteralExpression) || literal.IsKind(SyntaxKind.DefaultLiteralExpression);
+                    case DefaultExpressionSyntax:
+                        return true;
+                    default:
+                        return false;
+                }
+            }
         }
 
         /// <summary>

@@ -1273,6 +1273,42 @@ public class NTF002Tests
         }
         """;
 
+    [Theory]
+    [InlineData("null!")]
+    [InlineData("default!")]
+    [InlineData("(GpuFinish)null!")]
+    public Task Fix_ANullOrDefaultInitializer_IsLikeNone_AndTheCachedFinishBecomesANewOne(string empty)
+        => VerifyNtf002Fix.CodeFixAsync(Usings + """
+        class XeOps : IntervalNotifierOps
+        {
+            private GpuFinish _cached = EMPTY;
+
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                notifier.SetSequence(currentSequence);
+                {|NTF002:finish = _cached|};
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish) => ((GpuFinish)finish).Fence.Wait();
+        }
+        """.Replace("EMPTY", empty) + Finish, Usings + """
+        class XeOps : IntervalNotifierOps
+        {
+            private GpuFinish _cached = EMPTY;
+
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                notifier.SetSequence(currentSequence);
+                var cached = new GpuFinish();
+                finish = cached;
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish) => ((GpuFinish)finish).Fence.Wait();
+        }
+        """.Replace("EMPTY", empty) + Finish, NTF002KeepFinishInListCodeFix.NewPerInvocationKey);
+
     [Fact]
     public Task Fix_ReplacesTheCachedFinishWithANewOne() => VerifyNtf002Fix.CodeFixAsync(Usings + CachedOps + Finish, Usings + """
         class XeOps : IntervalNotifierOps
