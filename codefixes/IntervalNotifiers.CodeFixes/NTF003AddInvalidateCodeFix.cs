@@ -41,6 +41,13 @@ public sealed class NTF003AddInvalidateCodeFix : NotifierCodeFixProvider
             return; // not an ops type, or the callback was added since the diagnostic was computed
         }
 
+        if (HasMemberNamedLikeACallback(type))
+        {
+            // A method the user meant as the callback (override forgotten: CS0114), or any member of that name: adding
+            // the override would not compile (CS0111) or would hide what the user wrote. The user decides.
+            return;
+        }
+
         if (types.FindOverride(type, CallbackKind.InvalidateFinish) is not null)
         {
             await RegisterStartForFinishAsync(context, diagnostic, type).ConfigureAwait(false);
@@ -52,6 +59,10 @@ public sealed class NTF003AddInvalidateCodeFix : NotifierCodeFixProvider
             token => AddInvalidateAsync(context.Document, type, diagnostic.Location.SourceSpan, token),
             AddInvalidateKey), diagnostic);
     }
+
+    /// <summary>Whether the type declares a member named <c>Invalidate</c> or <c>InvalidateStart</c> (not an override: none exists here).</summary>
+    private static bool HasMemberNamedLikeACallback(INamedTypeSymbol type)
+        => !type.GetMembers("Invalidate").IsEmpty || !type.GetMembers("InvalidateStart").IsEmpty;
 
     /// <summary>
     /// The type has a finish pass and no start: an <c>Invalidate</c> would be the wrong callback (NTF005 would then

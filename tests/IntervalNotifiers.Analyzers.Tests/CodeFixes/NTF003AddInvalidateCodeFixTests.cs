@@ -72,6 +72,21 @@ public class NTF003AddInvalidateCodeFixTests
     }
 
     [Fact]
+    public Task AMethodNamedInvalidateWithoutOverride_GetsNoFix_ThatWouldNotCompile() => VerifyFix.NoCodeFixAsync("""
+        using IntervalNotifiers;
+
+        sealed class {|NTF003:RadeonOps|} : IntervalNotifierOps
+        {
+            // The user forgot 'override' (CS0114): adding one more Invalidate would be CS0111.
+            public bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+            {
+                notifier.SetSequence(currentSequence);
+                return true;
+            }
+        }
+        """);
+
+    [Fact]
     public Task AddInvalidate_FixAllAddsTheUsingOnce() => VerifyFix.CodeFixAsync("""
         namespace Drivers
         {
