@@ -103,15 +103,32 @@ public sealed partial class NTF001AddInvalidateFinishCodeFix : NotifierCodeFixPr
 
         var body = await FinishBodyAsync(model.Compilation, types, type, start, declaration.OpenBraceToken.Span.End, model, cancellationToken)
             .ConfigureAwait(false);
-        var member = SyntaxHelpers.ParseMember(root, anchor is not null || declaration.Members.Count > 0,
-            "public override void InvalidateFinish(NotifierFinish finish)",
-            "{",
-            "    " + body,
-            "}");
+        var lines = new System.Collections.Generic.List<string> { "public override void InvalidateFinish(NotifierFinish finish)", "{" };
+        lines.AddRange(body.Select(line => "    " + line));
+        lines.Add("}");
+        var member = SyntaxHelpers.ParseMember(root, anchor is not null || declaration.Members.Count > 0, lines.ToArray());
         member = member.ReplaceNodes(member.DescendantNodes().OfType<QualifiedNameSyntax>(),
                                      (_, name) => name.WithAdditionalAnnotations(Simplifier.Annotation));
         var newRoot = OpsTypeSyntax.InsertMember(root, model, declaration, anchor, member, "NotifierFinish");
         return solution.WithDocumentSyntaxRoot(target.Id, newRoot);
+    }
+
+    /// <summary>The fields and properties a finish type of source adds to <c>NotifierFinish</c> (empty: a pure token).</summary>
+    private static string CarriedState(INamedTypeSymbol finishType)
+    {
+        var names = new System.Collections.Generic.List<string>();
+        for (var t = finishType; t is not null && t.Locations.Any(l => l.IsInSource); t = t.BaseType)
+        {
+            foreach (var member in t.GetMembers())
+            {
+                if (!member.IsStatic && !member.IsImplicitlyDeclared && member is IFieldSymbol or IPropertySymbol)
+                {
+                    names.Add(member.Name);
+                }
+            }
+        }
+
+        return string.Join(", ", names.Distinct().Take(4));
     }
 
     /// <summary>
@@ -120,7 +137,7 @@ public sealed partial class NTF001AddInvalidateFinishCodeFix : NotifierCodeFixPr
     /// <c>NotImplementedException</c> that says what to write, so the program fails loudly at the first
     /// invalidation instead of silently skipping the finish pass (docs/contract.md#what-a-fix-leaves-behind).
     /// </summary>
-    private static async Task<string> FinishBodyAsync(Compilation compilation, NotifierTypes types, INamedTypeSymbol type,
+    private static async Task<string[]> FinishBodyAsync(Compilation compilation, NotifierTypes types, INamedTypeSymbol type,
                                                       IMethodSymbol start, int position, SemanticModel model,
                                                       CancellationToken cancellationToken)
     {
@@ -132,12 +149,26 @@ public sealed partial class NTF001AddInvalidateFinishCodeFix : NotifierCodeFixPr
                 && PoolMember.RentedIn(syntax, compilation.GetSemanticModel(syntax.SyntaxTree), types, cancellationToken) is { } pool
                 && model.IsAccessible(position, pool.Member))
             {
-                return $"{pool.Name}.Return(({pool.FinishTypeName(model, position)})finish);";
+                var giveBack = $"{pool.Name}.Return(({pool.FinishTypeName(model, position)})finish);";
+                if (CarriedState(pool.FinishType) is not { Length: > 0 } carried)
+                {
+                    return new[] { giveBack }; // a finish that carries nothing: giving it back is the whole finish pass
+                }
+
+                // The start fills the finish for the finish pass: what to do with it is the user's to write. Fail
+                // loudly, and still give the finish back so the pool stays whole.
+                var todo = $"{type.Name}.InvalidateFinish: wait for the work InvalidateStart started for this finish "
+                           + $"(it carries {carried}); the finish is returned to '{pool.Member.Name}' below";
+                return new[]
+                {
+                    "try", "{", $"    throw new System.NotImplementedException({SyntaxFactory.Literal(todo).Text});", "}",
+                    "finally", "{", "    " + giveBack, "}",
+                };
             }
         }
 
         var message = $"{type.Name}.InvalidateFinish: wait for the work InvalidateStart started for this finish, "
                       + "then return the finish to its pool if it came from one";
-        return $"throw new System.NotImplementedException({SyntaxFactory.Literal(message).Text});";
+        return new[] { $"throw new System.NotImplementedException({SyntaxFactory.Literal(message).Text});" };
     }
 }

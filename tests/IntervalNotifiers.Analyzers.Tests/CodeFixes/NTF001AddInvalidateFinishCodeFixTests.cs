@@ -42,14 +42,14 @@ public class NTF001AddInvalidateFinishCodeFixTests
         """;
 
     [Fact]
-    public async Task PooledStart_TheNewFinishReturnsTheFinishToThePool_AndThePoolIsWholeAfterwards()
+    public async Task PooledStart_ATokenFinish_TheNewFinishReturnsItToThePool_AndThePoolIsWholeAfterwards()
     {
+        // The finish carries nothing: giving it back is the whole finish pass.
         const string fixedSource = """
             using IntervalNotifiers;
 
             sealed class FlushFinish : NotifierFinish
             {
-                public int Ticket;
             }
 
             sealed class DeviceOps : IntervalNotifierOps
@@ -66,7 +66,6 @@ public class NTF001AddInvalidateFinishCodeFixTests
                         return true;
                     }
 
-                    f.Ticket = 1;
                     finish = f;
                     return true;
                 }
@@ -84,6 +83,105 @@ public class NTF001AddInvalidateFinishCodeFixTests
 
         // Every invalidation rented a finish and the finish pass gave it back: the pool is whole.
         Assert.Equal("rented 2 of 2, 5 starts", FixHarness.Run(fixedSource, Driver));
+    }
+
+    [Fact]
+    public async Task PooledStart_AFinishThatCarriesState_TheNewFinishThrowsNamingWhatToWrite_AndStillGivesItBack()
+    {
+        // The start fills the finish (a ticket) for the finish pass, which only the user can write: loud, pool whole.
+        const string source = """
+            using IntervalNotifiers;
+
+            sealed class FlushFinish : NotifierFinish
+            {
+                public int Ticket;
+            }
+
+            sealed class {|NTF001:DeviceOps|} : IntervalNotifierOps
+            {
+                public readonly NotifierFinishPool<FlushFinish> Pool = new NotifierFinishPool<FlushFinish>(2);
+                public int Started;
+
+                public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+                {
+                    Started++;
+                    if (!this.Pool.TryRent(out var f))
+                    {
+                        finish = null;
+                        return true;
+                    }
+
+                    f.Ticket = 1;
+                    finish = f;
+                    return true;
+                }
+            }
+            """;
+        const string message = "DeviceOps.InvalidateFinish: wait for the work InvalidateStart started for this finish (it carries Ticket); "
+                               + "the finish is returned to 'Pool' below";
+        var fixedSource = source.Replace("{|NTF001:DeviceOps|}", "DeviceOps").Replace("""
+                    finish = f;
+                    return true;
+                }
+            }
+            """, $$"""
+                    finish = f;
+                    return true;
+                }
+
+                public override void InvalidateFinish(NotifierFinish finish)
+                {
+                    try
+                    {
+                        throw new System.NotImplementedException("{{message}}");
+                    }
+                    finally
+                    {
+                        Pool.Return((FlushFinish)finish);
+                    }
+                }
+            }
+            """);
+        await VerifyFix.CodeFixAsync(source, fixedSource, NTF001AddInvalidateFinishCodeFix.AddInvalidateFinishKey);
+
+        const string loudDriver = """
+            using IntervalNotifiers;
+
+            public static class Program
+            {
+                public static string Run()
+                {
+                    var ops = new DeviceOps();
+                    var space = new AddressSpace();
+                    new IntervalNotifier(ops).Insert(space, 0x1000, 0x1000);
+                    var loud = 0;
+                    string? said = null;
+                    for (var i = 0; i < 5; i++)
+                    {
+                        var range = new NotifierRange(0x1000, 0x2000);
+                        try
+                        {
+                            space.InvalidateRangeStart(range);
+                            space.InvalidateRangeEnd(range);
+                        }
+                        catch (System.NotImplementedException e)
+                        {
+                            loud++;
+                            said = e.Message;
+                        }
+                    }
+
+                    var rented = 0;
+                    while (rented < 10 && ops.Pool.TryRent(out _))
+                    {
+                        rented++;
+                    }
+
+                    return loud + " loud (" + said + "), rented " + rented + " of 2";
+                }
+            }
+            """;
+        Assert.Equal("5 loud (" + message + "), rented 2 of 2", FixHarness.Run(fixedSource, loudDriver));
     }
 
     [Fact]

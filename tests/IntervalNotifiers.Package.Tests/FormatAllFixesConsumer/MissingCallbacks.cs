@@ -3,7 +3,9 @@ using IntervalNotifiers;
 
 namespace Consumer
 {
-    // NTF001 (pooled start): the new InvalidateFinish returns the finish to the pool.
+    // NTF001 (pooled start whose finish carries a ticket): the new InvalidateFinish throws, naming what to write, and
+    // still returns the finish to the pool (the program checks the pool after the loud invalidation).
+    [FailsLoudly]
     public sealed class StartOnlyOps : IntervalNotifierOps, IPooled
     {
         private readonly NotifierFinishPool<FlushFinish> _pool = new NotifierFinishPool<FlushFinish>(2);

@@ -128,7 +128,8 @@ namespace Consumer
             foreach (var type in types.Where(t => t.IsDefined(typeof(FailsLoudlyAttribute), inherit: false)))
             {
                 var own = new AddressSpace();
-                new IntervalNotifier((IntervalNotifierOps)Activator.CreateInstance(type)!).Insert(own, 0x1000, 0x1000);
+                var ops = (IntervalNotifierOps)Activator.CreateInstance(type)!;
+                new IntervalNotifier(ops).Insert(own, 0x1000, 0x1000);
                 try
                 {
                     Invalidate(own, new NotifierRange(0x1000, 0x2000));
@@ -138,6 +139,13 @@ namespace Consumer
                 catch (NotImplementedException e) when (e.Message.StartsWith(type.Name + ".", StringComparison.Ordinal))
                 {
                     Console.WriteLine($"LOUD {type.Name}: {e.Message}");
+                }
+
+                // A loud finish pass must still give a pooled finish back.
+                if (ops is IPooled loudPooled && loudPooled.Audit() is var loudAudit && loudAudit != "ok")
+                {
+                    Console.WriteLine($"FAIL {type.Name}: pool {loudAudit}");
+                    failures++;
                 }
             }
 
