@@ -238,29 +238,8 @@ public sealed partial class NTF002KeepFinishInListCodeFix
 
         /// <summary>Whether <paramref name="value"/> is <c>null</c> or <c>default</c> (with or without <c>!</c>, parentheses or a cast).</summary>
         private static bool IsNullOrDefault(ExpressionSyntax value)
-        {
-            while (true)
-            {
-                switch (value)
-                {
-                    case ParenthesizedExpressionSyntax parenthesized:
-                        value = parenthesized.Expression;
-                        continue;
-                    case PostfixUnaryExpressionSyntax suppressed when suppressed.IsKind(SyntaxKind.SuppressNullableWarningExpression):
-                        value = suppressed.Operand;
-                        continue;
-                    case CastExpressionSyntax cast:
-                        value = cast.Expression;
-                        continue;
-                    case LiteralExpressionSyntax literal:
-                        return literal.IsKind(SyntaxKind.NullLiteralExpression) || literal.IsKind(SyntaxKind.DefaultLiteralExpression);
-                    case DefaultExpressionSyntax:
-                        return true;
-                    default:
-                        return false;
-                }
-            }
-        }
+            => SyntaxHelpers.Strip(value) is LiteralExpressionSyntax { RawKind: (int)SyntaxKind.NullLiteralExpression or (int)SyntaxKind.DefaultLiteralExpression }
+                   or DefaultExpressionSyntax;
 
         /// <summary>
         /// Whether <paramref name="creation"/> (bound by <paramref name="initializerModel"/>), moved into a local

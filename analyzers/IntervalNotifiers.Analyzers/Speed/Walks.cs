@@ -27,24 +27,6 @@ internal sealed class Walks
 
     public static Walks For(Compilation compilation) => PerCompilation.GetValue(compilation, Create);
 
-    /// <summary>
-    /// Every operation of the tree that <paramref name="operation"/> belongs to (its whole member body), in the order
-    /// of <see cref="MethodBody.Walk"/>, walked afresh: the read side's per-site questions, which used to walk the
-    /// tree with <c>DescendantsAndSelf</c> (nested iterators) once per site. Not kept: the read side asks this of
-    /// every member with a site, and keeping each walk for the compilation's life cost more in collections than the
-    /// walks themselves (measured on the generated corpus, bench/README.md).
-    /// </summary>
-    public static IOperation[] OfTree(IOperation operation)
-    {
-        var root = operation;
-        while (root.Parent is not null)
-        {
-            root = root.Parent;
-        }
-
-        return MethodBody.Walk(ImmutableArray.Create(root));
-    }
-
     public IOperation[] Get(ImmutableArray<IOperation> blocks)
     {
         if (_walks.TryGetValue(blocks[0], out var operations))

@@ -75,7 +75,7 @@ internal static class SetSequenceTargets
             }
         }
 
-        foreach (var operation in Walks.OfTree(invocation))
+        foreach (var operation in ReadSideOperations.TreeOf(invocation))
         {
             switch (operation)
             {

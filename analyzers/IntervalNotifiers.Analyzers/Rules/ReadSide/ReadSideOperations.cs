@@ -1,6 +1,6 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using IntervalNotifiers.Analyzers.Core;
-using IntervalNotifiers.Analyzers.Speed;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -36,14 +36,22 @@ internal static class ReadSideOperations
     }
 
     /// <summary>
-    /// In one walk of <paramref name="root"/> (the root of a member's tree; its walk is shared, <see cref="Walks.OfTree"/>): the declarator of <paramref name="local"/> (null for a pattern variable,
+    /// Every operation of the tree <paramref name="operation"/> belongs to (its whole member body), in the order of
+    /// <see cref="MethodBody.Walk"/>: the read side's per-site questions, without <c>DescendantsAndSelf</c>'s nested
+    /// iterators. Walked afresh each time: keeping each walk for the compilation's life cost more in collections than
+    /// the walks themselves (bench/README.md, "Issue 13, first pass").
+    /// </summary>
+    public static IOperation[] TreeOf(IOperation operation) => MethodBody.Walk(ImmutableArray.Create(Root(operation)));
+
+    /// <summary>
+    /// In one walk of <paramref name="root"/> (the root of a member's tree): the declarator of <paramref name="local"/> (null for a pattern variable,
     /// say) and the references to it.
     /// </summary>
     public static (IVariableDeclaratorOperation? Declarator, List<ILocalReferenceOperation> References) LocalUses(IOperation root, ILocalSymbol local)
     {
         IVariableDeclaratorOperation? declarator = null;
         var references = new List<ILocalReferenceOperation>();
-        foreach (var operation in Walks.OfTree(root))
+        foreach (var operation in TreeOf(root))
         {
             switch (operation)
             {

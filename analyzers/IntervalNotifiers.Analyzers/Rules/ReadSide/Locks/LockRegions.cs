@@ -2,7 +2,6 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using IntervalNotifiers.Analyzers.Core;
-using IntervalNotifiers.Analyzers.Speed;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -219,7 +218,7 @@ internal sealed class LockRegions
         }
 
         var states = new List<LockState>();
-        foreach (var operation in Walks.OfTree(localFunction))
+        foreach (var operation in ReadSideOperations.TreeOf(localFunction))
         {
             switch (operation)
             {
