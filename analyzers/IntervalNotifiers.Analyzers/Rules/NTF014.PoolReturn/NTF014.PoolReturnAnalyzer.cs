@@ -188,7 +188,7 @@ public sealed class PoolReturnAnalyzer : NotifierAnalyzer
         foreach (var invocation in operations.Invocations)
         {
             if (NotifierTypes.Is(invocation.TargetMethod, types.PoolTryRent)
-                && invocation.Arguments.Any(a => SymbolEqualityComparer.Default.Equals(RentedFinishFlow.RentedLocal(a.Value), local)))
+                && RentedFinishFlow.RentsInto(invocation, local))
             {
                 return OperationFacts.StripConversions(invocation.Instance ?? invocation) switch
                 {

@@ -50,7 +50,7 @@ internal static class RentedFinishPrefilter
         IInvocationOperation? rent = null;
         foreach (var invocation in operations.Invocations)
         {
-            if (NotifierTypes.Is(invocation.TargetMethod, types.PoolTryRent) && Rents(invocation, local))
+            if (NotifierTypes.Is(invocation.TargetMethod, types.PoolTryRent) && RentedFinishFlow.RentsInto(invocation, local))
             {
                 if (rent is not null)
                 {
@@ -86,20 +86,6 @@ internal static class RentedFinishPrefilter
             if (IsHandOut(statements[i], local))
             {
                 return !HasReturnBetween(operations, statements[test].Syntax.Span.End, statements[i].Syntax.SpanStart);
-            }
-        }
-
-        return false;
-    }
-
-    private static bool Rents(IInvocationOperation invocation, ILocalSymbol local)
-    {
-        foreach (var argument in invocation.Arguments)
-        {
-            if (argument.Parameter?.RefKind == RefKind.Out
-                && SymbolEqualityComparer.Default.Equals(RentedFinishFlow.RentedLocal(argument.Value), local))
-            {
-                return true;
             }
         }
 

@@ -148,6 +148,20 @@ internal sealed class RentedFinishFlow : ForwardFlow<FlowValues>
         return state;
     }
 
+    /// <summary>Whether the <c>TryRent</c> call <paramref name="invocation"/> rents into <paramref name="local"/> (its out argument).</summary>
+    public static bool RentsInto(IInvocationOperation invocation, ILocalSymbol local)
+    {
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.RefKind == RefKind.Out && SymbolEqualityComparer.Default.Equals(RentedLocal(argument.Value), local))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The local an out argument writes: <c>out f</c> or <c>out var f</c>.</summary>
     public static ILocalSymbol? RentedLocal(IOperation value)
     {
