@@ -66,14 +66,17 @@ public partial class NTF007GuardFalseReturnCodeFixTests
                 var notifier = new IntervalNotifier(ops);
                 notifier.Insert(space, 0x1000, 0x1000);
 
-                // Another thread holds the lock for a while: a non-blockable range gives up, a blockable one waits.
+                // Another thread holds the lock until the non-blockable range has been tried: that range gives up. The
+                // holder lets go 100 ms later, while the blockable range is (normally) waiting for the lock: a correct fix
+                // gives the same answer however the threads are scheduled.
                 using var held = new ManualResetEventSlim();
+                using var release = new ManualResetEventSlim();
                 var holder = Task.Run(() =>
                 {
                     lock (ops.Lock)
                     {
                         held.Set();
-                        Thread.Sleep(200);
+                        release.Wait(5000);
                     }
                 });
                 if (!held.Wait(5000))
@@ -83,10 +86,15 @@ public partial class NTF007GuardFalseReturnCodeFixTests
 
                 var atomic = new NotifierRange(0x1000, 0x2000, blockable: false);
                 var atomicOk = space.InvalidateRangeStart(atomic);
+                var letGo = Task.Run(async () =>
+                {
+                    await Task.Delay(100);
+                    release.Set();
+                });
                 var blockable = new NotifierRange(0x1000, 0x2000);
                 var blockableOk = space.InvalidateRangeStart(blockable);
                 space.InvalidateRangeEnd(blockable);
-                if (!holder.Wait(5000))
+                if (!letGo.Wait(5000) || !holder.Wait(5000))
                 {
                     return "holder did not finish";
                 }

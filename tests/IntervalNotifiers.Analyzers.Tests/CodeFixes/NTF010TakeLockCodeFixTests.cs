@@ -165,9 +165,18 @@ public class NTF010TakeLockCodeFixTests
         // An invalidation that starts during the commit: unfixed, it runs at once and the commit then maps pages the
         // CPU side has unmapped; fixed, it waits for the lock and removes the mapping after the commit.
         Assert.Equal("invalidation finished during the commit: True, stale mapping: True",
-                     FixHarness.Run(source.Replace("{|NTF010:", string.Empty).Replace(")|}", ")"), Driver));
-        Assert.Equal("invalidation finished during the commit: False, stale mapping: False", FixHarness.Run(fixedSource, Driver));
+                     FixHarness.Run(source.Replace("{|NTF010:", string.Empty).Replace(")|}", ")"), UnfixedDriver));
+        Assert.Equal("invalidation finished during the commit: False, stale mapping: False", FixHarness.Run(fixedSource, FixedDriver));
     }
+
+    /// <summary>
+    /// The unfixed program's invalidation does not wait for the commit, so the driver may wait long for it (it returns as
+    /// soon as the invalidation is done; a loaded machine only makes it slower). The fixed program's invalidation waits for
+    /// the lock the commit holds, so it cannot finish during the commit however long the driver waits: a short wait there
+    /// keeps the test fast without making the outcome depend on timing.
+    /// </summary>
+    private static readonly string UnfixedDriver = Driver.Replace("invalidation.Wait(CommitWait)", "invalidation.Wait(10000)");
+    private static readonly string FixedDriver = Driver.Replace("invalidation.Wait(CommitWait)", "invalidation.Wait(300)");
 
     /// <summary>Maps once, starting an invalidation of the range in the middle of the commit (every wait bounded).</summary>
     private const string Driver = """
@@ -193,7 +202,7 @@ public class NTF010TakeLockCodeFixTests
                         space.InvalidateRangeStart(range);
                         space.InvalidateRangeEnd(range);
                     });
-                    finishedDuringCommit = invalidation.Wait(300);
+                    finishedDuringCommit = invalidation.Wait(CommitWait);
                 };
                 ops.Map(notifier);
                 if (invalidation is null || !invalidation.Wait(5000))
@@ -217,8 +226,8 @@ public class NTF010TakeLockCodeFixTests
         var fixedSource = Ops(field, take, give, FixedLoopReader(open, close));
         await VerifyFix(source, fixedSource);
         Assert.Equal("invalidation finished during the commit: True, stale mapping: True",
-                     FixHarness.Run(source.Replace("{|NTF010:", string.Empty).Replace(")|}", ")"), Driver));
-        Assert.Equal("invalidation finished during the commit: False, stale mapping: False", FixHarness.Run(fixedSource, Driver));
+                     FixHarness.Run(source.Replace("{|NTF010:", string.Empty).Replace(")|}", ")"), UnfixedDriver));
+        Assert.Equal("invalidation finished during the commit: False, stale mapping: False", FixHarness.Run(fixedSource, FixedDriver));
     }
 
     /// <summary>An acquisition before a <c>try</c> whose <c>finally</c> releases, at the loop body's indentation or the callback's.</summary>
