@@ -627,4 +627,40 @@ public class NTF005AddInvalidateStartCodeFixTests
         Assert.Empty(noFixAll);
         Assert.Equal(fixedSource, (await FixHarness.TextsAsync(formatted))[0]);
     }
+
+    [Fact]
+    public async Task RulePageExample_APooledFinishWhoseFenceTheFinishPassWaitsOn_WithInvalidate_GetsTheLoudStart()
+    {
+        // docs/rules/NTF005.md's second before/after: the pooled start is not written, so the pool stays whole.
+        const string head = $$"""
+            sealed class FlushFinish : NotifierFinish
+            {
+                public Fence Fence = null!;
+            }
+
+            sealed class DeviceOps : IntervalNotifierOps
+            {
+                public readonly NotifierFinishPool<FlushFinish> Pool = new NotifierFinishPool<FlushFinish>(2);
+
+                {{SetsSequence}}
+
+                public override void InvalidateFinish(NotifierFinish finish)
+                {
+                    var f = (FlushFinish)finish;
+                    f.Fence.Wait(2000);
+                    Pool.Return(f);
+                }
+            """;
+        const string tail = """
+
+                public string Report() => "loud";
+            }
+            """;
+        var message = FillMessage("rent a FlushFinish from 'Pool' (and return it there on any path that does not hand it out)",
+                                  ", fill its Fence (what InvalidateFinish reads)", hasInvalidate: true);
+        var fixedSource = FenceTypes.Replace("GpuFinish", "UnusedFinish") + head + LoudStart(message, hasInvalidate: true) + tail;
+        await VerifyAsync(FenceTypes.Replace("GpuFinish", "UnusedFinish") + (head + tail).Replace("class DeviceOps", "class {|NTF005:DeviceOps|}"),
+                          fixedSource);
+        await AssertRunsAsync("threw NotImplementedException: " + message + " | loud, rented 2 of 2", fixedSource, PooledDriver);
+    }
 }
