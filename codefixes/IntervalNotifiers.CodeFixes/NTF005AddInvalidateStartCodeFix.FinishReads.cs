@@ -165,26 +165,32 @@ public sealed partial class NTF005AddInvalidateStartCodeFix
             => model.GetSymbolInfo(member, cancellationToken).Symbol is not IMethodSymbol { ReducedFrom: { } extension }
                || IsFollowedCall(extension, 0, depth);
 
+        // base.M(finish) calls M itself, not an override of it.
         bool IsFollowedArgument(ArgumentSyntax argument, SemanticModel model, int depth)
             => argument.RefKindKeyword.IsKind(SyntaxKind.None)
                && model.GetOperation(argument, cancellationToken) is IArgumentOperation { Parameter: { } parameter }
                && parameter.ContainingSymbol is IMethodSymbol method
-               && IsFollowedCall(method, parameter.Ordinal, depth);
+               && IsFollowedCall(method, parameter.Ordinal, depth,
+                                 argument.Parent?.Parent is InvocationExpressionSyntax
+                                 {
+                                     Expression: MemberAccessExpressionSyntax { Expression: BaseExpressionSyntax },
+                                 });
 
-        // Whether the finish passed as parameter <ordinal> of <method> is returned to a pool or scanned in the method's source.
-        bool IsFollowedCall(IMethodSymbol method, int ordinal, int depth)
+        // Whether the finish passed as parameter <ordinal> of <method> is returned to a pool or scanned in the method's
+        // source (the runtime's InvalidateFinish, called through base., does nothing with it).
+        bool IsFollowedCall(IMethodSymbol method, int ordinal, int depth, bool throughBase = false)
         {
             var definition = method.OriginalDefinition;
-            if (NotifierTypes.Is(definition, types.PoolReturn))
+            if (NotifierTypes.Is(definition, types.PoolReturn) || (throughBase && NotifierTypes.Is(definition, types.InvalidateFinish)))
             {
                 return true;
             }
 
             // A call that may land in an override the scan does not see, or a method without a body here, is not followed.
             definition = definition.PartialImplementationPart ?? definition;
-            if (depth >= MaxHelperDepth || ordinal >= definition.Parameters.Length
-                || definition.IsAbstract || definition.IsVirtual
-                || (definition.IsOverride && !definition.IsSealed && !definition.ContainingType.IsSealed)
+            if (depth >= MaxHelperDepth || ordinal >= definition.Parameters.Length || definition.IsAbstract
+                || (!throughBase && (definition.IsVirtual
+                                     || (definition.IsOverride && !definition.IsSealed && !definition.ContainingType.IsSealed)))
                 || definition.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken))
                              .FirstOrDefault(s => s is BaseMethodDeclarationSyntax { Body: not null } or BaseMethodDeclarationSyntax { ExpressionBody: not null }
                                                   or LocalFunctionStatementSyntax { Body: not null } or LocalFunctionStatementSyntax { ExpressionBody: not null }

@@ -221,6 +221,23 @@ public class NTF005AddInvalidateStartCodeFixTests
             }
         """;
 
+    /// <summary>The start the fix writes for a type with an <c>Invalidate</c> when a new <paramref name="finishType"/> is all the finish pass needs.</summary>
+    private static string WorkingStart(string finishType) => """
+
+
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                if (!Invalidate(notifier, range, currentSequence) && !range.IsBlockable)
+                {
+                    finish = null;
+                    return false;
+                }
+
+                finish = new TYPE();
+                return true;
+            }
+        """.Replace("TYPE", finishType);
+
     /// <summary>The start the fix writes when it cannot fill the finish: it throws <paramref name="message"/>.</summary>
     private static string LoudStart(string message, bool hasInvalidate, string indent = "    ")
     {
@@ -587,21 +604,6 @@ public class NTF005AddInvalidateStartCodeFixTests
 
                 public override void InvalidateFinish(NotifierFinish finish) => _finished++;
             """;
-        const string workingStart = """
-
-
-                public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
-                {
-                    if (!Invalidate(notifier, range, currentSequence) && !range.IsBlockable)
-                    {
-                        finish = null;
-                        return false;
-                    }
-
-                    finish = new NotifierFinish();
-                    return true;
-                }
-            """;
         const string tail = """
 
                 public string Report() => _finished + " finished";
@@ -610,7 +612,7 @@ public class NTF005AddInvalidateStartCodeFixTests
         var message = FillMessage("create a GpuFinish", ", fill its Fence (what InvalidateFinish reads)", hasInvalidate: true, type: "FenceOps");
         var source = FenceTypes + (fenceOps + "\n" + countOps + tail).Replace("class FenceOps", "class {|NTF005:FenceOps|}")
                                                               .Replace("class DeviceOps", "class {|NTF005:DeviceOps|}");
-        var fixedSource = FenceTypes + fenceOps + LoudStart(message, hasInvalidate: true) + "\n" + countOps + workingStart + tail;
+        var fixedSource = FenceTypes + fenceOps + LoudStart(message, hasInvalidate: true) + "\n" + countOps + WorkingStart("NotifierFinish") + tail;
         var test = new VerifyFix.Test { TestCode = source, FixedCode = fixedSource };
         test.NumberOfFixAllIterations = 1;
         test.NumberOfFixAllInDocumentIterations = 1;
@@ -662,5 +664,47 @@ public class NTF005AddInvalidateStartCodeFixTests
         await VerifyAsync(FenceTypes.Replace("GpuFinish", "UnusedFinish") + (head + tail).Replace("class DeviceOps", "class {|NTF005:DeviceOps|}"),
                           fixedSource);
         await AssertRunsAsync("threw NotImplementedException: " + message + " | loud, rented 2 of 2", fixedSource, PooledDriver);
+    }
+
+    /// <summary>Finish passes that read nothing of the finish, and the finish type the working start creates for each.</summary>
+    public static TheoryData<string, string> NonReadingShapes => new()
+    {
+        // the IDE's override template calls the runtime's (empty) InvalidateFinish
+        { "base.InvalidateFinish(finish); _finished++;", "NotifierFinish" },
+        // a type test without a variable
+        { "if (finish is GpuFinish) { _finished++; }", "GpuFinish" },
+        // a helper of the ops type that reads nothing of it (followed through source)
+        { "Count(finish);", "NotifierFinish" },
+        // a write only: the finish pass clears the fence
+        { "var g = finish as GpuFinish; g!.Fence = null!; _finished++;", "GpuFinish" },
+    };
+
+    [Theory]
+    [MemberData(nameof(NonReadingShapes))]
+    public async Task AFinishPassThatReadsNothingOfTheFinish_KeepsTheWorkingStart_AndTheProgramRuns(string body, string finishType)
+    {
+        var head = $$"""
+            sealed class DeviceOps : IntervalNotifierOps
+            {
+                private int _finished;
+
+                {{SetsSequence}}
+
+                public override void InvalidateFinish(NotifierFinish finish)
+                {
+                    BODY
+                }
+            """.Replace("BODY", body);
+        var start = WorkingStart(finishType);
+        const string tail = """
+
+                private void Count(NotifierFinish finish) => _finished++;
+
+                public string Report() => _finished + " finished";
+            }
+            """;
+        var fixedSource = FenceTypes + head + start + tail;
+        await VerifyAsync(FenceTypes + (head + tail).Replace("class DeviceOps", "class {|NTF005:DeviceOps|}"), fixedSource);
+        await AssertRunsAsync("5 finished", fixedSource, Driver);
     }
 }
