@@ -82,7 +82,7 @@ public sealed partial class NTF005AddInvalidateStartCodeFix : NotifierCodeFixPro
             $"public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish{nullable} finish)",
             "{",
         };
-        lines.AddRange(StartBody(model, position, type, finishType, pool, reads, invalidate is not null).Select(line => line.Length == 0 ? line : "    " + line));
+        lines.AddRange(StartBody(model, position, types, type, finishType, pool, reads, invalidate is not null).Select(line => line.Length == 0 ? line : "    " + line));
         lines.Add("}");
 
         var after = finish.ContainingType.Equals(type, SymbolEqualityComparer.Default)
@@ -103,7 +103,7 @@ public sealed partial class NTF005AddInvalidateStartCodeFix : NotifierCodeFixPro
     /// unfilled finish would make the finish pass dereference null or wait on nothing, silently
     /// (docs/contract.md#what-a-fix-leaves-behind).
     /// </summary>
-    private static IEnumerable<string> StartBody(SemanticModel model, int position, INamedTypeSymbol type,
+    private static IEnumerable<string> StartBody(SemanticModel model, int position, NotifierTypes types, INamedTypeSymbol type,
                                                  INamedTypeSymbol finishType, PoolMember? pool, FinishReads? reads,
                                                  bool hasInvalidate)
     {
@@ -124,7 +124,7 @@ public sealed partial class NTF005AddInvalidateStartCodeFix : NotifierCodeFixPro
 
         if (reads is null || reads.NeedsFilling || (pool is null && !creatable))
         {
-            yield return $"throw new System.NotImplementedException({SyntaxFactory.Literal(FillMessage(type, finishType, pool, reads, hasInvalidate)).Text});";
+            yield return $"throw new System.NotImplementedException({SyntaxFactory.Literal(FillMessage(type, finishType, pool, reads, hasInvalidate, types)).Text});";
             yield break;
         }
 
@@ -155,12 +155,14 @@ public sealed partial class NTF005AddInvalidateStartCodeFix : NotifierCodeFixPro
 
     /// <summary>What the user must write in place of the loud start's <c>throw</c>.</summary>
     private static string FillMessage(INamedTypeSymbol type, INamedTypeSymbol finishType, PoolMember? pool,
-                                      FinishReads? reads, bool hasInvalidate)
+                                      FinishReads? reads, bool hasInvalidate, NotifierTypes types)
     {
         var finishName = finishType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
         var get = pool is not null
             ? $"rent a {finishName} from '{pool.Member.Name}' (and return it there on any path that does not hand it out)"
-            : $"create a {finishName}";
+            : SymbolEqualityComparer.Default.Equals(finishType, types.Finish)
+                ? "create the finish InvalidateFinish expects" // it casts to several finish types, or to none the fix sees
+                : $"create a {finishName}";
         var fill = reads is { Members.Count: > 0 }
             ? $", fill its {string.Join(", ", reads.Members)} (what InvalidateFinish reads)"
             : reads is null || reads.PassedOn

@@ -395,6 +395,9 @@ public class NTF005AddInvalidateStartCodeFixTests
         { "_wait((GpuFinish)finish);", ", fill what InvalidateFinish reads of it (it carries Fence, Ticket)" },
         // a virtual helper (an override may read anything)
         { "Complete((GpuFinish)finish);", ", fill what InvalidateFinish reads of it (it carries Fence, Ticket)" },
+        // two finish types: the fix cannot tell which one to create
+        { "if (finish is GpuFinish g) { g.Fence.Wait(2000); } else if (finish is OtherFinish o) { o.Pages.Clear(); }",
+          ", fill its Fence, Pages (what InvalidateFinish reads)" },
     };
 
     [Theory]
@@ -402,6 +405,11 @@ public class NTF005AddInvalidateStartCodeFixTests
     public async Task AFinishPassThatReadsTheFinish_InAnyShape_GetsTheLoudStart(string body, string fill)
     {
         const string helpers = """
+            sealed class OtherFinish : NotifierFinish
+            {
+                public System.Collections.Generic.List<int> Pages = new System.Collections.Generic.List<int>();
+            }
+
             static class FinishExtensions
             {
                 public static void WaitForFence(this GpuFinish finish) => finish.Fence.Wait(2000);
@@ -429,7 +437,8 @@ public class NTF005AddInvalidateStartCodeFixTests
                 public string Report() => "ran";
             }
             """;
-        var message = FillMessage("create a GpuFinish", fill, hasInvalidate: true);
+        var get = body.Contains("OtherFinish", System.StringComparison.Ordinal) ? "create the finish InvalidateFinish expects" : "create a GpuFinish";
+        var message = FillMessage(get, fill, hasInvalidate: true);
         var fixedSource = FenceTypes + helpers + head + LoudStart(message, hasInvalidate: true) + tail;
         await VerifyAsync(FenceTypes + helpers + (head + tail).Replace("class DeviceOps", "class {|NTF005:DeviceOps|}"),
                                      fixedSource);
