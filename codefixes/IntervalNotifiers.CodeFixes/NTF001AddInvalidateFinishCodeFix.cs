@@ -113,24 +113,6 @@ public sealed partial class NTF001AddInvalidateFinishCodeFix : NotifierCodeFixPr
         return solution.WithDocumentSyntaxRoot(target.Id, newRoot);
     }
 
-    /// <summary>The fields and properties a finish type of source adds to <c>NotifierFinish</c> (empty: a pure token).</summary>
-    private static string CarriedState(INamedTypeSymbol finishType)
-    {
-        var names = new System.Collections.Generic.List<string>();
-        for (var t = finishType; t is not null && t.Locations.Any(l => l.IsInSource); t = t.BaseType)
-        {
-            foreach (var member in t.GetMembers())
-            {
-                if (!member.IsStatic && !member.IsImplicitlyDeclared && member is IFieldSymbol or IPropertySymbol)
-                {
-                    names.Add(member.Name);
-                }
-            }
-        }
-
-        return string.Join(", ", names.Distinct().Take(4));
-    }
-
     /// <summary>
     /// The statement of the new <c>InvalidateFinish</c>: when the start rents its finishes from one pool of the type
     /// (and creates none with <c>new</c>), the finish goes back to that pool; otherwise a
@@ -150,7 +132,7 @@ public sealed partial class NTF001AddInvalidateFinishCodeFix : NotifierCodeFixPr
                 && model.IsAccessible(position, pool.Member))
             {
                 var giveBack = $"{pool.Name}.Return(({pool.FinishTypeName(model, position)})finish);";
-                if (CarriedState(pool.FinishType) is not { Length: > 0 } carried)
+                if (FinishState.Carried(pool.FinishType) is not { Length: > 0 } carried)
                 {
                     return new[] { giveBack }; // a finish that carries nothing: giving it back is the whole finish pass
                 }

@@ -25,11 +25,13 @@ namespace IntervalNotifiers.CodeFixes;
 /// the finish returns it to a pool of the type, the start rents it from that pool. When the type has an
 /// <c>Invalidate</c>, the start runs it first (so its work and its <c>SetSequence</c> keep running) and gives up
 /// with no finish when it returned false on a range that cannot block; otherwise the start calls
-/// <c>notifier.SetSequence(currentSequence)</c> and returns true. An empty pool fails loudly
-/// (<c>NotImplementedException</c> saying what to write), never silently (docs/contract.md#what-a-fix-leaves-behind).
+/// <c>notifier.SetSequence(currentSequence)</c> and returns true. The start hands out an unfilled finish only when
+/// <c>InvalidateFinish</c> reads none of its fields or properties (see
+/// <c>NTF005AddInvalidateStartCodeFix.FinishReads.cs</c>); otherwise, and on an empty pool, it fails loudly
+/// (<c>NotImplementedException</c> naming what to write), never silently (docs/contract.md#what-a-fix-leaves-behind).
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(NTF005AddInvalidateStartCodeFix)), Shared]
-public sealed class NTF005AddInvalidateStartCodeFix : NotifierCodeFixProvider
+public sealed partial class NTF005AddInvalidateStartCodeFix : NotifierCodeFixProvider
 {
     public const string AddInvalidateStartKey = "NTF005.AddInvalidateStart";
 
@@ -72,6 +74,7 @@ public sealed class NTF005AddInvalidateStartCodeFix : NotifierCodeFixProvider
         var finishType = pool?.FinishType
                          ?? (finishBody is null || finishModel is null ? null : ReadAs(finishBody, finishModel, types, cancellationToken))
                          ?? types.Finish;
+        var reads = finishBody is null ? null : ReadsOf(finishBody, finish, model.Compilation, types, cancellationToken);
         var invalidate = types.FindOverride(type, CallbackKind.Invalidate);
         var nullable = model.GetNullableContext(position).AnnotationsEnabled() ? "?" : "";
         var lines = new List<string>
@@ -79,7 +82,7 @@ public sealed class NTF005AddInvalidateStartCodeFix : NotifierCodeFixProvider
             $"public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish{nullable} finish)",
             "{",
         };
-        lines.AddRange(StartBody(model, position, type, finishType, pool, invalidate is not null).Select(line => line.Length == 0 ? line : "    " + line));
+        lines.AddRange(StartBody(model, position, types, type, finishType, pool, reads, invalidate is not null).Select(line => line.Length == 0 ? line : "    " + line));
         lines.Add("}");
 
         var after = finish.ContainingType.Equals(type, SymbolEqualityComparer.Default)
@@ -92,8 +95,17 @@ public sealed class NTF005AddInvalidateStartCodeFix : NotifierCodeFixProvider
             root, model, declaration, after, member, "IntervalNotifier", "NotifierRange", "NotifierFinish"));
     }
 
-    private static IEnumerable<string> StartBody(SemanticModel model, int position, INamedTypeSymbol type,
-                                                 INamedTypeSymbol finishType, PoolMember? pool, bool hasInvalidate)
+    /// <summary>
+    /// The new start's statements. It hands out a new (or rented) finish only when that finish is all the finish pass
+    /// needs: <c>InvalidateFinish</c> reads no field or property of a finish type and passes the finish nowhere the
+    /// scan cannot follow. Otherwise only the user knows what to start and store in the finish (a fence, a ticket,
+    /// the pages), so the start throws <c>NotImplementedException</c> naming what to write and rents nothing: an
+    /// unfilled finish would make the finish pass dereference null or wait on nothing, silently
+    /// (docs/contract.md#what-a-fix-leaves-behind).
+    /// </summary>
+    private static IEnumerable<string> StartBody(SemanticModel model, int position, NotifierTypes types, INamedTypeSymbol type,
+                                                 INamedTypeSymbol finishType, PoolMember? pool, FinishReads? reads,
+                                                 bool hasInvalidate)
     {
         var typeName = finishType.ToMinimalDisplayString(model, position);
         var creatable = !finishType.IsAbstract
@@ -109,7 +121,14 @@ public sealed class NTF005AddInvalidateStartCodeFix : NotifierCodeFixProvider
             yield return "}";
             yield return "";
         }
-        else
+
+        if (reads is null || reads.NeedsFilling || (pool is null && !creatable))
+        {
+            yield return $"throw new System.NotImplementedException({SyntaxFactory.Literal(FillMessage(type, finishType, pool, reads, hasInvalidate, types)).Text});";
+            yield break;
+        }
+
+        if (!hasInvalidate)
         {
             yield return "notifier.SetSequence(currentSequence);";
         }
@@ -126,22 +145,37 @@ public sealed class NTF005AddInvalidateStartCodeFix : NotifierCodeFixProvider
             yield return "";
             yield return "finish = rented;";
         }
-        else if (creatable)
-        {
-            yield return $"finish = new {typeName}();";
-        }
         else
         {
-            var message = SyntaxFactory.Literal(
-                $"{type.Name}.InvalidateStart: create the '{finishType.Name}' that InvalidateFinish expects and hand it out through 'finish'").Text;
-            yield return $"throw new System.NotImplementedException({message});";
-            yield break;
+            yield return $"finish = new {typeName}();";
         }
 
         yield return "return true;";
     }
 
-    /// <summary>The one finish type (below <c>NotifierFinish</c>) that <paramref name="finishBody"/> casts its finish to.</summary>
+    /// <summary>What the user must write in place of the loud start's <c>throw</c>.</summary>
+    private static string FillMessage(INamedTypeSymbol type, INamedTypeSymbol finishType, PoolMember? pool,
+                                      FinishReads? reads, bool hasInvalidate, NotifierTypes types)
+    {
+        var finishName = finishType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
+        var get = pool is not null
+            ? $"rent a {finishName} from '{pool.Member.Name}' (and return it there on any path that does not hand it out)"
+            : SymbolEqualityComparer.Default.Equals(finishType, types.Finish)
+                ? "create the finish InvalidateFinish expects" // it casts to several finish types, or to none the fix sees
+                : $"create a {finishName}";
+        var fill = reads is { Members.Count: > 0 }
+            ? $", fill its {string.Join(", ", reads.Members)} (what InvalidateFinish reads)"
+            : reads is null || reads.PassedOn
+                ? FinishState.Carried(finishType) is { Length: > 0 } carried
+                    ? $", fill what InvalidateFinish reads of it (it carries {carried})"
+                    : ", fill what InvalidateFinish expects of it (this fix cannot see all that it reads)"
+                : "";
+        return $"{type.Name}.InvalidateStart: start the slow work that InvalidateFinish waits for, "
+               + (hasInvalidate ? "" : "call notifier.SetSequence(currentSequence), ")
+               + $"{get}{fill}, hand it out with finish = ..., then return true";
+    }
+
+    /// <summary>The one finish type (below <c>NotifierFinish</c>) that <paramref name="finishBody"/> casts its finish to or tests it for.</summary>
     private static INamedTypeSymbol? ReadAs(SyntaxNode finishBody, SemanticModel model, NotifierTypes types,
                                             CancellationToken cancellationToken)
     {
@@ -151,8 +185,10 @@ public sealed class NTF005AddInvalidateStartCodeFix : NotifierCodeFixProvider
             var typeSyntax = node switch
             {
                 CastExpressionSyntax cast => cast.Type,
-                BinaryExpressionSyntax { RawKind: (int)SyntaxKind.AsExpression } asExpression => asExpression.Right as TypeSyntax,
+                BinaryExpressionSyntax { RawKind: (int)SyntaxKind.AsExpression or (int)SyntaxKind.IsExpression } test => test.Right as TypeSyntax,
                 DeclarationPatternSyntax pattern => pattern.Type,
+                RecursivePatternSyntax pattern => pattern.Type,
+                TypePatternSyntax pattern => pattern.Type,
                 _ => null,
             };
             if (typeSyntax is null

@@ -37,7 +37,9 @@ public sealed class FormatAllFixesTests
     /// <summary>What the program prints for each [FailsLoudly] type: the fix's NotImplementedException, naming what to write.</summary>
     private static readonly string[] Loud =
     {
+        "LOUD FenceFinishOps: FenceFinishOps.InvalidateStart: start the slow work that InvalidateFinish waits for, create a FenceFinish, fill its Fence (what InvalidateFinish reads)",
         "LOUD NewFinishOps: NewFinishOps.InvalidateFinish: wait for the work InvalidateStart started for this finish",
+        "LOUD PatternFenceOps: PatternFenceOps.InvalidateStart: start the slow work that InvalidateFinish waits for, call notifier.SetSequence(currentSequence), create a FenceFinish, fill its Fence (what InvalidateFinish reads)",
         "LOUD NoCallbackOps: NoCallbackOps.Invalidate: stop the device's access to the range, call notifier.SetSequence(currentSequence)",
         "LOUD StartOnlyOps: StartOnlyOps.InvalidateFinish: wait for the work InvalidateStart started for this finish (it carries Ticket); the finish is returned to '_pool' below",
     };

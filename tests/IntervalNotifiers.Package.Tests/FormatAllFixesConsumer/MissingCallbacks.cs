@@ -152,4 +152,46 @@ namespace Consumer
             Pools.CountFinish();
         }
     }
+
+    // A finish that carries the fence of the device's flush: the finish pass waits on it.
+    public sealed class FenceFinish : NotifierFinish
+    {
+        public System.Threading.ManualResetEventSlim Fence = null!;
+    }
+
+    // NTF005 (the finish pass waits on the finish's fence, with an Invalidate): the new start cannot know the fence, so
+    // it runs Invalidate and throws, naming the Fence to fill, instead of handing out a finish whose fence is null.
+    [FailsLoudly]
+    public sealed class FenceFinishOps : IntervalNotifierOps
+    {
+        public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+        {
+            notifier.SetSequence(currentSequence);
+            return true;
+        }
+
+        public override void InvalidateFinish(NotifierFinish finish)
+        {
+            var f = (FenceFinish)finish;
+            if (!f.Fence.Wait(2000))
+            {
+                throw new System.TimeoutException("the flush did not signal its fence");
+            }
+
+            Pools.CountFinish();
+        }
+    }
+
+    // NTF005 and NTF003 (a type pattern reads the fence, no Invalidate): NTF003's fix gives it NTF005's loud start.
+    [FailsLoudly]
+    public sealed class PatternFenceOps : IntervalNotifierOps
+    {
+        public override void InvalidateFinish(NotifierFinish finish)
+        {
+            if (finish is FenceFinish { Fence: { } fence } && fence.Wait(2000))
+            {
+                Pools.CountFinish();
+            }
+        }
+    }
 }
