@@ -60,22 +60,7 @@ public sealed partial class NTF007GuardFalseReturnCodeFix : NotifierCodeFixProvi
         if (ifStatement.Condition is PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalNotExpression, Operand: InvocationExpressionSyntax tryLock }
             && BlockingForm(tryLock, model, context) is { } blocking)
         {
-            RegisterRootEdit(
-                context,
-                diagnostic,
-                TakeLockTitle,
-                () =>
-                {
-                    var blockingIf = SyntaxFactory.IfStatement(
-                            SyntaxFactory.ParseExpression(name + ".IsBlockable"),
-                            SyntaxFactory.Block(SyntaxFactory.ExpressionStatement(blocking)),
-                            SyntaxFactory.ElseClause(ifStatement.WithoutLeadingTrivia().WithoutTrailingTrivia()))
-                        .WithLeadingTrivia(ifStatement.GetLeadingTrivia())
-                        .WithTrailingTrivia(ifStatement.GetTrailingTrivia())
-                        .WithAdditionalAnnotations(Formatter.Annotation);
-                    return root.ReplaceNode(ifStatement, blockingIf);
-                },
-                TakeLockKey);
+            RegisterRootEdit(context, diagnostic, TakeLockTitle, () => BlockFirstWhenBlockable(root, ifStatement, blocking, name), TakeLockKey);
             return;
         }
 
@@ -96,7 +81,19 @@ public sealed partial class NTF007GuardFalseReturnCodeFix : NotifierCodeFixProvi
         }
 
         var body = (SyntaxNode?)statement.FirstAncestorOrSelf<BaseMethodDeclarationSyntax>() ?? statement.FirstAncestorOrSelf<AccessorDeclarationSyntax>();
-        if (body is null || ReadsLockResult(ifStatement.Condition, body, model, context.CancellationToken))
+        if (body is null)
+        {
+            return;
+        }
+
+        if (FlagWaitable(ifStatement.Condition, body, model, context.CancellationToken) is { } cleared)
+        {
+            RegisterRootEdit(context, diagnostic, WaitForFlagTitle,
+                () => BlockFirstWhenBlockable(root, ifStatement, SpinUntil(cleared), name), WaitForFlagKey);
+            return;
+        }
+
+        if (ReadsLockResult(ifStatement.Condition, body, model, context.CancellationToken))
         {
             return; // the flag of a lock: going on past the test would run without the lock
         }
@@ -151,7 +148,38 @@ public sealed partial class NTF007GuardFalseReturnCodeFix : NotifierCodeFixProvi
             return SyntaxFactory.InvocationExpression(access, SyntaxFactory.ArgumentList());
         }
 
+        if (IsReaderWriterTry(method) && arguments.Count == 1 && arguments[0].RefKindKeyword.IsKind(SyntaxKind.None))
+        {
+            return SyntaxFactory.InvocationExpression(
+                access.WithName(SyntaxFactory.IdentifierName(method.Name.Substring("Try".Length))),
+                SyntaxFactory.ArgumentList());
+        }
+
         return null;
+    }
+
+    /// <summary>
+    /// <c>TryEnterReadLock</c>, <c>TryEnterWriteLock</c> or <c>TryEnterUpgradeableReadLock</c> of a
+    /// <c>ReaderWriterLockSlim</c> (int or <c>TimeSpan</c> timeout): without <c>Try</c> it is the blocking enter.
+    /// </summary>
+    private static bool IsReaderWriterTry(IMethodSymbol method)
+        => method is { ContainingType.Name: "ReaderWriterLockSlim", Name: "TryEnterReadLock" or "TryEnterWriteLock" or "TryEnterUpgradeableReadLock", Parameters.Length: 1 }
+           && method.ReturnType.SpecialType == SpecialType.System_Boolean;
+
+    /// <summary>
+    /// <c>if (range.IsBlockable) { blocking; } else if (cond) return false;</c> in place of
+    /// <paramref name="ifStatement"/>, which stays whole (comments included) as the <c>else</c> for the range that cannot block.
+    /// </summary>
+    private static SyntaxNode BlockFirstWhenBlockable(SyntaxNode root, IfStatementSyntax ifStatement, ExpressionSyntax blocking, string range)
+    {
+        var blockingIf = SyntaxFactory.IfStatement(
+                SyntaxFactory.ParseExpression(range + ".IsBlockable"),
+                SyntaxFactory.Block(SyntaxFactory.ExpressionStatement(blocking)),
+                SyntaxFactory.ElseClause(ifStatement.WithoutLeadingTrivia().WithoutTrailingTrivia()))
+            .WithLeadingTrivia(ifStatement.GetLeadingTrivia())
+            .WithTrailingTrivia(ifStatement.GetTrailingTrivia())
+            .WithAdditionalAnnotations(Formatter.Annotation);
+        return root.ReplaceNode(ifStatement, blockingIf);
     }
 
     /// <summary>The <c>if</c> (without else) whose whole body is <paramref name="statement"/>.</summary>
