@@ -102,6 +102,49 @@ namespace Consumer
         }
     }
 
+    // NTF007 (a failed ReaderWriterLockSlim try on the page table): take the write lock blocking when the range can block.
+    public sealed class PageTableOps : IntervalNotifierOps
+    {
+        private readonly ReaderWriterLockSlim _ptLock = new ReaderWriterLockSlim();
+        private int _unmapped;
+
+        public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+        {
+            // A fault may hold the page table.
+            if (!_ptLock.TryEnterWriteLock(0))
+            {
+                return false;
+            }
+
+            try
+            {
+                notifier.SetSequence(currentSequence);
+                _unmapped++;
+            }
+            finally
+            {
+                _ptLock.ExitWriteLock();
+            }
+
+            return true;
+        }
+    }
+
+    // NTF007 (a busy flag taken without a lock): spin until it is taken when the range can block.
+    public sealed class BusyFlagOps : IntervalNotifierOps
+    {
+        private int _busy;
+
+        public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+        {
+            if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+                return false;
+            notifier.SetSequence(currentSequence);
+            Volatile.Write(ref _busy, 0);
+            return true;
+        }
+    }
+
     // NTF007 (an in-use flag): return false only when the range cannot block.
     public sealed class InUseOps : IntervalNotifierOps
     {
