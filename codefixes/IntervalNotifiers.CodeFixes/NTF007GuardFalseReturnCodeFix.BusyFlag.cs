@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
-using IntervalNotifiers.CodeFixes.Common;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -36,8 +35,10 @@ namespace IntervalNotifiers.CodeFixes;
 /// after testing it is a test-then-set, and callbacks that wait for it would all see it clear at once and go on
 /// together; the fix leaves that to the user (take the flag with <c>CompareExchange</c>, which the fix handles).</item>
 /// </list>
-/// The wait ends when whoever holds the flag clears it; like taking a lock blocking, it assumes that the holder does
-/// not itself wait for this invalidation.
+/// The wait ends when whoever holds the flag clears it, so the fix also wants to see the ops type clear it somewhere
+/// (write a constant that lets the test pass, or decrement it): a flag nothing clears (a 'dead' flag set once) would
+/// make the blockable range wait forever, and gets no fix. Like taking a lock blocking, the wait assumes that the
+/// holder does not itself wait for this invalidation.
 /// </summary>
 public sealed partial class NTF007GuardFalseReturnCodeFix
 {
@@ -55,7 +56,7 @@ public sealed partial class NTF007GuardFalseReturnCodeFix
     private static ExpressionSyntax? FlagWaitable(ExpressionSyntax condition, SyntaxNode body, SemanticModel model,
                                                   CancellationToken cancellationToken)
     {
-        var test = SyntaxHelpers.Strip(condition);
+        var test = Unparenthesize(condition);
         InvocationExpressionSyntax? call;
         ExpressionSyntax? compared = null;
         switch (test)
@@ -64,11 +65,11 @@ public sealed partial class NTF007GuardFalseReturnCodeFix
                 call = invocation;
                 break;
             case PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalNotExpression } not:
-                call = SyntaxHelpers.Strip(not.Operand) as InvocationExpressionSyntax;
+                call = Unparenthesize(not.Operand) as InvocationExpressionSyntax;
                 break;
             case BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.EqualsExpression) || binary.IsKind(SyntaxKind.NotEqualsExpression):
-                (call, compared) = SyntaxHelpers.Strip(binary.Left) is InvocationExpressionSyntax left ? (left, binary.Right)
-                                 : SyntaxHelpers.Strip(binary.Right) is InvocationExpressionSyntax right ? (right, binary.Left)
+                (call, compared) = Unparenthesize(binary.Left) is InvocationExpressionSyntax left ? (left, binary.Right)
+                                 : Unparenthesize(binary.Right) is InvocationExpressionSyntax right ? (right, binary.Left)
                                  : (null, null);
                 break;
             default:
@@ -126,15 +127,49 @@ public sealed partial class NTF007GuardFalseReturnCodeFix
             return null;
         }
 
+        // The value the call returns is the flag's value (the old one, for an exchange): the test passes on a value v
+        // when v is false ('call'), true ('!call'), not k ('call == k') or k ('call != k').
+        bool Passes(object? flagValue) => test switch
+        {
+            PrefixUnaryExpressionSyntax => flagValue is true,
+            BinaryExpressionSyntax binary => binary.IsKind(SyntaxKind.NotEqualsExpression) == SameConstant(flagValue, constant.Value),
+            _ => flagValue is false,
+        };
+        if (!SomethingClears(field, Passes, model, cancellationToken))
+        {
+            return null; // a flag nothing clears (a 'dead' flag set once): the wait would never end
+        }
+
         return test switch
         {
-            PrefixUnaryExpressionSyntax not => SyntaxHelpers.Strip(not.Operand).WithoutTrivia(),
+            PrefixUnaryExpressionSyntax not => Unparenthesize(not.Operand).WithoutTrivia(),
             BinaryExpressionSyntax binary => SyntaxFactory.BinaryExpression(
                 binary.IsKind(SyntaxKind.EqualsExpression) ? SyntaxKind.NotEqualsExpression : SyntaxKind.EqualsExpression,
                 binary.Left.WithoutTrivia(),
                 binary.Right.WithoutTrivia()),
             _ => SyntaxFactory.PrefixUnaryExpression(SyntaxKind.LogicalNotExpression, test.WithoutTrivia()),
         };
+    }
+
+    /// <summary>
+    /// Whether <paramref name="condition"/> reads a field or property of the ops type that the callback writes
+    /// (<c>if (_inUse) return false; _inUse = true;</c>): a test-then-set flag, which the guard would let a blockable
+    /// range take while another thread holds it (and clear under it).
+    /// </summary>
+    private static bool TestsWhatItSets(ExpressionSyntax condition, SyntaxNode body, SemanticModel model, CancellationToken cancellationToken)
+        => condition.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(name =>
+               model.GetSymbolInfo(name, cancellationToken).Symbol is IFieldSymbol or IPropertySymbol { IsIndexer: false }
+               && WritesField(body, model.GetSymbolInfo(name, cancellationToken).Symbol!, model, cancellationToken));
+
+    /// <summary>The expression under its parentheses (a cast is kept: it may change the value the test compares).</summary>
+    private static ExpressionSyntax Unparenthesize(ExpressionSyntax expression)
+    {
+        while (expression is ParenthesizedExpressionSyntax parenthesized)
+        {
+            expression = parenthesized.Expression;
+        }
+
+        return expression;
     }
 
     /// <summary><c>System.Threading.SpinWait.SpinUntil(() =&gt; cleared)</c>, the namespace left out where it is imported.</summary>
@@ -163,11 +198,12 @@ public sealed partial class NTF007GuardFalseReturnCodeFix
 
     /// <summary>
     /// Whether <paramref name="body"/>, or a source method or property it uses (directly or through others, up to
-    /// <see cref="MaxMethodsSearched"/> of them; more counts as a write), writes <paramref name="field"/>: an
+    /// <see cref="MaxMethodsSearched"/> of them; more counts as a write), writes <paramref name="field"/> (a field or a
+    /// property): an
     /// assignment, an increment, a <c>ref</c> or <c>out</c> argument (other than to <c>Volatile.Read</c> or
     /// <c>Interlocked.Read</c>), a <c>ref</c> taken to it, a tuple element assigned.
     /// </summary>
-    private static bool WritesField(SyntaxNode body, IFieldSymbol field, SemanticModel model, CancellationToken cancellationToken)
+    private static bool WritesField(SyntaxNode body, ISymbol field, SemanticModel model, CancellationToken cancellationToken)
     {
         var seen = new HashSet<SyntaxNode>();
         var pending = new Stack<SyntaxNode>();
@@ -209,6 +245,70 @@ public sealed partial class NTF007GuardFalseReturnCodeFix
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Whether the ops type (any of its declarations) writes <paramref name="field"/> in a way that may let the test
+    /// pass: a constant that <paramref name="passes"/> (<c>_busy = 0</c>, <c>Volatile.Write(ref _busy, 0)</c>,
+    /// <c>Interlocked.Exchange(ref _busy, 0)</c>, <c>Interlocked.CompareExchange(ref _busy, 0, 1)</c>), or a decrement
+    /// (<c>Interlocked.Decrement(ref _inFlight)</c>, <c>--</c>, <c>-=</c>, <c>Interlocked.Add</c>). The field's initializer
+    /// does not count: it is the state before anyone set the flag.
+    /// </summary>
+    private static bool SomethingClears(IFieldSymbol field, Func<object?, bool> passes, SemanticModel model, CancellationToken cancellationToken)
+    {
+        foreach (var reference in field.ContainingType.DeclaringSyntaxReferences)
+        {
+            var type = reference.GetSyntax(cancellationToken);
+            var typeModel = type.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(type.SyntaxTree);
+            foreach (var name in type.DescendantNodes().OfType<IdentifierNameSyntax>())
+            {
+                if (name.Identifier.ValueText == field.Name
+                    && SymbolEqualityComparer.Default.Equals(typeModel.GetSymbolInfo(name, cancellationToken).Symbol, field)
+                    && MayClear(name, passes, typeModel, cancellationToken))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether the write of the field at <paramref name="name"/> (if it is one) may let the test pass; see <see cref="SomethingClears"/>.</summary>
+    private static bool MayClear(IdentifierNameSyntax name, Func<object?, bool> passes, SemanticModel model, CancellationToken cancellationToken)
+    {
+        SyntaxNode expression = name;
+        while (expression.Parent is MemberAccessExpressionSyntax access && access.Name == expression
+               || expression.Parent is ParenthesizedExpressionSyntax)
+        {
+            expression = expression.Parent;
+        }
+
+        bool ConstantPasses(ExpressionSyntax value) => model.GetConstantValue(value, cancellationToken) is { HasValue: true } written
+                                                      && passes(written.Value);
+        switch (expression.Parent)
+        {
+            case AssignmentExpressionSyntax assignment when assignment.Left == expression:
+                return assignment.IsKind(SyntaxKind.SubtractAssignmentExpression)
+                       || assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && ConstantPasses(assignment.Right);
+            case PrefixUnaryExpressionSyntax prefix:
+                return prefix.IsKind(SyntaxKind.PreDecrementExpression);
+            case PostfixUnaryExpressionSyntax postfix:
+                return postfix.IsKind(SyntaxKind.PostDecrementExpression);
+            case ArgumentSyntax { RefKindKeyword.RawKind: (int)SyntaxKind.RefKeyword, Parent.Parent: InvocationExpressionSyntax call } argument
+                when call.ArgumentList.Arguments.IndexOf(argument) == 0
+                     && model.GetSymbolInfo(call, cancellationToken).Symbol is IMethodSymbol method
+                     && method.ContainingType?.ContainingNamespace?.ToDisplayString() == "System.Threading":
+                var arguments = call.ArgumentList.Arguments;
+                return (method.ContainingType.Name, method.Name, arguments.Count) switch
+                {
+                    ("Volatile", "Write", 2) or ("Interlocked", "Exchange", 2) or ("Interlocked", "CompareExchange", 3) => ConstantPasses(arguments[1].Expression),
+                    ("Interlocked", "Decrement", 1) or ("Interlocked", "Add", 2) => true,
+                    _ => false,
+                };
+            default:
+                return false;
+        }
     }
 
     /// <summary>Whether the field that <paramref name="name"/> names is written where it stands.</summary>

@@ -26,8 +26,13 @@ namespace IntervalNotifiers.CodeFixes;
 /// <c>if (!taken) return false;</c>: the try becomes <c>Monitor.Enter(x, ref taken)</c> on a blockable range
 /// (<c>NTF007GuardFalseReturnCodeFix.TakenFlag.cs</c>); and for a try whose result is declared in a local
 /// (<c>var taken = Monitor.TryEnter(x[, timeout]);</c>, <c>sem.Wait(timeout)</c>) the timeout becomes
-/// <c>range.IsBlockable ? Timeout.Infinite : timeout</c>. A condition that reads a flag some other lock call sets gets
-/// no guard (going on past it would run without the lock). Comments and trivia stay where they were. A bare
+/// <c>range.IsBlockable ? Timeout.Infinite : timeout</c>; for a <c>ReaderWriterLockSlim</c>'s
+/// <c>TryEnterWriteLock</c> / <c>TryEnterReadLock</c> / <c>TryEnterUpgradeableReadLock</c> (int or <c>TimeSpan</c>)
+/// the blocking enter is the same mode's <c>Enter...Lock()</c>. A busy flag tested through <c>Volatile</c> or
+/// <c>Interlocked</c> gets a wait on a blockable range, never the guard (<c>NTF007GuardFalseReturnCodeFix.BusyFlag.cs</c>).
+/// A condition that reads a flag some other lock call sets gets no guard (going on past it would run without the lock),
+/// nor does one that reads a field or property the callback itself writes (a test-then-set flag: going on past it
+/// would take the flag while another thread holds it). Comments and trivia stay where they were. A bare
 /// <c>return false;</c> needs a decision the fix cannot make and gets no fix.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(NTF007GuardFalseReturnCodeFix)), Shared]
@@ -96,6 +101,11 @@ public sealed partial class NTF007GuardFalseReturnCodeFix : NotifierCodeFixProvi
         if (ReadsLockResult(ifStatement.Condition, body, model, context.CancellationToken))
         {
             return; // the flag of a lock: going on past the test would run without the lock
+        }
+
+        if (TestsWhatItSets(ifStatement.Condition, body, model, context.CancellationToken))
+        {
+            return; // a test-then-set flag: going on past the test would take the flag another thread holds
         }
 
         if (IsPlainCondition(ifStatement.Condition))

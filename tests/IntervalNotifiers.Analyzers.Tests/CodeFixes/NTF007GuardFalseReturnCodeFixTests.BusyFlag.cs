@@ -15,7 +15,10 @@ namespace IntervalNotifiers.Analyzers.Tests.CodeFixes;
 /// </summary>
 public partial class NTF007GuardFalseReturnCodeFixTests
 {
-    /// <summary>A driver with a busy flag, its Invalidate body BODY.</summary>
+    /// <summary>
+    /// A driver with busy flags that its completion path clears (and two that nothing clears: <c>Dead</c>, set once,
+    /// and <c>Claimed</c>), its Invalidate body BODY.
+    /// </summary>
     private const string FlagOps = """
         using System.Threading;
         using IntervalNotifiers;
@@ -25,7 +28,18 @@ public partial class NTF007GuardFalseReturnCodeFixTests
             public int Busy;
             public bool DmaActive;
             public long InFlight;
+            public bool Dead;
+            public int Claimed;
             public int Zapped;
+
+            public void Idle()
+            {
+                System.Threading.Volatile.Write(ref Busy, 0);
+                DmaActive = false;
+                System.Threading.Interlocked.Decrement(ref InFlight);
+            }
+
+            public void Die() => Dead = true;
 
             public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
             {
@@ -167,8 +181,8 @@ public partial class NTF007GuardFalseReturnCodeFixTests
     }
 
     /// <summary>
-    /// Tests the wait cannot repeat safely, or whose flag the callback sets itself: no fix, and not the guard either
-    /// (going on past them on a blockable range would work without the flag, or while the device is busy).
+    /// Tests the wait cannot repeat safely, whose flag the callback sets itself, or whose flag nothing clears: no fix, and
+    /// not the guard either (going on past them on a blockable range would work without the flag, or while the device is busy).
     /// </summary>
     [Theory]
     // A test-then-set: callbacks waiting for the flag would all see it clear at once and go on together.
@@ -180,7 +194,10 @@ public partial class NTF007GuardFalseReturnCodeFixTests
     [InlineData("Interlocked.Increment(ref Busy) != 1", "", "Interlocked.Decrement(ref Busy);")]
     // True when the exchange happened: the test does not say 'busy'.
     [InlineData("Interlocked.CompareExchange(ref Busy, 1, 0) == 0", "", "Volatile.Write(ref Busy, 0);")]
-    // A value that is not a constant, a flag of another object, a flag kept in a local.
+    // A flag nothing clears: the wait would never end.
+    [InlineData("Volatile.Read(ref Dead)", "", "")]
+    [InlineData("Interlocked.CompareExchange(ref Claimed, 1, 0) != 0", "", "")]
+    // A value that is not a constant, a flag of another object.
     [InlineData("Interlocked.CompareExchange(ref Busy, Zapped + 1, 0) != 0", "", "Volatile.Write(ref Busy, 0);")]
     [InlineData("Volatile.Read(ref Other.Busy) != 0", "", "")]
     public Task FlagTheWaitCannotRepeat_NoFix(string test, string take, string release) => VerifyFlow.NoCodeFixAsync(Flag("""
@@ -203,6 +220,75 @@ public partial class NTF007GuardFalseReturnCodeFixTests
                 private void Unused()
                 {
             """.Replace("TEST", test).Replace("TAKE", take).Replace("RELEASE", release)));
+
+    /// <summary>
+    /// A plain in-use flag the callback sets after testing it (directly, through a property, through a helper): the
+    /// guard would let a blockable range take the flag while another thread holds it and clear it under that thread,
+    /// so it is not offered.
+    /// </summary>
+    [Theory]
+    [InlineData("_inUse", "_inUse = true;", "_inUse = false;")]
+    [InlineData("this._inUse", "Claim();", "_inUse = false;")]
+    [InlineData("InUse", "InUse = true;", "InUse = false;")]
+    public Task TestThenSetPlainFlag_NoGuard(string test, string take, string release) => VerifyFlow.NoCodeFixAsync("""
+        using IntervalNotifiers;
+
+        sealed class DeviceOps : IntervalNotifierOps
+        {
+            private bool _inUse;
+
+            public bool InUse { get; set; }
+
+            public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+            {
+                if (TEST)
+                {
+                    {|NTF007:return false;|}
+                }
+
+                TAKE
+                notifier.SetSequence(currentSequence);
+                RELEASE
+                return true;
+            }
+
+            private void Claim() => _inUse = true;
+        }
+        """.Replace("TEST", test).Replace("TAKE", take).Replace("RELEASE", release));
+
+    /// <summary>
+    /// The guard where it is right: a fence the code after the test waits for. The blockable range goes on to that
+    /// wait; the fixed program runs while the fence is pending.
+    /// </summary>
+    [Fact]
+    public async Task PendingFenceWaitedForBelow_GetsTheGuard()
+    {
+        const string ops = """
+            using System.Threading;
+            using IntervalNotifiers;
+
+            sealed class DeviceOps : IntervalNotifierOps
+            {
+                public readonly ManualResetEventSlim Fence = new ManualResetEventSlim(true);
+                public int Zapped;
+
+                public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+                {
+                    if (TEST) // the GPU still reads the pages
+                        RETURN
+                    Fence.Wait();
+                    notifier.SetSequence(currentSequence);
+                    Zapped++;
+                    return true;
+                }
+            }
+            """;
+        var fixedSource = ops.Replace("TEST", "!range.IsBlockable && !Fence.IsSet").Replace("RETURN", "return false;");
+        await VerifyFix(ops.Replace("TEST", "!Fence.IsSet").Replace("RETURN", "{|NTF007:return false;|}"), fixedSource,
+            NTF007GuardFalseReturnCodeFix.EquivalenceKey);
+
+        Assert.Equal(HeldOutcome, FixHarness.Run(fixedSource, Held("ops.Fence.Reset();", "ops.Fence.Set();")));
+    }
 
     [Fact]
     public Task BusyFlagReadIntoALocal_NoFix() => VerifyFlow.NoCodeFixAsync(Flag("""

@@ -145,18 +145,19 @@ namespace Consumer
         }
     }
 
-    // NTF007 (an in-use flag): return false only when the range cannot block.
-    public sealed class InUseOps : IntervalNotifierOps
+    // NTF007 (a pending fence that the code after the test waits for): return false only when the range cannot block.
+    // (A plain in-use flag the callback sets after testing it gets no fix: the guard would let a blockable range take
+    // the flag another thread holds.)
+    public sealed class PendingFenceOps : IntervalNotifierOps
     {
-        private bool _inUse = false;
+        private readonly ManualResetEventSlim _fence = new ManualResetEventSlim(true);
 
         public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
         {
-            if (_inUse)
+            if (!_fence.IsSet)
                 return false;
-            _inUse = true;
+            _fence.Wait();
             notifier.SetSequence(currentSequence);
-            _inUse = false;
             return true;
         }
     }
