@@ -105,7 +105,7 @@ public sealed partial class NTF007GuardFalseReturnCodeFix
             ("Monitor", "TryEnter", 1) => true,
             ("Monitor", "TryEnter", 2) => true,
             ("SemaphoreSlim", "Wait", 1) => true,
-            _ => false,
+            _ => IsReaderWriterTry(method),
         };
         if (!timed || access.Name.Identifier.ValueText != method.Name)
         {
@@ -186,8 +186,8 @@ public sealed partial class NTF007GuardFalseReturnCodeFix
     }
 
     /// <summary>
-    /// Whether <paramref name="condition"/> reads a local that a lock call of <c>System.Threading</c> sets (a
-    /// <c>ref</c> or <c>out</c> argument of it, or assigned its result) anywhere in <paramref name="body"/>: skipping
+    /// Whether <paramref name="condition"/> reads a local that a lock call of <c>System.Threading</c>, or a source helper
+    /// that makes one, sets (a <c>ref</c> or <c>out</c> argument of it, or assigned its result) anywhere in <paramref name="body"/>: skipping
     /// the test would go on without the lock, so the guard fix is no repair there.
     /// </summary>
     private static bool ReadsLockResult(ExpressionSyntax condition, SyntaxNode body, SemanticModel model,
@@ -202,7 +202,7 @@ public sealed partial class NTF007GuardFalseReturnCodeFix
 
             foreach (var call in body.DescendantNodes().OfType<InvocationExpressionSyntax>())
             {
-                if (!IsThreadingCall(call, model, cancellationToken))
+                if (!IsThreadingCall(call, model, cancellationToken) && !IsThreadingHelperCall(call, model, cancellationToken))
                 {
                     continue;
                 }
@@ -235,6 +235,19 @@ public sealed partial class NTF007GuardFalseReturnCodeFix
 
         return false;
     }
+
+    /// <summary>
+    /// A call of a source method whose body makes a <c>System.Threading</c> call (<c>bool TryLock() =&gt; _rw.TryEnterWriteLock(0);</c>):
+    /// what it returns or sets may be a lock's result too.
+    /// </summary>
+    private static bool IsThreadingHelperCall(InvocationExpressionSyntax call, SemanticModel model, CancellationToken cancellationToken)
+        => model.GetSymbolInfo(call, cancellationToken).Symbol is IMethodSymbol method
+           && method.DeclaringSyntaxReferences.Any(reference =>
+           {
+               var syntax = reference.GetSyntax(cancellationToken);
+               var helperModel = syntax.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(syntax.SyntaxTree);
+               return syntax.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(inner => IsThreadingCall(inner, helperModel, cancellationToken));
+           });
 
     /// <summary>Whether <paramref name="node"/> reads, writes or declares <paramref name="local"/>.</summary>
     private static bool Names(SyntaxNode node, ILocalSymbol local, SemanticModel model, CancellationToken cancellationToken)

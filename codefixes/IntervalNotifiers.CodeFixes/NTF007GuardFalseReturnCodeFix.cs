@@ -26,8 +26,13 @@ namespace IntervalNotifiers.CodeFixes;
 /// <c>if (!taken) return false;</c>: the try becomes <c>Monitor.Enter(x, ref taken)</c> on a blockable range
 /// (<c>NTF007GuardFalseReturnCodeFix.TakenFlag.cs</c>); and for a try whose result is declared in a local
 /// (<c>var taken = Monitor.TryEnter(x[, timeout]);</c>, <c>sem.Wait(timeout)</c>) the timeout becomes
-/// <c>range.IsBlockable ? Timeout.Infinite : timeout</c>. A condition that reads a flag some other lock call sets gets
-/// no guard (going on past it would run without the lock). Comments and trivia stay where they were. A bare
+/// <c>range.IsBlockable ? Timeout.Infinite : timeout</c>; for a <c>ReaderWriterLockSlim</c>'s
+/// <c>TryEnterWriteLock</c> / <c>TryEnterReadLock</c> / <c>TryEnterUpgradeableReadLock</c> (int or <c>TimeSpan</c>)
+/// the blocking enter is the same mode's <c>Enter...Lock()</c>. A busy flag tested through <c>Volatile</c> or
+/// <c>Interlocked</c> gets a wait on a blockable range, never the guard (<c>NTF007GuardFalseReturnCodeFix.BusyFlag.cs</c>).
+/// A condition that reads a flag some other lock call sets gets no guard (going on past it would run without the lock),
+/// nor does one that reads a field or property the callback itself writes (a test-then-set flag: going on past it
+/// would take the flag while another thread holds it). Comments and trivia stay where they were. A bare
 /// <c>return false;</c> needs a decision the fix cannot make and gets no fix.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(NTF007GuardFalseReturnCodeFix)), Shared]
@@ -60,22 +65,7 @@ public sealed partial class NTF007GuardFalseReturnCodeFix : NotifierCodeFixProvi
         if (ifStatement.Condition is PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalNotExpression, Operand: InvocationExpressionSyntax tryLock }
             && BlockingForm(tryLock, model, context) is { } blocking)
         {
-            RegisterRootEdit(
-                context,
-                diagnostic,
-                TakeLockTitle,
-                () =>
-                {
-                    var blockingIf = SyntaxFactory.IfStatement(
-                            SyntaxFactory.ParseExpression(name + ".IsBlockable"),
-                            SyntaxFactory.Block(SyntaxFactory.ExpressionStatement(blocking)),
-                            SyntaxFactory.ElseClause(ifStatement.WithoutLeadingTrivia().WithoutTrailingTrivia()))
-                        .WithLeadingTrivia(ifStatement.GetLeadingTrivia())
-                        .WithTrailingTrivia(ifStatement.GetTrailingTrivia())
-                        .WithAdditionalAnnotations(Formatter.Annotation);
-                    return root.ReplaceNode(ifStatement, blockingIf);
-                },
-                TakeLockKey);
+            RegisterRootEdit(context, diagnostic, TakeLockTitle, () => BlockFirstWhenBlockable(root, ifStatement, blocking, name), TakeLockKey);
             return;
         }
 
@@ -96,9 +86,26 @@ public sealed partial class NTF007GuardFalseReturnCodeFix : NotifierCodeFixProvi
         }
 
         var body = (SyntaxNode?)statement.FirstAncestorOrSelf<BaseMethodDeclarationSyntax>() ?? statement.FirstAncestorOrSelf<AccessorDeclarationSyntax>();
-        if (body is null || ReadsLockResult(ifStatement.Condition, body, model, context.CancellationToken))
+        if (body is null)
+        {
+            return;
+        }
+
+        if (FlagWaitable(ifStatement.Condition, body, model, context.CancellationToken) is { } cleared)
+        {
+            RegisterRootEdit(context, diagnostic, WaitForFlagTitle,
+                () => BlockFirstWhenBlockable(root, ifStatement, SpinUntil(cleared), name), WaitForFlagKey);
+            return;
+        }
+
+        if (ReadsLockResult(ifStatement.Condition, body, model, context.CancellationToken))
         {
             return; // the flag of a lock: going on past the test would run without the lock
+        }
+
+        if (TestsWhatItSets(ifStatement.Condition, body, model, context.CancellationToken))
+        {
+            return; // a test-then-set flag: going on past the test would take the flag another thread holds
         }
 
         if (IsPlainCondition(ifStatement.Condition))
@@ -151,7 +158,38 @@ public sealed partial class NTF007GuardFalseReturnCodeFix : NotifierCodeFixProvi
             return SyntaxFactory.InvocationExpression(access, SyntaxFactory.ArgumentList());
         }
 
+        if (IsReaderWriterTry(method) && arguments.Count == 1 && arguments[0].RefKindKeyword.IsKind(SyntaxKind.None))
+        {
+            return SyntaxFactory.InvocationExpression(
+                access.WithName(SyntaxFactory.IdentifierName(method.Name.Substring("Try".Length))),
+                SyntaxFactory.ArgumentList());
+        }
+
         return null;
+    }
+
+    /// <summary>
+    /// <c>TryEnterReadLock</c>, <c>TryEnterWriteLock</c> or <c>TryEnterUpgradeableReadLock</c> of a
+    /// <c>ReaderWriterLockSlim</c> (int or <c>TimeSpan</c> timeout): without <c>Try</c> it is the blocking enter.
+    /// </summary>
+    private static bool IsReaderWriterTry(IMethodSymbol method)
+        => method is { ContainingType.Name: "ReaderWriterLockSlim", Name: "TryEnterReadLock" or "TryEnterWriteLock" or "TryEnterUpgradeableReadLock", Parameters.Length: 1 }
+           && method.ReturnType.SpecialType == SpecialType.System_Boolean;
+
+    /// <summary>
+    /// <c>if (range.IsBlockable) { blocking; } else if (cond) return false;</c> in place of
+    /// <paramref name="ifStatement"/>, which stays whole (comments included) as the <c>else</c> for the range that cannot block.
+    /// </summary>
+    private static SyntaxNode BlockFirstWhenBlockable(SyntaxNode root, IfStatementSyntax ifStatement, ExpressionSyntax blocking, string range)
+    {
+        var blockingIf = SyntaxFactory.IfStatement(
+                SyntaxFactory.ParseExpression(range + ".IsBlockable"),
+                SyntaxFactory.Block(SyntaxFactory.ExpressionStatement(blocking)),
+                SyntaxFactory.ElseClause(ifStatement.WithoutLeadingTrivia().WithoutTrailingTrivia()))
+            .WithLeadingTrivia(ifStatement.GetLeadingTrivia())
+            .WithTrailingTrivia(ifStatement.GetTrailingTrivia())
+            .WithAdditionalAnnotations(Formatter.Annotation);
+        return root.ReplaceNode(ifStatement, blockingIf);
     }
 
     /// <summary>The <c>if</c> (without else) whose whole body is <paramref name="statement"/>.</summary>

@@ -89,7 +89,7 @@ public partial class NTF007GuardFalseReturnCodeFixTests
             """);
         await VerifyFix(source, fixedSource, NTF007GuardFalseReturnCodeFix.TakeLockKey);
 
-        Assert.Equal("non-blockable False, blockable True, zapped 1", FixHarness.Run(fixedSource, Driver));
+        Assert.Equal(HeldOutcome, FixHarness.Run(fixedSource, Driver));
     }
 
     /// <summary>The timeout form; the try sits before the try statement whose block tests the flag.</summary>
@@ -134,7 +134,7 @@ public partial class NTF007GuardFalseReturnCodeFixTests
     public async Task TryEnterTimeoutRefTaken_BeforeTheTry_TakesTheLockWhenBlockable()
     {
         await VerifyFix(Taken(TimeoutSource), Taken(TimeoutFixed), NTF007GuardFalseReturnCodeFix.TakeLockKey);
-        Assert.Equal("non-blockable False, blockable True, zapped 1", FixHarness.Run(Taken(TimeoutFixed), Driver));
+        Assert.Equal(HeldOutcome, FixHarness.Run(Taken(TimeoutFixed), Driver));
     }
 
     [Fact]
@@ -270,7 +270,7 @@ public partial class NTF007GuardFalseReturnCodeFixTests
         var source = Head + body.Replace("TRY", trying).Replace("RETURN", "{|NTF007:return false;|}") + Tail;
         var fixedSource = Head + body.Replace("TRY", waiting).Replace("RETURN", "return false;") + Tail;
         await VerifyFix(source, fixedSource, NTF007GuardFalseReturnCodeFix.TakeLockKey);
-        Assert.Equal("non-blockable False, blockable True, zapped 1", FixHarness.Run(fixedSource, Driver));
+        Assert.Equal(HeldOutcome, FixHarness.Run(fixedSource, Driver));
     }
 
     [Fact]
@@ -389,7 +389,7 @@ public partial class NTF007GuardFalseReturnCodeFixTests
             Assert.Contains("return ok;", ntf007.Location.SourceTree!.GetText().GetSubText(ntf007.Location.SourceSpan).ToString());
             var text = (await FixHarness.TextsAsync(fixedProject))[0];
             Assert.Equal(2, text.Split("Monitor.Enter(Lock, ref taken);").Length - 1);
-            Assert.Equal("non-blockable False, blockable True, zapped 1", FixHarness.Run(text, Driver));
+            Assert.Equal(HeldOutcome, FixHarness.Run(text, Driver));
         }
     }
 }

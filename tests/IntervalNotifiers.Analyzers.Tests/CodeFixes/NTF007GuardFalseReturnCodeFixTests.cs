@@ -52,7 +52,14 @@ public partial class NTF007GuardFalseReturnCodeFixTests
         }
         """;
 
-    private const string Driver = """
+    /// <summary>
+    /// A program over <c>DeviceOps</c> (whose <c>Zapped</c> counts the work its callback did): another thread runs HOLD,
+    /// holds until the non-blockable range has been tried (it gives up), notes how much work was done while it held
+    /// (none, for a correct fix) and runs UNHOLD 100 ms after the blockable range started (which waits, then does the
+    /// work once). The blockable invalidation runs on its own thread with a bounded wait. A correct fix gives the same
+    /// answer however the threads are scheduled.
+    /// </summary>
+    private const string HeldDriver = """
         using System.Threading;
         using System.Threading.Tasks;
         using IntervalNotifiers;
@@ -66,17 +73,21 @@ public partial class NTF007GuardFalseReturnCodeFixTests
                 var notifier = new IntervalNotifier(ops);
                 notifier.Insert(space, 0x1000, 0x1000);
 
-                // Another thread holds the lock until the non-blockable range has been tried: that range gives up. The
-                // holder lets go 100 ms later, while the blockable range is (normally) waiting for the lock: a correct fix
-                // gives the same answer however the threads are scheduled.
                 using var held = new ManualResetEventSlim();
                 using var release = new ManualResetEventSlim();
+                var whileHeld = -1;
                 var holder = Task.Run(() =>
                 {
-                    lock (ops.Lock)
+                    HOLD
+                    try
                     {
                         held.Set();
                         release.Wait(5000);
+                        whileHeld = Volatile.Read(ref ops.Zapped);
+                    }
+                    finally
+                    {
+                        UNHOLD
                     }
                 });
                 if (!held.Wait(5000))
@@ -86,23 +97,36 @@ public partial class NTF007GuardFalseReturnCodeFixTests
 
                 var atomic = new NotifierRange(0x1000, 0x2000, blockable: false);
                 var atomicOk = space.InvalidateRangeStart(atomic);
-                var letGo = Task.Run(async () =>
+                var blockableRun = Task.Run(() =>
                 {
-                    await Task.Delay(100);
-                    release.Set();
+                    var blockable = new NotifierRange(0x1000, 0x2000);
+                    var ok = space.InvalidateRangeStart(blockable);
+                    space.InvalidateRangeEnd(blockable);
+                    return ok;
                 });
-                var blockable = new NotifierRange(0x1000, 0x2000);
-                var blockableOk = space.InvalidateRangeStart(blockable);
-                space.InvalidateRangeEnd(blockable);
-                if (!letGo.Wait(5000) || !holder.Wait(5000))
+                Thread.Sleep(100);
+                release.Set();
+                if (!blockableRun.Wait(10000))
+                {
+                    return "the blockable invalidation did not finish";
+                }
+
+                if (!holder.Wait(5000))
                 {
                     return "holder did not finish";
                 }
 
-                return "non-blockable " + atomicOk + ", blockable " + blockableOk + ", zapped " + ops.Zapped;
+                return "non-blockable " + atomicOk + ", blockable " + blockableRun.Result + ", zapped " + ops.Zapped + ", while held " + whileHeld;
             }
         }
         """;
+
+    private const string HeldOutcome = "non-blockable False, blockable True, zapped 1, while held 0";
+
+    private static string Held(string hold, string unhold) => HeldDriver.Replace("UNHOLD", unhold).Replace("HOLD", hold);
+
+    /// <summary>The fixed program's run while another thread holds <c>ops.Lock</c> (see <see cref="HeldDriver"/>).</summary>
+    private static readonly string Driver = Held("Monitor.Enter(ops.Lock);", "Monitor.Exit(ops.Lock);");
 
     [Fact]
     public async Task FailedMonitorTryEnter_TakesTheLockWhenBlockable_AndKeepsTheComments()
@@ -133,7 +157,7 @@ public partial class NTF007GuardFalseReturnCodeFixTests
         var fixedSource = Head + fixedBody + Tail;
         await VerifyFix(source, fixedSource, NTF007GuardFalseReturnCodeFix.TakeLockKey);
 
-        Assert.Equal("non-blockable False, blockable True, zapped 1", FixHarness.Run(fixedSource, Driver));
+        Assert.Equal(HeldOutcome, FixHarness.Run(fixedSource, Driver));
     }
 
     [Fact]
@@ -179,7 +203,7 @@ public partial class NTF007GuardFalseReturnCodeFixTests
         var texts = await FixHarness.TextsAsync(fixedProject);
         Assert.Contains("Monitor.Enter(Lock, ref taken);", texts[0]);
         Assert.Contains("Monitor.TryEnter(Lock, range.IsBlockable ? Timeout.Infinite : 1);", texts[1]);
-        Assert.Equal("non-blockable False, blockable True, zapped 1", FixHarness.Run(texts[0], Driver));
-        Assert.Equal("non-blockable False, blockable True, zapped 1", FixHarness.Run(texts[1], Driver.Replace("DeviceOps", "OtherOps")));
+        Assert.Equal(HeldOutcome, FixHarness.Run(texts[0], Driver));
+        Assert.Equal(HeldOutcome, FixHarness.Run(texts[1], Driver.Replace("DeviceOps", "OtherOps")));
     }
 }

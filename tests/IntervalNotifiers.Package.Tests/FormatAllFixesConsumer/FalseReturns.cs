@@ -102,18 +102,62 @@ namespace Consumer
         }
     }
 
-    // NTF007 (an in-use flag): return false only when the range cannot block.
-    public sealed class InUseOps : IntervalNotifierOps
+    // NTF007 (a failed ReaderWriterLockSlim try on the page table): take the write lock blocking when the range can block.
+    public sealed class PageTableOps : IntervalNotifierOps
     {
-        private bool _inUse = false;
+        private readonly ReaderWriterLockSlim _ptLock = new ReaderWriterLockSlim();
+        private int _unmapped;
 
         public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
         {
-            if (_inUse)
+            // A fault may hold the page table.
+            if (!_ptLock.TryEnterWriteLock(0))
+            {
                 return false;
-            _inUse = true;
+            }
+
+            try
+            {
+                notifier.SetSequence(currentSequence);
+                _unmapped++;
+            }
+            finally
+            {
+                _ptLock.ExitWriteLock();
+            }
+
+            return true;
+        }
+    }
+
+    // NTF007 (a busy flag taken without a lock): spin until it is taken when the range can block.
+    public sealed class BusyFlagOps : IntervalNotifierOps
+    {
+        private int _busy;
+
+        public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+        {
+            if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+                return false;
             notifier.SetSequence(currentSequence);
-            _inUse = false;
+            Volatile.Write(ref _busy, 0);
+            return true;
+        }
+    }
+
+    // NTF007 (a pending fence that the code after the test waits for): return false only when the range cannot block.
+    // (A plain in-use flag the callback sets after testing it gets no fix: the guard would let a blockable range take
+    // the flag another thread holds.)
+    public sealed class PendingFenceOps : IntervalNotifierOps
+    {
+        private readonly ManualResetEventSlim _fence = new ManualResetEventSlim(true);
+
+        public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+        {
+            if (!_fence.IsSet)
+                return false;
+            _fence.Wait();
+            notifier.SetSequence(currentSequence);
             return true;
         }
     }
