@@ -19,8 +19,8 @@ namespace IntervalNotifiers.CodeFixes;
 
 /// <summary>
 /// NTF001 (an ops type overrides <c>InvalidateStart</c> but not <c>InvalidateFinish</c>): add an
-/// <c>InvalidateFinish</c> override; or, when the start never hands out a finish, turn it into <c>Invalidate</c>
-/// (see <c>NTF001AddInvalidateFinishCodeFix.StartToInvalidate.cs</c>).
+/// <c>InvalidateFinish</c> override that fails loudly until the user writes it; or, instead, when the start never
+/// hands out a finish, turn it into <c>Invalidate</c> (see <c>NTF001AddInvalidateFinishCodeFix.StartToInvalidate.cs</c>).
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(NTF001AddInvalidateFinishCodeFix)), Shared]
 public sealed partial class NTF001AddInvalidateFinishCodeFix : NotifierCodeFixProvider
@@ -30,8 +30,6 @@ public sealed partial class NTF001AddInvalidateFinishCodeFix : NotifierCodeFixPr
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.StartWithoutFinish);
 
-    public override ImmutableArray<string> AlternativeKeys { get; } = ImmutableArray.Create(StartToInvalidateKey);
-
     protected override async Task RegisterFixesAsync(CodeFixContext context, SyntaxNode root, Diagnostic diagnostic)
     {
         if (await OpsTypeSyntax.ReportedTypeAsync(context, root, diagnostic).ConfigureAwait(false) is (var types, var type))
@@ -40,6 +38,12 @@ public sealed partial class NTF001AddInvalidateFinishCodeFix : NotifierCodeFixPr
         }
     }
 
+    /// <summary>
+    /// A start that provably never hands out a finish gets only "turn the start into Invalidate": an
+    /// <c>InvalidateFinish</c> would never run. Registered alone, it is what Fix All and <c>dotnet format</c> apply to
+    /// that diagnostic whatever the equivalence key they were given (they fall back to a diagnostic's first action
+    /// when it offers none with the key). Every other start gets "add an InvalidateFinish override".
+    /// </summary>
     private static void RegisterStartWithoutFinishFixes(CodeFixContext context, Diagnostic diagnostic,
                                                         NotifierTypes types, INamedTypeSymbol type)
     {
@@ -49,18 +53,19 @@ public sealed partial class NTF001AddInvalidateFinishCodeFix : NotifierCodeFixPr
             return;
         }
 
-        context.RegisterCodeFix(CodeAction.Create(
-            "Add an InvalidateFinish override",
-            token => AddInvalidateFinishAsync(context.Document, types, type, start, diagnostic.Location.SourceSpan, token),
-            AddInvalidateFinishKey), diagnostic);
-
         if (CanTurnIntoInvalidate(types, type, start, context.CancellationToken) is { } startDeclaration)
         {
             context.RegisterCodeFix(CodeAction.Create(
                 "Turn InvalidateStart into Invalidate (it never hands out a finish)",
                 token => TurnIntoInvalidateAsync(context.Document.Project.Solution, startDeclaration, token),
                 StartToInvalidateKey), diagnostic);
+            return;
         }
+
+        context.RegisterCodeFix(CodeAction.Create(
+            "Add an InvalidateFinish override",
+            token => AddInvalidateFinishAsync(context.Document, types, type, start, diagnostic.Location.SourceSpan, token),
+            AddInvalidateFinishKey), diagnostic);
     }
 
     private static async Task<Solution> AddInvalidateFinishAsync(Document document, NotifierTypes types, INamedTypeSymbol type,
@@ -114,10 +119,12 @@ public sealed partial class NTF001AddInvalidateFinishCodeFix : NotifierCodeFixPr
     }
 
     /// <summary>
-    /// The statement of the new <c>InvalidateFinish</c>: when the start rents its finishes from one pool of the type
-    /// (and creates none with <c>new</c>), the finish goes back to that pool; otherwise a
-    /// <c>NotImplementedException</c> that says what to write, so the program fails loudly at the first
-    /// invalidation instead of silently skipping the finish pass (docs/contract.md#what-a-fix-leaves-behind).
+    /// The statements of the new <c>InvalidateFinish</c>: always a <c>NotImplementedException</c> that says what to
+    /// write, so the program fails loudly at the first invalidation instead of silently skipping the finish pass
+    /// (docs/contract.md#what-a-fix-leaves-behind). When the start rents its finishes from one pool of the type
+    /// (and creates none with <c>new</c>), the throw sits in a <c>try</c> whose <c>finally</c> gives the finish back
+    /// to that pool. A finish that carries nothing (a token) does not make the finish pass empty: the work to wait for
+    /// is then kept by the ops type itself (a command queue, a device), which only the user can name.
     /// </summary>
     private static async Task<string[]> FinishBodyAsync(Compilation compilation, NotifierTypes types, INamedTypeSymbol type,
                                                       IMethodSymbol start, int position, SemanticModel model,
@@ -126,27 +133,41 @@ public sealed partial class NTF001AddInvalidateFinishCodeFix : NotifierCodeFixPr
         foreach (var reference in start.DeclaringSyntaxReferences)
         {
             var syntax = await reference.GetSyntaxAsync(cancellationToken).ConfigureAwait(false);
-            if (syntax is MethodDeclarationSyntax { Body: not null } or MethodDeclarationSyntax { ExpressionBody: not null }
-                && compilation.ContainsSyntaxTree(syntax.SyntaxTree)
-                && PoolMember.RentedIn(syntax, compilation.GetSemanticModel(syntax.SyntaxTree), types, cancellationToken) is { } pool
-                && model.IsAccessible(position, pool.Member))
+            if (syntax is not (MethodDeclarationSyntax { Body: not null } or MethodDeclarationSyntax { ExpressionBody: not null })
+                || !compilation.ContainsSyntaxTree(syntax.SyntaxTree))
             {
-                var giveBack = $"{pool.Name}.Return(({pool.FinishTypeName(model, position)})finish);";
-                if (FinishState.Carried(pool.FinishType) is not { Length: > 0 } carried)
-                {
-                    return new[] { giveBack }; // a finish that carries nothing: giving it back is the whole finish pass
-                }
-
-                // The start fills the finish for the finish pass: what to do with it is the user's to write. Fail
-                // loudly, and still give the finish back so the pool stays whole.
-                var todo = $"{type.Name}.InvalidateFinish: wait for the work InvalidateStart started for this finish "
-                           + $"(it carries {carried}); the finish is returned to '{pool.Member.Name}' below";
-                return new[]
-                {
-                    "try", "{", $"    throw new System.NotImplementedException({SyntaxFactory.Literal(todo).Text});", "}",
-                    "finally", "{", "    " + giveBack, "}",
-                };
+                continue;
             }
+
+            var startModel = compilation.GetSemanticModel(syntax.SyntaxTree);
+            if (PoolMember.RentedIn(syntax, startModel, types, cancellationToken) is not { } pool
+                || !model.IsAccessible(position, pool.Member))
+            {
+                continue;
+            }
+
+            var giveBack = $"{pool.Name}.Return(({pool.FinishTypeName(model, position)})finish);";
+            string what;
+            if (FinishState.Carried(pool.FinishType) is { Length: > 0 } carried)
+            {
+                what = $"it carries {carried}";
+            }
+            else
+            {
+                // A token: the work to wait for is the ops type's own. Name what the start does instead of handing
+                // out a finish, when that can be read off its fallback path (text for the user, never generated code).
+                var fallback = FallbackCalls(syntax, startModel, pool.Member, type, cancellationToken);
+                what = $"{pool.FinishType.Name} carries nothing: wait for what {type.Name} itself keeps"
+                       + (fallback.Length > 0 ? $", e.g. what the start does when '{pool.Member.Name}' is empty: {fallback}" : "");
+            }
+
+            var todo = $"{type.Name}.InvalidateFinish: wait for the work InvalidateStart started for this finish "
+                       + $"({what}); the finish is returned to '{pool.Member.Name}' below";
+            return new[]
+            {
+                "try", "{", $"    throw new System.NotImplementedException({SyntaxFactory.Literal(todo).Text});", "}",
+                "finally", "{", "    " + giveBack, "}",
+            };
         }
 
         var message = $"{type.Name}.InvalidateFinish: wait for the work InvalidateStart started for this finish, "

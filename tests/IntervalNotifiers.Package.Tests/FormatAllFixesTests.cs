@@ -42,6 +42,7 @@ public sealed class FormatAllFixesTests
         "LOUD PatternFenceOps: PatternFenceOps.InvalidateStart: start the slow work that InvalidateFinish waits for, call notifier.SetSequence(currentSequence), create a FenceFinish, fill its Fence (what InvalidateFinish reads)",
         "LOUD NoCallbackOps: NoCallbackOps.Invalidate: stop the device's access to the range, call notifier.SetSequence(currentSequence)",
         "LOUD StartOnlyOps: StartOnlyOps.InvalidateFinish: wait for the work InvalidateStart started for this finish (it carries Ticket); the finish is returned to '_pool' below",
+        "LOUD TokenFinishOps: TokenFinishOps.InvalidateFinish: wait for the work InvalidateStart started for this finish (TlbSyncToken carries nothing: wait for what TokenFinishOps itself keeps, e.g. what the start does when '_tokens' is empty: _cmdq.Sync()); the finish is returned to '_tokens' below",
     };
 
     private static readonly SemaphoreSlim Gate = new(1, 1);

@@ -16,7 +16,7 @@ namespace IntervalNotifiers.CodeFixes.Common;
 /// </summary>
 /// <remarks>
 /// Each provider registers a diagnostic's default fix first: Fix All falls back to it for a diagnostic that does not
-/// offer the requested action. Alternatives the user must choose (NTF001's "turn the start into Invalidate")
+/// offer the requested action. Alternatives the user must choose (NTF002's "rent the finish from the pool")
 /// have their keys in <see cref="AlternativeKeys"/>: Fix All with such a key changes only the diagnostics that offer it.
 /// </remarks>
 public abstract class NotifierCodeFixProvider : CodeFixProvider

@@ -1,3 +1,5 @@
+using System.Linq;
+using System.Text.RegularExpressions;
 using System.Threading.Tasks;
 using IntervalNotifiers.CodeFixes;
 using Xunit;
@@ -41,18 +43,88 @@ public class NTF001AddInvalidateFinishCodeFixTests
         }
         """;
 
-    [Fact]
-    public async Task PooledStart_ATokenFinish_TheNewFinishReturnsItToThePool_AndThePoolIsWholeAfterwards()
+    /// <summary>
+    /// A program that makes <c>ops</c> with <paramref name="create"/>, runs <paramref name="rounds"/> invalidations over
+    /// its notifier, each inside a catch of <c>NotImplementedException</c>, then rents what the pool
+    /// <paramref name="pool"/> has left: "N loud (last message), rented R of <paramref name="capacity"/>", then
+    /// <paramref name="tail"/> (an expression appended to the result).
+    /// </summary>
+    private static string LoudDriver(string create, string pool, int capacity, int rounds = 5, string tail = "\"\"") => $$"""
+        using IntervalNotifiers;
+
+        public static class Program
+        {
+            public static string Run()
+            {
+                var ops = {{create}};
+                var space = new AddressSpace();
+                new IntervalNotifier(ops).Insert(space, 0x1000, 0x1000);
+                var loud = 0;
+                string? said = null;
+                for (var i = 0; i < {{rounds}}; i++)
+                {
+                    var range = new NotifierRange(0x1000, 0x2000);
+                    try
+                    {
+                        space.InvalidateRangeStart(range);
+                        space.InvalidateRangeEnd(range);
+                    }
+                    catch (System.NotImplementedException e)
+                    {
+                        loud++;
+                        said = e.Message;
+                    }
+                }
+
+                var rented = 0;
+                while (rented < 10 && {{pool}}.TryRent(out _))
+                {
+                    rented++;
+                }
+
+                return loud + " loud (" + said + "), rented " + rented + " of {{capacity}}" + {{tail}};
+            }
+        }
+        """;
+
+    /// <summary>
+    /// <paramref name="source"/> without its <c>{|NTF001:...|}</c> markup, with the loud pooled <c>InvalidateFinish</c>
+    /// the fix adds right after the start, which ends in <c>finish = <paramref name="handedOut"/>; return true;</c>.
+    /// </summary>
+    private static string WithLoudPooledFinish(string source, string handedOut, string message, string pool, string finishType)
     {
-        // The finish carries nothing: giving it back is the whole finish pass.
-        const string fixedSource = """
+        var end = $"        finish = {handedOut};\n        return true;\n    }}\n";
+        Assert.Contains(end, source);
+        return Regex.Replace(source, @"\{\|NTF001:(\w+)\|\}", "$1").Replace(end, end + $$"""
+
+                public override void InvalidateFinish(NotifierFinish finish)
+                {
+                    try
+                    {
+                        throw new System.NotImplementedException("{{message}}");
+                    }
+                    finally
+                    {
+                        {{pool}}.Return(({{finishType}})finish);
+                    }
+                }
+
+            """);
+    }
+
+    [Fact]
+    public async Task PooledStart_ATokenFinish_TheNewFinishThrowsNamingWhatToWrite_AndStillGivesTheTokenBack()
+    {
+        // The finish carries nothing, yet the finish pass may have work to wait for (kept by the ops type itself):
+        // a token does not prove the finish pass is empty. Loud, and the pool stays whole.
+        const string source = """
             using IntervalNotifiers;
 
             sealed class FlushFinish : NotifierFinish
             {
             }
 
-            sealed class DeviceOps : IntervalNotifierOps
+            sealed class {|NTF001:DeviceOps|} : IntervalNotifierOps
             {
                 public readonly NotifierFinishPool<FlushFinish> Pool = new NotifierFinishPool<FlushFinish>(2);
                 public int Started;
@@ -69,20 +141,15 @@ public class NTF001AddInvalidateFinishCodeFixTests
                     finish = f;
                     return true;
                 }
-
-                public override void InvalidateFinish(NotifierFinish finish)
-                {
-                    Pool.Return((FlushFinish)finish);
-                }
             }
             """;
-        var source = fixedSource.Replace(
-            "\n\n    public override void InvalidateFinish(NotifierFinish finish)\n    {\n        Pool.Return((FlushFinish)finish);\n    }",
-            "").Replace("class DeviceOps", "class {|NTF001:DeviceOps|}");
+        const string message = "DeviceOps.InvalidateFinish: wait for the work InvalidateStart started for this finish "
+                               + "(FlushFinish carries nothing: wait for what DeviceOps itself keeps); the finish is returned to 'Pool' below";
+        var fixedSource = WithLoudPooledFinish(source, "f", message, "Pool", "FlushFinish");
         await VerifyFix.CodeFixAsync(source, fixedSource, NTF001AddInvalidateFinishCodeFix.AddInvalidateFinishKey);
 
-        // Every invalidation rented a finish and the finish pass gave it back: the pool is whole.
-        Assert.Equal("rented 2 of 2, 5 starts", FixHarness.Run(fixedSource, Driver));
+        // Every invalidation is loud, and every token went back: the pool is whole.
+        Assert.Equal("5 loud (" + message + "), rented 2 of 2", FixHarness.Run(fixedSource, LoudDriver("new DeviceOps()", "ops.Pool", 2)));
     }
 
     [Fact]
@@ -119,69 +186,10 @@ public class NTF001AddInvalidateFinishCodeFixTests
             """;
         const string message = "DeviceOps.InvalidateFinish: wait for the work InvalidateStart started for this finish (it carries Ticket); "
                                + "the finish is returned to 'Pool' below";
-        var fixedSource = source.Replace("{|NTF001:DeviceOps|}", "DeviceOps").Replace("""
-                    finish = f;
-                    return true;
-                }
-            }
-            """, $$"""
-                    finish = f;
-                    return true;
-                }
-
-                public override void InvalidateFinish(NotifierFinish finish)
-                {
-                    try
-                    {
-                        throw new System.NotImplementedException("{{message}}");
-                    }
-                    finally
-                    {
-                        Pool.Return((FlushFinish)finish);
-                    }
-                }
-            }
-            """);
+        var fixedSource = WithLoudPooledFinish(source, "f", message, "Pool", "FlushFinish");
         await VerifyFix.CodeFixAsync(source, fixedSource, NTF001AddInvalidateFinishCodeFix.AddInvalidateFinishKey);
 
-        const string loudDriver = """
-            using IntervalNotifiers;
-
-            public static class Program
-            {
-                public static string Run()
-                {
-                    var ops = new DeviceOps();
-                    var space = new AddressSpace();
-                    new IntervalNotifier(ops).Insert(space, 0x1000, 0x1000);
-                    var loud = 0;
-                    string? said = null;
-                    for (var i = 0; i < 5; i++)
-                    {
-                        var range = new NotifierRange(0x1000, 0x2000);
-                        try
-                        {
-                            space.InvalidateRangeStart(range);
-                            space.InvalidateRangeEnd(range);
-                        }
-                        catch (System.NotImplementedException e)
-                        {
-                            loud++;
-                            said = e.Message;
-                        }
-                    }
-
-                    var rented = 0;
-                    while (rented < 10 && ops.Pool.TryRent(out _))
-                    {
-                        rented++;
-                    }
-
-                    return loud + " loud (" + said + "), rented " + rented + " of 2";
-                }
-            }
-            """;
-        Assert.Equal("5 loud (" + message + "), rented 2 of 2", FixHarness.Run(fixedSource, loudDriver));
+        Assert.Equal("5 loud (" + message + "), rented 2 of 2", FixHarness.Run(fixedSource, LoudDriver("new DeviceOps()", "ops.Pool", 2)));
     }
 
     [Fact]
@@ -293,4 +301,284 @@ public class NTF001AddInvalidateFinishCodeFixTests
             }
         }
         """, NTF001AddInvalidateFinishCodeFix.AddInvalidateFinishKey);
+
+    /// <summary>
+    /// An IOMMU TLB-shootdown driver (arm-smmu-v3-sva-like): the start queues a TLB invalidation on the device's command
+    /// queue and hands out an empty token from a pool; the work to wait for (CMD_SYNC) is kept by the ops type.
+    /// </summary>
+    private const string TlbShootdown = """
+        using System.Collections.Generic;
+        using System.Threading;
+        using IntervalNotifiers;
+
+        public sealed class TlbSyncToken : NotifierFinish
+        {
+        }
+
+        /// <summary>An issued invalidation leaves the device's TLB only when Sync waits for it.</summary>
+        public sealed class CommandQueue
+        {
+            private readonly List<ulong> _issued = new List<ulong>();
+            private readonly object _qlock = new object();
+
+            public void IssueTlbInvalidate(ulong start, ulong end)
+            {
+                lock (_qlock) _issued.Add(start);
+            }
+
+            public void Sync()
+            {
+                lock (_qlock) _issued.Clear();
+            }
+        }
+
+        public sealed class {|NTF001:SvaOps|} : IntervalNotifierOps
+        {
+            private readonly NotifierFinishPool<TlbSyncToken> _tokens = new NotifierFinishPool<TlbSyncToken>(4);
+            private readonly CommandQueue _cmdq;
+            private readonly object _bondLock = new object();
+            public int SlowPath;
+
+            public SvaOps(CommandQueue cmdq) => _cmdq = cmdq;
+
+            public NotifierFinishPool<TlbSyncToken> Tokens => _tokens;
+
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence,
+                                                 out NotifierFinish? finish)
+            {
+                finish = null;
+                lock (_bondLock)
+                {
+                    notifier.SetSequence(currentSequence);
+                }
+
+                _cmdq.IssueTlbInvalidate(range.Start, range.End);
+                if (!_tokens.TryRent(out var token))
+                {
+                    Interlocked.Increment(ref SlowPath);
+                    _cmdq.Sync();
+                    return true;
+                }
+
+                finish = token;
+                return true;
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task TlbShootdown_APooledTokenWhoseWorkTheOpsTypeKeeps_FailsLoudlyNamingTheFallback_AndTheTokenGoesBack()
+    {
+        // Before: a body that only returned the token left every invalidation's TLB entries on the device, silently.
+        const string message = "SvaOps.InvalidateFinish: wait for the work InvalidateStart started for this finish "
+                               + "(TlbSyncToken carries nothing: wait for what SvaOps itself keeps, e.g. what the start does "
+                               + "when '_tokens' is empty: _cmdq.Sync()); the finish is returned to '_tokens' below";
+        var fixedSource = WithLoudPooledFinish(TlbShootdown, "token", message, "_tokens", "TlbSyncToken");
+        await VerifyFix.CodeFixAsync(TlbShootdown, fixedSource, NTF001AddInvalidateFinishCodeFix.AddInvalidateFinishKey);
+
+        // Every invalidation fails loudly instead of leaving stale TLB entries, and every token is back in its pool
+        // (no start fell back to its slow path for want of a token).
+        var driver = LoudDriver("new SvaOps(new CommandQueue())", "ops.Tokens", 4, rounds: 6, tail: "\", slow path \" + ops.SlowPath");
+        Assert.Equal("6 loud (" + message + "), rented 4 of 4, slow path 0", FixHarness.Run(fixedSource, driver));
+    }
+
+    [Fact]
+    public Task PooledToken_TheFallbackAfterTheRentingIf_IsNamedInTheMessage()
+    {
+        // Only the call on the fallback path (after the if that hands out the token) on what the type keeps is named:
+        // not Fence, which every path runs, nor the counter's Interlocked call. It is named as one line.
+        const string source = """
+            using IntervalNotifiers;
+
+            sealed class Token : NotifierFinish { }
+
+            sealed class {|NTF001:DmaOps|} : IntervalNotifierOps
+            {
+                private readonly NotifierFinishPool<Token> _pool = new NotifierFinishPool<Token>(2);
+                private int _fenced;
+
+                public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+                {
+                    notifier.SetSequence(currentSequence);
+                    Fence(range.Start);
+                    if (_pool.TryRent(out var t))
+                    {
+                        finish = t;
+                        return true;
+                    }
+
+                    System.Threading.Interlocked.Increment(ref _fenced);
+                    this.WaitForFences(
+                        range.Start);
+                    finish = null;
+                    return true;
+                }
+
+                private void Fence(ulong start) { }
+
+                private void WaitForFences(ulong start) { }
+            }
+            """;
+        const string message = "DmaOps.InvalidateFinish: wait for the work InvalidateStart started for this finish (Token carries nothing: "
+                               + "wait for what DmaOps itself keeps, e.g. what the start does when '_pool' is empty: "
+                               + "this.WaitForFences(range.Start)); the finish is returned to '_pool' below";
+        return VerifyFix.CodeFixAsync(source, WithLoudPooledFinish(source, "null", message, "_pool", "Token"),
+                                      NTF001AddInvalidateFinishCodeFix.AddInvalidateFinishKey);
+    }
+
+    /// <summary>An etnaviv-like userptr driver, partial: its start does the whole invalidation and never hands out a finish.</summary>
+    private const string EtnaUserptr = """
+        using System.Threading;
+        using IntervalNotifiers;
+
+        public sealed partial class {|NTF001:EtnaOps|} : IntervalNotifierOps
+        {
+            private readonly object _mmuLock = new object();
+            public int Flushed;
+
+            public object MmuLock => _mmuLock;
+        }
+
+        public sealed partial class EtnaOps
+        {
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence,
+                                                 out NotifierFinish? finish)
+            {
+                if (range.IsBlockable)
+                {
+                    Monitor.Enter(_mmuLock);
+                }
+                else if (!Monitor.TryEnter(_mmuLock))
+                {
+                    finish = null;
+                    return false;
+                }
+
+                try
+                {
+                    notifier.SetSequence(currentSequence);
+                    Flushed++;   // flush and wait: done here
+                }
+                finally
+                {
+                    Monitor.Exit(_mmuLock);
+                }
+
+                finish = null;
+                return true;
+            }
+        }
+        """;
+
+    private const string EtnaUserptrFixed = """
+        using System.Threading;
+        using IntervalNotifiers;
+
+        public sealed partial class EtnaOps : IntervalNotifierOps
+        {
+            private readonly object _mmuLock = new object();
+            public int Flushed;
+
+            public object MmuLock => _mmuLock;
+        }
+
+        public sealed partial class EtnaOps
+        {
+            public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+            {
+                if (range.IsBlockable)
+                {
+                    Monitor.Enter(_mmuLock);
+                }
+                else if (!Monitor.TryEnter(_mmuLock))
+                {
+                    return false;
+                }
+
+                try
+                {
+                    notifier.SetSequence(currentSequence);
+                    Flushed++;   // flush and wait: done here
+                }
+                finally
+                {
+                    Monitor.Exit(_mmuLock);
+                }
+
+                return true;
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task StartThatNeverHandsOutAFinish_IsOfferedOnlyTheTurnIntoInvalidateFix()
+    {
+        // An InvalidateFinish would never run: no "add InvalidateFinish" (a dead, throwing method) is offered at all.
+        await VerifyFix.NoCodeFixAsync(EtnaUserptr, NTF001AddInvalidateFinishCodeFix.AddInvalidateFinishKey);
+        await VerifyFix.CodeFixAsync(EtnaUserptr, EtnaUserptrFixed, NTF001AddInvalidateFinishCodeFix.StartToInvalidateKey);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task DotnetFormat_TurnsTheNeverHandingOutStartIntoInvalidate_AndGivesThePooledTokenALoudFinish(bool tokenFirst)
+    {
+        // dotnet format takes the key of the first action of the first NTF001, whichever type that is, and Fix All
+        // applies it to every NTF001 that offers it, and each other one's own first action.
+        var tlb = TlbShootdown.Replace("{|NTF001:SvaOps|}", "SvaOps");
+        var etna = EtnaUserptr.Replace("{|NTF001:EtnaOps|}", "EtnaOps");
+        var project = FixHarness.CreateProject(tokenFirst ? new[] { tlb, etna } : new[] { etna, tlb });
+        Assert.Equal(2, (await FixHarness.DiagnosticsAsync(project)).Count(d => d.Id == "NTF001"));
+
+        var (fixedProject, noFixAll) = await FixHarness.FormatLikeDotnetFormatAsync(project, new[] { "NTF001" });
+        Assert.Empty(noFixAll);
+        Assert.DoesNotContain(await FixHarness.DiagnosticsAsync(fixedProject), d => d.Id == "NTF001");
+        var texts = await FixHarness.TextsAsync(fixedProject);
+        var (tlbFixed, etnaFixed) = tokenFirst ? (texts[0], texts[1]) : (texts[1], texts[0]);
+        Assert.Equal(EtnaUserptrFixed, etnaFixed);
+        Assert.Contains("throw new System.NotImplementedException(\"SvaOps.InvalidateFinish: wait for the work", tlbFixed);
+        Assert.Contains("_tokens.Return((TlbSyncToken)finish);", tlbFixed);
+
+        const string driver = """
+            using IntervalNotifiers;
+
+            public static class Program
+            {
+                public static string Run()
+                {
+                    var etna = new EtnaOps();
+                    var sva = new SvaOps(new CommandQueue());
+                    var space = new AddressSpace();
+                    var etnaNotifier = new IntervalNotifier(etna);
+                    etnaNotifier.Insert(space, 0x1000, 0x1000);
+                    new IntervalNotifier(sva).Insert(space, 0x8000, 0x1000);
+                    var seq = etnaNotifier.ReadBegin();
+                    var range = new NotifierRange(0x1000, 0x2000);
+                    space.InvalidateRangeStart(range);
+                    space.InvalidateRangeEnd(range);
+                    var loud = "silent";
+                    try
+                    {
+                        var other = new NotifierRange(0x8000, 0x9000);
+                        space.InvalidateRangeStart(other);
+                        space.InvalidateRangeEnd(other);
+                    }
+                    catch (System.NotImplementedException e)
+                    {
+                        loud = e.Message.Substring(0, e.Message.IndexOf(':'));
+                    }
+
+                    var tokens = 0;
+                    while (tokens < 10 && sva.Tokens.TryRent(out _))
+                    {
+                        tokens++;
+                    }
+
+                    return "etna flushed " + etna.Flushed + ", retry " + etnaNotifier.CheckRetry(seq) + ", " + loud + ", tokens " + tokens + " of 4";
+                }
+            }
+            """;
+        Assert.Equal("etna flushed 1, retry True, SvaOps.InvalidateFinish, tokens 4 of 4",
+                     FixHarness.Run(tlbFixed, etnaFixed, driver));
+    }
 }
