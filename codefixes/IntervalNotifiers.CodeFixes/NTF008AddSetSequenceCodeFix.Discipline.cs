@@ -5,6 +5,7 @@ using IntervalNotifiers.Analyzers.Core;
 using IntervalNotifiers.Analyzers.Rules.ReadSide;
 using IntervalNotifiers.Analyzers.Rules.ReadSide.Locks;
 using IntervalNotifiers.Analyzers.Rules.ReadSide.Speed;
+using IntervalNotifiers.CodeFixes.Common;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -16,10 +17,11 @@ public sealed partial class NTF008AddSetSequenceCodeFix
     /// <summary>
     /// The lock discipline of an ops type (docs/contract.md#locks): the locks held at each <c>SetSequence</c> and
     /// <c>ReadRetry</c> call of the type's own members (every callback, every reader, every part of a partial type), with
-    /// the lock model NTF010 uses; a call inside a private helper holds what the helper's callers in the type hold. Also
-    /// the locks held at the offending <c>return</c>.
+    /// the lock model NTF010 uses; a call inside a private helper holds what the helper's callers in the type hold. The
+    /// readers elsewhere of the notifier types the callback casts its notifier to count too
+    /// (<c>NTF008AddSetSequenceCodeFix.Readers.cs</c>). Also the locks held at the offending <c>return</c>.
     /// </summary>
-    private sealed class LockDiscipline
+    private sealed partial class LockDiscipline
     {
         private const int MaxDepth = 8;
 
@@ -42,7 +44,7 @@ public sealed partial class NTF008AddSetSequenceCodeFix
         public bool NoLock { get; private set; }
 
         /// <summary>The one nameable lock held wherever a lock is held at a call (none when <see cref="NoLock"/> or undetermined).</summary>
-        public OpsTypeLock? Lock { get; private set; }
+        public NamedLock? Lock { get; private set; }
 
         /// <summary>Whether the type's code takes the lock with <c>EnterScope()</c> (a <c>System.Threading.Lock</c> held by a <c>using</c>).</summary>
         public bool ByScope { get; private set; }
@@ -95,7 +97,7 @@ public sealed partial class NTF008AddSetSequenceCodeFix
                 return null;
             }
 
-            discipline.Judge(callback, atReturn, cancellationToken);
+            discipline.Judge(model, types, callback, atReturn, cancellationToken);
             return discipline;
         }
 
@@ -166,7 +168,8 @@ public sealed partial class NTF008AddSetSequenceCodeFix
             }
         }
 
-        private void Judge(IMethodSymbol callback, IReturnOperation atReturn, CancellationToken cancellationToken)
+        private void Judge(SemanticModel model, NotifierTypes types, IMethodSymbol callback, IReturnOperation atReturn,
+                           CancellationToken cancellationToken)
         {
             _acquisitions = AcquisitionsByBody.Group(_mayAcquire, _regions);
             AtReturn = _regions.Compute(atReturn, callback, AcquisitionsByBody.Of(_acquisitions, atReturn));
@@ -175,11 +178,14 @@ public sealed partial class NTF008AddSetSequenceCodeFix
                 return;
             }
 
+            var callbackTree = ReadSideOperations.TreeOf(atReturn);
+            var states = _sites.Select(site => LocksAt(site.Call, site.Member, 0, new HashSet<ISymbol>(SymbolEqualityComparer.Default),
+                                                       cancellationToken))
+                               .Concat(ReadersElsewhere(model, types, callback, callbackTree, cancellationToken));
             var locked = new List<LockState>();
             var named = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-            foreach (var (call, member) in _sites)
+            foreach (var state in states)
             {
-                var state = LocksAt(call, member, 0, new HashSet<ISymbol>(SymbolEqualityComparer.Default), cancellationToken);
                 if (state.Kind == LockKind.Unknown || (state.Kind == LockKind.Locked && !state.IsComparable))
                 {
                     return; // a lock that cannot be named, or a helper that may take one
@@ -198,13 +204,27 @@ public sealed partial class NTF008AddSetSequenceCodeFix
                 return;
             }
 
-            if (named.Count == 1 && OpsTypeLock.Of(_type, locked) is { } only && only.IsReachableFrom(callback))
+            if (named.Count != 1)
             {
-                Lock = only;
-                ByScope = _mayAcquire.Any(call => call.TargetMethod.Name == "EnterScope"
-                                                  && _regions.Classify(call)?.Key?.Symbol is { } symbol
-                                                  && SymbolEqualityComparer.Default.Equals(symbol, only.Member));
+                return;
             }
+
+            var only = named.Single();
+            if (OpsTypeLock.Of(_type, locked) is { } opsLock)
+            {
+                Lock = opsLock.IsReachableFrom(callback) ? new NamedLock(opsLock.Member, opsLock.Expression, opsLock.IsLockStatement, null) : null;
+            }
+            else if (NotifierHandle(types, callback, callbackTree, only) is { } handle)
+            {
+                var byLockStatement = locked.All(state => state.ByLockStatement.Contains(only, SymbolEqualityComparer.Default));
+                Lock = new NamedLock(only, SyntaxHelpers.Escape(handle.Local.Name) + "." + SyntaxHelpers.Escape(only.Name), byLockStatement,
+                                     handle.Declaration);
+            }
+
+            ByScope = Lock is not null
+                      && _mayAcquire.Any(call => call.TargetMethod.Name == "EnterScope"
+                                                 && _regions.Classify(call)?.Key?.Symbol is { } symbol
+                                                 && SymbolEqualityComparer.Default.Equals(symbol, only));
         }
 
         /// <summary>The locks held at <paramref name="call"/>; in a private helper with no lock of its own, those held at every call of the helper in the type.</summary>

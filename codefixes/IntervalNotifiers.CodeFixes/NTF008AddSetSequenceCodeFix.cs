@@ -17,10 +17,12 @@ namespace IntervalNotifiers.CodeFixes;
 /// NTF008 (docs/rules/NTF008.md, "How to fix"): inserts <c>notifier.SetSequence(currentSequence);</c> (with the
 /// callback's own parameter names) just before the offending <c>return true;</c>, under the driver lock readers hold
 /// around <c>ReadRetry</c> (docs/contract.md#locks, docs/contract.md#what-a-fix-leaves-behind). The ops type's lock
-/// discipline is read from the locks held at every <c>SetSequence</c> and <c>ReadRetry</c> call of the type
+/// discipline is read from the locks held at every <c>SetSequence</c> and <c>ReadRetry</c> call of the type, and at
+/// the <c>ReadRetry</c> calls elsewhere on the notifier types the callback casts its notifier to
 /// (<see cref="LockDiscipline"/>):
 /// <list type="bullet">
-/// <item>one nameable lock: when the return already holds it, a plain call; when the return holds no lock, the call
+/// <item>one lock the callback can name (a member of the ops type, or of the notifier through the local the callback
+/// casts it to: <c>gpu.Lock</c>): when the return already holds it, a plain call; when the return holds no lock, the call
 /// goes under that lock taken the way the type takes it (<c>lock (x) { ... }</c>; <c>using (x.EnterScope())</c> for a
 /// <c>System.Threading.Lock</c> the type holds that way; else the lock type's pair around a <c>try</c>/<c>finally</c>:
 /// <c>Monitor.Enter</c>/<c>Exit</c>, <c>SemaphoreSlim.Wait</c>/<c>Release</c>, <c>Lock.Enter</c>/<c>Exit</c>,
@@ -91,6 +93,8 @@ public sealed partial class NTF008AddSetSequenceCodeFix : NotifierCodeFixProvide
 
         var position = statement.SpanStart;
         if (atReturn.Kind != LockKind.None
+            || (driverLock.DeclaredBy is { Parent: { } block } declaration
+                && (declaration.Span.End > position || !block.Span.Contains(statement.Span)))
             || DriverLocks.WriteAt(model, position, driverLock.Expression, driverLock.Member.Name) is not { } named
             || !SymbolEqualityComparer.Default.Equals(named.Member.OriginalDefinition, driverLock.Member.OriginalDefinition)
             || DriverLocks.LockableType(named.Member) is not { } type)

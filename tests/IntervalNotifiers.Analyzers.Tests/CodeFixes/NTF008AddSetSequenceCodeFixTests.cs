@@ -394,6 +394,117 @@ public class NTF008AddSetSequenceCodeFixTests
                 return true;
         """));
 
+    // ------------------------------------------------------------------ a lock of the notifier, through the callback's cast
+
+    private const string GpuNotifier = """
+        using IntervalNotifiers;
+
+        public sealed class GpuNotifier : IntervalNotifier
+        {
+            public GpuNotifier(IntervalNotifierOps ops) : base(ops) { }
+
+            public readonly object Lock = new object();
+            public int MappedPages;
+        }
+
+        """;
+
+    private static string GpuOps(string early) => GpuNotifier + """
+        public sealed class GpuOps : IntervalNotifierOps
+        {
+            public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+            {
+                var gpu = (GpuNotifier)notifier;
+                if (gpu.MappedPages == 0)
+                {
+        EARLY
+                }
+
+                lock (gpu.Lock)
+                {
+                    notifier.SetSequence(currentSequence);
+                    gpu.MappedPages = 0;
+                }
+
+                return true;
+            }
+        }
+        """.Replace("EARLY", early);
+
+    /// <summary>The rule page's own example: the lock is the notifier's, reached through the local the callback casts it to.</summary>
+    [Fact]
+    public Task TheNotifiersLock_ThroughTheCastLocal_IsTaken() => VerifyFix(
+        GpuOps(Early),
+        GpuOps(After(SetUnderLock.Replace("lock (_lock)", "lock (gpu.Lock)"))));
+
+    /// <summary>A reader elsewhere of the notifier type the callback casts to: its lock, as <c>gpu.Lock</c>.</summary>
+    private static string NeverSetOps(string early) => """
+        using IntervalNotifiers;
+
+        public sealed class GpuOps : IntervalNotifierOps
+        {
+            public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+            {
+                var gpu = (GpuNotifier)notifier;
+                gpu.MappedPages = 0;
+        EARLY
+            }
+        }
+        """.Replace("EARLY", early);
+
+    private static string GpuReader(string gate, string take) => """
+        public static class GpuReader
+        {
+            GATE
+            public static void Map(GpuNotifier notifier)
+            {
+                while (true)
+                {
+                    var seq = notifier.ReadBegin();
+                    lock (TAKE)
+                    {
+                        if (notifier.ReadRetry(seq))
+                        {
+                            continue;
+                        }
+
+                        notifier.MappedPages = 1;
+                        return;
+                    }
+                }
+            }
+        }
+        """.Replace("GATE", gate).Replace("TAKE", take);
+
+    private static Task VerifyNeverSet(string reader, string fixedEarly)
+    {
+        var test = new VerifyFix.Test { MarkupOptions = MarkupOptions.UseFirstDescriptor };
+        test.TestState.Sources.Add(("/0/Test0.cs", NeverSetOps("        {|NTF008:return true;|}")));
+        test.TestState.Sources.Add(("/0/Test1.cs", GpuNotifier + reader));
+        test.FixedState.Sources.Add(("/0/Test0.cs", NeverSetOps(fixedEarly)));
+        test.FixedState.Sources.Add(("/0/Test1.cs", GpuNotifier + reader));
+        test.DisabledDiagnostics.AddRange(new[] { "NTF006", "NTF007" });
+
+        // The never-called trigger is reported at compilation end (docs/rules/NTF008.md): fixed from the build, not the lightbulb.
+        test.CodeFixTestBehaviors |= CodeFixTestBehaviors.SkipLocalDiagnosticCheck;
+        return test.RunAsync();
+    }
+
+    [Fact]
+    public Task NeverCalled_TheReaderElsewhereHoldsTheNotifiersLock_TheCallbackTakesIt() => VerifyNeverSet(
+        GpuReader(string.Empty, "notifier.Lock"), """
+                lock (gpu.Lock)
+                {
+                    notifier.SetSequence(currentSequence);
+                }
+                return true;
+        """);
+
+    /// <summary>The reader's lock is a private static of the reader's class: the callback cannot name it, so no fix (a plain call would race with the check).</summary>
+    [Fact]
+    public Task NoFix_NeverCalled_TheReaderElsewhereHoldsALockTheCallbackCannotName() => VerifyNeverSet(
+        GpuReader("private static readonly object Gate = new object();\n", "Gate"), "        {|NTF008:return true;|}");
+
     // ------------------------------------------------------------------ Fix All
 
     [Fact]
