@@ -249,6 +249,13 @@ public class NTF008AddSetSequenceCodeFixTests
                     }
         """);
 
+    /// <summary>A <c>System.Threading.Lock</c> the type holds with Enter/Exit, not through a scope: the same pair.</summary>
+    [Fact]
+    public Task ThreadingLockEnterExit_EarlyReturn_EntersAndExitsAroundATry_AndTheFixedProgramIsOrdered()
+        => VerifyEarlyReturnAndRun(
+            new Shape("private readonly Lock _gate = new Lock();", "_gate.Enter();\ntry\n{", "}\nfinally\n{\n    _gate.Exit();\n}"),
+            Held("_gate.Enter();", "_gate.Exit();"));
+
     [Fact]
     public Task ReaderWriterLock_EarlyReturn_TakesTheWriteMode_AndTheFixedProgramIsOrdered()
         => VerifyEarlyReturnAndRun(ReaderWriter, Held("_rw.EnterWriteLock();", "_rw.ExitWriteLock();"));
