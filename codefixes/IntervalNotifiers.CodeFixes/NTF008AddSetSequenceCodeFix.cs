@@ -1,9 +1,10 @@
-using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
 using System.Threading.Tasks;
 using IntervalNotifiers.Analyzers;
+using IntervalNotifiers.Analyzers.Core;
+using IntervalNotifiers.Analyzers.Rules.ReadSide.Locks;
 using IntervalNotifiers.CodeFixes.Common;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -13,76 +14,115 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace IntervalNotifiers.CodeFixes;
 
 /// <summary>
-/// NTF008: inserts <c>notifier.SetSequence(currentSequence);</c> (with the callback's own parameter names) just
-/// before the offending <c>return true;</c>. When the callback already calls SetSequence inside a
-/// <c>lock (x)</c> statement on one lock expression (a field, a property, <c>this.x</c>) and the return is not
-/// under a lock, the new call goes under that same lock: <c>lock (x) { notifier.SetSequence(currentSequence); }</c>.
+/// NTF008 (docs/rules/NTF008.md, "How to fix"): inserts <c>notifier.SetSequence(currentSequence);</c> (with the
+/// callback's own parameter names) just before the offending <c>return true;</c>, under the driver lock readers hold
+/// around <c>ReadRetry</c> (docs/contract.md#locks, docs/contract.md#what-a-fix-leaves-behind). The ops type's lock
+/// discipline is read from the locks held at every <c>SetSequence</c> and <c>ReadRetry</c> call of the type, and at
+/// the <c>ReadRetry</c> calls elsewhere on the notifier types the callback casts its notifier to
+/// (<see cref="LockDiscipline"/>):
+/// <list type="bullet">
+/// <item>one lock the callback can name (a member of the ops type, or of the notifier through the local the callback
+/// casts it to: <c>gpu.Lock</c>): when the return already holds it, a plain call; when the return holds no lock, the call
+/// goes under that lock taken the way the type takes it (<c>lock (x) { ... }</c>; <c>using (x.EnterScope())</c> for a
+/// <c>System.Threading.Lock</c> the type holds that way; else the lock type's pair around a <c>try</c>/<c>finally</c>:
+/// <c>Monitor.Enter</c>/<c>Exit</c>, <c>SemaphoreSlim.Wait</c>/<c>Release</c>, <c>Lock.Enter</c>/<c>Exit</c>,
+/// <c>ReaderWriterLockSlim.EnterWriteLock</c>/<c>ExitWriteLock</c>, <see cref="DriverLocks"/>); when the return holds
+/// another lock or one the analysis cannot name, no fix (taking the lock there could deadlock or break a lock order);</item>
+/// <item>no lock at any call: a plain call (there is no discipline to break);</item>
+/// <item>anything else (several locks, a lock that cannot be named or is taken through a helper): no fix.</item>
+/// </list>
 /// Not offered for an expression body (<c>=&gt; true</c>).
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(NTF008AddSetSequenceCodeFix)), Shared]
-public sealed class NTF008AddSetSequenceCodeFix : NotifierCodeFixProvider
+public sealed partial class NTF008AddSetSequenceCodeFix : NotifierCodeFixProvider
 {
     public const string EquivalenceKey = "NTF008.AddSetSequence";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.MissingSetSequence);
 
-    protected override Task RegisterFixesAsync(CodeFixContext context, SyntaxNode root, Diagnostic diagnostic)
+    protected override async Task RegisterFixesAsync(CodeFixContext context, SyntaxNode root, Diagnostic diagnostic)
     {
-        if (TryGetProperty(diagnostic, CallbackFlowAnalyzer.NotifierProperty, out var notifier)
-            && TryGetProperty(diagnostic, CallbackFlowAnalyzer.SequenceProperty, out var sequence)
-            && FindNode(root, diagnostic) is ReturnStatementSyntax statement)
+        if (!TryGetProperty(diagnostic, CallbackFlowAnalyzer.NotifierProperty, out var notifier)
+            || !TryGetProperty(diagnostic, CallbackFlowAnalyzer.SequenceProperty, out var sequence)
+            || FindNode(root, diagnostic) is not ReturnStatementSyntax statement)
         {
-            RegisterRootEdit(
-                context,
-                diagnostic,
-                $"Call '{notifier}.SetSequence({sequence})' before returning true",
-                () =>
-                {
-                    var call = SyntaxFactory.ParseStatement($"{SyntaxHelpers.Escape(notifier)}.SetSequence({SyntaxHelpers.Escape(sequence)});");
-                    var lockExpression = LockToReuse(statement);
-                    var inserted = lockExpression is null
-                        ? call
-                        : SyntaxFactory.LockStatement(lockExpression.WithoutTrivia(), SyntaxFactory.Block(call));
-                    return SyntaxHelpers.InsertBefore(root, statement, new[] { inserted });
-                },
-                EquivalenceKey);
+            return;
         }
 
-        return Task.CompletedTask;
+        var cancellationToken = context.CancellationToken;
+        var model = await context.Document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+        var types = model is null ? null : NotifierTypes.TryCreate(model.Compilation);
+        if (model is null || types is null
+            || LockDiscipline.Of(model, types, statement, cancellationToken) is not { } discipline)
+        {
+            return;
+        }
+
+        var callText = $"{notifier}.SetSequence({sequence})";
+        var call = SyntaxFactory.ParseStatement($"{SyntaxHelpers.Escape(notifier)}.SetSequence({SyntaxHelpers.Escape(sequence)});");
+        if (Plan(model, statement, discipline, call) is not { } plan)
+        {
+            return;
+        }
+
+        var title = plan.Lock is null
+            ? $"Call '{callText}' before returning true"
+            : $"Call '{callText}' under '{plan.Lock}' before returning true";
+        RegisterRootEdit(context, diagnostic, title, () => SyntaxHelpers.InsertBefore(root, statement, plan.Statements), EquivalenceKey);
     }
 
-    /// <summary>The lock expression the callback uses around its other SetSequence calls, when there is exactly one and the return is not already locked.</summary>
-    private static ExpressionSyntax? LockToReuse(ReturnStatementSyntax statement)
+    /// <summary>The statements to insert before the return and the lock they take (null: none); null when there is no fix.</summary>
+    private static (string? Lock, StatementSyntax[] Statements)? Plan(SemanticModel model, ReturnStatementSyntax statement,
+                                                                      LockDiscipline discipline, StatementSyntax call)
     {
-        if (statement.Ancestors().Any(a => a is LockStatementSyntax))
+        if (discipline.NoLock)
+        {
+            return (null, new[] { call });
+        }
+
+        if (discipline.Lock is not { } driverLock)
         {
             return null;
         }
 
-        var body = statement.Ancestors().FirstOrDefault(a => a is BaseMethodDeclarationSyntax);
-        if (body is null)
+        var atReturn = discipline.AtReturn;
+        if (atReturn.Kind == LockKind.Locked && atReturn.Named.Contains(driverLock.Member, SymbolEqualityComparer.Default))
+        {
+            return (null, new[] { call }); // the return is inside the lock's region already
+        }
+
+        var position = statement.SpanStart;
+        if (atReturn.Kind != LockKind.None
+            || (driverLock.DeclaredBy is { Parent: { } block } declaration
+                && (declaration.Span.End > position || !block.Span.Contains(statement.Span)))
+            || DriverLocks.WriteAt(model, position, driverLock.Expression, driverLock.Member.Name) is not { } named
+            || !SymbolEqualityComparer.Default.Equals(named.Member.OriginalDefinition, driverLock.Member.OriginalDefinition)
+            || DriverLocks.LockableType(named.Member) is not { } type)
         {
             return null;
         }
 
-        var locks = new List<ExpressionSyntax>();
-        foreach (var lockStatement in body.DescendantNodes().OfType<LockStatementSyntax>())
+        var written = named.Written;
+        var locked = SyntaxFactory.ParseExpression(written);
+        if (driverLock.IsLockStatement)
         {
-            var setsSequence = lockStatement.Statement.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>()
-                .Any(i => i.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "SetSequence" });
-            if (setsSequence && !locks.Any(l => l.IsEquivalentTo(lockStatement.Expression, topLevel: false)))
-            {
-                locks.Add(lockStatement.Expression);
-            }
+            return (written, new StatementSyntax[] { SyntaxFactory.LockStatement(locked, SyntaxFactory.Block(call)) });
         }
 
-        return locks.Count == 1 && IsSimple(locks[0]) ? locks[0] : null;
-    }
+        if (discipline.ByScope && DriverLocks.LockTypeOf(type) == "Lock")
+        {
+            var scope = SyntaxFactory.ParseExpression(written + ".EnterScope()");
+            return (written, new StatementSyntax[] { SyntaxFactory.UsingStatement(null, scope, SyntaxFactory.Block(call)) });
+        }
 
-    private static bool IsSimple(ExpressionSyntax expression) => expression switch
-    {
-        IdentifierNameSyntax => true,
-        MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax or IdentifierNameSyntax } => true,
-        _ => false,
-    };
+        if (DriverLocks.Pair(model, position, type, written, regionAwaits: false, inAsyncFunction: false) is not { } pair)
+        {
+            return null;
+        }
+
+        var held = SyntaxFactory.TryStatement(
+            SyntaxFactory.Block(call), default,
+            SyntaxFactory.FinallyClause(SyntaxFactory.Block(SyntaxFactory.ParseStatement(pair.Release))));
+        return (written, new StatementSyntax[] { SyntaxFactory.ParseStatement(pair.Acquire), held });
+    }
 }

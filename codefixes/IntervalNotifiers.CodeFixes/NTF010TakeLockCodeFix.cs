@@ -96,40 +96,14 @@ public sealed partial class NTF010TakeLockCodeFix : NotifierCodeFixProvider
                                          bool isLockStatement, CancellationToken cancellationToken)
         {
             var position = region.Check.SpanStart;
-            var written = expression;
-            var member = Bind(model, position, written, memberName);
-            if (member is null && Qualified(model, position, memberName) is { } qualified)
-            {
-                // A local or parameter of the same name hides the member: write it through this. or the type's name.
-                written = qualified;
-                member = Bind(model, position, written, memberName);
-            }
-
-            if (member is null)
+            if (DriverLocks.WriteAt(model, position, expression, memberName) is not { } named
+                || region.InsideLockOrNames(model, named.Member, cancellationToken)
+                || DriverLocks.LockableType(named.Member) is not { } type)
             {
                 return null;
             }
 
-            if (!member.IsStatic && !InstanceReachable(model, position))
-            {
-                return null;
-            }
-
-            if (region.InsideLockOrNames(model, member, cancellationToken))
-            {
-                return null;
-            }
-
-            var type = member switch
-            {
-                IFieldSymbol field => field.Type,
-                IPropertySymbol property => property.Type,
-                _ => null,
-            };
-            if (type is null || !type.IsReferenceType)
-            {
-                return null;
-            }
+            var written = named.Written;
 
             if (isLockStatement)
             {
@@ -139,108 +113,15 @@ public sealed partial class NTF010TakeLockCodeFix : NotifierCodeFixProvider
                                     new[] { (0, "lock (" + written + ")"), (0, "{") }, new[] { (0, "}") });
             }
 
-            string acquire;
-            string release;
-            switch (LockTypeOf(type))
+            if (DriverLocks.Pair(model, position, type, written, region.Awaits, region.IsInAsyncFunction(model, cancellationToken))
+                is not { } pair)
             {
-                case "SemaphoreSlim":
-                    acquire = region.IsInAsyncFunction(model, cancellationToken)
-                        ? "await " + written + ".WaitAsync();"
-                        : written + ".Wait();";
-                    release = written + ".Release();";
-                    break;
-                case "Lock" when !region.Awaits:
-                    acquire = written + ".Enter();";
-                    release = written + ".Exit();";
-                    break;
-                case "ReaderWriterLockSlim" when !region.Awaits:
-                    // The write mode excludes every other holder, whichever mode the ops type takes around SetSequence.
-                    acquire = written + ".EnterWriteLock();";
-                    release = written + ".ExitWriteLock();";
-                    break;
-                case null when !region.Awaits:
-                    var monitor = MonitorName(model, position);
-                    acquire = monitor + ".Enter(" + written + ");";
-                    release = monitor + ".Exit(" + written + ");";
-                    break;
-                default:
-                    return null;
+                return null;
             }
 
             return new TakenLock($"Hold '{written}' around the check and the commit",
-                                 new[] { (0, acquire), (0, "try"), (0, "{") },
-                                 new[] { (0, "}"), (0, "finally"), (0, "{"), (1, release), (0, "}") });
-        }
-
-        /// <summary>The field or property <paramref name="expression"/> names at <paramref name="position"/>, if it is called <paramref name="memberName"/>.</summary>
-        private static ISymbol? Bind(SemanticModel model, int position, string expression, string memberName)
-        {
-            var parsed = SyntaxFactory.ParseExpression(expression);
-            var symbol = model.GetSpeculativeSymbolInfo(position, parsed, SpeculativeBindingOption.BindAsExpression).Symbol;
-            return symbol is IFieldSymbol or IPropertySymbol && symbol.Name == memberName ? symbol : null;
-        }
-
-        /// <summary>
-        /// <paramref name="memberName"/> qualified with <c>this.</c> (an instance member) or its type's name (a static
-        /// one), for the field or property of that name of the type enclosing <paramref name="position"/> or a base.
-        /// </summary>
-        private static string? Qualified(SemanticModel model, int position, string memberName)
-        {
-            for (var type = model.GetEnclosingSymbol(position)?.ContainingType; type is not null; type = type.BaseType)
-            {
-                var member = type.GetMembers(memberName).FirstOrDefault(m => m is IFieldSymbol or IPropertySymbol);
-                if (member is not null)
-                {
-                    return (member.IsStatic ? member.ContainingType.ToMinimalDisplayString(model, position) : "this")
-                           + "." + SyntaxHelpers.Escape(memberName);
-                }
-            }
-
-            return null;
-        }
-
-        /// <summary>Whether code at <paramref name="position"/> has a <c>this</c>: no enclosing method, local function or lambda is static.</summary>
-        private static bool InstanceReachable(SemanticModel model, int position)
-        {
-            for (var symbol = model.GetEnclosingSymbol(position); symbol is not null and not INamedTypeSymbol; symbol = symbol.ContainingSymbol)
-            {
-                if (symbol.IsStatic)
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
-
-        /// <summary>The System.Threading lock type <paramref name="type"/> is or derives from (<c>SemaphoreSlim</c>, <c>Lock</c>, <c>ReaderWriterLockSlim</c>), else null.</summary>
-        private static string? LockTypeOf(ITypeSymbol type)
-        {
-            for (var t = type as INamedTypeSymbol; t is not null; t = t.BaseType)
-            {
-                if (t.ContainingNamespace?.ToDisplayString() == "System.Threading"
-                    && t.Name is "SemaphoreSlim" or "Lock" or "ReaderWriterLockSlim")
-                {
-                    return t.Name;
-                }
-            }
-
-            return null;
-        }
-
-        /// <summary><c>Monitor</c> when that name means System.Threading.Monitor at <paramref name="position"/>, else a qualified name.</summary>
-        private static string MonitorName(SemanticModel model, int position)
-        {
-            var found = model.LookupNamespacesAndTypes(position, name: "Monitor");
-            if (found.Length == 1 && found[0] is INamedTypeSymbol { ContainingNamespace: { } ns } && ns.ToDisplayString() == "System.Threading")
-            {
-                return "Monitor";
-            }
-
-            var system = model.LookupNamespacesAndTypes(position, name: "System");
-            return system.Length == 1 && system[0] is INamespaceSymbol { ContainingNamespace.IsGlobalNamespace: true }
-                ? "System.Threading.Monitor"
-                : "global::System.Threading.Monitor";
+                                 new[] { (0, pair.Acquire), (0, "try"), (0, "{") },
+                                 new[] { (0, "}"), (0, "finally"), (0, "{"), (1, pair.Release), (0, "}") });
         }
     }
 }
