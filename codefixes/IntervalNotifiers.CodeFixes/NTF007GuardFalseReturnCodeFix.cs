@@ -192,17 +192,29 @@ public sealed partial class NTF007GuardFalseReturnCodeFix : NotifierCodeFixProvi
         return root.ReplaceNode(ifStatement, blockingIf);
     }
 
-    /// <summary>The <c>if</c> (without else) whose whole body is <paramref name="statement"/>.</summary>
+    /// <summary>
+    /// The <c>if</c> (without else) whose body is <paramref name="statement"/>, alone or at the end of a block whose
+    /// earlier statements cannot leave it (<c>{ finish = null; return false; }</c>, NTF006's own repair, or a
+    /// <c>Return</c> of a rented finish before it): each fix keeps that body as it is and changes only when it runs.
+    /// </summary>
     private static IfStatementSyntax? EnclosingIf(ReturnStatementSyntax statement)
     {
         SyntaxNode? node = statement;
-        if (node.Parent is BlockSyntax { Statements.Count: 1 } block)
+        if (node.Parent is BlockSyntax block
+            && block.Statements.Last() == statement
+            && !block.Statements.Take(block.Statements.Count - 1).Any(LeavesTheBlock))
         {
             node = block;
         }
 
         return node.Parent is IfStatementSyntax { Else: null } ifStatement && ifStatement.Statement == node ? ifStatement : null;
     }
+
+    /// <summary>Whether <paramref name="statement"/> contains a jump or a throw (lambdas and local functions aside).</summary>
+    private static bool LeavesTheBlock(StatementSyntax statement)
+        => statement.DescendantNodesAndSelf(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
+            .Any(n => n is ReturnStatementSyntax or BreakStatementSyntax or ContinueStatementSyntax or GotoStatementSyntax
+                      or ThrowStatementSyntax or ThrowExpressionSyntax or YieldStatementSyntax);
 
     /// <summary>A condition that can be skipped without changing anything but the branch taken.</summary>
     private static bool IsPlainCondition(ExpressionSyntax condition)
