@@ -73,6 +73,11 @@ public sealed partial class NTF004RemoveDeadInvalidateCodeFix
                 continue; // local functions and lambdas are walked as part of the body that declares them
             }
 
+            if (call.IsVirtual && !target.IsSealed && target.ContainingType is { IsSealed: false })
+            {
+                continue; // an override may run instead: this body is not provably what the call does
+            }
+
             CollectFollowing(compilation, target, scope.Into(call), done, visited, depth + 1, cancellationToken);
         }
     }

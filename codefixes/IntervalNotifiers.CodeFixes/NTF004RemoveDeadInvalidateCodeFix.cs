@@ -32,7 +32,8 @@ namespace IntervalNotifiers.CodeFixes;
 /// <item>every effect of its body (a call, with the object it is called on and what it passes by <c>ref</c>; a write
 /// to a field, property, array element or event of an object that outlives the call; an object created) can be
 /// named, and the start has the same effect on some path, in its own body (lambdas and local functions included) or
-/// in the source methods it calls (up to three calls deep, their parameters named as the start passes them). Reads,
+/// in the source methods it calls (up to three calls deep, their parameters named as the start passes them; not
+/// through a virtual call an override may take instead). Reads,
 /// locals, <c>throw</c>, <c>lock</c>, calls to <c>System.Math</c> and <c>System.Diagnostics.Debug</c>, the exceptions'
 /// static <c>Throw...</c> checks and creating an exception are no effect; a call on a local, a dynamic call or a
 /// write through a pointer cannot be named, and no fix is offered.</item>

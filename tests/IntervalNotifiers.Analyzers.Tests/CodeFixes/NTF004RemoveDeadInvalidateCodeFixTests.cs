@@ -349,6 +349,37 @@ public class NTF004RemoveDeadInvalidateCodeFixTests
         SetSequence + "\n_gpu.{|CS1061:FlushAndWiat|}(range.Start, range.End);\nreturn true;",
         SetSequence);
 
+    [Fact]
+    public Task StartSetsTheSequenceInAVirtualHookTheTypeOverrides_NoFix() => VerifyFix.NoCodeFixAsync("""
+        using IntervalNotifiers;
+
+        abstract class TwoPassHooks : IntervalNotifierOps
+        {
+            public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+            {
+                Publish(notifier, currentSequence);
+                finish = new NotifierFinish();
+                return true;
+            }
+
+            protected virtual void Publish(IntervalNotifier notifier, ulong sequence) => notifier.SetSequence(sequence);
+
+            public override void InvalidateFinish(NotifierFinish finish) { }
+        }
+
+        sealed class {|NTF004:QuietOps|} : TwoPassHooks
+        {
+            // The hook that runs sets nothing: the dead Invalidate holds the only SetSequence this type runs.
+            protected override void Publish(IntervalNotifier notifier, ulong sequence) { }
+
+            public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+            {
+                notifier.SetSequence(currentSequence);
+                return true;
+            }
+        }
+        """, Key);
+
     /// <summary>A two-pass base whose start sets the sequence, and (after it) a type whose start never does.</summary>
     private const string TwoPassBase = """
         using IntervalNotifiers;
