@@ -18,10 +18,34 @@ namespace IntervalNotifiers.CodeFixes;
 
 /// <summary>
 /// NTF004 (an ops type overrides both <c>Invalidate</c> and <c>InvalidateStart</c>): remove the dead
-/// <c>Invalidate</c> override, offered only when the type declares it once and nothing references it.
+/// <c>Invalidate</c> override, offered only when deleting it provably loses nothing the start does not do
+/// (docs/rules/NTF004.md, docs/contract.md#what-a-fix-leaves-behind).
 /// </summary>
+/// <remarks>
+/// The runtime never calls that <c>Invalidate</c>, so deleting it changes no behaviour; what it can lose is the
+/// evidence of a bug. When the dead method does work the start never does (the type's only
+/// <c>notifier.SetSequence(currentSequence)</c>, a device flush, a counter), the start is what is wrong: readers
+/// never retry, or the device keeps its mapping. Deleting the method then turns the warning into a silent bug, so the
+/// fix is offered only when:
+/// <list type="bullet">
+/// <item>the override is declared once, in the reported type itself, and nothing in the solution references it;</item>
+/// <item>every effect of its body (a call, with the object it is called on and what it passes by <c>ref</c>; a write
+/// to a field, property, array element or event of an object that outlives the call; an object created) can be
+/// named, and the start has the same effect on some path, in its own body (lambdas and local functions included) or
+/// in the source methods it calls (up to three calls deep, their parameters named as the start passes them; not
+/// through a virtual call an override may take instead). Reads,
+/// locals, <c>throw</c>, <c>lock</c>, calls to <c>System.Math</c> and <c>System.Diagnostics.Debug</c>, the exceptions'
+/// static <c>Throw...</c> checks and creating an exception are no effect; a call on a local, a dynamic call or a
+/// write through a pointer cannot be named, and no fix is offered.</item>
+/// </list>
+/// Otherwise no fix is offered and the warning stays, for the user to move the work into the start or to call
+/// <c>Invalidate</c> from the start's fallback path. No other fix is generated: where the start's fallback path is,
+/// and whether the dead work belongs there, in the start's main path, or nowhere, cannot be decided from the code
+/// (calling <c>Invalidate</c> from a fallback would still leave the two-pass path without the work), and a start
+/// made to throw would break a driver that may otherwise be right.
+/// </remarks>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(NTF004RemoveDeadInvalidateCodeFix)), Shared]
-public sealed class NTF004RemoveDeadInvalidateCodeFix : NotifierCodeFixProvider
+public sealed partial class NTF004RemoveDeadInvalidateCodeFix : NotifierCodeFixProvider
 {
     public const string RemoveDeadInvalidateKey = "NTF004.RemoveDeadInvalidate";
 
@@ -35,16 +59,26 @@ public sealed class NTF004RemoveDeadInvalidateCodeFix : NotifierCodeFixProvider
         }
 
         var invalidate = types.FindOverride(type, CallbackKind.Invalidate);
-        if (invalidate is not null && OpsTypeSyntax.DeclaredIn(invalidate, type)
-            && invalidate.DeclaringSyntaxReferences.Length == 1
-            && !await IsReferencedAsync(context.Document.Project.Solution, invalidate, context.CancellationToken)
-                      .ConfigureAwait(false))
+        var start = types.FindOverride(type, CallbackKind.InvalidateStart);
+        if (invalidate is null || start is null || !OpsTypeSyntax.DeclaredIn(invalidate, type)
+            || invalidate.DeclaringSyntaxReferences.Length != 1)
         {
-            context.RegisterCodeFix(CodeAction.Create(
-                "Remove the dead Invalidate override",
-                token => RemoveInvalidateAsync(context.Document.Project.Solution, invalidate, token),
-                RemoveDeadInvalidateKey), diagnostic);
+            return;
         }
+
+        // The compilation the symbols come from (the document's semantic model is cached: no second binding).
+        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+        if (model is null
+            || !StartDoesWhatInvalidateDoes(model.Compilation, invalidate, start, context.CancellationToken)
+            || await IsReferencedAsync(context.Document.Project.Solution, invalidate, context.CancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        context.RegisterCodeFix(CodeAction.Create(
+            "Remove the dead Invalidate override",
+            token => RemoveInvalidateAsync(context.Document.Project.Solution, invalidate, token),
+            RemoveDeadInvalidateKey), diagnostic);
     }
 
     private static async Task<Solution> RemoveInvalidateAsync(Solution solution, IMethodSymbol invalidate,
