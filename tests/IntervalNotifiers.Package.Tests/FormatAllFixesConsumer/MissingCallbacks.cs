@@ -41,7 +41,7 @@ namespace Consumer
         }
     }
 
-    // NTF001 (a start that hands out no finish): the default fix adds an InvalidateFinish that is never called.
+    // NTF001 (a start that hands out no finish): the only fix offered turns the start into Invalidate.
     public sealed class NeverHandsOutOps : IntervalNotifierOps
     {
         public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence,
