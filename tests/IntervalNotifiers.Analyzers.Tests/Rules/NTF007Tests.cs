@@ -641,7 +641,7 @@ public class NTF007Tests
 
                 if (_dead)
                 {
-                    _busy = true;
+                    if (_busy) throw new System.InvalidOperationException("dead while busy");
                     {|NTF007:return false;|}
                 }
 
