@@ -36,9 +36,9 @@ public sealed partial class AddressSpace
     public void InvalidateRangeEnd(in NotifierRange range)
     {
         ValidateRange(in range);
-        if (TryFindWalkOnThisThread(out int index))
+        if (TryFindWalkOnThisThread(out ThreadWalks? walks, out int index))
         {
-            EndCallbackRange(ref WalkAt(index));
+            EndCallbackRange(ref walks!.At(index));
             return;
         }
 

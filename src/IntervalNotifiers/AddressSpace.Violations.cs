@@ -35,14 +35,14 @@ public sealed partial class AddressSpace
     /// </summary>
     internal bool TryReportEvenSequence(IntervalNotifier notifier, ulong sequence)
     {
-        if (!TryFindWalkOnThisThread(out int index))
+        if (!TryFindWalkOnThisThread(out ThreadWalks? walks, out int index))
         {
             return false;
         }
 
         // The walk keeps the sequence odd until its range ends (the walk's range cannot end before it returns).
         notifier.Sequence = Volatile.Read(ref _invalidateSeq);
-        NotifierRange range = WalkAt(index).Range;
+        NotifierRange range = walks!.At(index).Range;
         Report(ContractViolationKind.EvenSequence, notifier, in range,
             $"SetSequence(0x{sequence:X}) was called for {notifier} during {range}: the value is even, so it is not " +
             "the currentSequence a callback receives (pass the callback's currentSequence argument). The " +

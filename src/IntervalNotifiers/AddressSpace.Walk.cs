@@ -38,9 +38,9 @@ public sealed partial class AddressSpace
     /// thrown by a finish does not keep the others from running), the range is ended, and the first exception is
     /// rethrown (later ones are written to <see cref="Trace"/>): after an exception, do not call
     /// <see cref="InvalidateRangeEnd"/> either.</para>
-    /// <para>The walk allocates nothing (except, once per thread, a small array the first time a callback nests
-    /// another walk on its thread) and takes the internal lock only at its beginning, and at its end when it ends the
-    /// range itself. It never blocks by itself (only the callbacks may, when
+    /// <para>The walk allocates nothing (except, once per thread, a small record of the thread's walks the first time
+    /// the thread starts a range, and a larger one the first time callbacks nest walks deeper than four on that
+    /// thread) and takes the internal lock only at its beginning, and at its end when it ends the range itself. It never blocks by itself (only the callbacks may, when
     /// <see cref="NotifierRange.IsBlockable"/>).</para>
     /// <para>A callback may start another invalidation, of this or another address space, on its thread (it then
     /// ends that range before returning): the nested range is one more active range, its callbacks run nested. The
@@ -90,14 +90,16 @@ public sealed partial class AddressSpace
     {
         RuntimeMetrics.CountInvalidation(in range);
 
-        // A nested walk needs room to remember the outer one: allocate it (once per thread) before anything changes.
-        // A range started by a callback of this address space belongs to that callback: only it may end the range.
+        // The thread's record of its walks gets room for this one before anything changes (it allocates once per
+        // thread, and again only when walks nest deeper than before). A range started by a callback of this address
+        // space belongs to that callback: only it may end the range.
+        ThreadWalks walks = WalksOfThisThread();
         bool fromCallback = false;
-        int callbackWalk = 0;
-        if (t_walk.Space != null)
+        int callbackWalk = -1;
+        if (!walks.IsEmpty)
         {
-            EnsureOuterWalkCapacity();
-            fromCallback = !teardown && TryFindWalkOnThisThread(out callbackWalk);
+            walks.EnsureRoomForOneMore();
+            fromCallback = !teardown && walks.TryFind(this, out callbackWalk);
         }
 
         IntervalTreeNode<IntervalNotifier>? node;
@@ -124,14 +126,14 @@ public sealed partial class AddressSpace
             RuntimeMetrics.RecordNotifiersCalled(0);
             if (fromCallback)
             {
-                WalkAt(callbackWalk).OwnedRanges++;
+                walks.At(callbackWalk).OwnedRanges++;
             }
 
             return true;
         }
 
         // The sequence is odd and stays odd until this range ends: the tree is frozen, so the walk needs no lock.
-        EnterWalk(in range);
+        walks.Enter(this, in range);
         NotifierFinish? head = null;
         NotifierFinish? tail = null;
         bool stopped = false;
@@ -205,10 +207,10 @@ public sealed partial class AddressSpace
         }
         finally
         {
-            int leftOver = ExitWalk();
+            int leftOver = walks.Exit();
             if (fromCallback || leftOver != 0)
             {
-                EndNestedWalk(leftOver, fromCallback && !stopped && error == null && teardownErrors == null);
+                EndNestedWalk(walks, leftOver, fromCallback && !stopped && error == null && teardownErrors == null);
             }
             else
             {
@@ -236,7 +238,7 @@ public sealed partial class AddressSpace
     /// ranges (anyone may end them), and, when <paramref name="keepsRange"/>, this walk's own range becomes a range
     /// owned by the callback that started it (found again now that this walk is no longer on the thread).
     /// </summary>
-    private void EndNestedWalk(int leftOver, bool keepsRange)
+    private void EndNestedWalk(ThreadWalks walks, int leftOver, bool keepsRange)
     {
         lock (_lock)
         {
@@ -248,9 +250,9 @@ public sealed partial class AddressSpace
             }
         }
 
-        if (keepsRange && TryFindWalkOnThisThread(out int index))
+        if (keepsRange && walks.TryFind(this, out int index))
         {
-            WalkAt(index).OwnedRanges++;
+            walks.At(index).OwnedRanges++;
         }
     }
 }

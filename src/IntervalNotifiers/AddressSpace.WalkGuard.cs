@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace IntervalNotifiers;
 
@@ -10,95 +11,30 @@ namespace IntervalNotifiers;
 // on-stack struct mmu_notifier_range, so an end always names its own start).
 public sealed partial class AddressSpace
 {
-    /// <summary>The innermost walk (callbacks included) running on this thread; <c>Space</c> is null when none.</summary>
-    [ThreadStatic]
-    private static WalkFrame t_walk;
-
     /// <summary>
-    /// The outer walks of this thread when walks nest (a callback that invalidates a range of this or another address
-    /// space), outermost first; allocated by the first nested walk of a thread only.
+    /// The walks running on this thread; null until the thread's first walk. One thread-static reference, read once
+    /// per range start or end: every other step of the bookkeeping goes through the object (a thread-static access
+    /// costs a call on some platforms, an object field does not).
     /// </summary>
     [ThreadStatic]
-    private static WalkFrame[]? t_outerWalks;
+    private static ThreadWalks? t_walks;
 
-    /// <summary>How many entries of <see cref="t_outerWalks"/> are in use.</summary>
-    [ThreadStatic]
-    private static int t_outerWalkCount;
+    /// <summary>The walks of this thread, created by its first range start (one small allocation per thread).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ThreadWalks WalksOfThisThread() => t_walks ?? CreateWalksOfThisThread();
 
-    private static void EnsureOuterWalkCapacity()
+    private static ThreadWalks CreateWalksOfThisThread() => t_walks = new ThreadWalks();
+
+    /// <summary>Finds the innermost walk of this address space on this thread, at any depth.</summary>
+    private bool TryFindWalkOnThisThread(out ThreadWalks? walks, out int index)
     {
-        WalkFrame[]? stack = t_outerWalks;
-        if (stack == null || t_outerWalkCount == stack.Length)
-        {
-            Array.Resize(ref stack, stack == null ? 4 : stack.Length * 2);
-            t_outerWalks = stack;
-        }
-    }
-
-    /// <summary>Records that a walk of this address space over <paramref name="range"/> runs on this thread (capacity
-    /// ensured beforehand).</summary>
-    private void EnterWalk(in NotifierRange range)
-    {
-        if (t_walk.Space != null)
-        {
-            t_outerWalks![t_outerWalkCount++] = t_walk;
-        }
-
-        t_walk.Space = this;
-        t_walk.Range = range;
-        t_walk.OwnedRanges = 0;
-    }
-
-    /// <summary>Undoes the innermost <see cref="EnterWalk"/> of this thread (walks nest strictly).</summary>
-    /// <returns>How many ranges the walk's callbacks started and left active (they end it themselves when they follow
-    /// the contract: usually 0).</returns>
-    private static int ExitWalk()
-    {
-        int leftOver = t_walk.OwnedRanges;
-        int count = t_outerWalkCount;
-        if (count == 0)
-        {
-            t_walk = default;
-            return leftOver;
-        }
-
-        WalkFrame[] stack = t_outerWalks!;
-        t_walk = stack[--count];
-        stack[count] = default;
-        t_outerWalkCount = count;
-        return leftOver;
-    }
-
-    /// <summary>
-    /// Finds the innermost walk of this address space on this thread, at any depth: -1 for the innermost walk of
-    /// the thread, an index into <see cref="t_outerWalks"/> for an outer one.
-    /// </summary>
-    private bool TryFindWalkOnThisThread(out int index)
-    {
+        walks = t_walks;
         index = -1;
-        if (t_walk.Space == this)
-        {
-            return true;
-        }
-
-        WalkFrame[]? stack = t_outerWalks;
-        for (int i = t_outerWalkCount - 1; i >= 0; i--)
-        {
-            if (stack![i].Space == this)
-            {
-                index = i;
-                return true;
-            }
-        }
-
-        return false;
+        return walks != null && walks.TryFind(this, out index);
     }
-
-    /// <summary>The walk <see cref="TryFindWalkOnThisThread"/> found.</summary>
-    private static ref WalkFrame WalkAt(int index) => ref (index < 0 ? ref t_walk : ref t_outerWalks![index]);
 
     /// <summary>Whether a walk of this address space (callbacks included) runs on this thread, at any depth.</summary>
-    private bool IsWalkingOnThisThread() => TryFindWalkOnThisThread(out _);
+    private bool IsWalkingOnThisThread() => TryFindWalkOnThisThread(out _, out _);
 
     private void ThrowIfInsideWalk(string member, string why)
     {
@@ -108,6 +44,70 @@ public sealed partial class AddressSpace
                 $"{member} was called from a callback of an invalidation of the same address space ({why}): " +
                 "this would deadlock. Call it outside the ops callbacks.");
         }
+    }
+
+    /// <summary>
+    /// The walks running on one thread, outermost first (walks nest when a callback invalidates a range of this or
+    /// another address space). Walks nest strictly, so this is a stack.
+    /// </summary>
+    private sealed class ThreadWalks
+    {
+        private WalkFrame[] _frames = new WalkFrame[4];
+        private int _depth;
+
+        /// <summary>Whether no walk runs on the thread.</summary>
+        public bool IsEmpty => _depth == 0;
+
+        /// <summary>Makes room for one more walk, so that <see cref="Enter"/> cannot fail after the walk has changed
+        /// the address space (allocates only when walks nest deeper than ever before on this thread).</summary>
+        public void EnsureRoomForOneMore()
+        {
+            if (_depth == _frames.Length)
+            {
+                Array.Resize(ref _frames, _frames.Length * 2);
+            }
+        }
+
+        /// <summary>Records that a walk of <paramref name="space"/> over <paramref name="range"/> runs on the thread
+        /// (room ensured beforehand).</summary>
+        public void Enter(AddressSpace space, in NotifierRange range)
+        {
+            ref WalkFrame frame = ref _frames[_depth];
+            frame.Space = space;
+            frame.Range = range;
+            frame.OwnedRanges = 0;
+            _depth++;
+        }
+
+        /// <summary>Undoes the innermost <see cref="Enter"/>.</summary>
+        /// <returns>How many ranges the walk's callbacks started and left active (they end them themselves when they
+        /// follow the contract: usually 0).</returns>
+        public int Exit()
+        {
+            ref WalkFrame frame = ref _frames[--_depth];
+            int leftOver = frame.OwnedRanges;
+            frame = default;
+            return leftOver;
+        }
+
+        /// <summary>Finds the innermost walk of <paramref name="space"/>.</summary>
+        public bool TryFind(AddressSpace space, out int index)
+        {
+            for (int i = _depth - 1; i >= 0; i--)
+            {
+                if (_frames[i].Space == space)
+                {
+                    index = i;
+                    return true;
+                }
+            }
+
+            index = -1;
+            return false;
+        }
+
+        /// <summary>The walk <see cref="TryFind"/> found (valid until the next <see cref="EnsureRoomForOneMore"/>).</summary>
+        public ref WalkFrame At(int index) => ref _frames[index];
     }
 
     /// <summary>
