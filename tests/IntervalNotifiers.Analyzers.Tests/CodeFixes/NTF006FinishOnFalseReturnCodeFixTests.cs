@@ -15,7 +15,10 @@ public class NTF006FinishOnFalseReturnCodeFixTests
         return test.RunAsync();
     }
 
-    /// <summary>Ten non-blockable invalidations (each start rents, then gives up), then rents what the pool has left.</summary>
+    /// <summary>
+    /// Ten non-blockable invalidations (each start rents, then gives up), then rents what the pool has left; CREATE
+    /// makes the ops type, whose <c>Pool</c> is its pool of CAPACITY finishes. NTF014's fix tests use it too.
+    /// </summary>
     private const string Driver = """
         using IntervalNotifiers;
 
@@ -46,7 +49,7 @@ public class NTF006FinishOnFalseReturnCodeFixTests
                     rented++;
                 }
 
-                return failed + " failed, rented " + rented + " of 3";
+                return failed + " failed, rented " + rented + " of CAPACITY";
             }
         }
         """;
@@ -108,7 +111,8 @@ public class NTF006FinishOnFalseReturnCodeFixTests
         Assert.Equal("10 failed, rented 3 of 3", FixHarness.Run(fixedSource, DriverOf("new DeviceOps()")));
     }
 
-    private static string DriverOf(string create) => Driver.Replace("CREATE", create);
+    internal static string DriverOf(string create, int capacity = 3)
+        => Driver.Replace("CREATE", create).Replace("CAPACITY", capacity.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     private static Task VerifyNoFix(string source)
     {

@@ -138,7 +138,10 @@ public sealed class PoolReturnAnalyzer : NotifierAnalyzer
             return;
         }
 
-        var flow = new RentedFinishFlow(types, rented);
+        var handedOut = (body.Owner as IMethodSymbol)?.Parameters
+            .FirstOrDefault(p => p.RefKind == RefKind.Out && types.IsFinishType(p.Type));
+        var flow = new RentedFinishFlow(types, rented, handedOut,
+                                        handedOut is not null && HandsOutOnlyRented(operations, handedOut, rented));
         if (flow.Run(cfg, context.CancellationToken) is not { } result)
         {
             return;
