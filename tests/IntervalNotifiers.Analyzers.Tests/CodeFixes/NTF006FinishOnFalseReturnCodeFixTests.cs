@@ -17,7 +17,9 @@ public class NTF006FinishOnFalseReturnCodeFixTests
 
     /// <summary>
     /// Ten non-blockable invalidations (each start rents, then gives up), then rents what the pool has left; CREATE
-    /// makes the ops type, whose <c>Pool</c> is its pool of CAPACITY finishes. NTF014's fix tests use it too.
+    /// makes the ops type, whose <c>Pool</c> is its pool of CAPACITY finishes. With EMPTYFIRST true the driver first
+    /// rents the whole pool, runs ten invalidations that find it empty, gives it back, then runs the ten. NTF014's
+    /// fix tests use it too.
     /// </summary>
     private const string Driver = """
         using IntervalNotifiers;
@@ -30,9 +32,21 @@ public class NTF006FinishOnFalseReturnCodeFixTests
                 var space = new AddressSpace();
                 var notifier = new IntervalNotifier(ops);
                 notifier.Insert(space, 0x1000, 0x1000);
-                var failed = 0;
-                for (var i = 0; i < 10; i++)
+                var held = new System.Collections.Generic.Stack<System.Action>();
+                while (EMPTYFIRST && ops.Pool.TryRent(out var h))
                 {
+                    held.Push(() => ops.Pool.Return(h));
+                }
+
+                var failed = 0;
+                var rounds = held.Count > 0 ? 20 : 10;
+                for (var i = 0; i < rounds; i++)
+                {
+                    while (i == 10 && held.Count > 0)
+                    {
+                        held.Pop()();
+                    }
+
                     var range = new NotifierRange(0x1000, 0x2000, blockable: false);
                     if (!space.InvalidateRangeStart(range))
                     {
@@ -111,8 +125,9 @@ public class NTF006FinishOnFalseReturnCodeFixTests
         Assert.Equal("10 failed, rented 3 of 3", FixHarness.Run(fixedSource, DriverOf("new DeviceOps()")));
     }
 
-    internal static string DriverOf(string create, int capacity = 3)
-        => Driver.Replace("CREATE", create).Replace("CAPACITY", capacity.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    internal static string DriverOf(string create, int capacity = 3, bool emptyFirst = false)
+        => Driver.Replace("CREATE", create).Replace("CAPACITY", capacity.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                 .Replace("EMPTYFIRST", emptyFirst ? "true" : "false");
 
     private static Task VerifyNoFix(string source)
     {

@@ -178,11 +178,26 @@ internal sealed class RentedFinishFlow : ForwardFlow<FlowValues>
         var after = Transfer(state, condition);
         var test = Conditions.Test(condition, out var negated);
 
-        if (NullTestOfHandedOut(test) is { } isNull)
+        if (NullTest(test, out var tested) is { } isNull)
         {
-            // Null: nothing is handed out. Not null: it holds the one rented local (handed out, or passed on).
-            var whenNull = Keep(after, ~HandedOut);
-            var whenNotNull = _holdsOnlyTheRented ? Keep(after, HandedOut | HandedOff) : after;
+            FlowValues whenNull, whenNotNull;
+            if (FlowFacts.IsParameter(tested, _handedOut))
+            {
+                // Null: nothing is handed out. Not null: it holds the one rented local (handed out, or passed on).
+                whenNull = Keep(after, ~HandedOut);
+                whenNotNull = _holdsOnlyTheRented ? Keep(after, HandedOut | HandedOff) : after;
+            }
+            else if (OperationFacts.StripConversions(tested!) is ILocalReferenceOperation reference && IsRented(reference.Local))
+            {
+                // A rented finish is never null: null means the rent failed (if (f is not null) pool.Return(f);).
+                whenNull = Keep(after, NotRented, reference.Local);
+                whenNotNull = Keep(after, ~NotRented, reference.Local);
+            }
+            else
+            {
+                return (after, after);
+            }
+
             return isNull != negated ? (whenNull, whenNotNull) : (whenNotNull, whenNull);
         }
 
@@ -197,16 +212,19 @@ internal sealed class RentedFinishFlow : ForwardFlow<FlowValues>
     }
 
     /// <summary>
-    /// When <paramref name="test"/> compares the <c>out</c> finish with null (<c>finish is null</c>, <c>== null</c>,
-    /// <c>is not null</c>, <c>!= null</c>): whether it is true when the finish is null; otherwise null.
+    /// When <paramref name="test"/> compares <paramref name="operand"/> with null (<c>x is null</c>, <c>== null</c>,
+    /// <c>is not null</c>, <c>!= null</c>): whether it is true when the operand is null; otherwise null.
     /// </summary>
-    private bool? NullTestOfHandedOut(IOperation test)
+    private static bool? NullTest(IOperation test, out IOperation? operand)
     {
+        operand = null;
         switch (test)
         {
-            case IIsNullOperation isNull when FlowFacts.IsParameter(isNull.Operand, _handedOut):
+            case IIsNullOperation isNull:
+                operand = isNull.Operand;
                 return true;
-            case IIsPatternOperation pattern when FlowFacts.IsParameter(pattern.Value, _handedOut):
+            case IIsPatternOperation pattern:
+                operand = pattern.Value;
                 return pattern.Pattern switch
                 {
                     IConstantPatternOperation { Value: var value } when FlowFacts.IsNullConstant(value) => true,
@@ -214,21 +232,25 @@ internal sealed class RentedFinishFlow : ForwardFlow<FlowValues>
                     _ => null,
                 };
             case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } binary
-                when (FlowFacts.IsParameter(binary.LeftOperand, _handedOut) && FlowFacts.IsNullConstant(binary.RightOperand))
-                     || (FlowFacts.IsParameter(binary.RightOperand, _handedOut) && FlowFacts.IsNullConstant(binary.LeftOperand)):
+                when FlowFacts.IsNullConstant(binary.RightOperand) || FlowFacts.IsNullConstant(binary.LeftOperand):
+                operand = FlowFacts.IsNullConstant(binary.RightOperand) ? binary.LeftOperand : binary.RightOperand;
                 return binary.OperatorKind == BinaryOperatorKind.Equals;
             default:
                 return null;
         }
     }
 
-    /// <summary>Keeps only the <paramref name="mask"/> possibilities of each rented local (all of them when none would remain).</summary>
-    private FlowValues Keep(FlowValues state, int mask)
+    /// <summary>
+    /// Keeps only the <paramref name="mask"/> possibilities of each rented local, or of <paramref name="only"/> (all of
+    /// them when none would remain).
+    /// </summary>
+    private FlowValues Keep(FlowValues state, int mask, ILocalSymbol? only = null)
     {
         foreach (var local in _rented)
         {
             var bits = state[local];
-            if ((bits & mask) != 0 && (bits & mask) != bits)
+            if ((bits & mask) != 0 && (bits & mask) != bits
+                && (only is null || SymbolEqualityComparer.Default.Equals(local, only)))
             {
                 state = state.Set(local, (byte)(bits & mask));
             }

@@ -403,4 +403,61 @@ public sealed class NTF014UndoneHandOutTests
 
     [Fact]
     public Task Fix_PlainOps_ReturnsOnTheLeakingPath() => FixAndRun(Plain, "FlushFinish", "private readonly NotifierFinishPool<FlushFinish> _pool = new(4);", "_pool", "new DeviceOps()");
+
+    /// <summary>
+    /// The leaking return is reached also where the rent failed: the fix returns the finish only when it is not null
+    /// (<c>Return(null)</c> throws). The driver first empties the pool, so that path runs.
+    /// </summary>
+    [Fact]
+    public async Task Fix_WhereTheRentMayHaveFailed_ReturnsOnlyARentedFinish()
+    {
+        const string Ops = """
+            using IntervalNotifiers;
+
+            class FlushFinish : NotifierFinish
+            {
+                public int Ticket;
+            }
+
+            sealed class FenceOps<TFinish> : IntervalNotifierOps where TFinish : FlushFinish, new()
+            {
+                public NotifierFinishPool<TFinish> Pool { get; } = new(4);
+
+                public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+                {
+                    finish = null;
+                    if (Pool.TryRent(out var f))
+                    {
+                        f.Ticket = 1;
+                        finish = f;
+                    }
+
+                    if (!range.IsBlockable)
+                    {
+                        finish = null;
+                        RETURN
+                    }
+
+                    notifier.SetSequence(currentSequence);
+                    return true;
+                }
+
+                public override void InvalidateFinish(NotifierFinish finish) => Pool.Return((TFinish)finish);
+            }
+            """;
+        var driver = NTF006FinishOnFalseReturnCodeFixTests.DriverOf("new FenceOps<FlushFinish>()", capacity: 4, emptyFirst: true);
+        var fixedSource = Ops.Replace("RETURN", """
+            if (f is not null)
+                        {
+                            Pool.Return(f);
+                        }
+                        return false;
+            """);
+        await VerifyPoolFix.CodeFixAsync(Ops.Replace("RETURN", "{|NTF014:return false;|}"), fixedSource,
+                                         IntervalNotifiers.CodeFixes.NTF014ReturnToPoolCodeFix.EquivalenceKey);
+        Assert.Equal("20 failed, rented 4 of 4", FixHarness.Run(fixedSource, driver));
+
+        // Without the null test the first ten starts would throw from Return(null).
+        Assert.StartsWith("threw", FixHarness.Run(Ops.Replace("RETURN", "Pool.Return(f!);\n            return false;"), driver), System.StringComparison.Ordinal);
+    }
 }
