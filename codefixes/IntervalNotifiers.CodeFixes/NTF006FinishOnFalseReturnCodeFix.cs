@@ -14,10 +14,13 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace IntervalNotifiers.CodeFixes;
 
 /// <summary>
-/// NTF006: inserts <c>finish = null;</c> just before the offending <c>return false;</c> (wrapping an embedded
-/// statement in a block). When the start rents its finishes from one pool of the type, the rented finish first goes
-/// back to it (<c>if (finish is T rented) { _pool.Return(rented); }</c>): a finish that is never handed out must not
-/// leak out of its pool. Offered only for a literal <c>return false;</c>: for a return whose value is false on
+/// NTF006 (docs/rules/NTF006.md): inserts <c>finish = null;</c> just before the offending <c>return false;</c>
+/// (wrapping an embedded statement in a block). When what the start hands out was rented by <c>TryRent</c>, the rented
+/// finish first goes back to its pool (<c>if (finish is T rented) { _pool.Return(rented); }</c>, <c>T</c> being the
+/// pool's finish type: a class, a generic instantiation or a type parameter); the pool may be a field or property of
+/// the type or a base, or a static one (<see cref="HandedOutFinishes"/>). When the pool of a rented finish is not
+/// certain, no fix is offered: clearing the finish alone would leak it silently (docs/contract.md#what-a-fix-leaves-behind).
+/// A finish created with <c>new</c> is just cleared. Offered only for a literal <c>return false;</c>: for a return whose value is false on
 /// one path only (<c>return busy ? false : true;</c>) clearing the finish before it would also clear it on the
 /// true path.
 /// </summary>
@@ -40,9 +43,18 @@ public sealed class NTF006FinishOnFalseReturnCodeFix : NotifierCodeFixProvider
         var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
         var types = model is null ? null : NotifierTypes.TryCreate(model.Compilation);
         var body = statement.FirstAncestorOrSelf<BaseMethodDeclarationSyntax>();
-        var pool = model is null || types is null || body is null
-            ? null
-            : PoolMember.RentedIn(body, model, types, context.CancellationToken);
+        if (model is null || types is null || body is null
+            || HandedOutFinishes.Of(body, finish, model, types, context.CancellationToken) is not { } handedOut)
+        {
+            return;
+        }
+
+        var pool = handedOut.Pool(statement.SpanStart);
+        if (pool is null && handedOut.Rented)
+        {
+            return; // a rented finish whose pool is not certain: clearing it alone would leak it silently
+        }
+
         RegisterRootEdit(
             context,
             diagnostic,
@@ -53,11 +65,11 @@ public sealed class NTF006FinishOnFalseReturnCodeFix : NotifierCodeFixProvider
             {
                 var name = SyntaxHelpers.Escape(finish);
                 var statements = new List<StatementSyntax>();
-                if (pool is not null && model is not null && body is not null)
+                if (pool is not null)
                 {
                     var rented = SyntaxHelpers.UniqueLocalName("rented", model, body, statement.SpanStart);
                     statements.Add(SyntaxFactory.ParseStatement(
-                        $"if ({name} is {pool.FinishTypeName(model, statement.SpanStart)} {rented})\n{{\n{pool.Name}.Return({rented});\n}}"));
+                        $"if ({name} is {pool.PooledTypeName(model, statement.SpanStart)} {rented})\n{{\n{pool.Name}.Return({rented});\n}}"));
                 }
 
                 statements.Add(SyntaxFactory.ParseStatement(name + " = null;"));

@@ -14,7 +14,8 @@ namespace IntervalNotifiers.CodeFixes;
 /// <summary>
 /// NTF014 (docs/rules/NTF014.md): inserts <c>pool.Return(f);</c> on the leaking path, just before the leaking
 /// <c>return</c> (wrapping an embedded statement in a block), or as the last statement of an
-/// <c>InvalidateFinish</c> that falls off its end. The pool and the expression to return come from the
+/// <c>InvalidateFinish</c> that falls off its end; guarded by <c>if (f is not null)</c> when the return is also
+/// reached where the <c>TryRent</c> failed (<see cref="PoolReturnAnalyzer.MayBeNullProperty"/>). The pool and the expression to return come from the
 /// diagnostic's properties; a diagnostic without them (a pool the rule cannot name) gets no fix. Fix All goes
 /// through the batch fixer with one equivalence key, so <c>dotnet format analyzers</c> applies it too.
 /// </summary>
@@ -35,6 +36,12 @@ public sealed class NTF014ReturnToPoolCodeFix : NotifierCodeFixProvider
 
         var node = FindNode(root, diagnostic);
         var statementText = SyntaxHelpers.Escape(pool) + ".Return(" + finish + ");";
+        if (diagnostic.Properties.ContainsKey(PoolReturnAnalyzer.MayBeNullProperty))
+        {
+            // The TryRent may also have failed on a path to this return: Return(null) would throw.
+            statementText = "if (" + finish + " is not null)\n{\n" + statementText + "\n}";
+        }
+
         var title = $"Return the finish to '{pool}'";
         switch (node)
         {

@@ -29,6 +29,12 @@ public sealed class PoolReturnAnalyzer : NotifierAnalyzer
     /// <summary>Diagnostic property: the expression to hand to <c>Return</c> (a local, or a cast of the parameter).</summary>
     public const string FinishProperty = "Finish";
 
+    /// <summary>
+    /// Diagnostic property, present when the leaking return is also reached on a path where the <c>TryRent</c> failed
+    /// (the local is then null, and <c>Return(null)</c> throws): the fix returns it only when it is not null.
+    /// </summary>
+    public const string MayBeNullProperty = "MayBeNull";
+
     /// <summary>False only in the test that checks the start's pre-filter against its flow (every start then gets the flow).</summary>
     private readonly bool _prefilters;
 
@@ -138,13 +144,17 @@ public sealed class PoolReturnAnalyzer : NotifierAnalyzer
             return;
         }
 
-        var flow = new RentedFinishFlow(types, rented);
+        var handedOut = (body.Owner as IMethodSymbol)?.Parameters
+            .FirstOrDefault(p => p.RefKind == RefKind.Out && types.IsFinishType(p.Type));
+        var flow = new RentedFinishFlow(types, rented, handedOut,
+                                        handedOut is not null && HandsOutOnlyRented(operations, handedOut, rented));
         if (flow.Run(cfg, context.CancellationToken) is not { } result)
         {
             return;
         }
 
         var leaks = new Dictionary<SyntaxNode, ILocalSymbol>();
+        var mayBeEmpty = new HashSet<SyntaxNode>();
         foreach (var path in ReturnSites.Enumerate(cfg, result))
         {
             if (!leaks.ContainsKey(path.Statement) && flow.OwedLocal(path.State) is { } local
@@ -152,13 +162,18 @@ public sealed class PoolReturnAnalyzer : NotifierAnalyzer
             {
                 leaks.Add(path.Statement, local);
             }
+
+            if (leaks.TryGetValue(path.Statement, out var leaked) && (path.State[leaked] & RentedFinishFlow.NotRented) != 0)
+            {
+                mayBeEmpty.Add(path.Statement);
+            }
         }
 
         foreach (var statement in OnePerLine(leaks.Keys))
         {
             var local = leaks[statement];
             var pool = PoolOf(types, local, operations);
-            Report(context, statement, pool, local.Name);
+            Report(context, statement, pool, local.Name, mayBeEmpty.Contains(statement));
         }
     }
 
@@ -275,12 +290,17 @@ public sealed class PoolReturnAnalyzer : NotifierAnalyzer
         return true;
     }
 
-    private static void Report(SymbolAnalysisContext context, SyntaxNode exit, ISymbol? pool, string finish)
+    private static void Report(SymbolAnalysisContext context, SyntaxNode exit, ISymbol? pool, string finish,
+                               bool mayBeNull = false)
     {
         var properties = ImmutableDictionary<string, string?>.Empty;
         if (pool is not null)
         {
             properties = properties.Add(PoolProperty, pool.Name).Add(FinishProperty, finish);
+            if (mayBeNull)
+            {
+                properties = properties.Add(MayBeNullProperty, "true");
+            }
         }
 
         var location = exit is BlockSyntax block ? block.CloseBraceToken.GetLocation() : exit.GetLocation();

@@ -17,12 +17,15 @@ namespace IntervalNotifiers.Analyzers.Rules.PoolReturn;
 /// }
 /// ...                                      // no return in between
 /// finish = f;                              // handed out: every later return is past this statement
+/// ...                                      // no write to an out parameter (finish = null would undo the hand-out)
 /// </code>
 /// Each rented local must be rented by exactly one <c>TryRent</c>, tested (negated, alone or as the right operand of
 /// <c>||</c>) by an <c>if</c> without <c>else</c> that is a statement of the method's own block, and handed out by a
-/// later statement of that block, <c>finish = f;</c>, with no <c>return</c> between the two; the method has no
-/// <c>goto</c>. Then a return before the <c>if</c> or inside it sees the local not rented, and any other return is
-/// reached only through the hand-out (statements of one block run in order): the flow could find nothing owed.
+/// later statement of that block, <c>finish = f;</c>, with no <c>return</c> between the two and no write to an
+/// <c>out</c> parameter after it (an assignment, <c>??=</c>, a deconstruction, a <c>ref</c> or <c>out</c> argument:
+/// it could undo the hand-out); the method has no <c>goto</c>. Then a return before the <c>if</c> or inside it sees
+/// the local not rented, and any other return is reached only through the hand-out, which stays (statements of one
+/// block run in order): the flow could find nothing owed.
 /// </summary>
 internal static class RentedFinishPrefilter
 {
@@ -85,7 +88,8 @@ internal static class RentedFinishPrefilter
         {
             if (IsHandOut(statements[i], local))
             {
-                return !HasReturnBetween(operations, statements[test].Syntax.Span.End, statements[i].Syntax.SpanStart);
+                return !HasReturnBetween(operations, statements[test].Syntax.Span.End, statements[i].Syntax.SpanStart)
+                       && !WritesOutParameterAfter(operations, statements[i].Syntax.Span.End);
             }
         }
 
@@ -111,6 +115,32 @@ internal static class RentedFinishPrefilter
            && OperationFacts.StripConversions(assignment.Target) is IParameterReferenceOperation { Parameter.RefKind: RefKind.Out }
            && OperationFacts.StripConversions(assignment.Value) is ILocalReferenceOperation value
            && SymbolEqualityComparer.Default.Equals(value.Local, local);
+
+    /// <summary>Whether a write after <paramref name="position"/> may change an <c>out</c> parameter (undo a hand-out).</summary>
+    private static bool WritesOutParameterAfter(CallbackOperations operations, int position)
+    {
+        foreach (var write in operations.Writes)
+        {
+            if (write.Syntax.SpanStart < position)
+            {
+                continue;
+            }
+
+            var written = write switch
+            {
+                IAssignmentOperation assignment => assignment.Target,
+                IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument => argument.Value,
+                _ => null,
+            };
+            if (write is IDeconstructionAssignmentOperation
+                || (written is not null && OperationFacts.StripConversions(written) is IParameterReferenceOperation { Parameter.RefKind: RefKind.Out }))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static bool HasReturnBetween(CallbackOperations operations, int start, int end)
     {

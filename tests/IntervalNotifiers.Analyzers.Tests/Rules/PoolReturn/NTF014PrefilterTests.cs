@@ -13,7 +13,7 @@ namespace IntervalNotifiers.Analyzers.Tests.Rules.PoolReturn;
 /// <summary>
 /// NTF014's start pre-filter is a speed-up only: on many generated pooled starts (the shape it rules out, and its
 /// near misses: a return between the rent and the hand-out, a hand-out nested in a branch, a rent in a loop, an
-/// else, a positive test), the analyzer with the pre-filter reports exactly what the flow alone reports.
+/// else, a positive test, a hand-out undone by <c>finish = null</c>), the analyzer with the pre-filter reports exactly what the flow alone reports.
 /// </summary>
 public sealed class NTF014PrefilterTests
 {
@@ -93,7 +93,10 @@ public sealed class NTF014PrefilterTests
                                "try { f.End = range.End; } catch (InvalidOperationException) { finish = null; return false; }");
             var handOut = Pick("finish = f;", "finish = f;", "if (range.End != 0) finish = f; else finish = null;",
                                "finish = range.IsBlockable ? f : null;", "{ finish = f; }");
-            var after = Pick("return true;", "f.End = 2; return true;", "if (range.End == 1) return false; return true;");
+            var after = Pick("return true;", "f.End = 2; return true;", "if (range.End == 1) return false; return true;",
+                             "if (range.End == 1) { finish = null; return false; } return true;",
+                             "if (range.End == 1) { finish = null; _pool.Return(f); return false; } return true;",
+                             "if (finish is null) return false; return true;");
             var prefix = Pick("", "notifier.SetSequence(currentSequence);", "if (range.Start == 5) { finish = null; return true; }",
                               "for (var k = 0; k < 1; k++) { }");
             var usesFirstForm = condition.StartsWith("!_pool") || condition.StartsWith("range.");
