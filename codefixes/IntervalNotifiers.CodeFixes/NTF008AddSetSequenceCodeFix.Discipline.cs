@@ -214,7 +214,7 @@ public sealed partial class NTF008AddSetSequenceCodeFix
             {
                 Lock = opsLock.IsReachableFrom(callback) ? new NamedLock(opsLock.Member, opsLock.Expression, opsLock.IsLockStatement, null) : null;
             }
-            else if (NotifierHandle(types, callback, callbackTree, only) is { } handle)
+            else if ((NotifierHandle(types, callback, callbackTree, only) ?? LockHolderLocal(callbackTree, only)) is { } handle)
             {
                 var byLockStatement = locked.All(state => state.ByLockStatement.Contains(only, SymbolEqualityComparer.Default));
                 Lock = new NamedLock(only, SyntaxHelpers.Escape(handle.Local.Name) + "." + SyntaxHelpers.Escape(only.Name), byLockStatement,

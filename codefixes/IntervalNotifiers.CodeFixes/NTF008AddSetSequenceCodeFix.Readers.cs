@@ -185,6 +185,49 @@ public sealed partial class NTF008AddSetSequenceCodeFix
             return handle is { } found && !IsWrittenAgain(found.Local, callbackTree) ? found : null;
         }
 
+        /// <summary>
+        /// The local through which the callback itself takes <paramref name="member"/> (<c>var vm = uptr.Vm; ...
+        /// lock (vm.NotifierLock)</c>, the kernel's <c>xe_vm</c> lock reached from the userptr): one local of the callback,
+        /// declared by a statement of a block and never written again, that every acquisition of the member in the
+        /// callback goes through. Null otherwise.
+        /// </summary>
+        private static (ILocalSymbol Local, SyntaxNode Declaration)? LockHolderLocal(IOperation[] callbackTree, ISymbol member)
+        {
+            ILocalSymbol? holder = null;
+            foreach (var operation in callbackTree)
+            {
+                if (!IsTheMember(operation, member))
+                {
+                    continue;
+                }
+
+                var instance = operation is IFieldReferenceOperation field ? field.Instance : ((IPropertyReferenceOperation)operation).Instance;
+                if (instance is not ILocalReferenceOperation { Local: var local }
+                    || (holder is not null && !SymbolEqualityComparer.Default.Equals(holder, local)))
+                {
+                    return null; // the member is reached another way too (another local, a field, a call)
+                }
+
+                holder = local;
+            }
+
+            if (holder is null || IsWrittenAgain(holder, callbackTree)
+                || holder.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is not
+                    { Parent.Parent: LocalDeclarationStatementSyntax { Parent: BlockSyntax } statement })
+            {
+                return null;
+            }
+
+            return (holder, statement);
+        }
+
+        private static bool IsTheMember(IOperation operation, ISymbol member) => operation switch
+        {
+            IFieldReferenceOperation field => SymbolEqualityComparer.Default.Equals(field.Field, member),
+            IPropertyReferenceOperation property => SymbolEqualityComparer.Default.Equals(property.Property, member),
+            _ => false,
+        };
+
         private static bool IsWrittenAgain(ILocalSymbol local, IOperation[] callbackTree)
             => callbackTree.Any(operation => operation is ILocalReferenceOperation reference
                                              && SymbolEqualityComparer.Default.Equals(reference.Local, local)

@@ -444,6 +444,77 @@ public class NTF008AddSetSequenceCodeFixTests
         GpuOps(Early),
         GpuOps(After(SetUnderLock.Replace("lock (_lock)", "lock (gpu.Lock)"))));
 
+    /// <summary>
+    /// The kernel's xe userptr: the lock belongs to the VM the notifier points to, and the callback reaches it through
+    /// a local (<c>var vm = uptr.Vm;</c>, never written again): the early return takes it through that same local.
+    /// </summary>
+    private static string XeOps(string early, string readerLock = "uptr.Vm.NotifierLock") => """
+        using IntervalNotifiers;
+
+        public sealed class XeVm
+        {
+            public readonly object NotifierLock = new object();
+        }
+
+        public sealed class XeUserptr : IntervalNotifier
+        {
+            public XeUserptr(XeVm vm, IntervalNotifierOps ops) : base(ops) => Vm = vm;
+            public XeVm Vm { get; }
+            public int MappedPages;
+            public bool NeedsRepin;
+        }
+
+        public sealed class XeOps : IntervalNotifierOps
+        {
+            public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+            {
+                var uptr = (XeUserptr)notifier;
+                var vm = uptr.Vm;
+                if (uptr.MappedPages == 0)
+                {
+        EARLY
+                }
+
+                lock (vm.NotifierLock)
+                {
+                    notifier.SetSequence(currentSequence);
+                    uptr.NeedsRepin = true;
+                }
+
+                return true;
+            }
+
+            public static void Map(XeUserptr uptr)
+            {
+                while (true)
+                {
+                    var seq = uptr.ReadBegin();
+                    lock (READER)
+                    {
+                        if (uptr.ReadRetry(seq))
+                        {
+                            continue;
+                        }
+
+                        uptr.MappedPages = 1;
+                        return;
+                    }
+                }
+            }
+        }
+        """.Replace("EARLY", early).Replace("READER", readerLock);
+
+    [Fact]
+    public Task TheLock_ThroughALocalTheCallbackTakesItThrough_IsTakenThroughThatLocal() => VerifyFix(
+        XeOps("            {|NTF008:return true;|}"),
+        XeOps("""
+                    lock (vm.NotifierLock)
+                    {
+                        notifier.SetSequence(currentSequence);
+                    }
+                    return true;
+        """));
+
     /// <summary>A reader elsewhere of the notifier type the callback casts to: its lock, as <c>gpu.Lock</c>.</summary>
     private static string NeverSetOps(string early) => """
         using IntervalNotifiers;
