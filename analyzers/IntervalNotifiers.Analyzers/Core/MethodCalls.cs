@@ -14,6 +14,9 @@ internal sealed class MethodCalls
         Callees = callees;
     }
 
+    /// <summary>A body that calls no target and no followed method.</summary>
+    public static MethodCalls None { get; } = new(CallTargets.None, ImmutableArray<IMethodSymbol>.Empty);
+
     /// <summary>The targets the body calls itself (outside deferred code).</summary>
     public CallTargets Direct { get; }
 

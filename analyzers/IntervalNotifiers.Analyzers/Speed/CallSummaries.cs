@@ -24,6 +24,7 @@ internal sealed class CallSummaries
 
     private readonly Compilation _compilation;
     private readonly NotifierTypes _types;
+    private readonly CallSyntax _syntax;
     private readonly ConcurrentDictionary<IMethodSymbol, MethodCalls> _calls = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<IMethodSymbol, CallTargets> _reach = new(SymbolEqualityComparer.Default);
 
@@ -31,6 +32,7 @@ internal sealed class CallSummaries
     {
         _compilation = compilation;
         _types = types;
+        _syntax = new CallSyntax(compilation, types);
     }
 
     /// <summary>The summaries of <paramref name="compilation"/> (its <paramref name="types"/> resolve the targets).</summary>
@@ -56,7 +58,10 @@ internal sealed class CallSummaries
             return known;
         }
 
-        var calls = SourceCalls.Compute(method, _compilation, _types, cancellationToken);
+        // A body whose syntax calls neither a target nor a source method is not bound (Speed/CallSyntax.cs).
+        var calls = _syntax.MayCall(method, cancellationToken)
+            ? SourceCalls.Compute(method, _compilation, _types, cancellationToken)
+            : MethodCalls.None;
         return _calls.GetOrAdd(method, calls);
     }
 }

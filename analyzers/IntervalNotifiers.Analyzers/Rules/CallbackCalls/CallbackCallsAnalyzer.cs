@@ -45,9 +45,11 @@ public sealed partial class CallbackCallsAnalyzer : NotifierAnalyzer
             // SetSequence matters anywhere; Remove, ReadBegin and the calls that may reach them only inside ops types
             // (their callbacks). A type that is no ops type and whose files never spell SetSequence registers nothing.
             // Otherwise the driver hands every invocation of the type's members to a cheap filter, and the call graph
-            // is built at the end only for a type with a call that may be reported: a Remove or a ReadBegin, a call of
-            // a source method (it may reach them), or a SetSequence whose member is not itself an invalidate callback
-            // (one made there, in the callback or in a lambda or local function of it, is never reported).
+            // is built at the end only for a type with a call that may be reported (MayBeReported): a Remove or a
+            // ReadBegin, a call of a source method that reaches one of them, made where a callback may run it, or a
+            // SetSequence whose member is not itself an invalidate callback (one made there, in the callback or in a
+            // lambda or local function of it, is never reported). What a source method reaches is answered once per
+            // method for the compilation (Speed/CallSummaries.cs), most often without binding it (Speed/CallSyntax.cs).
             var isOps = types.IsOpsType(type);
             if (!isOps && !names.MayName(type, SourceNames.SetSequence, symbolStart.CancellationToken))
             {
@@ -58,8 +60,7 @@ public sealed partial class CallbackCallsAnalyzer : NotifierAnalyzer
             symbolStart.RegisterOperationAction(operationContext =>
             {
                 if (relevant == 0 && operationContext.Operation is IInvocationOperation invocation
-                    && IsCheckedCall(types, invocation, isOps)
-                    && !IsSetSequenceInInvalidateCallback(types, invocation, operationContext.ContainingSymbol))
+                    && MayBeReported(operationContext, types, type, invocation, isOps))
                 {
                     System.Threading.Volatile.Write(ref relevant, 1);
                 }
@@ -89,6 +90,49 @@ public sealed partial class CallbackCallsAnalyzer : NotifierAnalyzer
         return isOps && (SourceCalls.TargetOf(types, invocation.TargetMethod) != CallTargets.None
                          || SourceCalls.FollowedTarget(invocation) is not null);
     }
+
+    /// <summary>
+    /// Whether <paramref name="invocation"/> may lead <see cref="Analyze"/> to a diagnostic: a SetSequence made outside
+    /// an invalidate callback; in an ops type, a Remove or a ReadBegin, or a call of a followed method that reaches one
+    /// (<see cref="CallSummaries"/>) made where a callback may run it (a callback, a private or internal method that
+    /// may be one of its helpers). A call of a followed method that reaches nothing makes the type no work at its end.
+    /// </summary>
+    private static bool MayBeReported(OperationAnalysisContext context, NotifierTypes types, INamedTypeSymbol type,
+                                      IInvocationOperation invocation, bool isOps)
+    {
+        if (NotifierTypes.Is(invocation.TargetMethod, types.SetSequence))
+        {
+            return !IsSetSequenceInInvalidateCallback(types, invocation, context.ContainingSymbol);
+        }
+
+        if (!isOps)
+        {
+            return false;
+        }
+
+        if (SourceCalls.TargetOf(types, invocation.TargetMethod) != CallTargets.None)
+        {
+            return true;
+        }
+
+        // A callee of this type that may itself run as part of a callback needs no answer here: the driver hands its own
+        // calls to this action too, and one of them is the Remove or ReadBegin, or a call that reaches one.
+        return SourceCalls.FollowedTarget(invocation) is { } callee
+               && MayBeInCallback(types, context.ContainingSymbol)
+               && !(SymbolEqualityComparer.Default.Equals(callee.ContainingType?.OriginalDefinition, type.OriginalDefinition)
+                    && MayBeInCallback(types, callee))
+               && CallSummaries.For(context.Compilation, types).Reach(callee, context.CancellationToken) != CallTargets.None;
+    }
+
+    /// <summary>
+    /// Whether code of <paramref name="member"/> may run as part of a callback (<see cref="TypeBodies.MembershipOf"/>
+    /// is not None for it, or it is a lambda or local function): a callback, or a private or internal method.
+    /// </summary>
+    private static bool MayBeInCallback(NotifierTypes types, ISymbol? member)
+        => member is IMethodSymbol method
+           && (method.MethodKind is MethodKind.LocalFunction or MethodKind.AnonymousFunction
+               || method.DeclaredAccessibility is Accessibility.Private or Accessibility.Internal
+               || types.GetCallbackKind(method) != CallbackKind.None);
 
     private static bool IsSetSequenceInInvalidateCallback(NotifierTypes types, IInvocationOperation invocation, ISymbol? member)
         => member is IMethodSymbol method

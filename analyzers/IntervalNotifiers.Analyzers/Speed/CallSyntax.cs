@@ -1,0 +1,400 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+using IntervalNotifiers.Analyzers.Core;
+
+namespace IntervalNotifiers.Analyzers.Speed;
+
+/// <summary>
+/// A syntax-only proof that a source method's own summary (<see cref="SourceCalls.Compute"/>) is empty: its body
+/// calls neither <c>Remove</c> / <c>ReadBegin</c> nor any method declared in source. Such a method is never bound
+/// (no semantic model, no operation tree) to learn what it calls. The usual case is a device's helper that a callback
+/// calls (<c>device.Unmap(start, end)</c>), whose body calls only the framework (<c>Dictionary.Remove</c>, LINQ).
+/// </summary>
+/// <remarks>
+/// What it skips: binding and walking the body of a method that a callback calls when that body can reach nothing.
+/// Invariant that keeps it consistent: every call the summary counts is spelled in the method's declaration, by name:
+/// an invocation (<c>x.Name(...)</c>, <c>Name(...)</c>, <c>x?.Name(...)</c>), or one the compiler adds for a
+/// collection initializer or collection expression (<c>Add</c>), a query (<c>Select</c>, <c>Where</c>, ...), an
+/// interpolated string handler (<c>AppendLiteral</c>, <c>AppendFormatted</c>) or a <c>fixed</c> statement
+/// (<c>GetPinnableReference</c>). A followed method is declared in source, so its name is a member name of a source
+/// type (<see cref="IsSourceName"/>); a target is an instance method of <c>IntervalNotifier</c>, so a call of that
+/// name counts unless its receiver's type, resolved from declarations only (a field, a property, a parameter of the
+/// method, <c>this</c>), surely is no notifier, or it passes more arguments than any target takes. Anything the
+/// proof cannot read (another call shape, a local, a cast, a name it cannot resolve) counts as a call, and the
+/// method is bound as before: the answer errs towards "may call".
+/// </remarks>
+internal sealed class CallSyntax
+{
+    /// <summary>The methods the compiler calls for a query expression (C# spec, "query expression translation").</summary>
+    private static readonly string[] QueryMethods =
+    {
+        "Select", "SelectMany", "Where", "Join", "GroupJoin", "OrderBy", "OrderByDescending", "ThenBy",
+        "ThenByDescending", "GroupBy", "Cast",
+    };
+
+    private static readonly string[] InterpolationMethods = { "AppendLiteral", "AppendFormatted" };
+
+    private readonly Compilation _compilation;
+    private readonly NotifierTypes _types;
+    private readonly HashSet<string> _targetNames = new(StringComparer.Ordinal);
+    private readonly int _targetArguments;
+
+    // Whether a name is declared in source, per name asked.
+    private readonly ConcurrentDictionary<string, bool> _sourceNames = new(StringComparer.Ordinal);
+
+    /// <summary>The proof for <paramref name="compilation"/>, whose <paramref name="types"/> name the targets (one per <see cref="CallSummaries"/>).</summary>
+    public CallSyntax(Compilation compilation, NotifierTypes types)
+    {
+        _compilation = compilation;
+        _types = types;
+        var targets = new List<IMethodSymbol>(types.Remove);
+        foreach (var name in new[] { "ReadBegin", "ReadBeginAsync" })
+        {
+            foreach (var member in types.Notifier.GetMembers(name))
+            {
+                if (member is IMethodSymbol method)
+                {
+                    targets.Add(method);
+                }
+            }
+        }
+
+        foreach (var target in targets)
+        {
+            _targetNames.Add(target.Name);
+            var parameters = target.Parameters;
+            _targetArguments = target.IsVararg || parameters.Length > 0 && parameters[parameters.Length - 1].IsParams
+                ? int.MaxValue
+                : Math.Max(_targetArguments, parameters.Length);
+        }
+    }
+
+    /// <summary>
+    /// False when <paramref name="method"/>'s declarations surely call no target and no source method (its summary is
+    /// empty); true when they may.
+    /// </summary>
+    public bool MayCall(IMethodSymbol method, CancellationToken cancellationToken)
+    {
+        foreach (var reference in method.DeclaringSyntaxReferences)
+        {
+            var declaration = reference.GetSyntax(cancellationToken);
+            if (_compilation.ContainsSyntaxTree(declaration.SyntaxTree) && MayCallIn(declaration, method, cancellationToken))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool MayCallIn(SyntaxNode declaration, IMethodSymbol method, CancellationToken cancellationToken)
+    {
+        foreach (var node in declaration.DescendantNodes())
+        {
+            var mayCall = node switch
+            {
+                InvocationExpressionSyntax invocation => MayCallAt(invocation, declaration, method, cancellationToken),
+                InitializerExpressionSyntax initializer => initializer.IsKind(SyntaxKind.CollectionInitializerExpression)
+                                                           && IsSourceName("Add", cancellationToken),
+                CollectionExpressionSyntax => IsSourceName("Add", cancellationToken),
+                QueryExpressionSyntax => IsAnySourceName(QueryMethods, cancellationToken),
+                InterpolatedStringExpressionSyntax => IsAnySourceName(InterpolationMethods, cancellationToken),
+                FixedStatementSyntax => IsSourceName("GetPinnableReference", cancellationToken),
+                _ => false,
+            };
+            if (mayCall)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether <paramref name="invocation"/> may call a target or a method declared in source.</summary>
+    private bool MayCallAt(InvocationExpressionSyntax invocation, SyntaxNode declaration, IMethodSymbol method,
+                           CancellationToken cancellationToken)
+    {
+        SimpleNameSyntax? name;
+        ExpressionSyntax? receiver;
+        var implicitReceiver = false;
+        switch (invocation.Expression)
+        {
+            case SimpleNameSyntax simple:
+                name = simple;
+                receiver = null;
+                implicitReceiver = true;
+                break;
+            case MemberAccessExpressionSyntax access when access.IsKind(SyntaxKind.SimpleMemberAccessExpression):
+                name = access.Name;
+                receiver = access.Expression;
+                break;
+            case MemberBindingExpressionSyntax binding:
+                name = binding.Name;
+                receiver = ReceiverOf(binding);
+                break;
+            default:
+                return true; // another shape (a pointer member access, a parenthesized or computed callee): not read
+        }
+
+        var text = name.Identifier.ValueText;
+        if (_targetNames.Contains(text) && invocation.ArgumentList.Arguments.Count <= _targetArguments
+            && (implicitReceiver
+                ? AnyContainingTypeMayBeNotifier(method.ContainingType)
+                : MayBeNotifier(receiver is null ? null : TypeOf(receiver, declaration, method))))
+        {
+            return true;
+        }
+
+        return IsSourceName(text, cancellationToken);
+    }
+
+    private bool AnyContainingTypeMayBeNotifier(INamedTypeSymbol? type)
+    {
+        for (var t = type; t is not null; t = t.ContainingType)
+        {
+            if (MayBeNotifier(t))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether a value of static type <paramref name="type"/> (null: unknown) may have <c>IntervalNotifier</c>'s methods.</summary>
+    private bool MayBeNotifier(ITypeSymbol? type)
+    {
+        switch (type)
+        {
+            case null:
+            case ITypeParameterSymbol:
+            case IDynamicTypeSymbol:
+            case IErrorTypeSymbol:
+                return true;
+            case INamedTypeSymbol named when named.TypeKind == TypeKind.Class:
+                for (var t = named; t is not null; t = t.BaseType)
+                {
+                    if (SymbolEqualityComparer.Default.Equals(t.OriginalDefinition, _types.Notifier))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            case INamedTypeSymbol named:
+                return named.TypeKind == TypeKind.Error;
+            default:
+                return false; // arrays, pointers
+        }
+    }
+
+    /// <summary>
+    /// The static type of <paramref name="expression"/> when the declarations alone give it: <c>this</c>, <c>base</c>,
+    /// a field or property (of this type, or of a resolved receiver), a parameter of <paramref name="method"/>;
+    /// otherwise null.
+    /// </summary>
+    private ITypeSymbol? TypeOf(ExpressionSyntax expression, SyntaxNode declaration, IMethodSymbol method)
+    {
+        switch (expression)
+        {
+            case ParenthesizedExpressionSyntax parenthesized:
+                return TypeOf(parenthesized.Expression, declaration, method);
+            case ThisExpressionSyntax:
+                return method.ContainingType;
+            case BaseExpressionSyntax:
+                return method.ContainingType?.BaseType;
+            case IdentifierNameSyntax identifier:
+                return TypeOfName(identifier.Identifier.ValueText, declaration, method);
+            case MemberBindingExpressionSyntax { Name: IdentifierNameSyntax member } binding:
+                return ReceiverOf(binding) is { } receiver && TypeOf(receiver, declaration, method) is { } owner
+                    ? MemberType(owner, member.Identifier.ValueText, method)
+                    : null;
+            case MemberAccessExpressionSyntax { Name: IdentifierNameSyntax member } access
+                when access.IsKind(SyntaxKind.SimpleMemberAccessExpression):
+                return TypeOf(access.Expression, declaration, method) is { } bound
+                    ? MemberType(bound, member.Identifier.ValueText, method)
+                    : null;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>The receiver of <c>.Name</c> in <c>receiver?.Name</c> (or of the same inside a longer chain after <c>?.</c>).</summary>
+    private static ExpressionSyntax? ReceiverOf(MemberBindingExpressionSyntax binding)
+    {
+        SyntaxNode node = binding;
+        for (var parent = binding.Parent; parent is not null; node = parent, parent = parent.Parent)
+        {
+            if (parent is ConditionalAccessExpressionSyntax conditional && conditional.WhenNotNull == node)
+            {
+                return conditional.Expression;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The type of a simple name used in <paramref name="method"/>: one of its parameters, or a member of its types.</summary>
+    private ITypeSymbol? TypeOfName(string name, SyntaxNode declaration, IMethodSymbol method)
+    {
+        // A name declared inside the method (a local, a lambda's parameter, a pattern, a range variable, a local
+        // function, a label, a tuple element, the method's own name) is not read, except a parameter of the method
+        // itself declared nowhere else in it.
+        IParameterSymbol? parameter = null;
+        foreach (var token in declaration.DescendantTokens())
+        {
+            if (!token.IsKind(SyntaxKind.IdentifierToken) || token.ValueText != name
+                || token.Parent is IdentifierNameSyntax or GenericNameSyntax)
+            {
+                continue;
+            }
+
+            if (parameter is not null || token.Parent is not ParameterSyntax { Parent: ParameterListSyntax list }
+                || list.Parent != declaration)
+            {
+                return null;
+            }
+
+            foreach (var candidate in method.Parameters)
+            {
+                if (candidate.Name == name)
+                {
+                    parameter = candidate;
+                }
+            }
+
+            if (parameter is null)
+            {
+                return null;
+            }
+        }
+
+        if (parameter is not null)
+        {
+            return parameter.Type;
+        }
+
+        // Members of the method's type (with its bases), then of the types around it; a type parameter or a primary
+        // constructor parameter of that name, or a name found nowhere (a type, a namespace, a static import), is not read.
+        foreach (var typeParameter in method.TypeParameters)
+        {
+            if (typeParameter.Name == name)
+            {
+                return null;
+            }
+        }
+
+        for (var type = method.ContainingType; type is not null; type = type.ContainingType)
+        {
+            if (HasTypeParameterOrPrimaryParameter(type, name))
+            {
+                return null;
+            }
+
+            if (MemberType(type, name, method, out var memberType))
+            {
+                return memberType;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool HasTypeParameterOrPrimaryParameter(INamedTypeSymbol type, string name)
+    {
+        foreach (var typeParameter in type.TypeParameters)
+        {
+            if (typeParameter.Name == name)
+            {
+                return true;
+            }
+        }
+
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax() is TypeDeclarationSyntax { ParameterList: { } parameters })
+            {
+                foreach (var parameter in parameters.Parameters)
+                {
+                    if (parameter.Identifier.ValueText == name)
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The type of the field or property <paramref name="name"/> of <paramref name="type"/> (or of its nearest base
+    /// that has a member of that name), when it is the only member of that name there and <paramref name="method"/>
+    /// can see it; otherwise null.
+    /// </summary>
+    private ITypeSymbol? MemberType(ITypeSymbol type, string name, IMethodSymbol method)
+        => MemberType(type, name, method, out var memberType) ? memberType : null;
+
+    /// <summary>
+    /// False when neither <paramref name="type"/> nor a base of it has a member named <paramref name="name"/>; otherwise
+    /// true, with the member's type in <paramref name="memberType"/> when it reads (see the other overload).
+    /// </summary>
+    private bool MemberType(ITypeSymbol type, string name, IMethodSymbol method, out ITypeSymbol? memberType)
+    {
+        memberType = null;
+        for (var t = type; t is not null; t = t.BaseType)
+        {
+            var members = t.GetMembers(name);
+            if (members.IsEmpty)
+            {
+                continue;
+            }
+
+            if (members.Length == 1 && method.ContainingType is { } within
+                && _compilation.IsSymbolAccessibleWithin(members[0], within))
+            {
+                memberType = members[0] switch
+                {
+                    IFieldSymbol field => field.Type,
+                    IPropertySymbol { IsIndexer: false } property => property.Type,
+                    _ => null, // a method group, a nested type, an event: not read
+                };
+            }
+
+            return true;
+        }
+
+        return false;
+    }
+
+    private bool IsAnySourceName(string[] names, CancellationToken cancellationToken)
+    {
+        foreach (var name in names)
+        {
+            if (IsSourceName(name, cancellationToken))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether some type declared in source has a member named <paramref name="name"/> (asked once per name).</summary>
+    private bool IsSourceName(string name, CancellationToken cancellationToken)
+    {
+        if (_sourceNames.TryGetValue(name, out var known))
+        {
+            return known;
+        }
+
+        return _sourceNames.GetOrAdd(name, _compilation.ContainsSymbolsWithName(name, SymbolFilter.Member, cancellationToken));
+    }
+}

@@ -1,0 +1,248 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using IntervalNotifiers.Analyzers.Core;
+using IntervalNotifiers.Analyzers.Speed;
+using IntervalNotifiers.Analyzers.Tests.Robustness;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace IntervalNotifiers.Analyzers.Tests.Rules.CallbackCalls;
+
+/// <summary>
+/// The syntax-only proof of Speed/CallSyntax.cs is a speed-up only: a method it proves empty has an empty summary when
+/// its body is bound (SourceCalls.Compute), on the valid-code project and on shapes written to trip it; and it does
+/// prove the usual device helper empty (a <c>Dictionary.Remove</c> on a field), which is what makes NTF011/NTF013 cheap.
+/// </summary>
+public sealed class CallSyntaxTests
+{
+    private readonly ITestOutputHelper _output;
+
+    public CallSyntaxTests(ITestOutputHelper output) => _output = output;
+
+    private const string Shapes = """
+        using System;
+        using System.Collections;
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Threading;
+        using IntervalNotifiers;
+
+        namespace Shapes
+        {
+            sealed class Mirror : IntervalNotifier
+            {
+                public Mirror(IntervalNotifierOps ops) : base(ops) { }
+                public Dictionary<ulong, ulong> Pages { get; } = new Dictionary<ulong, ulong>();
+                public void SelfRemove() => Remove();
+                public void ThisRemove() => this.Remove();
+                public void BaseRemove() => base.Remove();
+                public void PagesOnly(ulong page) => Pages.Remove(page);
+                public void Nested() => Inner.Drop(this);
+
+                public static class Inner
+                {
+                    public static void Drop(Mirror m) => m.Remove();
+                }
+            }
+
+            class Device
+            {
+                public readonly Dictionary<ulong, ulong> Mapped = new Dictionary<ulong, ulong>();
+                private readonly List<int> _list = new List<int>();
+                public Mirror? Mirror;
+                private IntervalNotifier _notifier = null!;
+                protected IntervalNotifier Protected = null!;
+                public IntervalNotifier Notifier => _notifier;
+                public Device? Next;
+                public Dictionary<int, IntervalNotifier> ByKey = new Dictionary<int, IntervalNotifier>();
+
+                public void Unmap(ulong page) => Mapped.Remove(page);
+                public void UnmapThis(ulong page) => this.Mapped.Remove(page);
+                public void UnmapParenthesized(ulong page) => (Mapped).Remove(page);
+                public void UnmapNext(ulong page) => Next?.Mapped.Remove(page);
+                public void ListAndLinq(int x)
+                {
+                    _list.Remove(x);
+                    var doomed = Mapped.Keys.Where(k => k > 1).ToList();
+                    foreach (var page in doomed)
+                    {
+                        Mapped.Remove(page);
+                    }
+                }
+                public void ViaParameterDictionary(Dictionary<int, int> d) => d.Remove(1);
+                public void TooManyArguments(Dictionary<int, int> d) => d.Remove(1, out _);
+                public void MetadataOnly() => Console.WriteLine(string.Join(",", _list.Select(i => i * 2)));
+
+                public void Drop() => Mirror?.Remove();
+                public void DropNotifier() => Notifier.Remove();
+                public void DropField(CancellationToken ct) => _notifier.Remove(ct);
+                public void DropProtected() => Protected.Remove();
+                public ulong Begin() => _notifier.ReadBegin();
+                public System.Threading.Tasks.ValueTask<ulong> BeginAsync() => _notifier.ReadBeginAsync();
+                public System.Threading.Tasks.ValueTask DropAsync() => _notifier.RemoveAsync();
+                public void ViaParameter(Mirror m) => m.Remove();
+                public void ViaLocal() { var m = Mirror; m?.Remove(); }
+                public void LocalShadowsField() { IntervalNotifier Mapped = _notifier; Mapped.Remove(); }
+                public void LambdaParameterShadowsField() { Action<IntervalNotifier> a = Mapped => Mapped.Remove(); a(_notifier); }
+                public void ParameterShadowsField(IntervalNotifier Mapped) => Mapped.Remove();
+                public void Generic<T>(T n) where T : IntervalNotifier => n.Remove();
+                public void Cast(object o) => ((IntervalNotifier)o).Remove();
+                public void Element() => ByKey[1].Remove();
+                public void Chain() => Next!.Notifier.Remove();
+                public void CallsSource() => Helper.Run(this);
+                public void CallsLocalFunction() { void Local() => _notifier.Remove(); Local(); }
+                public void InLambda() { Action a = () => _notifier.Remove(); a(); }
+            }
+
+            class Derived : Device
+            {
+                public void DropInherited() => Protected.Remove();
+                public void UnmapInherited(ulong page) => Mapped.Remove(page);
+            }
+
+            static class Helper
+            {
+                public static void Run(Device d) { }
+            }
+
+            sealed class Bag : IEnumerable<int>
+            {
+                private readonly IntervalNotifier _notifier = null!;
+                public void Add(int x) => _notifier.Remove();
+                public IEnumerator<int> GetEnumerator() => Enumerable.Empty<int>().GetEnumerator();
+                IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+            }
+
+            static class Users
+            {
+                public static Bag Initializer() => new Bag { 1, 2 };
+            }
+        }
+        """;
+
+    [Fact]
+    public void Shapes_TheProofNeverHidesACall_AndProvesTheDeviceHelpersEmpty()
+    {
+        var compilation = ValidCodeTests.Compile("Shapes", LanguageVersion.Latest, ("Shapes.cs", Shapes));
+        AssertCompiles(compilation);
+        var proven = AssertSound(compilation);
+
+        string[] expectedProven =
+        {
+            "Mirror.PagesOnly", "Device.Unmap", "Device.UnmapThis", "Device.UnmapParenthesized", "Device.UnmapNext",
+            "Device.ListAndLinq", "Device.ViaParameterDictionary", "Device.TooManyArguments", "Device.MetadataOnly",
+            "Derived.UnmapInherited", "Helper.Run",
+        };
+        foreach (var name in expectedProven)
+        {
+            Assert.True(proven.Contains(name), $"{name} is not proven empty; proven: {string.Join(", ", proven.OrderBy(n => n))}");
+        }
+    }
+
+    [Fact]
+    public void ValidCode_TheProofNeverHidesACall()
+    {
+        var directory = Path.Combine(AnalyzerCatalog.TestDataDirectory, "ValidCode");
+        var files = Directory.GetFiles(directory, "*.cs", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal)
+                             .Select(f => (f, File.ReadAllText(f))).ToArray();
+        var compilation = ValidCodeTests.Compile("ValidCode", LanguageVersion.Latest, files);
+        AssertCompiles(compilation);
+        var proven = AssertSound(compilation);
+        Assert.True(proven.Count >= 20, $"only {proven.Count} methods proven empty");
+    }
+
+    [Fact]
+    public void ExtensionBlockMembers_CountAsSourceMethods()
+    {
+        // C# 14 extension members live in a block nested in the static class: their names are source names too.
+        var compilation = ValidCodeTests.Compile("Extensions", LanguageVersion.Preview, ("Extensions.cs", """
+            using System.Collections.Generic;
+            using IntervalNotifiers;
+
+            static class MirrorExtensions
+            {
+                extension(IntervalNotifier notifier)
+                {
+                    public void Unsubscribe() => notifier.Remove();
+                }
+            }
+
+            class Device
+            {
+                private readonly Dictionary<int, int> _pages = new Dictionary<int, int>();
+                private readonly IntervalNotifier _notifier = null!;
+
+                public void Close() => _notifier.Unsubscribe();
+                public void Unmap() => _pages.Remove(1);
+            }
+            """));
+        if (compilation.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error))
+        {
+            _output.WriteLine("this compiler has no extension blocks: " + compilation.GetDiagnostics().First(d => d.Severity == DiagnosticSeverity.Error));
+            return;
+        }
+
+        var proven = AssertSound(compilation);
+        Assert.DoesNotContain("Device.Close", proven);
+        Assert.Contains("Device.Unmap", proven);
+    }
+
+    private static void AssertCompiles(Compilation compilation)
+    {
+        var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        Assert.True(errors.Count == 0, string.Join("\n", errors.Take(5)));
+    }
+
+    /// <summary>
+    /// Checks every ordinary source method: proven empty implies an empty bound summary. Returns the methods proven
+    /// empty, as Type.Method.
+    /// </summary>
+    private HashSet<string> AssertSound(Compilation compilation)
+    {
+        var types = NotifierTypes.TryCreate(compilation);
+        Assert.NotNull(types);
+        var syntax = new CallSyntax(compilation, types!);
+        var proven = new HashSet<string>(StringComparer.Ordinal);
+        var checkedCount = 0;
+        foreach (var method in SourceMethods(compilation.Assembly.GlobalNamespace))
+        {
+            checkedCount++;
+            if (syntax.MayCall(method, default))
+            {
+                continue;
+            }
+
+            var calls = SourceCalls.Compute(method, compilation, types!, default);
+            Assert.True(calls.Direct == CallTargets.None && calls.Callees.IsEmpty,
+                $"{method.ToDisplayString()} was proven empty but calls {calls.Direct} and {string.Join(", ", calls.Callees)}");
+            proven.Add($"{method.ContainingType.Name}.{method.Name}");
+        }
+
+        _output.WriteLine($"{compilation.AssemblyName}: {proven.Count} of {checkedCount} methods proven empty");
+        return proven;
+    }
+
+    private static IEnumerable<IMethodSymbol> SourceMethods(INamespaceOrTypeSymbol container)
+    {
+        foreach (var member in container.GetMembers())
+        {
+            switch (member)
+            {
+                case INamespaceOrTypeSymbol nested:
+                    foreach (var method in SourceMethods(nested))
+                    {
+                        yield return method;
+                    }
+
+                    break;
+                case IMethodSymbol { MethodKind: MethodKind.Ordinary } method when !method.DeclaringSyntaxReferences.IsEmpty:
+                    yield return method.PartialImplementationPart ?? method;
+                    break;
+            }
+        }
+    }
+}
