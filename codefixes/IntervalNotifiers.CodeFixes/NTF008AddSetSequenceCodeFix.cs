@@ -65,10 +65,69 @@ public sealed partial class NTF008AddSetSequenceCodeFix : NotifierCodeFixProvide
             return;
         }
 
+        if (discipline.Lock is { } driverLock && discipline.AtReturn.Kind == LockKind.None
+            && PrecedingRegion(model, statement, driverLock.Member, cancellationToken) is { } first)
+        {
+            // The lock's last region before the return (where the device was just told to stop): the sequence is set in
+            // that same critical section, so no reader can pass ReadRetry between the device's update and the sequence's.
+            RegisterRootEdit(context, diagnostic, $"Call '{callText}' inside the '{plan.Lock ?? driverLock.Member.Name}' region before returning true",
+                             () => SyntaxHelpers.InsertBefore(root, first, new[] { call }), EquivalenceKey);
+            return;
+        }
+
         var title = plan.Lock is null
             ? $"Call '{callText}' before returning true"
             : $"Call '{callText}' under '{plan.Lock}' before returning true";
         RegisterRootEdit(context, diagnostic, title, () => SyntaxHelpers.InsertBefore(root, statement, plan.Statements), EquivalenceKey);
+    }
+
+    /// <summary>
+    /// The first statement of the last region of the driver lock <paramref name="member"/> that the return's block runs
+    /// before the return: a <c>lock</c> statement or <c>using (x.EnterScope())</c> on it, or a <c>try</c> whose
+    /// <c>finally</c> gives it back unconditionally (<c>Release()</c>, <c>Exit()</c>, <c>ExitWriteLock()</c>,
+    /// <c>Monitor.Exit(x)</c>) and whose body takes it nowhere (so the code holds it on entry, or its finally would
+    /// throw). Null when there is none, when its body is empty, or when the block has labels (a goto could skip it).
+    /// </summary>
+    private static StatementSyntax? PrecedingRegion(SemanticModel model, ReturnStatementSyntax statement, ISymbol member,
+                                                    System.Threading.CancellationToken cancellationToken)
+    {
+        if (statement.Parent is not BlockSyntax block || block.Statements.Any(s => s is LabeledStatementSyntax))
+        {
+            return null;
+        }
+
+        bool Binds(ExpressionSyntax expression)
+            => model.GetSymbolInfo(expression, cancellationToken).Symbol is { } symbol
+               && SymbolEqualityComparer.Default.Equals(symbol.OriginalDefinition, member.OriginalDefinition);
+
+        bool Acts(InvocationExpressionSyntax call, params string[] names)
+            => call.Expression is MemberAccessExpressionSyntax access && names.Contains(access.Name.Identifier.ValueText)
+               && (Binds(access.Expression)
+                   || (access.Expression is IdentifierNameSyntax { Identifier.ValueText: "Monitor" } or MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Monitor" }
+                       && call.ArgumentList.Arguments.Count > 0 && Binds(call.ArgumentList.Arguments[0].Expression)));
+
+        for (var i = block.Statements.IndexOf(statement) - 1; i >= 0; i--)
+        {
+            BlockSyntax? body = block.Statements[i] switch
+            {
+                LockStatementSyntax { Statement: BlockSyntax locked } lockStatement when Binds(lockStatement.Expression) => locked,
+                UsingStatementSyntax { Expression: InvocationExpressionSyntax scope, Statement: BlockSyntax scoped }
+                    when Acts(scope, "EnterScope") => scoped,
+                TryStatementSyntax { Finally.Block: { } giveBack, Block: var tried }
+                    when giveBack.Statements.Any(s => s is ExpressionStatementSyntax { Expression: InvocationExpressionSyntax release }
+                                                     && Acts(release, "Release", "Exit", "ExitWriteLock"))
+                         && !tried.DescendantNodes().OfType<InvocationExpressionSyntax>()
+                                  .Any(call => Acts(call, "Wait", "WaitAsync", "Enter", "TryEnter", "EnterWriteLock", "TryEnterWriteLock", "EnterScope"))
+                    => tried,
+                _ => null,
+            };
+            if (body is not null)
+            {
+                return body.Statements.FirstOrDefault();
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The statements to insert before the return and the lock they take (null: none); null when there is no fix.</summary>

@@ -515,6 +515,107 @@ public class NTF008AddSetSequenceCodeFixTests
                     return true;
         """));
 
+    /// <summary>
+    /// test_hmm's shape: the callback zaps the device in a region of its lock and returns true after it. The sequence is
+    /// set inside that same region (a second region after it would let a reader pass ReadRetry between the zap and the
+    /// sequence's update and map a page the device just dropped).
+    /// </summary>
+    private static string ZapThenReturn(string region, string give) => """
+        using System.Threading;
+        using IntervalNotifiers;
+
+        public sealed class MirrorOps : IntervalNotifierOps
+        {
+            internal readonly SemaphoreSlim Gate = new SemaphoreSlim(1, 1);
+            private readonly object _lock = new object();
+            public int Zapped;
+
+            public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+            {
+                if (range.Owner == this)
+                {
+                    TAKE
+                    try
+                    {
+                        notifier.SetSequence(currentSequence);
+                    }
+                    finally
+                    {
+                        GIVE
+                    }
+
+                    return true;
+                }
+
+                REGION
+
+                RETURN
+            }
+
+            public void Map(IntervalNotifier notifier)
+            {
+                var seq = notifier.ReadBegin();
+                TAKE
+                try
+                {
+                    if (!notifier.ReadRetry(seq))
+                    {
+                        Zapped--;
+                    }
+                }
+                finally
+                {
+                    GIVE
+                }
+            }
+        }
+        """.Replace("REGION", region).Replace("GIVE", give);
+
+    private static string ZapShape(string take, string give, string zap, string ret)
+        => ZapThenReturn(zap, give).Replace("TAKE", take).Replace("RETURN", ret);
+
+    [Fact]
+    public Task AReturnAfterTheZapRegion_SetsTheSequenceInsideThatRegion_Semaphore() => VerifyFix(
+        ZapShape("Gate.Wait();", "Gate.Release();", """
+        Gate.Wait();
+                try
+                {
+                    Zapped++;
+                }
+                finally
+                {
+                    Gate.Release();
+                }
+        """, "{|NTF008:return true;|}"),
+        ZapShape("Gate.Wait();", "Gate.Release();", """
+        Gate.Wait();
+                try
+                {
+                    notifier.SetSequence(currentSequence);
+                    Zapped++;
+                }
+                finally
+                {
+                    Gate.Release();
+                }
+        """, "return true;"));
+
+    [Fact]
+    public Task AReturnAfterTheZapRegion_SetsTheSequenceInsideThatRegion_LockStatement() => VerifyFix(
+        ZapShape("Monitor.Enter(_lock);", "Monitor.Exit(_lock);", """
+        lock (_lock)
+                {
+                    Zapped++;
+                }
+        """, "{|NTF008:return true;|}"),
+        ZapShape("Monitor.Enter(_lock);", "Monitor.Exit(_lock);", """
+        lock (_lock)
+                {
+                    notifier.SetSequence(currentSequence);
+                    Zapped++;
+                }
+        """, "return true;"));
+
     /// <summary>A reader elsewhere of the notifier type the callback casts to: its lock, as <c>gpu.Lock</c>.</summary>
     private static string NeverSetOps(string early) => """
         using IntervalNotifiers;
