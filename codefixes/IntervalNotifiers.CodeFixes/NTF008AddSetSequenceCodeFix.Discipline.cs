@@ -33,6 +33,8 @@ public sealed partial class NTF008AddSetSequenceCodeFix
         private readonly HashSet<IMethodSymbol> _delegates = new(SymbolEqualityComparer.Default);
         private Dictionary<IOperation, List<LockAcquisition>>? _acquisitions;
         private bool _unseenSite;
+        private IMethodSymbol? _callback;
+        private IOperation[] _callbackTree = System.Array.Empty<IOperation>();
 
         private LockDiscipline(INamedTypeSymbol type, LockRegions regions)
         {
@@ -51,6 +53,20 @@ public sealed partial class NTF008AddSetSequenceCodeFix
 
         /// <summary>The locks held at the offending return.</summary>
         public LockState AtReturn { get; private set; }
+
+        /// <summary>Whether <see cref="Lock"/> is held at <paramref name="statement"/> of the callback (the same lock-state
+        /// computation as <see cref="AtReturn"/>).</summary>
+        public bool HoldsTheLockAt(StatementSyntax statement)
+        {
+            if (Lock is not { } driverLock || _callback is null || _acquisitions is null
+                || _callbackTree.FirstOrDefault(operation => operation.Syntax == statement) is not { } site)
+            {
+                return false;
+            }
+
+            var state = _regions.Compute(site, _callback, AcquisitionsByBody.Of(_acquisitions, site));
+            return state.Kind == LockKind.Locked && state.Named.Contains(driverLock.Member, SymbolEqualityComparer.Default);
+        }
 
         /// <summary>
         /// The discipline of the type whose callback holds <paramref name="statement"/>; null when the statement is not a
@@ -179,6 +195,8 @@ public sealed partial class NTF008AddSetSequenceCodeFix
             }
 
             var callbackTree = ReadSideOperations.TreeOf(atReturn);
+            _callback = callback;
+            _callbackTree = callbackTree;
             var states = _sites.Select(site => LocksAt(site.Call, site.Member, 0, new HashSet<ISymbol>(SymbolEqualityComparer.Default),
                                                        cancellationToken))
                                .Concat(ReadersElsewhere(model, types, callback, callbackTree, cancellationToken));

@@ -66,7 +66,7 @@ public sealed partial class NTF008AddSetSequenceCodeFix : NotifierCodeFixProvide
         }
 
         if (discipline.Lock is { } driverLock && discipline.AtReturn.Kind == LockKind.None
-            && PrecedingRegion(model, statement, driverLock.Member, cancellationToken) is { } first)
+            && PrecedingRegion(statement, discipline) is { } first)
         {
             // The lock's last region before the return (where the device was just told to stop): the sequence is set in
             // that same critical section, so no reader can pass ReadRetry between the device's update and the sequence's.
@@ -82,48 +82,30 @@ public sealed partial class NTF008AddSetSequenceCodeFix : NotifierCodeFixProvide
     }
 
     /// <summary>
-    /// The first statement of the last region of the driver lock <paramref name="member"/> that the return's block runs
-    /// before the return: a <c>lock</c> statement or <c>using (x.EnterScope())</c> on it, or a <c>try</c> whose
-    /// <c>finally</c> gives it back unconditionally (<c>Release()</c>, <c>Exit()</c>, <c>ExitWriteLock()</c>,
-    /// <c>Monitor.Exit(x)</c>) and whose body takes it nowhere (so the code holds it on entry, or its finally would
-    /// throw). Null when there is none, when its body is empty, or when the block has labels (a goto could skip it).
+    /// The first statement of the last region of the driver lock that the return's block runs before the return: the
+    /// body of a <c>lock</c> statement, a <c>using</c> statement or a <c>try</c> whose first statement holds that lock
+    /// (<see cref="LockDiscipline.HoldsTheLockAt"/>: the lock state the rest of the fix uses). Null when there is none,
+    /// when its body is empty, or when the block has labels (a goto could skip it).
     /// </summary>
-    private static StatementSyntax? PrecedingRegion(SemanticModel model, ReturnStatementSyntax statement, ISymbol member,
-                                                    System.Threading.CancellationToken cancellationToken)
+    private static StatementSyntax? PrecedingRegion(ReturnStatementSyntax statement, LockDiscipline discipline)
     {
         if (statement.Parent is not BlockSyntax block || block.Statements.Any(s => s is LabeledStatementSyntax))
         {
             return null;
         }
 
-        bool Binds(ExpressionSyntax expression)
-            => model.GetSymbolInfo(expression, cancellationToken).Symbol is { } symbol
-               && SymbolEqualityComparer.Default.Equals(symbol.OriginalDefinition, member.OriginalDefinition);
-
-        bool Acts(InvocationExpressionSyntax call, params string[] names)
-            => call.Expression is MemberAccessExpressionSyntax access && names.Contains(access.Name.Identifier.ValueText)
-               && (Binds(access.Expression)
-                   || (access.Expression is IdentifierNameSyntax { Identifier.ValueText: "Monitor" } or MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Monitor" }
-                       && call.ArgumentList.Arguments.Count > 0 && Binds(call.ArgumentList.Arguments[0].Expression)));
-
         for (var i = block.Statements.IndexOf(statement) - 1; i >= 0; i--)
         {
-            BlockSyntax? body = block.Statements[i] switch
+            var body = block.Statements[i] switch
             {
-                LockStatementSyntax { Statement: BlockSyntax locked } lockStatement when Binds(lockStatement.Expression) => locked,
-                UsingStatementSyntax { Expression: InvocationExpressionSyntax scope, Statement: BlockSyntax scoped }
-                    when Acts(scope, "EnterScope") => scoped,
-                TryStatementSyntax { Finally.Block: { } giveBack, Block: var tried }
-                    when giveBack.Statements.Any(s => s is ExpressionStatementSyntax { Expression: InvocationExpressionSyntax release }
-                                                     && Acts(release, "Release", "Exit", "ExitWriteLock"))
-                         && !tried.DescendantNodes().OfType<InvocationExpressionSyntax>()
-                                  .Any(call => Acts(call, "Wait", "WaitAsync", "Enter", "TryEnter", "EnterWriteLock", "TryEnterWriteLock", "EnterScope"))
-                    => tried,
+                LockStatementSyntax { Statement: BlockSyntax locked } => locked,
+                UsingStatementSyntax { Statement: BlockSyntax scoped } => scoped,
+                TryStatementSyntax { Block: var tried } => tried,
                 _ => null,
             };
-            if (body is not null)
+            if (body?.Statements.FirstOrDefault() is { } first && discipline.HoldsTheLockAt(first))
             {
-                return body.Statements.FirstOrDefault();
+                return first;
             }
         }
 
