@@ -47,7 +47,9 @@ internal sealed class CallSummaries
             return known;
         }
 
-        var reached = SourceCalls.Reach(method, callee => CallsOf(callee, cancellationToken));
+        // The usual callee calls no source method (a device helper): its own targets are the answer, with no search.
+        var own = CallsOf(method, cancellationToken);
+        var reached = own.Callees.IsEmpty ? own.Direct : SourceCalls.Reach(method, callee => CallsOf(callee, cancellationToken));
         return _reach.GetOrAdd(method, reached);
     }
 
