@@ -70,8 +70,8 @@ internal sealed class SameLock
         return result;
     }
 
-    /// <summary>The field of the same type and staticness that a get-only property's getter only returns.</summary>
-    private IFieldSymbol? GetterField(ISymbol member)
+    /// <summary>The field of the same type and staticness that a get-only property's getter only returns, else null.</summary>
+    public IFieldSymbol? GetterField(ISymbol member)
     {
         if (member is not IPropertySymbol { IsIndexer: false, SetMethod: null, GetMethod: { } getter } property
             || getter.DeclaringSyntaxReferences.Length != 1
@@ -219,15 +219,20 @@ internal sealed class SameLock
         return passed;
     }
 
-    /// <summary>Whether no other assembly can call <paramref name="constructor"/>: it or its type is not public, or the compilation is an application.</summary>
-    private bool OnlyThisCompilationCalls(IMethodSymbol constructor)
+    private bool OnlyThisCompilationCalls(IMethodSymbol constructor) => OnlyThisCompilationReaches(_compilation, constructor);
+
+    /// <summary>
+    /// Whether no other assembly can use <paramref name="member"/> (call it, write it): it or a type that contains it is
+    /// not public, or the compilation is an application.
+    /// </summary>
+    public static bool OnlyThisCompilationReaches(Compilation compilation, ISymbol member)
     {
-        if (_compilation.Options.OutputKind is not (OutputKind.DynamicallyLinkedLibrary or OutputKind.NetModule or OutputKind.WindowsRuntimeMetadata))
+        if (compilation.Options.OutputKind is not (OutputKind.DynamicallyLinkedLibrary or OutputKind.NetModule or OutputKind.WindowsRuntimeMetadata))
         {
             return true;
         }
 
-        for (ISymbol? symbol = constructor; symbol is not null and not INamespaceSymbol; symbol = symbol.ContainingSymbol)
+        for (ISymbol? symbol = member; symbol is not null and not INamespaceSymbol; symbol = symbol.ContainingSymbol)
         {
             if (symbol.DeclaredAccessibility is Accessibility.Private or Accessibility.Internal or Accessibility.ProtectedAndInternal)
             {
@@ -309,7 +314,8 @@ internal sealed class SameLock
         _ => false,
     };
 
-    private static bool IsAutoProperty(IPropertySymbol property)
+    /// <summary>Whether <paramref name="property"/> is an auto-property (it has a compiler-generated backing field).</summary>
+    public static bool IsAutoProperty(IPropertySymbol property)
         => property.ContainingType.GetMembers().OfType<IFieldSymbol>()
                    .Any(field => SymbolEqualityComparer.Default.Equals(field.AssociatedSymbol, property));
 
