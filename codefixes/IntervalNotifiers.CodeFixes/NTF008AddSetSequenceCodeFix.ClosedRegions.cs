@@ -62,8 +62,48 @@ public sealed partial class NTF008AddSetSequenceCodeFix
             return false;
         }
 
+        /// <summary>
+        /// Whether <paramref name="site"/> comes after a statement of its member body that takes a lock and before the
+        /// <c>try</c> of the same statement list whose <c>finally</c> gives it back
+        /// (<c>if (!_gate.Wait(0)) { return false; } if (idle) { return true; } try { ... } finally { _gate.Release(); }</c>):
+        /// the site may hold the lock, although the lock model counts that region as over or not yet begun.
+        /// </summary>
+        private bool MayHoldBeforeItsTry(IOperation site)
+        {
+            foreach (var acquisition in AcquisitionsByBody.Of(_acquisitions, site))
+            {
+                if (acquisition.Key is not { } key || acquisition.Invocation.Syntax.SpanStart >= site.Syntax.SpanStart)
+                {
+                    continue;
+                }
+
+                IOperation statement = acquisition.Invocation;
+                while (statement.Parent is { } parent and not IBlockOperation)
+                {
+                    if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                    {
+                        break;
+                    }
+
+                    statement = parent;
+                }
+
+                if (statement.Parent is IBlockOperation block && statement.Syntax.Span.End <= site.Syntax.SpanStart
+                    && ReleasingTryAfter(block, statement, key) is { } release && site.Syntax.SpanStart < release.Syntax.SpanStart)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         /// <summary>Whether a statement of <paramref name="block"/> after <paramref name="statement"/> is a <c>try</c> that releases <paramref name="key"/> in its <c>finally</c> and ends before <paramref name="site"/>.</summary>
         private bool ReleasedBefore(IBlockOperation block, IOperation statement, LockKey key, IOperation site)
+            => ReleasingTryAfter(block, statement, key) is { } release && release.Syntax.Span.End <= site.Syntax.SpanStart;
+
+        /// <summary>The first <c>try</c> of <paramref name="block"/> after <paramref name="statement"/> whose <c>finally</c> releases <paramref name="key"/>, else null.</summary>
+        private ITryOperation? ReleasingTryAfter(IBlockOperation block, IOperation statement, LockKey key)
         {
             var after = false;
             foreach (var next in block.Operations)
@@ -77,11 +117,11 @@ public sealed partial class NTF008AddSetSequenceCodeFix
                 if (after && next is ITryOperation { Finally: { } release } tryOperation
                     && release.DescendantsAndSelf().OfType<IInvocationOperation>().Any(call => _apis.Released(call) is { } released && released.Matches(key)))
                 {
-                    return tryOperation.Syntax.Span.End <= site.Syntax.SpanStart;
+                    return tryOperation;
                 }
             }
 
-            return false;
+            return null;
         }
     }
 }

@@ -196,7 +196,7 @@ public sealed partial class NTF008AddSetSequenceCodeFix
                            CancellationToken cancellationToken)
         {
             _acquisitions = AcquisitionsByBody.Group(_mayAcquire, _regions);
-            AtReturn = _regions.Compute(atReturn, callback, AcquisitionsBefore(atReturn));
+            AtReturn = Unseen(_regions.Compute(atReturn, callback, AcquisitionsBefore(atReturn)), atReturn);
             if (_unseenSite)
             {
                 return;
@@ -289,7 +289,7 @@ public sealed partial class NTF008AddSetSequenceCodeFix
         private LockState LocksAt(IOperation call, ISymbol member, int depth, HashSet<ISymbol> visiting, CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var state = _regions.Compute(call, member, AcquisitionsBefore(call));
+            var state = Unseen(_regions.Compute(call, member, AcquisitionsBefore(call)), call);
             if (!state.DependsOnCallers || member is not IMethodSymbol method || !IsPrivateHelper(method))
             {
                 return state;
@@ -305,6 +305,10 @@ public sealed partial class NTF008AddSetSequenceCodeFix
             visiting.Remove(helper);
             return merged;
         }
+
+        /// <summary><paramref name="state"/>, or unknown when it holds no lock but <paramref name="site"/> comes between a lock's acquisition and its try (<see cref="MayHoldBeforeItsTry"/>).</summary>
+        private LockState Unseen(LockState state, IOperation site)
+            => state.Kind == LockKind.None && MayHoldBeforeItsTry(site) ? LockState.Unknown : state;
 
         /// <summary>A private, non-virtual ordinary method of the type: its callers are the type's own code.</summary>
         private bool IsPrivateHelper(IMethodSymbol method)

@@ -813,6 +813,36 @@ public partial class NTF008AddSetSequenceCodeFixTests
                 return true;
         """, members: Other));
 
+    /// <summary>
+    /// The return comes after the lock is taken and before the try that gives it back: it holds the lock (and leaks
+    /// it), so the lock must not be taken again (a second Wait on the semaphore would never end): no fix.
+    /// </summary>
+    [Theory]
+    [InlineData("if (!Gate.Wait(0))\n        {\n            return false;\n        }")]
+    [InlineData("if (range.IsBlockable)\n        {\n            Gate.Wait();\n        }\n        else if (!Gate.Wait(0))\n        {\n            return false;\n        }")]
+    [InlineData("Gate.Wait();")]
+    public Task NoFix_TheReturnComesBetweenTheLocksAcquisitionAndItsTry(string take) => VerifyNoFix(
+        Ops(Semaphore, string.Empty, """
+                TAKE
+
+                if (!Mapped)
+                {
+                    {|NTF008:return true;|}
+                }
+
+                try
+                {
+                    notifier.SetSequence(currentSequence);
+                    Mapped = false;
+                }
+                finally
+                {
+                    Gate.Release();
+                }
+
+                return true;
+        """.Replace("TAKE", take)));
+
     /// <summary>No lock around any SetSequence or ReadRetry of the type: nothing to break, a plain call.</summary>
     private const string NoLockOps = """
         using IntervalNotifiers;
