@@ -25,7 +25,8 @@ namespace IntervalNotifiers.CodeFixes;
 /// <item>the test is <c>call</c>, <c>!call</c>, or <c>call == k</c> / <c>call != k</c> with a constant <c>k</c>, of
 /// <c>Volatile.Read(ref f)</c>, <c>Interlocked.Read(ref f)</c> or <c>Interlocked.CompareExchange(ref f, v, c)</c>
 /// with constant <c>v</c> and <c>c</c>, where <c>f</c> is a field named directly (<c>_busy</c>, <c>this._busy</c>,
-/// <c>Type._busy</c>), so the lambda can read it;</item>
+/// <c>Type._busy</c>), so the lambda can read it, or a field of an object the ops type holds for good
+/// (<c>_pinfo.Migrating</c>, <c>NTF007GuardFalseReturnCodeFix.FlagHolder.cs</c>);</item>
 /// <item>a <c>CompareExchange</c> test is true only when the exchange did not happen (<c>!= c</c>, or <c>== k</c>
 /// with <c>k != c</c>): a failed try writes nothing, so trying again is safe, and the try that passes takes the flag
 /// once, as the original does (an <c>Interlocked.Exchange</c>, <c>Increment</c> or the like writes on every try
@@ -35,9 +36,10 @@ namespace IntervalNotifiers.CodeFixes;
 /// after testing it is a test-then-set, and callbacks that wait for it would all see it clear at once and go on
 /// together; the fix leaves that to the user (take the flag with <c>CompareExchange</c>, which the fix handles).</item>
 /// </list>
-/// The wait ends when whoever holds the flag clears it, so the fix also wants to see the ops type clear it somewhere
-/// (write a constant that lets the test pass, or decrement it): a flag nothing clears (a 'dead' flag set once) would
-/// make the blockable range wait forever, and gets no fix. Like taking a lock blocking, the wait assumes that the
+/// The wait ends when whoever holds the flag clears it, so the fix also wants to see something clear it (write a
+/// constant that lets the test pass, or decrement it) wherever the flag can be written: a flag nothing clears (a 'dead'
+/// flag set once) would make the blockable range wait forever, and gets no fix; a flag nothing writes at all, when every
+/// write would be in sight, keeps its first value, and gets the fix when that value lets the test pass. Like taking a lock blocking, the wait assumes that the
 /// holder does not itself wait for this invalidation.
 /// </summary>
 public sealed partial class NTF007GuardFalseReturnCodeFix
@@ -193,7 +195,9 @@ public sealed partial class NTF007GuardFalseReturnCodeFix
                    || model.GetSymbolInfo(access.Expression, cancellationToken).Symbol is INamedTypeSymbol,
             _ => false,
         };
-        return named && model.GetSymbolInfo(expression, cancellationToken).Symbol is IFieldSymbol field ? field : null;
+        return named && model.GetSymbolInfo(expression, cancellationToken).Symbol is IFieldSymbol field
+            ? field
+            : FlagOfAHeldObject(expression, model, cancellationToken);
     }
 
     /// <summary>
@@ -256,22 +260,21 @@ public sealed partial class NTF007GuardFalseReturnCodeFix
     /// </summary>
     private static bool SomethingClears(IFieldSymbol field, Func<object?, bool> passes, SemanticModel model, CancellationToken cancellationToken)
     {
-        foreach (var reference in field.ContainingType.DeclaringSyntaxReferences)
+        var written = false;
+        foreach (var (name, nameModel) in Mentions(field, model, cancellationToken))
         {
-            var type = reference.GetSyntax(cancellationToken);
-            var typeModel = type.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(type.SyntaxTree);
-            foreach (var name in type.DescendantNodes().OfType<IdentifierNameSyntax>())
+            if (MayClear(name, passes, nameModel, cancellationToken))
             {
-                if (name.Identifier.ValueText == field.Name
-                    && SymbolEqualityComparer.Default.Equals(typeModel.GetSymbolInfo(name, cancellationToken).Symbol, field)
-                    && MayClear(name, passes, typeModel, cancellationToken))
-                {
-                    return true;
-                }
+                return true;
             }
+
+            written |= IsWritten(name, nameModel, cancellationToken) || name.Parent is PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.AddressOfExpression };
         }
 
-        return false;
+        // Written nowhere the flag can be written from (see Mentions): it keeps its first value, and the wait ends at once
+        // when that value lets the test pass (the busy state is never entered), or never when it does not.
+        return !written && SeesEveryWrite(field, model.Compilation)
+               && FirstValue(field, model, cancellationToken) is var first && first != NotAConstant && passes(first);
     }
 
     /// <summary>Whether the write of the field at <paramref name="name"/> (if it is one) may let the test pass; see <see cref="SomethingClears"/>.</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using IntervalNotifiers.Analyzers.Core;
@@ -27,6 +28,8 @@ public sealed partial class NTF008AddSetSequenceCodeFix
 
         private readonly INamedTypeSymbol _type;
         private readonly LockRegions _regions;
+        private readonly LockApis _apis;
+        private readonly SameLock _same;
         private readonly List<(IInvocationOperation Call, ISymbol Member)> _sites = new();
         private readonly List<IInvocationOperation> _mayAcquire = new();
         private readonly Dictionary<IMethodSymbol, List<(ISymbol Caller, IInvocationOperation Call)>> _calls = new(SymbolEqualityComparer.Default);
@@ -36,10 +39,12 @@ public sealed partial class NTF008AddSetSequenceCodeFix
         private IMethodSymbol? _callback;
         private IOperation[] _callbackTree = System.Array.Empty<IOperation>();
 
-        private LockDiscipline(INamedTypeSymbol type, LockRegions regions)
+        private LockDiscipline(INamedTypeSymbol type, Compilation compilation, INamedTypeSymbol notifier, CancellationToken cancellationToken)
         {
             _type = type;
-            _regions = regions;
+            _regions = new LockRegions(compilation, notifier);
+            _apis = new LockApis(compilation, notifier);
+            _same = new SameLock(compilation, cancellationToken);
         }
 
         /// <summary>No lock is held at any call: there is no discipline the new call could break.</summary>
@@ -64,9 +69,12 @@ public sealed partial class NTF008AddSetSequenceCodeFix
                 return false;
             }
 
-            var state = _regions.Compute(site, _callback, AcquisitionsByBody.Of(_acquisitions, site));
-            return state.Kind == LockKind.Locked && state.Named.Contains(driverLock.Member, SymbolEqualityComparer.Default);
+            return Holds(_regions.Compute(site, _callback, AcquisitionsBefore(site)));
         }
+
+        /// <summary>Whether <paramref name="state"/> holds <see cref="Lock"/>, under any of its names (<see cref="SameLock"/>).</summary>
+        public bool Holds(LockState state)
+            => Lock is { } driverLock && state.Kind == LockKind.Locked && _same.Contains(state.Named, driverLock.Member);
 
         /// <summary>
         /// The discipline of the type whose callback holds <paramref name="statement"/>; null when the statement is not a
@@ -81,7 +89,7 @@ public sealed partial class NTF008AddSetSequenceCodeFix
                 return null;
             }
 
-            var discipline = new LockDiscipline(type, new LockRegions(model.Compilation, types.Notifier));
+            var discipline = new LockDiscipline(type, model.Compilation, types.Notifier, cancellationToken);
             IReturnOperation? atReturn = null;
             foreach (var reference in type.DeclaringSyntaxReferences)
             {
@@ -188,7 +196,7 @@ public sealed partial class NTF008AddSetSequenceCodeFix
                            CancellationToken cancellationToken)
         {
             _acquisitions = AcquisitionsByBody.Group(_mayAcquire, _regions);
-            AtReturn = _regions.Compute(atReturn, callback, AcquisitionsByBody.Of(_acquisitions, atReturn));
+            AtReturn = Unseen(_regions.Compute(atReturn, callback, AcquisitionsBefore(atReturn)), atReturn);
             if (_unseenSite)
             {
                 return;
@@ -201,7 +209,8 @@ public sealed partial class NTF008AddSetSequenceCodeFix
                                                        cancellationToken))
                                .Concat(ReadersElsewhere(model, types, callback, callbackTree, cancellationToken));
             var locked = new List<LockState>();
-            var named = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            var named = new List<ISymbol>();
+            var locks = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
             foreach (var state in states)
             {
                 if (state.Kind == LockKind.Unknown || (state.Kind == LockKind.Locked && !state.IsComparable))
@@ -212,44 +221,75 @@ public sealed partial class NTF008AddSetSequenceCodeFix
                 if (state.Kind == LockKind.Locked)
                 {
                     locked.Add(state);
-                    named.UnionWith(state.Named);
+                    foreach (var symbol in state.Named)
+                    {
+                        locks.Add(_same.Canonical(symbol)); // a property that returns the field, a copy of another member: one lock
+                        if (!named.Contains(symbol, SymbolEqualityComparer.Default))
+                        {
+                            named.Add(symbol);
+                        }
+                    }
                 }
             }
 
-            if (named.Count == 0)
+            if (locks.Count == 0)
             {
                 NoLock = true;
                 return;
             }
 
-            if (named.Count != 1)
+            if (locks.Count != 1)
             {
                 return;
             }
 
-            var only = named.Single();
-            if (OpsTypeLock.Of(_type, locked) is { } opsLock)
+            // The lock has one or more names; the fix writes the first the callback can write, preferring those the
+            // callback itself uses.
+            foreach (var name in named.OrderBy(symbol => callbackTree.Any(operation => IsTheMember(operation, symbol)) ? 0 : 1))
             {
-                Lock = opsLock.IsReachableFrom(callback) ? new NamedLock(opsLock.Member, opsLock.Expression, opsLock.IsLockStatement, null) : null;
-            }
-            else if ((NotifierHandle(types, callback, callbackTree, only) ?? LockHolderLocal(callbackTree, only)) is { } handle)
-            {
-                var byLockStatement = locked.All(state => state.ByLockStatement.Contains(only, SymbolEqualityComparer.Default));
-                Lock = new NamedLock(only, SyntaxHelpers.Escape(handle.Local.Name) + "." + SyntaxHelpers.Escape(only.Name), byLockStatement,
-                                     handle.Declaration);
+                Lock = Named(types, callback, callbackTree, locked, name);
+                if (Lock is not null)
+                {
+                    break;
+                }
             }
 
             ByScope = Lock is not null
                       && _mayAcquire.Any(call => call.TargetMethod.Name == "EnterScope"
                                                  && _regions.Classify(call)?.Key?.Symbol is { } symbol
-                                                 && SymbolEqualityComparer.Default.Equals(symbol, only));
+                                                 && _same.Same(symbol, Lock.Member));
+        }
+
+        /// <summary>
+        /// The lock held at the <paramref name="locked"/> states, written through <paramref name="name"/> (one of its
+        /// names): a member of the ops type, else of the notifier through the callback's cast local, else through the one
+        /// local the callback takes it through; null when the callback cannot write it that way.
+        /// </summary>
+        private NamedLock? Named(NotifierTypes types, IMethodSymbol callback, IOperation[] callbackTree, List<LockState> locked, ISymbol name)
+        {
+            var renamed = locked.Select(state => new LockState(
+                LockKind.Locked, ImmutableArray.Create(name), state.HasUnnamed,
+                state.ByLockStatement.IsEmpty ? ImmutableArray<ISymbol>.Empty : ImmutableArray.Create(name))).ToList();
+            if (OpsTypeLock.Of(_type, renamed) is { } opsLock)
+            {
+                return opsLock.IsReachableFrom(callback) ? new NamedLock(opsLock.Member, opsLock.Expression, opsLock.IsLockStatement, null) : null;
+            }
+
+            if ((NotifierHandle(types, callback, callbackTree, name) ?? LockHolderLocal(callbackTree, name)) is { } handle)
+            {
+                var byLockStatement = renamed.All(state => !state.ByLockStatement.IsEmpty);
+                return new NamedLock(name, SyntaxHelpers.Escape(handle.Local.Name) + "." + SyntaxHelpers.Escape(name.Name), byLockStatement,
+                                     handle.Declaration);
+            }
+
+            return null;
         }
 
         /// <summary>The locks held at <paramref name="call"/>; in a private helper with no lock of its own, those held at every call of the helper in the type.</summary>
         private LockState LocksAt(IOperation call, ISymbol member, int depth, HashSet<ISymbol> visiting, CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var state = _regions.Compute(call, member, AcquisitionsByBody.Of(_acquisitions, call));
+            var state = Unseen(_regions.Compute(call, member, AcquisitionsBefore(call)), call);
             if (!state.DependsOnCallers || member is not IMethodSymbol method || !IsPrivateHelper(method))
             {
                 return state;
@@ -265,6 +305,10 @@ public sealed partial class NTF008AddSetSequenceCodeFix
             visiting.Remove(helper);
             return merged;
         }
+
+        /// <summary><paramref name="state"/>, or unknown when it holds no lock but <paramref name="site"/> comes between a lock's acquisition and its try (<see cref="MayHoldBeforeItsTry"/>).</summary>
+        private LockState Unseen(LockState state, IOperation site)
+            => state.Kind == LockKind.None && MayHoldBeforeItsTry(site) ? LockState.Unknown : state;
 
         /// <summary>A private, non-virtual ordinary method of the type: its callers are the type's own code.</summary>
         private bool IsPrivateHelper(IMethodSymbol method)

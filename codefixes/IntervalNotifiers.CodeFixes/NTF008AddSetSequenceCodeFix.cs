@@ -28,6 +28,8 @@ namespace IntervalNotifiers.CodeFixes;
 /// <c>Monitor.Enter</c>/<c>Exit</c>, <c>SemaphoreSlim.Wait</c>/<c>Release</c>, <c>Lock.Enter</c>/<c>Exit</c>,
 /// <c>ReaderWriterLockSlim.EnterWriteLock</c>/<c>ExitWriteLock</c>, <see cref="DriverLocks"/>); when the return holds
 /// another lock or one the analysis cannot name, no fix (taking the lock there could deadlock or break a lock order);</item>
+/// <item>one lock under several names counts once (<see cref="SameLock"/>: a property that returns the field, a field
+/// every creation fills with one driver member); the fix writes it by a name the callback can use;</item>
 /// <item>no lock at any call: a plain call (there is no discipline to break);</item>
 /// <item>anything else (several locks, a lock that cannot be named or is taken through a helper): no fix.</item>
 /// </list>
@@ -127,7 +129,7 @@ public sealed partial class NTF008AddSetSequenceCodeFix : NotifierCodeFixProvide
         }
 
         var atReturn = discipline.AtReturn;
-        if (atReturn.Kind == LockKind.Locked && atReturn.Named.Contains(driverLock.Member, SymbolEqualityComparer.Default))
+        if (discipline.Holds(atReturn))
         {
             return (null, new[] { call }); // the return is inside the lock's region already
         }

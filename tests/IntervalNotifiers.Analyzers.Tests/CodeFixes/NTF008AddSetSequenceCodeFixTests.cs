@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis.Testing;
@@ -14,7 +15,7 @@ namespace IntervalNotifiers.Analyzers.Tests.CodeFixes;
 /// holds that lock. Where the lock cannot be named there is no fix. The fixed programs are run: an invalidation that
 /// takes the early return is seen by a reader's ReadRetry, and cannot finish while a reader commits under the lock.
 /// </summary>
-public class NTF008AddSetSequenceCodeFixTests
+public partial class NTF008AddSetSequenceCodeFixTests
 {
     private static Task VerifyFix(string source, string fixedSource, params string[] others)
     {
@@ -194,14 +195,15 @@ public class NTF008AddSetSequenceCodeFixTests
     /// misses the invalidation, a plain SetSequence before the return (this fix's output before the lock was taken into
     /// account) lets the invalidation finish during a commit, and the fixed program is correct.
     /// </summary>
-    private static async Task VerifyEarlyReturnAndRun(Shape shape, string inserted)
+    private static async Task VerifyEarlyReturnAndRun(Shape shape, string inserted, string members = "", Func<string, string>? edit = null)
     {
-        var source = Ops(shape, Early);
-        var fixedSource = Ops(shape, After(inserted));
+        edit ??= text => text;
+        var source = edit(Ops(shape, Early, members: members));
+        var fixedSource = edit(Ops(shape, After(inserted), members: members));
         await VerifyFix(source, fixedSource);
 
         Assert.Equal("retries: 0, invalidation finished during the commit: True", FixHarness.Run(Unmarked(source), UnlockedDriver));
-        var plain = Ops(shape, After("            notifier.SetSequence(currentSequence);"));
+        var plain = edit(Ops(shape, After("            notifier.SetSequence(currentSequence);"), members: members));
         Assert.Equal("retries: 1, invalidation finished during the commit: True", FixHarness.Run(plain, UnlockedDriver));
         Assert.Equal(Correct, FixHarness.Run(fixedSource, LockedDriver));
     }
@@ -810,6 +812,36 @@ public class NTF008AddSetSequenceCodeFixTests
 
                 return true;
         """, members: Other));
+
+    /// <summary>
+    /// The return comes after the lock is taken and before the try that gives it back: it holds the lock (and leaks
+    /// it), so the lock must not be taken again (a second Wait on the semaphore would never end): no fix.
+    /// </summary>
+    [Theory]
+    [InlineData("if (!Gate.Wait(0))\n        {\n            return false;\n        }")]
+    [InlineData("if (range.IsBlockable)\n        {\n            Gate.Wait();\n        }\n        else if (!Gate.Wait(0))\n        {\n            return false;\n        }")]
+    [InlineData("Gate.Wait();")]
+    public Task NoFix_TheReturnComesBetweenTheLocksAcquisitionAndItsTry(string take) => VerifyNoFix(
+        Ops(Semaphore, string.Empty, """
+                TAKE
+
+                if (!Mapped)
+                {
+                    {|NTF008:return true;|}
+                }
+
+                try
+                {
+                    notifier.SetSequence(currentSequence);
+                    Mapped = false;
+                }
+                finally
+                {
+                    Gate.Release();
+                }
+
+                return true;
+        """.Replace("TAKE", take)));
 
     /// <summary>No lock around any SetSequence or ReadRetry of the type: nothing to break, a plain call.</summary>
     private const string NoLockOps = """
