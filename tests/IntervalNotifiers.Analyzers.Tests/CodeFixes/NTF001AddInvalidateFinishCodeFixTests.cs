@@ -710,6 +710,33 @@ public class NTF001AddInvalidateFinishCodeFixTests
     }
 
     [Fact]
+    public async Task AVirtualFinishWithoutOverride_OverriddenBelow_BecomesTheOverride_AndTheDerivedFinishStillRuns()
+    {
+        // The user's 'virtual' (a new slot that hides the callback) is overridden by a derived driver: both types get
+        // NTF001; making the base's method the override fixes both, and the derived override then overrides it.
+        var source = I915Userptr.Replace("sealed class {|NTF001:I915UserptrOps|}", "class {|NTF001:I915UserptrOps|}")
+                                .Replace("FINISH", "public virtual void InvalidateFinish(NotifierFinish finish) { Waited++; }")
+                                .Replace("var ops = new I915UserptrOps();", "var ops = new I915GenOps();")
+                                + """
+
+            sealed class {|NTF001:I915GenOps|} : I915UserptrOps
+            {
+                public override void InvalidateFinish(NotifierFinish finish)
+                {
+                    base.InvalidateFinish(finish);
+                    Waited += 10;
+                }
+            }
+            """;
+        var fixedSource = source.Replace("{|NTF001:I915UserptrOps|}", "I915UserptrOps").Replace("{|NTF001:I915GenOps|}", "I915GenOps")
+                                .Replace("public virtual void InvalidateFinish", "public override void InvalidateFinish");
+        await VerifyFix.CodeFixAsync(source, fixedSource, NTF001AddInvalidateFinishCodeFix.AddInvalidateFinishKey);
+
+        Assert.Equal("33 waited", FixHarness.Run(fixedSource));
+        Assert.Empty(await FixHarness.DiagnosticsAsync(FixHarness.CreateProject(fixedSource)));
+    }
+
+    [Fact]
     public async Task DotnetFormat_OnTheI915Shape_MakesTheUsersFinishTheOverride_AndTheProgramCompilesAndRuns()
     {
         var source = I915Userptr.Replace("{|NTF001:I915UserptrOps|}", "I915UserptrOps")
