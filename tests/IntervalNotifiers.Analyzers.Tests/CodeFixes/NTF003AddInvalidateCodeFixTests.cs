@@ -179,6 +179,42 @@ public class NTF003AddInvalidateCodeFixTests
         Assert.Empty(await FixHarness.DiagnosticsAsync(fixedProject));
     }
 
+    [Fact]
+    public async Task DotnetFormat_AnInvalidateWithoutOverride_BesideAFinish_BecomesTheOverride_AndNTF005sStartRunsIt()
+    {
+        // NTF003 runs first: the user's Invalidate becomes the override; then NTF005's start runs it and hands out the
+        // finish the finish pass counts. Nothing of the user's work is dropped, and the program compiles and runs.
+        const string source = """
+            using IntervalNotifiers;
+
+            sealed class GpuOps : IntervalNotifierOps
+            {
+                public int Zapped;
+                public int Finished;
+
+                public bool Invalidate(IntervalNotifier mni, NotifierRange range, ulong cur_seq)
+                {
+                    mni.SetSequence(cur_seq);
+                    Zapped++;
+                    return true;
+                }
+
+                public override void InvalidateFinish(NotifierFinish finish) => Finished++;
+            }
+            """;
+        var project = FixHarness.CreateProject(source);
+        Assert.Equal(new[] { "NTF003", "NTF005" }, (await FixHarness.DiagnosticsAsync(project)).Select(d => d.Id).OrderBy(id => id));
+        var (fixedProject, noFixAll) = await FixHarness.FormatLikeDotnetFormatAsync(project);
+        Assert.Empty(noFixAll);
+        var text = Assert.Single(await FixHarness.TextsAsync(fixedProject));
+        Assert.Contains("public override bool Invalidate(IntervalNotifier mni, in NotifierRange range, ulong cur_seq)", text);
+        Assert.Contains("if (!Invalidate(notifier, range, currentSequence))", text);
+        Assert.Empty(await FixHarness.DiagnosticsAsync(fixedProject));
+
+        var driver = Driver.Replace("return \"invalidated\";", "return ops.Zapped + \" zapped, \" + ops.Finished + \" finished\";");
+        Assert.Equal("1 zapped, 1 finished", FixHarness.Run(text, driver));
+    }
+
     /// <summary>Members named like a callback that cannot become the override: no fix (adding one would clash, CS0111/CS0663).</summary>
     public static TheoryData<string> ClashingInvalidates => new()
     {
