@@ -19,10 +19,12 @@ public sealed partial class NTF001AddInvalidateFinishCodeFix
     /// The start's declaration when it can become an <c>Invalidate</c> override: declared in the reported type
     /// itself (no start above it), with a block body whose only uses of the finish parameter are statements
     /// <c>finish = null;</c> (or <c>default</c>), no other use of <c>InvalidateStart</c>, and no
-    /// <c>Invalidate</c> declared in the type or sealed above it.
+    /// <c>Invalidate</c> declared in the type or sealed above it, nor any other member named <c>Invalidate</c> in the
+    /// type or its bases (the new override would clash with it or be hidden by it).
     /// </summary>
     private static MethodDeclarationSyntax? CanTurnIntoInvalidate(NotifierTypes types, INamedTypeSymbol type,
-                                                                 IMethodSymbol start, CancellationToken cancellationToken)
+                                                                 IMethodSymbol start, Compilation compilation,
+                                                                 CancellationToken cancellationToken)
     {
         if (!OpsTypeSyntax.DeclaredIn(start, type) || start.DeclaringSyntaxReferences.Length != 1
             || (type.BaseType is { } baseType && types.FindOverride(baseType, CallbackKind.InvalidateStart) is not null))
@@ -32,6 +34,13 @@ public sealed partial class NTF001AddInvalidateFinishCodeFix
 
         var invalidate = types.FindOverride(type, CallbackKind.Invalidate);
         if (invalidate is not null && (OpsTypeSyntax.DeclaredIn(invalidate, type) || invalidate.IsSealed))
+        {
+            return null;
+        }
+
+        if (invalidate is null
+                ? !CallbackSlot.Find(types, type, CallbackKind.Invalidate, compilation, cancellationToken).IsFree
+                : !type.GetMembers("Invalidate").IsEmpty)
         {
             return null;
         }

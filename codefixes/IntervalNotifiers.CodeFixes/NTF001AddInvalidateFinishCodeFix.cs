@@ -32,9 +32,10 @@ public sealed partial class NTF001AddInvalidateFinishCodeFix : NotifierCodeFixPr
 
     protected override async Task RegisterFixesAsync(CodeFixContext context, SyntaxNode root, Diagnostic diagnostic)
     {
-        if (await OpsTypeSyntax.ReportedTypeAsync(context, root, diagnostic).ConfigureAwait(false) is (var types, var type))
+        if (await OpsTypeSyntax.ReportedTypeAsync(context, root, diagnostic).ConfigureAwait(false) is (var types, var type)
+            && await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false) is { } model)
         {
-            RegisterStartWithoutFinishFixes(context, diagnostic, types, type);
+            RegisterStartWithoutFinishFixes(context, diagnostic, types, type, model.Compilation);
         }
     }
 
@@ -42,10 +43,13 @@ public sealed partial class NTF001AddInvalidateFinishCodeFix : NotifierCodeFixPr
     /// A start that provably never hands out a finish gets only "turn the start into Invalidate": an
     /// <c>InvalidateFinish</c> would never run. Registered alone, it is what Fix All and <c>dotnet format</c> apply to
     /// that diagnostic whatever the equivalence key they were given (they fall back to a diagnostic's first action
-    /// when it offers none with the key). Every other start gets "add an InvalidateFinish override".
+    /// when it offers none with the key). Every other start gets "add an InvalidateFinish override", which makes the
+    /// user's own <c>InvalidateFinish</c> the override when the type declares one with <c>override</c> forgotten, and
+    /// is not offered when the name is taken by a member that cannot become the override (a second
+    /// <c>InvalidateFinish</c> would not compile: CS0111).
     /// </summary>
     private static void RegisterStartWithoutFinishFixes(CodeFixContext context, Diagnostic diagnostic,
-                                                        NotifierTypes types, INamedTypeSymbol type)
+                                                        NotifierTypes types, INamedTypeSymbol type, Compilation compilation)
     {
         var start = types.FindOverride(type, CallbackKind.InvalidateStart);
         if (start is null)
@@ -53,12 +57,24 @@ public sealed partial class NTF001AddInvalidateFinishCodeFix : NotifierCodeFixPr
             return;
         }
 
-        if (CanTurnIntoInvalidate(types, type, start, context.CancellationToken) is { } startDeclaration)
+        if (CanTurnIntoInvalidate(types, type, start, compilation, context.CancellationToken) is { } startDeclaration)
         {
             context.RegisterCodeFix(CodeAction.Create(
                 "Turn InvalidateStart into Invalidate (it never hands out a finish)",
                 token => TurnIntoInvalidateAsync(context.Document.Project.Solution, startDeclaration, token),
                 StartToInvalidateKey), diagnostic);
+            return;
+        }
+
+        var slot = CallbackSlot.Find(types, type, CallbackKind.InvalidateFinish, compilation, context.CancellationToken);
+        if (slot.Declaration is not null)
+        {
+            slot.RegisterMakeOverride(context, diagnostic, AddInvalidateFinishKey);
+            return;
+        }
+
+        if (!slot.IsFree)
+        {
             return;
         }
 

@@ -22,7 +22,9 @@ namespace IntervalNotifiers.CodeFixes;
 /// device stops using the range and which lock the read side holds, so the fix fails loudly at the first
 /// invalidation instead of returning true without invalidating anything (docs/contract.md#what-a-fix-leaves-behind).
 /// A type that already overrides <c>InvalidateFinish</c> (it has NTF005 too) gets NTF005's fix instead: the
-/// <c>InvalidateStart</c> that hands out the finish its finish pass reads.
+/// <c>InvalidateStart</c> that hands out the finish its finish pass reads. A type that declares its own
+/// <c>Invalidate</c> or <c>InvalidateStart</c> without <c>override</c> gets that method made the override instead
+/// (see <c>Common/CallbackSlot.cs</c>), or no fix when it cannot be.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(NTF003AddInvalidateCodeFix)), Shared]
 public sealed class NTF003AddInvalidateCodeFix : NotifierCodeFixProvider
@@ -41,10 +43,31 @@ public sealed class NTF003AddInvalidateCodeFix : NotifierCodeFixProvider
             return; // not an ops type, or the callback was added since the diagnostic was computed
         }
 
-        if (HasMemberNamedLikeACallback(type))
+        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+        if (model is null)
         {
-            // A method the user meant as the callback (override forgotten: CS0114), or any member of that name: adding
-            // the override would not compile (CS0111) or would hide what the user wrote. The user decides.
+            return;
+        }
+
+        // A method the user meant as the callback (override forgotten: CS0114, or 'in' missing on the range: an
+        // overload) becomes the override, its body kept. Any other member of a callback's name (or both names used):
+        // adding the override would not compile (CS0111, CS0663) or would hide what the user wrote. The user decides.
+        var invalidate = CallbackSlot.Find(types, type, CallbackKind.Invalidate, model.Compilation, context.CancellationToken);
+        var start = CallbackSlot.Find(types, type, CallbackKind.InvalidateStart, model.Compilation, context.CancellationToken);
+        if (invalidate.Declaration is not null && start.IsFree)
+        {
+            invalidate.RegisterMakeOverride(context, diagnostic, AddInvalidateKey);
+            return;
+        }
+
+        if (start.Declaration is not null && invalidate.IsFree)
+        {
+            start.RegisterMakeOverride(context, diagnostic, AddInvalidateStartKey);
+            return;
+        }
+
+        if (!invalidate.IsFree || !start.IsFree)
+        {
             return;
         }
 
@@ -59,10 +82,6 @@ public sealed class NTF003AddInvalidateCodeFix : NotifierCodeFixProvider
             token => AddInvalidateAsync(context.Document, type, diagnostic.Location.SourceSpan, token),
             AddInvalidateKey), diagnostic);
     }
-
-    /// <summary>Whether the type declares a member named <c>Invalidate</c> or <c>InvalidateStart</c> (not an override: none exists here).</summary>
-    private static bool HasMemberNamedLikeACallback(INamedTypeSymbol type)
-        => !type.GetMembers("Invalidate").IsEmpty || !type.GetMembers("InvalidateStart").IsEmpty;
 
     /// <summary>
     /// The type has a finish pass and no start: an <c>Invalidate</c> would be the wrong callback (NTF005 would then

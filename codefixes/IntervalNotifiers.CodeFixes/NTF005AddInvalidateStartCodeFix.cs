@@ -23,12 +23,15 @@ namespace IntervalNotifiers.CodeFixes;
 /// <c>InvalidateStart</c> that hands out the finish the finish pass expects. The finish type mirrors what
 /// <c>InvalidateFinish</c> reads (its cast, <c>as</c> or type pattern; <c>NotifierFinish</c> when it reads none); when
 /// the finish returns it to a pool of the type, the start rents it from that pool. When the type has an
-/// <c>Invalidate</c>, the start runs it first (so its work and its <c>SetSequence</c> keep running) and gives up
-/// with no finish when it returned false on a range that cannot block; otherwise the start calls
+/// <c>Invalidate</c>, the start runs it first (so its work and its <c>SetSequence</c> keep running) and returns
+/// false with no finish whenever it returned false (a false on a blockable range stays a violation the runtime
+/// reports); otherwise the start calls
 /// <c>notifier.SetSequence(currentSequence)</c> and returns true. The start hands out an unfilled finish only when
 /// <c>InvalidateFinish</c> reads none of its fields or properties (see
 /// <c>NTF005AddInvalidateStartCodeFix.FinishReads.cs</c>); otherwise, and on an empty pool, it fails loudly
 /// (<c>NotImplementedException</c> naming what to write), never silently (docs/contract.md#what-a-fix-leaves-behind).
+/// A type that declares its own <c>InvalidateStart</c> without <c>override</c> gets that method made the override
+/// instead (see <c>Common/CallbackSlot.cs</c>), or no fix when it cannot be.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(NTF005AddInvalidateStartCodeFix)), Shared]
 public sealed partial class NTF005AddInvalidateStartCodeFix : NotifierCodeFixProvider
@@ -39,9 +42,24 @@ public sealed partial class NTF005AddInvalidateStartCodeFix : NotifierCodeFixPro
 
     protected override async Task RegisterFixesAsync(CodeFixContext context, SyntaxNode root, Diagnostic diagnostic)
     {
-        if (await OpsTypeSyntax.ReportedTypeAsync(context, root, diagnostic).ConfigureAwait(false) is (var types, var type)
-            && types.FindOverride(type, CallbackKind.InvalidateFinish) is { } finish
-            && types.FindOverride(type, CallbackKind.InvalidateStart) is null)
+        if (await OpsTypeSyntax.ReportedTypeAsync(context, root, diagnostic).ConfigureAwait(false) is not (var types, var type)
+            || types.FindOverride(type, CallbackKind.InvalidateFinish) is not { } finish
+            || types.FindOverride(type, CallbackKind.InvalidateStart) is not null
+            || await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false) is not { } model)
+        {
+            return;
+        }
+
+        // The user's own InvalidateStart with 'override' forgotten becomes the override; a member of that name that
+        // cannot (another signature, static, generic) gets no fix: a second InvalidateStart would not compile.
+        var slot = CallbackSlot.Find(types, type, CallbackKind.InvalidateStart, model.Compilation, context.CancellationToken);
+        if (slot.Declaration is not null)
+        {
+            slot.RegisterMakeOverride(context, diagnostic, AddInvalidateStartKey);
+            return;
+        }
+
+        if (slot.IsFree)
         {
             context.RegisterCodeFix(CodeAction.Create(
                 "Add an InvalidateStart override that hands out a finish",
@@ -75,7 +93,10 @@ public sealed partial class NTF005AddInvalidateStartCodeFix : NotifierCodeFixPro
                          ?? (finishBody is null || finishModel is null ? null : ReadAs(finishBody, finishModel, types, cancellationToken))
                          ?? types.Finish;
         var reads = finishBody is null ? null : ReadsOf(finishBody, finish, model.Compilation, types, cancellationToken);
-        var invalidate = types.FindOverride(type, CallbackKind.Invalidate);
+        // The type's Invalidate: its override, or the user's own Invalidate with 'override' forgotten (the start calls
+        // it all the same: a method of the type itself wins over the runtime's).
+        var invalidate = types.FindOverride(type, CallbackKind.Invalidate)
+                         ?? CallbackSlot.Find(types, type, CallbackKind.Invalidate, model.Compilation, cancellationToken).Method;
         var nullable = model.GetNullableContext(position).AnnotationsEnabled() ? "?" : "";
         var lines = new List<string>
         {
@@ -112,9 +133,10 @@ public sealed partial class NTF005AddInvalidateStartCodeFix : NotifierCodeFixPro
                         && finishType.InstanceConstructors.Any(c => c.Parameters.IsEmpty && model.IsAccessible(position, c));
         if (hasInvalidate)
         {
-            // The single-pass work keeps running (with its own SetSequence); it may give up only on a range that
-            // cannot block, and then no finish is handed out.
-            yield return "if (!Invalidate(notifier, range, currentSequence) && !range.IsBlockable)";
+            // The single-pass work keeps running (with its own SetSequence). What it returns is passed on as is: a
+            // false ends the start with no finish, on any range, so that a false on a blockable range (a contract
+            // violation) still reaches the runtime, which reports it, instead of being turned into a silent true.
+            yield return "if (!Invalidate(notifier, range, currentSequence))";
             yield return "{";
             yield return "    finish = null;";
             yield return "    return false;";

@@ -581,4 +581,240 @@ public class NTF001AddInvalidateFinishCodeFixTests
         Assert.Equal("etna flushed 1, retry True, SvaOps.InvalidateFinish, tokens 4 of 4",
                      FixHarness.Run(tlbFixed, etnaFixed, driver));
     }
+
+    /// <summary>
+    /// An i915-userptr-like ops type (realistic code): a two-pass start under a <c>ReaderWriterLockSlim</c> that hands
+    /// out a finish built by a constructor, and the second pass written without <c>override</c> (CS0114 only): the
+    /// runtime never calls it. <c>FINISH</c> stands for the user's finish method.
+    /// </summary>
+    private const string I915Userptr = """
+        using System.Threading;
+        using IntervalNotifiers;
+
+        sealed class Fence
+        {
+            public bool Signaled;
+
+            public void Wait() => Signaled = true;
+        }
+
+        sealed class I915UserptrFinish : NotifierFinish
+        {
+            public I915UserptrFinish(Fence fence) => Fence = fence;
+
+            public Fence Fence { get; }
+        }
+
+        sealed class {|NTF001:I915UserptrOps|} : IntervalNotifierOps
+        {
+            private readonly ReaderWriterLockSlim _notifierLock = new ReaderWriterLockSlim();
+            public int Waited;
+
+            public override bool InvalidateStart(IntervalNotifier mni, in NotifierRange range, ulong cur_seq,
+                                                 out NotifierFinish? finish)
+            {
+                finish = null;
+                if (!range.IsBlockable)
+                {
+                    return false;
+                }
+
+                _notifierLock.EnterWriteLock();
+                try
+                {
+                    mni.SetSequence(cur_seq);
+                }
+                finally
+                {
+                    _notifierLock.ExitWriteLock();
+                }
+
+                finish = new I915UserptrFinish(new Fence());
+                return true;
+            }
+
+            /// <summary>Second pass: wait for the GPU to be done with the pages.</summary>
+            FINISH
+        }
+
+        public static class Program
+        {
+            public static string Run()
+            {
+                var ops = new I915UserptrOps();
+                var space = new AddressSpace();
+                new IntervalNotifier(ops).Insert(space, 0x1000, 0x1000);
+                for (var i = 0; i < 3; i++)
+                {
+                    var range = new NotifierRange(0x1000, 0x2000);
+                    space.InvalidateRangeStart(range);
+                    space.InvalidateRangeEnd(range);
+                }
+
+                return ops.Waited + " waited";
+            }
+        }
+        """;
+
+    /// <summary>The user's finish methods that can become the override, and what each becomes.</summary>
+    public static TheoryData<string, string> OverridableFinishes => new()
+    {
+        // i915 as written: public, the right signature, 'override' forgotten (CS0114)
+        {
+            """
+            public void InvalidateFinish(NotifierFinish finish)
+                {
+                    var f = (I915UserptrFinish)finish;
+                    f.Fence.Wait();
+                    Waited++;
+                }
+            """,
+            """
+            public override void InvalidateFinish(NotifierFinish finish)
+                {
+                    var f = (I915UserptrFinish)finish;
+                    f.Fence.Wait();
+                    Waited++;
+                }
+            """
+        },
+        // 'new' to silence the warning, and a parameter renamed
+        {
+            "public new void InvalidateFinish(NotifierFinish f) { ((I915UserptrFinish)f).Fence.Wait(); Waited++; }",
+            "public override void InvalidateFinish(NotifierFinish f) { ((I915UserptrFinish)f).Fence.Wait(); Waited++; }"
+        },
+        // no accessibility (private), expression-bodied
+        {
+            "void InvalidateFinish(NotifierFinish finish) => Waited += ((I915UserptrFinish)finish).Fence is null ? 0 : 1;",
+            "public override void InvalidateFinish(NotifierFinish finish) => Waited += ((I915UserptrFinish)finish).Fence is null ? 0 : 1;"
+        },
+        // internal, with an 'in' the callback does not have
+        {
+            "internal void InvalidateFinish(in NotifierFinish finish) { Waited++; }",
+            "public override void InvalidateFinish(NotifierFinish finish) { Waited++; }"
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(OverridableFinishes))]
+    public async Task AFinishWrittenWithoutOverride_BecomesTheOverride_ItsBodyKept_AndTheProgramRunsIt(string written, string fixedMethod)
+    {
+        // Before: the fix added a second 'override InvalidateFinish' with the same signature, CS0111.
+        var source = I915Userptr.Replace("FINISH", written);
+        var fixedSource = I915Userptr.Replace("{|NTF001:I915UserptrOps|}", "I915UserptrOps").Replace("FINISH", fixedMethod);
+        await VerifyFix.CodeFixAsync(source, fixedSource, NTF001AddInvalidateFinishCodeFix.AddInvalidateFinishKey);
+
+        Assert.Equal("3 waited", FixHarness.Run(fixedSource));
+        var left = await FixHarness.DiagnosticsAsync(FixHarness.CreateProject(fixedSource));
+        Assert.True(left.IsEmpty, string.Join("\n", left));
+    }
+
+    [Fact]
+    public async Task AVirtualFinishWithoutOverride_OverriddenBelow_BecomesTheOverride_AndTheDerivedFinishStillRuns()
+    {
+        // The user's 'virtual' (a new slot that hides the callback) is overridden by a derived driver: both types get
+        // NTF001; making the base's method the override fixes both, and the derived override then overrides it.
+        var source = I915Userptr.Replace("sealed class {|NTF001:I915UserptrOps|}", "class {|NTF001:I915UserptrOps|}")
+                                .Replace("FINISH", "public virtual void InvalidateFinish(NotifierFinish finish) { Waited++; }")
+                                .Replace("var ops = new I915UserptrOps();", "var ops = new I915GenOps();")
+                                + """
+
+            sealed class {|NTF001:I915GenOps|} : I915UserptrOps
+            {
+                public override void InvalidateFinish(NotifierFinish finish)
+                {
+                    base.InvalidateFinish(finish);
+                    Waited += 10;
+                }
+            }
+            """;
+        var fixedSource = source.Replace("{|NTF001:I915UserptrOps|}", "I915UserptrOps").Replace("{|NTF001:I915GenOps|}", "I915GenOps")
+                                .Replace("public virtual void InvalidateFinish", "public override void InvalidateFinish");
+        await VerifyFix.CodeFixAsync(source, fixedSource, NTF001AddInvalidateFinishCodeFix.AddInvalidateFinishKey);
+
+        Assert.Equal("33 waited", FixHarness.Run(fixedSource));
+        Assert.Empty(await FixHarness.DiagnosticsAsync(FixHarness.CreateProject(fixedSource)));
+    }
+
+    [Fact]
+    public async Task DotnetFormat_OnTheI915Shape_MakesTheUsersFinishTheOverride_AndTheProgramCompilesAndRuns()
+    {
+        var source = I915Userptr.Replace("{|NTF001:I915UserptrOps|}", "I915UserptrOps")
+                                .Replace("FINISH", "public void InvalidateFinish(NotifierFinish finish) { ((I915UserptrFinish)finish).Fence.Wait(); Waited++; }");
+        var (fixedProject, noFixAll) = await FixHarness.FormatLikeDotnetFormatAsync(FixHarness.CreateProject(source));
+        Assert.Empty(noFixAll);
+        var text = Assert.Single(await FixHarness.TextsAsync(fixedProject));
+        Assert.Single(Regex.Matches(text, "void InvalidateFinish\\("));
+        Assert.Contains("public override void InvalidateFinish(NotifierFinish finish) { ((I915UserptrFinish)finish).Fence.Wait(); Waited++; }", text);
+        Assert.Equal("3 waited", FixHarness.Run(text));
+        Assert.Empty(await FixHarness.DiagnosticsAsync(fixedProject));
+    }
+
+    /// <summary>Members named InvalidateFinish that cannot become the override: no "add InvalidateFinish" (it would clash).</summary>
+    public static TheoryData<string> ClashingFinishes => new()
+    {
+        // the finish's own type as the parameter: another signature
+        "public void InvalidateFinish(I915UserptrFinish finish) { finish.Fence.Wait(); Waited++; }",
+        // static
+        "public static void InvalidateFinish(NotifierFinish finish) { }",
+        // generic
+        "public void InvalidateFinish<T>(NotifierFinish finish) { Waited++; }",
+        // returns a value
+        "public bool InvalidateFinish(NotifierFinish finish) { Waited++; return true; }",
+        // by ref
+        "public void InvalidateFinish(ref NotifierFinish finish) { Waited++; }",
+        // a property
+        "public int InvalidateFinish => Waited;",
+        // two overloads: the user decides which one is the callback
+        "public void InvalidateFinish(NotifierFinish finish) { Waited++; } public void InvalidateFinish(NotifierFinish finish, int why) { }",
+    };
+
+    [Theory]
+    [MemberData(nameof(ClashingFinishes))]
+    public Task AMemberNamedInvalidateFinish_ThatCannotBecomeTheOverride_GetsNoAddInvalidateFinishFix(string member)
+        => VerifyFix.NoCodeFixAsync(I915Userptr.Replace("FINISH", member));
+
+    [Fact]
+    public Task AFinishWithoutOverride_InAnAbstractBase_GetsNoAddInvalidateFinishFix_ThatWouldNotCompile()
+        // An override in the derived type would find the base's non-virtual method (CS0506).
+        => VerifyFix.NoCodeFixAsync(I915Userptr.Replace("FINISH", "")
+                                               .Replace("sealed class {|NTF001:I915UserptrOps|} : IntervalNotifierOps",
+                                                        """
+                                                        abstract class UserptrBase : IntervalNotifierOps
+                                                        {
+                                                            public void InvalidateFinish(NotifierFinish finish) { }
+                                                        }
+
+                                                        sealed class {|NTF001:I915UserptrOps|} : UserptrBase
+                                                        """));
+
+    [Fact]
+    public Task AFinishWhoseMethodGroupIsUsed_KeepsItsIn_SoNoFix()
+        // Dropping 'in' would break the delegate made from it: the user decides.
+        => VerifyFix.NoCodeFixAsync(I915Userptr.Replace("FINISH", """
+            public void InvalidateFinish(in NotifierFinish finish) { Waited++; }
+
+                public InFinish AsDelegate() => InvalidateFinish;
+
+                public delegate void InFinish(in NotifierFinish finish);
+            """));
+
+    [Fact]
+    public async Task AStartThatNeverHandsOutAFinish_BesideAnInvalidateWithoutOverride_IsNotTurnedIntoASecondInvalidate()
+    {
+        // Turning the start into Invalidate would clash with the user's Invalidate (CS0111): not offered; the loud
+        // InvalidateFinish is (it clashes with nothing).
+        var source = EtnaUserptr.Replace("public object MmuLock => _mmuLock;", """
+            public object MmuLock => _mmuLock;
+
+                public bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence) => true;
+            """);
+        await VerifyFix.NoCodeFixAsync(source, NTF001AddInvalidateFinishCodeFix.StartToInvalidateKey);
+        var (fixedProject, _) = await FixHarness.FormatLikeDotnetFormatAsync(
+            FixHarness.CreateProject(source.Replace("{|NTF001:EtnaOps|}", "EtnaOps")), new[] { "NTF001" });
+        var text = Assert.Single(await FixHarness.TextsAsync(fixedProject));
+        Assert.Contains("public override void InvalidateFinish(NotifierFinish finish)", text);
+        Assert.Contains("NotImplementedException", text);
+        Assert.Single(Regex.Matches(text, "bool Invalidate\\("));
+    }
 }

@@ -71,20 +71,207 @@ public class NTF003AddInvalidateCodeFixTests
         Assert.Equal("threw NotImplementedException: " + Message, FixHarness.Run(fixedSource, Driver));
     }
 
-    [Fact]
-    public Task AMethodNamedInvalidateWithoutOverride_GetsNoFix_ThatWouldNotCompile() => VerifyFix.NoCodeFixAsync("""
+    /// <summary>
+    /// An hfi1-tid-cover-like ops type (realistic code): the callback written without <c>override</c> and without
+    /// <c>in</c> on the range (an overload: the type overrides nothing), under the driver's mutex. <c>INVALIDATE</c>
+    /// stands for the user's method; the program checks that the invalidation ran it (the reader must retry).
+    /// </summary>
+    private const string TidCover = """
         using IntervalNotifiers;
 
-        sealed class {|NTF003:RadeonOps|} : IntervalNotifierOps
+        sealed class {|NTF003:TidCoverOps|} : IntervalNotifierOps
         {
-            // The user forgot 'override' (CS0114): adding one more Invalidate would be CS0111.
-            public bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+            public readonly object CoverMutex = new object();
+            public int Zapped;
+
+            // tid_cover_invalidate()
+            INVALIDATE
+        }
+
+        public static class Program
+        {
+            public static string Run()
             {
-                notifier.SetSequence(currentSequence);
-                return true;
+                var ops = new TidCoverOps();
+                var space = new AddressSpace();
+                var notifier = new IntervalNotifier(ops);
+                notifier.Insert(space, 0x1000, 0x1000);
+                var seq = notifier.ReadBegin();
+                var range = new NotifierRange(0x1000, 0x2000);
+                space.InvalidateRangeStart(range);
+                space.InvalidateRangeEnd(range);
+                return "zapped " + ops.Zapped + ", retry " + notifier.CheckRetry(seq);
             }
         }
-        """);
+        """;
+
+    /// <summary>The user's <c>Invalidate</c> methods that can become the override, and what each becomes.</summary>
+    public static TheoryData<string, string> OverridableInvalidates => new()
+    {
+        // hfi1 as written: no 'override', no 'in', the driver's own parameter names
+        {
+            """
+            public bool Invalidate(IntervalNotifier mni, NotifierRange range, ulong cur_seq)
+                {
+                    lock (CoverMutex)
+                    {
+                        mni.SetSequence(cur_seq);
+                        Zapped += range.End > range.Start ? 1 : 0;
+                    }
+
+                    return true;
+                }
+            """,
+            """
+            public override bool Invalidate(IntervalNotifier mni, in NotifierRange range, ulong cur_seq)
+                {
+                    lock (CoverMutex)
+                    {
+                        mni.SetSequence(cur_seq);
+                        Zapped += range.End > range.Start ? 1 : 0;
+                    }
+
+                    return true;
+                }
+            """
+        },
+        // the right signature, 'override' forgotten (CS0114)
+        {
+            "public bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence) { notifier.SetSequence(currentSequence); Zapped++; return true; }",
+            "public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence) { notifier.SetSequence(currentSequence); Zapped++; return true; }"
+        },
+        // 'new', expression-bodied, the range passed on to a helper
+        {
+            "public new bool Invalidate(IntervalNotifier n, NotifierRange r, ulong s) => Zap(n, r, s);\n\n    private bool Zap(IntervalNotifier n, in NotifierRange r, ulong s) { n.SetSequence(s); Zapped++; return true; }",
+            "public override bool Invalidate(IntervalNotifier n, in NotifierRange r, ulong s) => Zap(n, r, s);\n\n    private bool Zap(IntervalNotifier n, in NotifierRange r, ulong s) { n.SetSequence(s); Zapped++; return true; }"
+        },
+        // internal, no accessibility on the comment line above it
+        {
+            "internal bool Invalidate(IntervalNotifier notifier, NotifierRange range, ulong currentSequence)\n    {\n        notifier.SetSequence(currentSequence);\n        Zapped++;\n        return true;\n    }",
+            "public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)\n    {\n        notifier.SetSequence(currentSequence);\n        Zapped++;\n        return true;\n    }"
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(OverridableInvalidates))]
+    public async Task AnInvalidateWrittenWithoutOverride_BecomesTheOverride_ItsBodyKept_AndTheProgramRunsIt(string written, string fixedMethod)
+    {
+        // Before: no fix at all (a second Invalidate would clash), and the first Insert threw.
+        var source = TidCover.Replace("INVALIDATE", written);
+        var fixedSource = TidCover.Replace("{|NTF003:TidCoverOps|}", "TidCoverOps").Replace("INVALIDATE", fixedMethod);
+        await VerifyFix.CodeFixAsync(source, fixedSource, NTF003AddInvalidateCodeFix.AddInvalidateKey);
+
+        Assert.StartsWith("threw InvalidOperationException", FixHarness.Run(TidCover.Replace("{|NTF003:TidCoverOps|}", "TidCoverOps").Replace("INVALIDATE", written)));
+        Assert.Equal("zapped 1, retry True", FixHarness.Run(fixedSource));
+        var left = await FixHarness.DiagnosticsAsync(FixHarness.CreateProject(fixedSource));
+        Assert.True(left.IsEmpty, string.Join("\n", left));
+    }
+
+    [Fact]
+    public async Task DotnetFormat_OnTheHfi1Shape_MakesTheUsersInvalidateTheOverride()
+    {
+        var source = TidCover.Replace("{|NTF003:TidCoverOps|}", "TidCoverOps").Replace("INVALIDATE", OverridableInvalidates.First()[0].ToString()!);
+        var (fixedProject, noFixAll) = await FixHarness.FormatLikeDotnetFormatAsync(FixHarness.CreateProject(source));
+        Assert.Empty(noFixAll);
+        var text = Assert.Single(await FixHarness.TextsAsync(fixedProject));
+        Assert.Contains("public override bool Invalidate(IntervalNotifier mni, in NotifierRange range, ulong cur_seq)", text);
+        Assert.Equal("zapped 1, retry True", FixHarness.Run(text));
+        Assert.Empty(await FixHarness.DiagnosticsAsync(fixedProject));
+    }
+
+    [Fact]
+    public async Task DotnetFormat_AnInvalidateWithoutOverride_BesideAFinish_BecomesTheOverride_AndNTF005sStartRunsIt()
+    {
+        // NTF003 runs first: the user's Invalidate becomes the override; then NTF005's start runs it and hands out the
+        // finish the finish pass counts. Nothing of the user's work is dropped, and the program compiles and runs.
+        const string source = """
+            using IntervalNotifiers;
+
+            sealed class GpuOps : IntervalNotifierOps
+            {
+                public int Zapped;
+                public int Finished;
+
+                public bool Invalidate(IntervalNotifier mni, NotifierRange range, ulong cur_seq)
+                {
+                    mni.SetSequence(cur_seq);
+                    Zapped++;
+                    return true;
+                }
+
+                public override void InvalidateFinish(NotifierFinish finish) => Finished++;
+            }
+            """;
+        var project = FixHarness.CreateProject(source);
+        Assert.Equal(new[] { "NTF003", "NTF005" }, (await FixHarness.DiagnosticsAsync(project)).Select(d => d.Id).OrderBy(id => id));
+        var (fixedProject, noFixAll) = await FixHarness.FormatLikeDotnetFormatAsync(project);
+        Assert.Empty(noFixAll);
+        var text = Assert.Single(await FixHarness.TextsAsync(fixedProject));
+        Assert.Contains("public override bool Invalidate(IntervalNotifier mni, in NotifierRange range, ulong cur_seq)", text);
+        Assert.Contains("if (!Invalidate(notifier, range, currentSequence))", text);
+        Assert.Empty(await FixHarness.DiagnosticsAsync(fixedProject));
+
+        var driver = Driver.Replace("return \"invalidated\";", "return ops.Zapped + \" zapped, \" + ops.Finished + \" finished\";");
+        Assert.Equal("1 zapped, 1 finished", FixHarness.Run(text, driver));
+    }
+
+    /// <summary>Members named like a callback that cannot become the override: no fix (adding one would clash, CS0111/CS0663).</summary>
+    public static TheoryData<string> ClashingInvalidates => new()
+    {
+        // the range captured in a lambda: an 'in' parameter cannot be (CS1628)
+        "public bool Invalidate(IntervalNotifier n, NotifierRange range, ulong s) { System.Func<ulong> end = () => range.End; n.SetSequence(s); return end() > 0; }",
+        // the range assigned: an 'in' parameter cannot be
+        "public bool Invalidate(IntervalNotifier n, NotifierRange range, ulong s) { range = new NotifierRange(1, 2); n.SetSequence(s); return true; }",
+        // the range passed by ref
+        "public bool Invalidate(IntervalNotifier n, NotifierRange range, ulong s) { Clip(ref range); n.SetSequence(s); return true; } private static void Clip(ref NotifierRange r) { }",
+        // static
+        "public static bool Invalidate(IntervalNotifier n, in NotifierRange range, ulong s) => true;",
+        // other parameters: a helper of the driver, not the callback
+        "public bool Invalidate(ulong start, ulong end) => start < end;",
+        // another return type
+        "public void Invalidate(IntervalNotifier n, in NotifierRange range, ulong s) { }",
+        // generic
+        "public bool Invalidate<T>(IntervalNotifier n, in NotifierRange range, ulong s) => true;",
+        // two overloads that differ only by 'in': making either the override would clash with the other (CS0111)
+        "public bool Invalidate(IntervalNotifier n, NotifierRange range, ulong s) => true; public bool Invalidate(IntervalNotifier n, in NotifierRange range, ulong s) => true;",
+        // both callbacks' names written without override: the user decides which one is meant
+        "public bool Invalidate(IntervalNotifier n, in NotifierRange range, ulong s) => true; "
+        + "public bool InvalidateStart(IntervalNotifier n, in NotifierRange range, ulong s, out NotifierFinish? finish) { finish = null; return true; }",
+        // a method group of it is used: adding 'in' would break the delegate
+        "public bool Invalidate(IntervalNotifier n, NotifierRange range, ulong s) => true; public System.Func<IntervalNotifier, NotifierRange, ulong, bool> AsFunc() => Invalidate;",
+        // a field
+        "public System.Func<bool>? Invalidate;",
+        // an InvalidateStart without its 'out'
+        "public bool InvalidateStart(IntervalNotifier n, in NotifierRange range, ulong s, NotifierFinish? finish) => true;",
+    };
+
+    [Theory]
+    [MemberData(nameof(ClashingInvalidates))]
+    public Task AMemberNamedLikeACallback_ThatCannotBecomeTheOverride_GetsNoFix(string member)
+        => VerifyFix.NoCodeFixAsync(TidCover.Replace("INVALIDATE", member));
+
+    [Fact]
+    public async Task AnInvalidateStartWrittenWithoutOverride_BesideAFinish_BecomesTheOverride_AndTheFinishRuns()
+    {
+        const string head = FinishOnlyHead + "\n\n";
+        const string written = """
+                internal bool InvalidateStart(IntervalNotifier notifier, NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
+                {
+                    notifier.SetSequence(currentSequence);
+                    finish = new WaitFinish();
+                    return true;
+                }
+            }
+            """;
+        var fixedSource = head + written.Replace("internal bool InvalidateStart(IntervalNotifier notifier, NotifierRange range",
+                                                 "public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range");
+        await VerifyFix.CodeFixAsync((head + written).Replace("class GpuOps", "class {|NTF003:{|NTF005:GpuOps|}|}"), fixedSource,
+                                     NTF003AddInvalidateCodeFix.AddInvalidateStartKey);
+
+        var driver = Driver.Replace("return \"invalidated\";", "return ops.Finished + \" finished\";");
+        Assert.Equal("1 finished", FixHarness.Run(fixedSource, driver));
+        Assert.Empty(await FixHarness.DiagnosticsAsync(FixHarness.CreateProject(fixedSource)));
+    }
 
     [Fact]
     public Task AddInvalidate_FixAllAddsTheUsingOnce() => VerifyFix.CodeFixAsync("""
@@ -147,28 +334,31 @@ public class NTF003AddInvalidateCodeFixTests
         }
         """, NTF003AddInvalidateCodeFix.AddInvalidateKey, version);
 
+    /// <summary>An ops type with a finish pass that counts the finishes it gets, cut after <c>InvalidateFinish</c>.</summary>
+    private const string FinishOnlyHead = """
+        using IntervalNotifiers;
+
+        sealed class WaitFinish : NotifierFinish
+        {
+        }
+
+        sealed class GpuOps : IntervalNotifierOps
+        {
+            public int Finished;
+
+            public override void InvalidateFinish(NotifierFinish finish)
+            {
+                if (finish is WaitFinish wait)
+                {
+                    Finished++;
+                }
+            }
+        """;
+
     [Fact]
     public async Task FinishOnly_GetsNTF005sStart_NotAThrowingInvalidate_AndTheProgramRuns()
     {
-        const string head = """
-            using IntervalNotifiers;
-
-            sealed class WaitFinish : NotifierFinish
-            {
-            }
-
-            sealed class GpuOps : IntervalNotifierOps
-            {
-                public int Finished;
-
-                public override void InvalidateFinish(NotifierFinish finish)
-                {
-                    if (finish is WaitFinish wait)
-                    {
-                        Finished++;
-                    }
-                }
-            """;
+        const string head = FinishOnlyHead;
         const string start = """
 
 

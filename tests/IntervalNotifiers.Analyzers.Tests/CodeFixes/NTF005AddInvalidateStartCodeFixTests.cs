@@ -127,7 +127,7 @@ public class NTF005AddInvalidateStartCodeFixTests
 
                 public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
                 {
-                    if (!Invalidate(notifier, range, currentSequence) && !range.IsBlockable)
+                    if (!Invalidate(notifier, range, currentSequence))
                     {
                         finish = null;
                         return false;
@@ -227,7 +227,7 @@ public class NTF005AddInvalidateStartCodeFixTests
 
             public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
             {
-                if (!Invalidate(notifier, range, currentSequence) && !range.IsBlockable)
+                if (!Invalidate(notifier, range, currentSequence))
                 {
                     finish = null;
                     return false;
@@ -252,7 +252,7 @@ public class NTF005AddInvalidateStartCodeFixTests
         {
             lines.AddRange(new[]
             {
-                "    if (!Invalidate(notifier, range, currentSequence) && !range.IsBlockable)",
+                "    if (!Invalidate(notifier, range, currentSequence))",
                 "    {",
                 "        finish = null;",
                 "        return false;",
@@ -715,5 +715,181 @@ public class NTF005AddInvalidateStartCodeFixTests
         var fixedSource = FenceTypes + head + start + tail;
         await VerifyAsync(FenceTypes + (head + tail).Replace("class DeviceOps", "class {|NTF005:DeviceOps|}"), fixedSource);
         await AssertRunsAsync("5 finished", fixedSource, Driver);
+    }
+
+    /// <summary>
+    /// mlx5-implicit-ODP-like (realistic code): the single-pass <c>Invalidate</c> returns false while a child is being
+    /// populated, on any range (an NTF007 violation on a blockable range), and the finish pass waits for the UMR.
+    /// </summary>
+    private const string PopulatingOps = """
+        using IntervalNotifiers;
+
+        sealed class DeviceOps : IntervalNotifierOps
+        {
+            public bool Populating;
+            private int _invalidated;
+            private int _finished;
+
+            public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+            {
+                if (Populating)
+                {
+                    return false;
+                }
+
+                notifier.SetSequence(currentSequence);
+                _invalidated++;
+                return true;
+            }
+
+            public override void InvalidateFinish(NotifierFinish finish)
+            {
+                _finished++;
+            }
+
+            public string Report() => _invalidated + " invalidated, " + _finished + " finished";
+        }
+        """;
+
+    /// <summary>
+    /// Three blockable invalidations, the second while <c>Populating</c>: what the ops report, and the contract
+    /// violations the runtime reported.
+    /// </summary>
+    private const string PopulatingDriver = """
+        using IntervalNotifiers;
+
+        public static class Program
+        {
+            public static string Run()
+            {
+                var ops = new DeviceOps();
+                var space = new AddressSpace();
+                var violations = "";
+                space.ContractViolation += (_, e) => violations += e.Kind + ";";
+                new IntervalNotifier(ops).Insert(space, 0x1000, 0x1000);
+                for (var i = 0; i < 3; i++)
+                {
+                    ops.Populating = i == 1;
+                    var range = new NotifierRange(0x1000, 0x2000);
+                    if (space.InvalidateRangeStart(range))
+                    {
+                        space.InvalidateRangeEnd(range);
+                    }
+                    else
+                    {
+                        violations += "failed;";
+                    }
+                }
+
+                return ops.Report() + ", violations: " + violations;
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task AFalseOnABlockableRange_FromInvalidate_IsPassedOn_AndTheRuntimeStillReportsIt()
+    {
+        // The start the fix wrote before ('&& !range.IsBlockable') turned that false into a true with a finish: the
+        // runtime saw a successful start and the violation it reports for the unfixed program became silent.
+        var fixedSource = PopulatingOps.Replace("        _finished++;\n    }", "        _finished++;\n    }" + WorkingStart("NotifierFinish"));
+        var test = new VerifyFix.Test
+        {
+            TestCode = PopulatingOps.Replace("class DeviceOps", "class {|NTF005:DeviceOps|}"),
+            FixedCode = fixedSource,
+        };
+        test.DisabledDiagnostics.Add("NTF007");
+        await test.RunAsync();
+        Assert.Contains("if (!Invalidate(notifier, range, currentSequence))\n", fixedSource);
+
+        // Unfixed, the finish never runs; fixed, it runs for the two starts that succeeded. Both report the false on
+        // the blockable range, once.
+        Assert.Equal("2 invalidated, 0 finished, violations: FalseOnBlockableRange;", FixHarness.Run(PopulatingOps, PopulatingDriver));
+        Assert.Equal("2 invalidated, 2 finished, violations: FalseOnBlockableRange;", FixHarness.Run(fixedSource, PopulatingDriver));
+
+        // What the fix wrote before hid it: same program, no violation reported.
+        var hiding = fixedSource.Replace("if (!Invalidate(notifier, range, currentSequence))",
+                                         "if (!Invalidate(notifier, range, currentSequence) && !range.IsBlockable)");
+        Assert.Equal("2 invalidated, 3 finished, violations: ", FixHarness.Run(hiding, PopulatingDriver));
+
+        // NTF007 still points at the user's false return, in Invalidate, not at the generated start.
+        var left = await FixHarness.DiagnosticsAsync(FixHarness.CreateProject(fixedSource));
+        var only = Assert.Single(left);
+        Assert.Equal("NTF007", only.Id);
+        Assert.True(only.Location.SourceSpan.Start < fixedSource.IndexOf("InvalidateFinish", System.StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ANonBlockableFalse_FromInvalidate_StillEndsTheStartWithoutAFinish()
+    {
+        // gntdev-like: Invalidate may return false only when the range cannot block (correct code): the start gives up
+        // with no finish on that range and hands out one on the blockable ones.
+        var ops = PopulatingOps.Replace("if (Populating)", "if (Populating && !range.IsBlockable)");
+        var fixedSource = ops.Replace("        _finished++;\n    }", "        _finished++;\n    }" + WorkingStart("NotifierFinish"));
+        await VerifyAsync(ops.Replace("class DeviceOps", "class {|NTF005:DeviceOps|}"), fixedSource);
+        var driver = PopulatingDriver.Replace("new NotifierRange(0x1000, 0x2000)",
+                                              "new NotifierRange(0x1000, 0x2000, NotifierEvent.Unmap, blockable: i != 1)");
+        Assert.Equal("2 invalidated, 2 finished, violations: failed;", FixHarness.Run(fixedSource, driver));
+        await AssertNoRuleFiresAsync(fixedSource);
+    }
+
+    /// <summary>A finish pass that counts what it finishes; <c>START</c> stands for what the user wrote as the start.</summary>
+    private const string CountingOps = """
+        using IntervalNotifiers;
+
+        sealed class DeviceOps : IntervalNotifierOps
+        {
+            private int _finished;
+
+            public override void InvalidateFinish(NotifierFinish finish) => _finished++;
+
+            START
+
+            public string Report() => _finished + " finished";
+        }
+        """;
+
+    [Fact]
+    public async Task AStartWrittenWithoutOverride_BecomesTheOverride_ItsBodyKept_AndTheFinishRuns()
+    {
+        // Before: a second InvalidateStart with the same signature (CS0111).
+        const string written = "public bool InvalidateStart(IntervalNotifier n, in NotifierRange r, ulong s, out NotifierFinish? finish) { n.SetSequence(s); finish = new NotifierFinish(); return true; }";
+        var fixedSource = CountingOps.Replace("START", written.Replace("public bool", "public override bool"));
+        await VerifyAsync(CountingOps.Replace("class DeviceOps", "class {|NTF005:DeviceOps|}").Replace("START", written), fixedSource);
+        await AssertRunsAsync("5 finished", fixedSource, Driver);
+    }
+
+    [Theory]
+    [InlineData("public static bool InvalidateStart(IntervalNotifier n, in NotifierRange r, ulong s, out NotifierFinish? finish) { finish = null; return true; }")]
+    [InlineData("public bool InvalidateStart(IntervalNotifier n, in NotifierRange r, ulong s) => true;")]
+    [InlineData("public bool InvalidateStart(IntervalNotifier n, NotifierRange r, ulong s, out NotifierFinish? finish) { System.Func<ulong> f = () => r.End; finish = null; return f() > 0; }")]
+    public Task AMemberNamedInvalidateStart_ThatCannotBecomeTheOverride_GetsNoFix(string written)
+    {
+        var source = CountingOps.Replace("class DeviceOps", "class {|NTF005:DeviceOps|}").Replace("START", written);
+        var test = new VerifyFix.Test { TestCode = source, FixedCode = source };
+        test.DisabledDiagnostics.Add("NTF003");
+        return test.RunAsync();
+    }
+
+    [Fact]
+    public async Task AnInvalidateWrittenWithoutOverride_IsRunByTheNewStart()
+    {
+        // hfi1-like: the user's single-pass work, written without 'override' and without 'in', is what the start runs;
+        // a start that only set the sequence would drop it (the device would keep using the pages) without a word.
+        const string written = """
+            public bool Invalidate(IntervalNotifier mni, NotifierRange range, ulong cur_seq)
+                {
+                    mni.SetSequence(cur_seq);
+                    Zapped++;
+                    return true;
+                }
+
+                public int Zapped;
+            """;
+        var source = CountingOps.Replace("START", written);
+        const string finishPass = "public override void InvalidateFinish(NotifierFinish finish) => _finished++;";
+        var fixedSource = source.Replace(finishPass, finishPass + WorkingStart("NotifierFinish"));
+        await VerifyAsync(source.Replace("class DeviceOps", "class {|NTF005:DeviceOps|}"), fixedSource);
+        var driver = Driver.Replace("=> ops.Report();", "=> ops.Report() + \", zapped \" + ops.Zapped;");
+        await AssertRunsAsync("5 finished, zapped 5", fixedSource, driver);
     }
 }
