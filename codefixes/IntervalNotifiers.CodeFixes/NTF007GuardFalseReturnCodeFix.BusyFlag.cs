@@ -142,6 +142,11 @@ public sealed partial class NTF007GuardFalseReturnCodeFix
             return null; // a flag nothing clears (a 'dead' flag set once): the wait would never end
         }
 
+        if (WaitMayDeadlock(field, Passes, condition, body, model, cancellationToken))
+        {
+            return null; // whoever holds the flag may wait for this invalidation (NTF007GuardFalseReturnCodeFix.SetterWaits.cs)
+        }
+
         return test switch
         {
             PrefixUnaryExpressionSyntax not => Unparenthesize(not.Operand).WithoutTrivia(),

@@ -12,7 +12,7 @@ namespace IntervalNotifiers.CodeFixes;
 /// NTF007's flag wait on the busy flag of an object the ops type holds (amdkfd's <c>Volatile.Read(ref _pinfo.Migrating)</c>,
 /// the process info's flag): offered when the wait reads the very flag the test read, that is when the holder cannot
 /// be replaced: a readonly field, a get-only auto-property, or a get-only property that only returns a readonly field
-/// (<see cref="SameLock.GetterField"/>), of a class type, named directly (<c>_pinfo</c>, <c>this._pinfo</c>). The rest of
+/// (<see cref="HeldObjects.IsKeptForGood"/>), of a class type, named directly (<c>_pinfo</c>, <c>this._pinfo</c>). The rest of
 /// the flag wait's conditions hold as for a field of the ops type: the callback must not write the flag (by symbol,
 /// whatever object it reaches it through), and something must clear it, looked for wherever it can be written.
 /// </summary>
@@ -29,15 +29,7 @@ public sealed partial class NTF007GuardFalseReturnCodeFix
         }
 
         var holder = model.GetSymbolInfo(access.Expression, cancellationToken).Symbol;
-        var stable = holder switch
-        {
-            IFieldSymbol { IsReadOnly: true, Type.TypeKind: TypeKind.Class } => true,
-            IPropertySymbol { IsIndexer: false, SetMethod: null, Type.TypeKind: TypeKind.Class } property
-                => SameLock.IsAutoProperty(property)
-                   || new SameLock(model.Compilation, cancellationToken).GetterField(property) is { IsReadOnly: true },
-            _ => false,
-        };
-        return stable ? field : null;
+        return HeldObjects.IsKeptForGood(holder, model.Compilation, cancellationToken) ? field : null;
     }
 
     /// <summary>

@@ -30,6 +30,8 @@ public sealed partial class NTF008AddSetSequenceCodeFix
         private readonly LockRegions _regions;
         private readonly LockApis _apis;
         private readonly SameLock _same;
+        private readonly Compilation _compilation;
+        private readonly CancellationToken _cancellationToken;
         private readonly List<(IInvocationOperation Call, ISymbol Member)> _sites = new();
         private readonly List<IInvocationOperation> _mayAcquire = new();
         private readonly Dictionary<IMethodSymbol, List<(ISymbol Caller, IInvocationOperation Call)>> _calls = new(SymbolEqualityComparer.Default);
@@ -45,6 +47,8 @@ public sealed partial class NTF008AddSetSequenceCodeFix
             _regions = new LockRegions(compilation, notifier);
             _apis = new LockApis(compilation, notifier);
             _same = new SameLock(compilation, cancellationToken);
+            _compilation = compilation;
+            _cancellationToken = cancellationToken;
         }
 
         /// <summary>No lock is held at any call: there is no discipline the new call could break.</summary>
@@ -213,10 +217,14 @@ public sealed partial class NTF008AddSetSequenceCodeFix
             var locks = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
             foreach (var state in states)
             {
-                if (state.Kind == LockKind.Unknown || (state.Kind == LockKind.Locked && !state.IsComparable))
+                if (state.Kind == LockKind.Unknown || (state.Kind == LockKind.Locked && state.Named.IsDefaultOrEmpty))
                 {
                     return; // a lock that cannot be named, or a helper that may take one
                 }
+
+                // A state that holds named locks and perhaps another the model cannot name (a finally that calls the pool's
+                // Return, a fence's Wait before the region) still holds the named ones for sure: the new call, under the
+                // one named lock, is ordered with that site whatever else it holds.
 
                 if (state.Kind == LockKind.Locked)
                 {
@@ -263,12 +271,13 @@ public sealed partial class NTF008AddSetSequenceCodeFix
         /// <summary>
         /// The lock held at the <paramref name="locked"/> states, written through <paramref name="name"/> (one of its
         /// names): a member of the ops type, else of the notifier through the callback's cast local, else through the one
-        /// local the callback takes it through; null when the callback cannot write it that way.
+        /// local the callback takes it through, else through the one object the ops type holds for good and reaches it
+        /// through everywhere (<see cref="HolderOf"/>); null when the callback cannot write it that way.
         /// </summary>
         private NamedLock? Named(NotifierTypes types, IMethodSymbol callback, IOperation[] callbackTree, List<LockState> locked, ISymbol name)
         {
             var renamed = locked.Select(state => new LockState(
-                LockKind.Locked, ImmutableArray.Create(name), state.HasUnnamed,
+                LockKind.Locked, ImmutableArray.Create(name), hasUnnamed: false,
                 state.ByLockStatement.IsEmpty ? ImmutableArray<ISymbol>.Empty : ImmutableArray.Create(name))).ToList();
             if (OpsTypeLock.Of(_type, renamed) is { } opsLock)
             {
@@ -280,6 +289,12 @@ public sealed partial class NTF008AddSetSequenceCodeFix
                 var byLockStatement = renamed.All(state => !state.ByLockStatement.IsEmpty);
                 return new NamedLock(name, SyntaxHelpers.Escape(handle.Local.Name) + "." + SyntaxHelpers.Escape(name.Name), byLockStatement,
                                      handle.Declaration);
+            }
+
+            if (!callback.IsStatic && HolderOf(name) is { } holder)
+            {
+                var byLockStatement = renamed.All(state => !state.ByLockStatement.IsEmpty);
+                return new NamedLock(name, HolderWritten(holder, callback, callbackTree) + "." + SyntaxHelpers.Escape(name.Name), byLockStatement, null);
             }
 
             return null;

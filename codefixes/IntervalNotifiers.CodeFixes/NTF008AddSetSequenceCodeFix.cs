@@ -28,6 +28,9 @@ namespace IntervalNotifiers.CodeFixes;
 /// <c>Monitor.Enter</c>/<c>Exit</c>, <c>SemaphoreSlim.Wait</c>/<c>Release</c>, <c>Lock.Enter</c>/<c>Exit</c>,
 /// <c>ReaderWriterLockSlim.EnterWriteLock</c>/<c>ExitWriteLock</c>, <see cref="DriverLocks"/>); when the return holds
 /// another lock or one the analysis cannot name, no fix (taking the lock there could deadlock or break a lock order);</item>
+/// <item>a lock of another object counts when the type reaches it through one holder it keeps for good (amdxdna's
+/// <c>_xdna.NotifierLock</c>, <see cref="HeldObjects"/>); a call that holds the lock and perhaps something unnamed
+/// besides (a finally that returns a pooled finish) holds it all the same;</item>
 /// <item>one lock under several names counts once (<see cref="SameLock"/>: a property that returns the field, a field
 /// every creation fills with one driver member); the fix writes it by a name the callback can use;</item>
 /// <item>no lock at any call: a plain call (there is no discipline to break);</item>
