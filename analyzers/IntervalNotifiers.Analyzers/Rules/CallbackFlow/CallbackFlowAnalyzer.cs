@@ -46,8 +46,15 @@ public sealed partial class CallbackFlowAnalyzer : NotifierAnalyzer
     {
     }
 
+    /// <summary>Counts what the rules did, for the tests and measurements; null (nothing counted) by default.</summary>
+    private readonly CallbackFlowWork? _work;
+
     /// <summary>An analyzer whose pre-filters are on or off (off: the flows alone decide, for the pre-filter tests).</summary>
-    internal CallbackFlowAnalyzer(bool prefilters) => _prefilters = prefilters;
+    internal CallbackFlowAnalyzer(bool prefilters, CallbackFlowWork? work = null)
+    {
+        _prefilters = prefilters;
+        _work = work;
+    }
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(Descriptors.NTF006, Descriptors.NTF007, Descriptors.NTF008, Descriptors.NTF008CompilationEnd);
@@ -83,6 +90,7 @@ public sealed partial class CallbackFlowAnalyzer : NotifierAnalyzer
                 continue;
             }
 
+            _work?.Count("callback");
             var operations = new CallbackOperations(body.Operations());
             if (operations.HasInvalid)
             {
@@ -99,7 +107,7 @@ public sealed partial class CallbackFlowAnalyzer : NotifierAnalyzer
 
             if (!_prefilters || operations.MayReturnConstant(true))
             {
-                setSequenceCalls ??= new SetSequenceCalls(bodies, context.CancellationToken);
+                setSequenceCalls ??= new SetSequenceCalls(bodies, context.CancellationToken, _work);
                 AnalyzeMissingSetSequence(context, setSequenceCalls, method, body, operations, sequenceReads);
             }
         }

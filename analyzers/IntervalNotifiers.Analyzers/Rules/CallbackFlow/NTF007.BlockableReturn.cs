@@ -31,7 +31,13 @@ public sealed partial class CallbackFlowAnalyzer
 
         // A read of IsBlockable the flow cannot follow (passed on, stored) makes the whole callback opaque: silent.
         var flow = new BlockableFlow(types, range);
-        if (!flow.UnderstandsEveryRead(operations.All) || body.GetControlFlowGraph() is not { } cfg)
+        if (!flow.UnderstandsEveryRead(operations.All))
+        {
+            return;
+        }
+
+        _work?.Graph("NTF007 graph", body);
+        if (body.GetControlFlowGraph() is not { } cfg)
         {
             return;
         }
