@@ -26,6 +26,7 @@ public sealed partial class CallbackFlowAnalyzer
 
         if (_prefilters && BlockableReturnPrefilter.RulesOut(types, range, operations))
         {
+            _work?.Count("NTF007 prefilter");
             return;
         }
 
