@@ -1,6 +1,6 @@
+using System.Linq;
 using IntervalNotifiers.Analyzers.Core;
 using IntervalNotifiers.Analyzers.Rules.CallbackFlow.Engine;
-using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -21,7 +21,7 @@ namespace IntervalNotifiers.Analyzers.Rules.CallbackFlow;
 /// inside it may set. A return is safe when "non-null" is clear there or its value cannot be the constant
 /// <c>false</c>. A <c>goto</c> or an exception filter leaves the question to the graph.
 /// </remarks>
-internal sealed class FinishOnFalseReturnTree
+internal sealed class FinishOnFalseReturnTree : TreeFlow<byte>
 {
     private const byte NonNull = 1;
     private const byte Unknown = 2;
@@ -29,7 +29,6 @@ internal sealed class FinishOnFalseReturnTree
 
     private readonly NotifierTypes _types;
     private readonly IParameterSymbol _finish;
-    private bool _gaveUp;
 
     private FinishOnFalseReturnTree(NotifierTypes types, IParameterSymbol finish)
     {
@@ -39,149 +38,37 @@ internal sealed class FinishOnFalseReturnTree
 
     /// <summary>Whether the operation tree proves that no return of the start can be reported by NTF006.</summary>
     public static bool ProvesSilent(NotifierTypes types, MethodBody body, CallbackOperations operations, IParameterSymbol finish)
+        => new FinishOnFalseReturnTree(types, finish).Run(body, operations, entry: 0); // an out parameter starts unassigned: null
+
+    protected override byte Never => 0;
+
+    protected override byte Join(byte a, byte b) => (byte)(a | b);
+
+    protected override void Return(IReturnOperation returnOperation, byte bits)
     {
-        if (operations.HasGoto)
+        if (returnOperation.ReturnedValue is not { } value)
         {
-            return false;
+            return;
         }
 
-        var tree = new FinishOnFalseReturnTree(types, finish);
-        foreach (var block in body.Blocks)
+        bits = Writes(value) ? Both : Region(bits, value);
+        if ((bits & NonNull) != 0 && ReturnSites.MayYieldConstant(returnOperation, false))
         {
-            if (block is not IBlockOperation statements)
-            {
-                return false;
-            }
-
-            tree.Walk(statements, 0); // an out parameter starts unassigned: null
-            if (tree._gaveUp)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    /// <summary>Follows <paramref name="statement"/> entered with <paramref name="bits"/>; the bits after it (0 when it never completes normally).</summary>
-    private byte Walk(IOperation statement, byte bits)
-    {
-        if (_gaveUp)
-        {
-            return Both;
-        }
-
-        switch (statement)
-        {
-            case IBlockOperation block:
-                foreach (var inner in block.Operations)
-                {
-                    bits = Walk(inner, bits);
-                }
-
-                return bits;
-
-            case IReturnOperation returnOperation:
-                if (returnOperation.ReturnedValue is { } value)
-                {
-                    bits = Writes(value) ? Both : Region(bits, value);
-
-                    if ((bits & NonNull) != 0 && ReturnSites.MayYieldConstant(returnOperation, false))
-                    {
-                        _gaveUp = true;
-                    }
-                }
-
-                return 0;
-
-            case IBranchOperation { BranchKind: BranchKind.Break or BranchKind.Continue }:
-                return 0; // its target (a loop or a switch) takes every bit its body may set
-
-            case IConditionalOperation conditional:
-                var afterCondition = Condition(conditional.Condition, bits);
-                var whenTrue = Walk(conditional.WhenTrue, afterCondition);
-                var whenFalse = conditional.WhenFalse is { } otherwise ? Walk(otherwise, afterCondition) : afterCondition;
-                return (byte)(whenTrue | whenFalse);
-
-            case ILoopOperation loop:
-                var head = Region(bits, loop);
-                Walk(loop.Body, head);
-                return head;
-
-            case ISwitchOperation switchOperation:
-                var entry = Region(bits, switchOperation);
-                foreach (var section in switchOperation.Cases)
-                {
-                    var sectionBits = entry;
-                    foreach (var inner in section.Body)
-                    {
-                        sectionBits = Walk(inner, sectionBits);
-                    }
-                }
-
-                return entry;
-
-            case ITryOperation tryOperation:
-                foreach (var handler in tryOperation.Catches)
-                {
-                    if (handler.Filter is not null)
-                    {
-                        _gaveUp = true;
-                        return Both;
-                    }
-                }
-
-                // A handler gets the join of the states inside the try; the edges out through a finally get its writes.
-                var inTry = Region(bits, tryOperation.Body);
-                var after = Walk(tryOperation.Body, bits);
-                foreach (var handler in tryOperation.Catches)
-                {
-                    after |= Walk(handler.Handler, Region(inTry, handler));
-                }
-
-                if (tryOperation.Finally is { } finallyBlock)
-                {
-                    Walk(finallyBlock, Region(bits, tryOperation));
-                    after = Region(after, finallyBlock);
-                }
-
-                return after;
-
-            case IUsingOperation usingOperation:
-                return Walk(usingOperation.Body, Effect(usingOperation.Resources, bits));
-
-            case ILockOperation lockOperation:
-                return Walk(lockOperation.Body, Effect(lockOperation.LockedValue, bits));
-
-            case ILabeledOperation labeled:
-                return labeled.Operation is { } labeledStatement ? Walk(labeledStatement, bits) : bits;
-
-            case ILocalFunctionOperation:
-            case IEmptyOperation:
-                return bits;
-
-            case IExpressionStatementOperation:
-            case IVariableDeclarationGroupOperation:
-                return Effect(statement, bits);
-
-            default:
-                if (ReturnSites.ContainsReturn(statement))
-                {
-                    _gaveUp = true;
-                }
-
-                return Region(bits, statement);
+            GiveUp();
         }
     }
 
-    /// <summary>The bits after a condition is evaluated, on either edge: its writes, then the refinements it may allow.</summary>
-    private byte Condition(IOperation condition, byte bits) => Region(bits, condition);
+    protected override (byte WhenTrue, byte WhenFalse) Branch(byte bits, IOperation condition)
+    {
+        var after = Region(bits, condition);
+        return (after, after);
+    }
 
     /// <summary>
     /// An upper bound of the bits anywhere in or after <paramref name="operation"/> entered with <paramref name="bits"/>:
     /// what its writes may add, and "non-null" where a branch inside may refine an "unknown".
     /// </summary>
-    private byte Region(byte bits, IOperation operation)
+    protected override byte Region(byte bits, IOperation operation)
     {
         bits = (byte)(bits | SetsAnywhere(operation));
         return (bits & Unknown) != 0 && MayRefine(operation) ? Both : bits;
@@ -191,7 +78,7 @@ internal sealed class FinishOnFalseReturnTree
     /// The bits after the statement or expression <paramref name="operation"/>: a plain write of the finish at its top
     /// (<c>finish = value;</c>) replaces them; any other write adds what it may set.
     /// </summary>
-    private byte Effect(IOperation operation, byte bits)
+    protected override byte Evaluate(byte bits, IOperation operation)
     {
         var top = operation is IExpressionStatementOperation statement ? statement.Operation : operation;
         if (top is ISimpleAssignmentOperation assignment && FlowFacts.IsParameter(assignment.Target, _finish)
@@ -203,7 +90,7 @@ internal sealed class FinishOnFalseReturnTree
         return Region(bits, operation);
     }
 
-    /// <summary>Every bit a write of the finish inside <paramref name="operation"/> may set (outside lambdas and local functions).</summary>
+    /// <summary>Every bit a write of the finish inside <paramref name="operation"/> may set (no lambda or local function can write an out parameter).</summary>
     private byte SetsAnywhere(IOperation operation)
     {
         byte bits = 0;

@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Linq;
 using IntervalNotifiers.Analyzers.Core;
 using IntervalNotifiers.Analyzers.Rules.CallbackFlow.Engine;
 using Microsoft.CodeAnalysis;
@@ -20,7 +22,8 @@ namespace IntervalNotifiers.Analyzers.Rules.CallbackFlow;
 /// <c>&amp;&amp;</c>, <c>||</c> and <c>!</c> of a condition and tests the cases of a <c>switch</c> one by one). A
 /// compound statement never leaves more paths than entered it, so after a loop, a switch, or anything the tree does
 /// not model it keeps the bit of the entry. A return is then safe when the bit is clear there, or when its value
-/// cannot be the constant <c>true</c> (<see cref="ReturnSites.MayYieldConstant"/>).
+/// cannot be the constant <c>true</c> on a path with the bit set (<see cref="MayReturnTrue"/>). The walk itself is the
+/// shared <see cref="TreeFlow{TState}"/>.
 /// </para>
 /// <para>
 /// Everything else is left to the graph: a <c>goto</c>, an exception filter, a return that may yield true with the bit
@@ -30,147 +33,68 @@ namespace IntervalNotifiers.Analyzers.Rules.CallbackFlow;
 /// </remarks>
 internal sealed partial class SetSequenceFlow
 {
-    private bool _treeGaveUp;
-
     /// <summary>Whether the operation tree proves that no return of the callback can be reported (no graph is built).</summary>
     public bool TreeProvesSilent(CallbackOperations operations)
     {
-        if (operations.HasGoto)
-        {
-            return false;
-        }
-
         CollectLocalGuards(_body);
-        _treeGaveUp = false;
-        foreach (var block in _body.Blocks)
-        {
-            if (block is IBlockOperation statements)
-            {
-                Walk(statements, missing: true);
-            }
-            else if (ReturnSites.ContainsReturn(block))
-            {
-                return false;
-            }
-
-            if (_treeGaveUp)
-            {
-                return false;
-            }
-        }
-
-        return !_treeGaveUp;
+        return new Tree(this).Run(_body, operations, entry: true);
     }
 
-    /// <summary>
-    /// Follows <paramref name="statement"/> entered with the bit <paramref name="missing"/>; the bit after it (over all
-    /// the ways it completes normally). Sets <see cref="_treeGaveUp"/> at a return that might offend.
-    /// </summary>
-    private bool Walk(IOperation statement, bool missing)
+    /// <summary>The walk: its state is the bit "missing, not exempt" (may some path reach here without a call or an exempt edge).</summary>
+    private sealed class Tree : TreeFlow<bool>
     {
-        if (_treeGaveUp)
+        private readonly SetSequenceFlow _flow;
+
+        public Tree(SetSequenceFlow flow) => _flow = flow;
+
+        protected override bool Never => false;
+
+        protected override bool Join(bool a, bool b) => a || b;
+
+        protected override void Return(IReturnOperation returnOperation, bool missing)
         {
-            return true;
+            if (missing && returnOperation.ReturnedValue is { } returned && _flow.MayReturnTrue(returned, missing))
+            {
+                GiveUp();
+            }
         }
 
-        switch (statement)
+        protected override bool Evaluate(bool missing, IOperation operation) => missing && !_flow.CoversUnconditionally(operation);
+
+        protected override (bool WhenTrue, bool WhenFalse) Branch(bool missing, IOperation condition)
+            => (missing && !_flow.ExemptWhen(condition, true), missing && !_flow.ExemptWhen(condition, false));
+
+        /// <summary>Nothing sets the bit again: inside or after any region it is at most the entry's.</summary>
+        protected override bool Region(bool missing, IOperation region) => missing;
+
+        protected override bool Switch(ISwitchOperation switchOperation, bool missing)
         {
-            case IBlockOperation block:
-                foreach (var inner in block.Operations)
+            foreach (var (section, entered) in _flow.SwitchSections(switchOperation, missing))
+            {
+                var sectionMissing = entered;
+                foreach (var statement in section.Body)
                 {
-                    missing = Walk(inner, missing);
+                    sectionMissing = Walk(statement, sectionMissing);
                 }
+            }
 
-                return missing;
-
-            case IReturnOperation returnOperation:
-                if (missing && returnOperation.ReturnedValue is { } returned && MayReturnTrue(returned, missing))
-                {
-                    _treeGaveUp = true;
-                }
-
-                return false; // no normal completion: the rest of the list is not on this path
-
-            case IBranchOperation { BranchKind: BranchKind.Break or BranchKind.Continue }:
-                return false; // its target (a loop or a switch) keeps the bit of its own entry
-
-            case IConditionalOperation conditional:
-                var whenTrue = Walk(conditional.WhenTrue, missing && !ExemptWhen(conditional.Condition, true));
-                var elseMissing = missing && !ExemptWhen(conditional.Condition, false);
-                var whenFalse = conditional.WhenFalse is { } otherwise ? Walk(otherwise, elseMissing) : elseMissing;
-                return whenTrue || whenFalse;
-
-            case ILoopOperation loop:
-                Walk(loop.Body, missing);
-                return missing;
-
-            case ISwitchOperation switchOperation:
-                WalkSwitch(switchOperation, missing);
-                return missing;
-
-            case ITryOperation tryOperation:
-                foreach (var handler in tryOperation.Catches)
-                {
-                    if (handler.Filter is not null)
-                    {
-                        _treeGaveUp = true;
-                        return true;
-                    }
-                }
-
-                var after = Walk(tryOperation.Body, missing);
-                foreach (var handler in tryOperation.Catches)
-                {
-                    after |= Walk(handler.Handler, missing);
-                }
-
-                if (tryOperation.Finally is { } finallyBlock)
-                {
-                    Walk(finallyBlock, missing);
-                }
-
-                return after;
-
-            case IUsingOperation usingOperation:
-                return Walk(usingOperation.Body, missing);
-
-            case ILockOperation lockOperation:
-                return Walk(lockOperation.Body, missing);
-
-            case ILabeledOperation labeled:
-                return labeled.Operation is { } labeledStatement ? Walk(labeledStatement, missing) : missing;
-
-            case ILocalFunctionOperation:
-            case IEmptyOperation:
-                return missing;
-
-            case IExpressionStatementOperation:
-            case IVariableDeclarationGroupOperation:
-                return missing && !CoversUnconditionally(statement);
-
-            default:
-                if (ReturnSites.ContainsReturn(statement))
-                {
-                    _treeGaveUp = true;
-                }
-
-                return missing;
+            return missing;
         }
     }
 
     /// <summary>
-    /// The sections of a switch statement, each entered with the bit of the switch unless every path into it took an
-    /// exempt edge: the graph tests the non-default clauses in order (a failed clause leads to the next, a clause
-    /// whose pattern matched but whose guard failed too), and the default last.
+    /// The sections of a switch statement, each with the bit it is entered with: the switch's, unless every path into it
+    /// took an exempt edge. The graph tests the non-default clauses in order (a failed clause leads to the next, a
+    /// clause whose pattern matched but whose guard failed too), and the default last.
     /// </summary>
-    private void WalkSwitch(ISwitchOperation switchOperation, bool missing)
+    private List<(ISwitchCaseOperation Section, bool Entered)> SwitchSections(ISwitchOperation switchOperation, bool missing)
     {
         var failedExempt = false; // every path that failed the clauses so far took an exempt edge
-        var entries = new bool[switchOperation.Cases.Length];
-        for (var i = 0; i < switchOperation.Cases.Length; i++)
+        var sections = new List<(ISwitchCaseOperation, bool)>();
+        foreach (var section in switchOperation.Cases)
         {
             var entered = false;
-            foreach (var clause in switchOperation.Cases[i].Clauses)
+            foreach (var clause in section.Clauses)
             {
                 if (clause is IDefaultCaseClauseOperation)
                 {
@@ -185,27 +109,19 @@ internal sealed partial class SetSequenceFlow
                 failedExempt |= testFalse && (guard is null || testTrue || ExemptWhen(guard, false));
             }
 
-            entries[i] = entered;
+            sections.Add((section, entered));
         }
 
-        for (var i = 0; i < switchOperation.Cases.Length; i++)
+        // The default is tested last, whatever its place: it is entered with what failed every other clause.
+        for (var i = 0; i < sections.Count; i++)
         {
-            var section = switchOperation.Cases[i];
-            var entered = entries[i];
-            foreach (var clause in section.Clauses)
+            if (sections[i].Item1.Clauses.Any(c => c is IDefaultCaseClauseOperation))
             {
-                if (clause is IDefaultCaseClauseOperation)
-                {
-                    entered |= missing && !failedExempt;
-                }
-            }
-
-            var sectionMissing = entered;
-            foreach (var statement in section.Body)
-            {
-                sectionMissing = Walk(statement, sectionMissing);
+                sections[i] = (sections[i].Item1, sections[i].Item2 || (missing && !failedExempt));
             }
         }
+
+        return sections;
     }
 
     /// <summary>
