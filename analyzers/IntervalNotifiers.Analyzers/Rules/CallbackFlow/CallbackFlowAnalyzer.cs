@@ -18,7 +18,9 @@ namespace IntervalNotifiers.Analyzers;
 /// <c>NTF00n.*.Prefilter.cs</c>, its flow in <c>NTF00n.*Flow.cs</c>); the engine they share is in
 /// <c>Rules/CallbackFlow/Engine/</c>. This file only walks the callbacks of each ops type and hands each one to the
 /// rules. Graphs are built only for the <c>Invalidate</c> / <c>InvalidateStart</c> overrides of ops types (and the
-/// in-callback helpers NTF008 follows), and only when the rule's pre-filter cannot rule the callback out.
+/// in-callback helpers NTF008 follows), and only when neither the rule's pre-filter nor its answer on the operation
+/// tree (<c>NTF006.*.Tree.cs</c>, <c>NTF008.*.Tree.cs</c> on the shared <see cref="TreeFlow{TState}"/>) can rule the
+/// callback out: on realistic structured code they nearly always can.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed partial class CallbackFlowAnalyzer : NotifierAnalyzer
@@ -46,8 +48,15 @@ public sealed partial class CallbackFlowAnalyzer : NotifierAnalyzer
     {
     }
 
+    /// <summary>Counts what the rules did, for the tests and measurements; null (nothing counted) by default.</summary>
+    private readonly CallbackFlowWork? _work;
+
     /// <summary>An analyzer whose pre-filters are on or off (off: the flows alone decide, for the pre-filter tests).</summary>
-    internal CallbackFlowAnalyzer(bool prefilters) => _prefilters = prefilters;
+    internal CallbackFlowAnalyzer(bool prefilters, CallbackFlowWork? work = null)
+    {
+        _prefilters = prefilters;
+        _work = work;
+    }
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(Descriptors.NTF006, Descriptors.NTF007, Descriptors.NTF008, Descriptors.NTF008CompilationEnd);
@@ -83,6 +92,7 @@ public sealed partial class CallbackFlowAnalyzer : NotifierAnalyzer
                 continue;
             }
 
+            _work?.Count("callback");
             var operations = new CallbackOperations(body.Operations());
             if (operations.HasInvalid)
             {
@@ -99,7 +109,7 @@ public sealed partial class CallbackFlowAnalyzer : NotifierAnalyzer
 
             if (!_prefilters || operations.MayReturnConstant(true))
             {
-                setSequenceCalls ??= new SetSequenceCalls(bodies, context.CancellationToken);
+                setSequenceCalls ??= new SetSequenceCalls(bodies, context.CancellationToken, _work);
                 AnalyzeMissingSetSequence(context, setSequenceCalls, method, body, operations, sequenceReads);
             }
         }

@@ -31,6 +31,14 @@ public sealed partial class CallbackFlowAnalyzer
             return;
         }
 
+        // Structured code: the operation tree proves it silent without a graph (NTF006.FinishOnFalseReturn.Tree.cs).
+        if (_prefilters && FinishOnFalseReturnTree.ProvesSilent(types, body, operations, finish))
+        {
+            _work?.Count("NTF006 tree");
+            return;
+        }
+
+        _work?.Graph("NTF006 graph", body);
         var cfg = body.GetControlFlowGraph();
         if (cfg is null)
         {

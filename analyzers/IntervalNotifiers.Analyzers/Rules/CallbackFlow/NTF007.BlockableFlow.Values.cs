@@ -275,17 +275,17 @@ internal sealed partial class BlockableFlow
     }
 
     /// <summary>A wait that returns whether it got in, or <c>Monitor.TryEnter(..., ref taken)</c>.</summary>
-    private static bool IsWaitMethod(IMethodSymbol method)
+    internal static bool IsWaitMethod(IMethodSymbol method)
         => IsWaitName(method.Name)
            && (FlowFacts.IsBool(method.ReturnType) || method.Parameters.Any(p => p.RefKind == RefKind.Ref && FlowFacts.IsBool(p.Type)));
 
     private static bool IsWaitName(string name)
         => name is "Wait" or "WaitOne" or "TryEnter" or "TryEnterReadLock" or "TryEnterWriteLock" or "TryEnterUpgradeableReadLock";
 
-    private static bool IsTimeoutType(ITypeSymbol? type)
+    internal static bool IsTimeoutType(ITypeSymbol? type)
         => type is { SpecialType: SpecialType.System_Int32 } or { Name: "TimeSpan", ContainingNamespace.Name: "System" };
 
-    private static bool IsInfiniteTimeout(IOperation value)
+    internal static bool IsInfiniteTimeout(IOperation value)
     {
         if (value.ConstantValue is { HasValue: true, Value: -1 })
         {
@@ -302,7 +302,7 @@ internal sealed partial class BlockableFlow
     }
 
     /// <summary>A wait that cannot time out (<c>Wait(-1)</c>, <c>TryEnter(x, Timeout.Infinite)</c>): it returns true.</summary>
-    private static bool IsInfiniteWait(IInvocationOperation invocation)
+    internal static bool IsInfiniteWait(IInvocationOperation invocation)
     {
         if (!IsWaitName(invocation.TargetMethod.Name)
             || !FlowFacts.IsBool(invocation.TargetMethod.ReturnType))

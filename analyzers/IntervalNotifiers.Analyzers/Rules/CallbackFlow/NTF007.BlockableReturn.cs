@@ -26,12 +26,19 @@ public sealed partial class CallbackFlowAnalyzer
 
         if (_prefilters && BlockableReturnPrefilter.RulesOut(types, range, operations))
         {
+            _work?.Count("NTF007 prefilter");
             return;
         }
 
         // A read of IsBlockable the flow cannot follow (passed on, stored) makes the whole callback opaque: silent.
         var flow = new BlockableFlow(types, range);
-        if (!flow.UnderstandsEveryRead(operations.All) || body.GetControlFlowGraph() is not { } cfg)
+        if (!flow.UnderstandsEveryRead(operations.All))
+        {
+            return;
+        }
+
+        _work?.Graph("NTF007 graph", body);
+        if (body.GetControlFlowGraph() is not { } cfg)
         {
             return;
         }

@@ -50,7 +50,7 @@ internal static class MissingSetSequencePrefilter
     }
 
     /// <summary>Whether <paramref name="invocation"/> is an expression statement nested only in blocks, lock, using and catch-less try bodies.</summary>
-    private static bool IsUnconditionalStatement(IOperation invocation)
+    internal static bool IsUnconditionalStatement(IOperation invocation)
     {
         if (invocation.Parent is not IExpressionStatementOperation statement)
         {

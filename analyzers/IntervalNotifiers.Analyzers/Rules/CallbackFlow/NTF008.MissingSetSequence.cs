@@ -47,6 +47,13 @@ public sealed partial class CallbackFlowAnalyzer
             return;
         }
 
+        // Structured code: the operation tree proves it silent without a graph (NTF008.SetSequenceFlow.Tree.cs).
+        if (_prefilters && new SetSequenceFlow(calls, method, body).TreeProvesSilent(operations))
+        {
+            _work?.Count("NTF008 tree");
+            return;
+        }
+
         var properties = ImmutableDictionary<string, string?>.Empty
             .Add(NotifierProperty, notifier.Name)
             .Add(SequenceProperty, sequence.Name);
@@ -65,6 +72,7 @@ public sealed partial class CallbackFlowAnalyzer
 
         IEnumerable<Diagnostic> Offending(DiagnosticDescriptor descriptor, System.Threading.CancellationToken cancellationToken)
         {
+            _work?.Graph("NTF008 graph", body);
             var cfg = body.GetControlFlowGraph();
             if (cfg is null)
             {

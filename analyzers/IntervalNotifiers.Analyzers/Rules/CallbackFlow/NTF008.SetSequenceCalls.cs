@@ -3,6 +3,7 @@ using System.Linq;
 using System.Threading;
 using IntervalNotifiers.Analyzers.Core;
 using IntervalNotifiers.Analyzers.Speed;
+using IntervalNotifiers.Analyzers.Rules.CallbackFlow.Engine;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -16,14 +17,16 @@ internal sealed class SetSequenceCalls
 {
     private readonly TypeBodies _bodies;
     private readonly CancellationToken _cancellationToken;
+    private readonly CallbackFlowWork? _work;
     private readonly Dictionary<IMethodSymbol, SetSequenceCoverage> _coverage = new(SymbolEqualityComparer.Default);
     private readonly HashSet<IMethodSymbol> _inProgress = new(SymbolEqualityComparer.Default);
     private FunctionsWithSetSequence? _functions;
 
-    public SetSequenceCalls(TypeBodies bodies, CancellationToken cancellationToken)
+    public SetSequenceCalls(TypeBodies bodies, CancellationToken cancellationToken, CallbackFlowWork? work = null)
     {
         _bodies = bodies;
         _cancellationToken = cancellationToken;
+        _work = work;
     }
 
     /// <summary>The lambdas and local functions of the type that call SetSequence, found on first use (one walk of every body).</summary>
@@ -121,6 +124,99 @@ internal sealed class SetSequenceCalls
         return SetSequenceCoverage.None;
     }
 
+    /// <summary>
+    /// Whether <see cref="CoverageOfCall"/> is certainly not <see cref="SetSequenceCoverage.None"/> for this call, found
+    /// without building a graph: false when that would take a helper's graph and the helper's tree cannot tell
+    /// (see <see cref="HelperCertainlyCovers"/>).
+    /// </summary>
+    public bool CertainlyCovers(IInvocationOperation invocation, IMethodSymbol caller)
+    {
+        var target = invocation.TargetMethod;
+        if (SymbolEqualityComparer.Default.Equals(target.ContainingType?.OriginalDefinition, _bodies.Type.OriginalDefinition)
+            && target.MethodKind != MethodKind.LocalFunction
+            && !IsSetSequence(target)
+            && Types.GetCallbackKind(target) == CallbackKind.None
+            && _bodies.IsHelperCandidate((IMethodSymbol)target.OriginalDefinition)
+            && _bodies.MembershipOf(target) != CallbackKind.None)
+        {
+            return HelperCertainlyCovers(target);
+        }
+
+        return CoverageOfCall(invocation, caller) != SetSequenceCoverage.None;
+    }
+
+    /// <summary>
+    /// Whether <see cref="CoverageOf"/> is certainly not <see cref="SetSequenceCoverage.None"/> for the own helper
+    /// <paramref name="method"/>, read from its operation tree: its coverage when already computed; otherwise true
+    /// when its body runs a covering call as an unconditional statement (nested only in blocks, <c>lock</c>,
+    /// <c>using</c> and catch-less <c>try</c> bodies) with no <c>return</c> before it, and has no <c>throw</c>, no
+    /// <c>goto</c> and no loop without an exit condition: the path through that call then reaches the exit, and the
+    /// flow's state there has a bit other than "missing, not exempt". False when it cannot tell.
+    /// </summary>
+    public bool HelperCertainlyCovers(IMethodSymbol method)
+    {
+        method = (IMethodSymbol)method.OriginalDefinition;
+        if (_coverage.TryGetValue(method, out var known))
+        {
+            return known != SetSequenceCoverage.None;
+        }
+
+        var body = BodyOf(method);
+        if (body is null)
+        {
+            return method.Parameters.Any(p => p.Type.SpecialType == SpecialType.System_UInt64);
+        }
+
+        if (!_inProgress.Add(method))
+        {
+            return false;
+        }
+
+        try
+        {
+            var earliestReturn = int.MaxValue;
+            foreach (var operation in body.Operations())
+            {
+                if (OperationFacts.IsInsideFunction(operation))
+                {
+                    continue;
+                }
+
+                switch (operation)
+                {
+                    case IInvalidOperation:
+                    case IThrowOperation:
+                    case IBranchOperation { BranchKind: BranchKind.GoTo }:
+                    case IWhileLoopOperation { Condition: null }:
+                    case IForLoopOperation { Condition: null }:
+                    case IWhileLoopOperation { Condition.ConstantValue.HasValue: true }:
+                    case IForLoopOperation { Condition.ConstantValue.HasValue: true }:
+                        return false;
+                    case IReturnOperation returnOperation:
+                        earliestReturn = System.Math.Min(earliestReturn, returnOperation.Syntax.SpanStart);
+                        break;
+                }
+            }
+
+            foreach (var operation in body.Operations())
+            {
+                if (operation is IInvocationOperation invocation
+                    && invocation.Syntax.SpanStart < earliestReturn
+                    && MissingSetSequencePrefilter.IsUnconditionalStatement(invocation)
+                    && CertainlyCovers(invocation, method))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+        finally
+        {
+            _inProgress.Remove(method);
+        }
+    }
+
     /// <summary>How the paths of the own method <paramref name="method"/> cover SetSequence.</summary>
     public SetSequenceCoverage CoverageOf(IMethodSymbol method)
     {
@@ -155,6 +251,7 @@ internal sealed class SetSequenceCalls
             return SetSequenceCoverage.None;
         }
 
+        _work?.Graph("NTF008 helper graph", body);
         var cfg = body.GetControlFlowGraph();
         if (cfg is null)
         {
@@ -217,7 +314,7 @@ internal sealed class SetSequenceCalls
                     else if (kind == CallbackKind.None
                              && _bodies.IsHelperCandidate((IMethodSymbol)invocation.TargetMethod.OriginalDefinition)
                              && _bodies.MembershipOf(invocation.TargetMethod) != CallbackKind.None
-                             && CoverageOf(invocation.TargetMethod) != SetSequenceCoverage.None)
+                             && (HelperCertainlyCovers(invocation.TargetMethod) || CoverageOf(invocation.TargetMethod) != SetSequenceCoverage.None))
                     {
                         return true;
                     }

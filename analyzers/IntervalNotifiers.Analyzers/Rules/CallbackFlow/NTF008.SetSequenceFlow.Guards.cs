@@ -18,6 +18,18 @@ internal sealed partial class SetSequenceFlow
 {
     private void CollectGuards(MethodBody body, ControlFlowGraph cfg)
     {
+        CollectLocalGuards(body);
+
+        // Captures that hold range.Owner or range.Event (the switch value of 'switch (range.Event)').
+        AddCapturesAlwaysHolding(cfg, IsOwnerOrEventRead, _guardCaptures);
+
+        // Captures that hold the notifier itself (the value of 'switch (notifier)' or 'notifier switch { ... }').
+        AddCapturesAlwaysHolding(cfg, IsNotifierParameter, _notifierCaptures);
+    }
+
+    /// <summary>The guards held in locals, read from the operation tree (the graph's captures are not needed for them).</summary>
+    private void CollectLocalGuards(MethodBody body)
+    {
         // Bool locals that only ever hold a guard on Owner/Event (var mine = range.Owner == _owner).
         var candidates = new Dictionary<ILocalSymbol, int>(SymbolEqualityComparer.Default);
         var rejected = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
@@ -67,12 +79,6 @@ internal sealed partial class SetSequenceFlow
         }
 
         _tryCastLocals.ExceptWith(rejectedCasts);
-
-        // Captures that hold range.Owner or range.Event (the switch value of 'switch (range.Event)').
-        AddCapturesAlwaysHolding(cfg, IsOwnerOrEventRead, _guardCaptures);
-
-        // Captures that hold the notifier itself (the value of 'switch (notifier)' or 'notifier switch { ... }').
-        AddCapturesAlwaysHolding(cfg, IsNotifierParameter, _notifierCaptures);
     }
 
     /// <summary>A write of a local (its declarator's initializer or a simple assignment): the local and the value.</summary>

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Linq;
 using System.Threading.Tasks;
+using IntervalNotifiers.Analyzers.Rules.CallbackFlow.Engine;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -60,7 +61,7 @@ public sealed class CallbackFlowPrefilterTests
     }
 
     /// <summary>The text of the ops type around the diagnostic's line, to read a failure.</summary>
-    private static string CallbackAround(string source, string diagnostic)
+    internal static string CallbackAround(string source, string diagnostic)
     {
         var lines = source.Split('\n');
         var line = int.Parse(diagnostic.Split(' ')[1].Split(',')[0]);
@@ -80,9 +81,9 @@ public sealed class CallbackFlowPrefilterTests
     }
 
     /// <summary>Every diagnostic as "ID line:column message properties", sorted.</summary>
-    private static async Task<ImmutableArray<string>> RunAsync(Compilation compilation, bool prefilters)
+    internal static async Task<ImmutableArray<string>> RunAsync(Compilation compilation, bool prefilters, CallbackFlowWork? work = null)
     {
-        var analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(new CallbackFlowAnalyzer(prefilters));
+        var analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(new CallbackFlowAnalyzer(prefilters, work));
         var (diagnostics, exceptions) = await ValidCodeTests.AnalyzeAsync(compilation, analyzers, concurrent: false, default);
         Assert.Empty(exceptions);
         return diagnostics

@@ -7,7 +7,10 @@ namespace IntervalNotifiers.Analyzers.Tests.Rules.CallbackFlow;
 /// A small deterministic generator of ops types whose callbacks mix the shapes the callback path rules (NTF006,
 /// NTF007, NTF008) and their pre-filters look at: if/else, early returns, try/finally, loops, lock, switch, the
 /// finish written, cleared and rented in varied places, <c>SetSequence</c> and <c>IsBlockable</c> / owner guards in
-/// varied places, bool locals, calls, literal and computed returns. The same seed gives the same source.
+/// varied places, bool locals, calls, literal and computed returns, and the shapes the operation-tree answers read
+/// (type switches on the notifier, guards split by <c>&amp;&amp;</c>, waits whose timeout IsBlockable chooses, an
+/// <c>if</c> that returns on a blockable range, a helper that always sets the sequence, conditional returns). The same
+/// seed gives the same source.
 /// </summary>
 internal sealed class CallbackGenerator
 {
@@ -64,6 +67,7 @@ internal sealed class CallbackGenerator
             {
                 private readonly object _lock = new object();
                 private readonly object _owner = new object();
+                private readonly SemaphoreSlim _sem = new SemaphoreSlim(1);
                 private readonly NotifierFinishPool<GpuFinish> _pool = new NotifierFinishPool<GpuFinish>(4);
                 private bool _a, _b;
                 private int _n;
@@ -73,6 +77,16 @@ internal sealed class CallbackGenerator
                 private void Helper(IntervalNotifier notifier, ulong sequence)
                 {
                     if (_a) notifier.SetSequence(sequence);
+                }
+
+                private bool Zap(IntervalNotifier notifier, ulong sequence)
+                {
+                    lock (_lock)
+                    {
+                        notifier.SetSequence(sequence);
+                    }
+
+                    return _n > 0;
                 }
 
             """);
@@ -116,8 +130,8 @@ internal sealed class CallbackGenerator
 
     private void Statement(int depth)
     {
-        var choice = _random.Next(depth >= 3 ? 12 : 22);
-        if (_insideFinally > 0 && choice is 0 or 1 or 4 or 5 or 6 or 8 or 9)
+        var choice = _random.Next(depth >= 3 ? 12 : 29);
+        if (_insideFinally > 0 && choice is 0 or 1 or 4 or 5 or 6 or 8 or 9 or >= 22)
         {
             choice = new[] { 2, 3, 7, 10, 11 }[_random.Next(5)]; // no return can leave a finally
         }
@@ -216,6 +230,50 @@ internal sealed class CallbackGenerator
                 _text.AppendLine("break;");
                 _text.AppendLine("}");
                 break;
+            case 22:
+                _text.AppendLine(_random.Next(2) == 0
+                    ? "if (range.Owner == _owner && range.Event == NotifierEvent.Unmap) return true;"
+                    : "if (_a || range.Owner != _owner) { } else { return true; }");
+                break;
+            case 23:
+                _text.AppendLine("switch (notifier)");
+                _text.AppendLine("{");
+                _text.AppendLine($"case GpuNotifier gpu{_locals++} when _a:");
+                Block(depth);
+                _text.AppendLine("break;");
+                _text.AppendLine(_random.Next(2) == 0 ? "default:" : "case null:");
+                _text.AppendLine(Return());
+                _text.AppendLine("}");
+                break;
+            case 24:
+                var wait = _random.Next(3) switch
+                {
+                    0 => "_sem.Wait(range.IsBlockable ? Timeout.Infinite : 0)",
+                    1 => $"_sem.Wait(blockable{_locals} ? -1 : 0)",
+                    _ => "_sem.Wait(range.IsBlockable ? 0 : Timeout.Infinite)",
+                };
+                _text.AppendLine($"var blockable{_locals} = range.IsBlockable;");
+                _text.AppendLine($"if (!{wait}) return false;");
+                _locals++;
+                break;
+            case 25:
+                _text.AppendLine(_random.Next(3) switch
+                {
+                    0 => "if (range.IsBlockable == false) return _a;",
+                    1 => "if (range is { IsBlockable: false }) return false;",
+                    _ => "if (range.IsBlockable is true) { } else return _a && _b;",
+                });
+                break;
+            case 26:
+                _text.Append("if (range.IsBlockable) ");
+                _text.AppendLine("{");
+                Statements(depth + 1, 1 + _random.Next(2));
+                _text.AppendLine(Return());
+                _text.AppendLine("}");
+                break;
+            case 27:
+                _text.AppendLine(_random.Next(2) == 0 ? "Zap(notifier, currentSequence);" : "_a = Zap(notifier, currentSequence) && _b;");
+                break;
             default:
                 _text.Append("if (!range.IsBlockable) ");
                 Block(depth);
@@ -234,7 +292,7 @@ internal sealed class CallbackGenerator
         _ => "_a || !range.IsBlockable",
     };
 
-    private string Return() => _random.Next(10) switch
+    private string Return() => _random.Next(15) switch
     {
         0 or 1 or 2 => "return true;",
         3 or 4 => "return false;",
@@ -242,6 +300,11 @@ internal sealed class CallbackGenerator
         6 => "return Check(range);",
         7 => "return _a ? false : true;",
         8 => "return range.IsBlockable || _b;",
-        _ => "return _a && _b;",
+        9 => "return _a && _b;",
+        10 => "return range.IsBlockable ? Check(range) : false;",
+        11 => "return range.Owner == _owner || _b;",
+        12 => "return notifier switch { GpuNotifier => Zap(notifier, currentSequence), _ => true };",
+        13 => "return !range.IsBlockable && _a;",
+        _ => "return _b || Zap(notifier, currentSequence);",
     };
 }

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using IntervalNotifiers.Analyzers.Core;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.FlowAnalysis;
@@ -110,15 +111,34 @@ internal static class ReturnSites
             return true;
         }
 
-        if (returned.ConstantValue.HasValue)
-        {
-            return false;
-        }
+        return !returned.ConstantValue.HasValue && MayCaptureConstant(returned, expected);
+    }
 
-        foreach (var inner in returned.DescendantsAndSelf())
+    /// <summary>
+    /// Whether the graph may capture the constant <paramref name="expected"/> as the value of the non-constant
+    /// <paramref name="value"/> on some branch: a literal inside (an arm of <c>?:</c>, say), or a <c>&amp;&amp;</c> or
+    /// <c>||</c> inside (cut short with a constant).
+    /// </summary>
+    public static bool MayCaptureConstant(IOperation value, bool expected)
+    {
+        foreach (var inner in value.DescendantsAndSelf())
         {
             if ((inner is ILiteralOperation && FlowFacts.IsConstant(inner, expected))
                 || inner is IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether <paramref name="operation"/> holds a <c>return</c> of the method itself (not of a lambda or local function).</summary>
+    public static bool ContainsReturn(IOperation operation)
+    {
+        foreach (var op in operation.DescendantsAndSelf())
+        {
+            if (op is IReturnOperation && !OperationFacts.IsInsideFunction(op))
             {
                 return true;
             }
