@@ -50,14 +50,8 @@ internal sealed class TypeBodies
     /// the collected bodies at the symbol's end. Use inside a <c>RegisterSymbolStartAction(..., SymbolKind.NamedType)</c>
     /// after filtering the type.
     /// </summary>
-    /// <remarks>
-    /// <paramref name="onBody"/>, when given, sees each body as it is collected: an analyzer that needs a first look at
-    /// every body (to decide whether the type needs its end action) takes it there, in the one callback per member that
-    /// the collection costs anyway, rather than in an operation action per operation.
-    /// </remarks>
     public static void Collect(SymbolStartAnalysisContext context, NotifierTypes types,
-                               Action<SymbolAnalysisContext, TypeBodies> onEnd,
-                               Action<OperationBlockAnalysisContext, MethodBody>? onBody = null)
+                               Action<SymbolAnalysisContext, TypeBodies> onEnd)
     {
         if (context.Symbol is not INamedTypeSymbol type)
         {
@@ -65,15 +59,13 @@ internal sealed class TypeBodies
         }
 
         var bodies = new TypeBodies(types, type);
-        context.RegisterOperationBlockAction(blockContext =>
-        {
-            var body = new MethodBody(blockContext.OwningSymbol, blockContext.OperationBlocks, Walks.For(blockContext.Compilation),
-                                      blockContext.GetControlFlowGraph);
-            bodies._queue.Enqueue(body);
-            onBody?.Invoke(blockContext, body);
-        });
+        context.RegisterOperationBlockAction(bodies.OnOperationBlock);
         context.RegisterSymbolEndAction(end => onEnd(end, bodies));
     }
+
+    private void OnOperationBlock(OperationBlockAnalysisContext context)
+        => _queue.Enqueue(new MethodBody(context.OwningSymbol, context.OperationBlocks, Walks.For(context.Compilation),
+                                         context.GetControlFlowGraph));
 
     /// <summary>The bodies and the calls between the type's own methods.</summary>
     private TypeCallGraph GetGraph()

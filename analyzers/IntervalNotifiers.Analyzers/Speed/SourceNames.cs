@@ -37,9 +37,6 @@ internal sealed class SourceNames
     private static readonly (string Text, int Index)[] Searched =
         { ("\\u", Escape), ("\\U", Escape), ("ReadRetry", 0), ("SetSequence", 1), ("Remove", 2) };
 
-    /// <summary>The characters the searched names start with.</summary>
-    private static readonly char[] FirstCharacters = Searched.Select(name => name.Text[0]).Distinct().ToArray();
-
     /// <summary>Characters a chunk of text repeats from the previous one, so that no name is cut in two.</summary>
     private static readonly int Overlap = Searched.Max(name => name.Text.Length) - 1;
 
@@ -132,7 +129,11 @@ internal sealed class SourceNames
             text.CopyTo(offset, chunk, 0, count);
             var isLast = offset + count >= text.Length;
             var limit = isLast ? count : count - Overlap;
-            Find(chunk, count, limit, offset, found);
+            foreach (var (name, index) in Searched)
+            {
+                Find(chunk, count, limit, name, offset, index, found);
+            }
+
             offset += limit;
         }
 
@@ -142,32 +143,21 @@ internal sealed class SourceNames
         return occurrences;
     }
 
-    /// <summary>
-    /// Records the occurrences of every searched name in <c>chunk[0..count)</c> that start before <paramref name="limit"/>,
-    /// in one pass that stops only at the names' first characters (a vectorized search for a handful of characters).
-    /// </summary>
-    private static void Find(char[] chunk, int count, int limit, int offset, List<Occurrence> found)
+    /// <summary>Records the occurrences of <paramref name="name"/> in <c>chunk[0..count)</c> that start before <paramref name="limit"/>.</summary>
+    private static void Find(char[] chunk, int count, int limit, string name, int offset, int index, List<Occurrence> found)
     {
         var span = new ReadOnlySpan<char>(chunk, 0, count);
+        var value = name.AsSpan();
         for (var start = 0; start < limit;)
         {
-            var at = span.Slice(start, limit - start).IndexOfAny(FirstCharacters);
-            if (at < 0)
+            var at = span.Slice(start).IndexOf(value);
+            if (at < 0 || start + at >= limit)
             {
                 return;
             }
 
-            var position = start + at;
-            var rest = span.Slice(position);
-            foreach (var (name, index) in Searched)
-            {
-                if (rest.StartsWith(name.AsSpan()))
-                {
-                    found.Add(new Occurrence(offset + position, index));
-                }
-            }
-
-            start = position + 1;
+            found.Add(new Occurrence(offset + start + at, index));
+            start += at + value.Length;
         }
     }
 

@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Threading;
 using IntervalNotifiers.Analyzers.Core;
 using IntervalNotifiers.Analyzers.Speed;
 using Microsoft.CodeAnalysis;
@@ -45,7 +44,7 @@ public sealed partial class CallbackCallsAnalyzer : NotifierAnalyzer
 
             // SetSequence matters anywhere; Remove, ReadBegin and the calls that may reach them only inside ops types
             // (their callbacks). A type that is no ops type and whose files never spell SetSequence registers nothing.
-            // Otherwise each member's body, as it is collected, goes through a cheap filter of its invocations, and the call graph
+            // Otherwise the driver hands every invocation of the type's members to a cheap filter, and the call graph
             // is built at the end only for a type with a call that may be reported (MayBeReported): a Remove or a
             // ReadBegin, a call of a source method that reaches one of them, made where a callback may run it, or a
             // SetSequence whose member is not itself an invalidate callback (one made there, in the callback or in a
@@ -58,22 +57,22 @@ public sealed partial class CallbackCallsAnalyzer : NotifierAnalyzer
             }
 
             var relevant = 0;
-            TypeBodies.Collect(symbolStart, types,
-                (end, bodies) =>
+            symbolStart.RegisterOperationAction(operationContext =>
+            {
+                if (relevant == 0 && operationContext.Operation is IInvocationOperation invocation
+                    && MayBeReported(operationContext, types, type, invocation, isOps))
                 {
-                    if (System.Threading.Volatile.Read(ref relevant) != 0)
-                    {
-                        Analyze(end, bodies);
-                    }
-                },
-                (blockContext, body) =>
+                    System.Threading.Volatile.Write(ref relevant, 1);
+                }
+            }, OperationKind.Invocation);
+
+            TypeBodies.Collect(symbolStart, types, (end, bodies) =>
+            {
+                if (System.Threading.Volatile.Read(ref relevant) != 0)
                 {
-                    if (System.Threading.Volatile.Read(ref relevant) == 0
-                        && AnyMayBeReported(blockContext.Compilation, types, type, body, isOps, blockContext.CancellationToken))
-                    {
-                        System.Threading.Volatile.Write(ref relevant, 1);
-                    }
-                });
+                    Analyze(end, bodies);
+                }
+            });
         }, SymbolKind.NamedType);
     }
 
@@ -98,12 +97,12 @@ public sealed partial class CallbackCallsAnalyzer : NotifierAnalyzer
     /// (<see cref="CallSummaries"/>) made where a callback may run it (a callback, a private or internal method that
     /// may be one of its helpers). A call of a followed method that reaches nothing makes the type no work at its end.
     /// </summary>
-    private static bool MayBeReported(Compilation compilation, NotifierTypes types, INamedTypeSymbol type, ISymbol member,
-                                      IInvocationOperation invocation, bool isOps, CancellationToken cancellationToken)
+    private static bool MayBeReported(OperationAnalysisContext context, NotifierTypes types, INamedTypeSymbol type,
+                                      IInvocationOperation invocation, bool isOps)
     {
         if (NotifierTypes.Is(invocation.TargetMethod, types.SetSequence))
         {
-            return !IsSetSequenceInInvalidateCallback(types, invocation, member);
+            return !IsSetSequenceInInvalidateCallback(types, invocation, context.ContainingSymbol);
         }
 
         if (!isOps)
@@ -119,26 +118,10 @@ public sealed partial class CallbackCallsAnalyzer : NotifierAnalyzer
         // A callee of this type that may itself run as part of a callback needs no answer here: the driver hands its own
         // calls to this action too, and one of them is the Remove or ReadBegin, or a call that reaches one.
         return SourceCalls.FollowedTarget(invocation) is { } callee
-               && MayBeInCallback(types, member)
+               && MayBeInCallback(types, context.ContainingSymbol)
                && !(SymbolEqualityComparer.Default.Equals(callee.ContainingType?.OriginalDefinition, type.OriginalDefinition)
                     && MayBeInCallback(types, callee))
-               && CallSummaries.For(compilation, types).Reach(callee, cancellationToken) != CallTargets.None;
-    }
-
-    /// <summary>Whether an invocation of <paramref name="body"/> may lead <see cref="Analyze"/> to a diagnostic (<see cref="MayBeReported"/>).</summary>
-    private static bool AnyMayBeReported(Compilation compilation, NotifierTypes types, INamedTypeSymbol type, MethodBody body,
-                                         bool isOps, CancellationToken cancellationToken)
-    {
-        foreach (var operation in body.Operations())
-        {
-            if (operation is IInvocationOperation invocation
-                && MayBeReported(compilation, types, type, body.Owner, invocation, isOps, cancellationToken))
-            {
-                return true;
-            }
-        }
-
-        return false;
+               && CallSummaries.For(context.Compilation, types).Reach(callee, context.CancellationToken) != CallTargets.None;
     }
 
     /// <summary>
