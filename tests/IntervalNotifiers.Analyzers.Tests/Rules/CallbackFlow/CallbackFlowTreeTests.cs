@@ -105,9 +105,11 @@ public sealed class CallbackFlowTreeTests
     }
 
     /// <summary>Every source (markup removed) of the analyzer and code-fix tests of NTF006, NTF007 and NTF008, with where it comes from.</summary>
-    private static List<(string Origin, string Text)> RuleTestSources([CallerFilePath] string thisFile = "")
+    private static List<(string Origin, string Text)> RuleTestSources()
     {
-        var tests = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "..", ".."));
+        // The repository's copy of this project (CallerFilePath is mapped to /_/ in CI's deterministic builds).
+        var repository = AnalyzerCatalog.RepoRoot ?? throw new InvalidOperationException("the repository root (NotifierAnalyzers.sln) was not found");
+        var tests = Path.Combine(repository, "tests", "IntervalNotifiers.Analyzers.Tests");
         var files = Directory.GetFiles(Path.Combine(tests, "Rules"), "NTF00*Tests.cs")
                              .Concat(Directory.GetFiles(Path.Combine(tests, "CodeFixes"), "NTF00*.cs"))
                              .Where(f => Regex.IsMatch(Path.GetFileName(f), "^NTF00[678]"))
