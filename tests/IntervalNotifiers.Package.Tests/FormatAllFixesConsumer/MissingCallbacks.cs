@@ -53,6 +53,32 @@ namespace Consumer
         }
     }
 
+    // NTF001 (i915's shape: InvalidateFinish written without override, so it hides the callback): the fix makes the
+    // user's method the override, body kept, instead of adding a second one (CS0111); the finish then runs.
+    public sealed class HiddenFinishOps : IntervalNotifierOps
+    {
+        public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence,
+                                             out NotifierFinish? finish)
+        {
+            notifier.SetSequence(currentSequence);
+            finish = new FlushFinish { Ticket = 3 };
+            return true;
+        }
+
+        public void InvalidateFinish(NotifierFinish finish) => ((FlushFinish)finish).Ticket = 0;
+    }
+
+    // NTF003 (hfi1's shape: Invalidate written without override and without in, an overload): the fix makes the
+    // user's method the override, with in, body kept.
+    public sealed class OverloadOnlyOps : IntervalNotifierOps
+    {
+        public bool Invalidate(IntervalNotifier notifier, NotifierRange range, ulong currentSequence)
+        {
+            notifier.SetSequence(currentSequence);
+            return true;
+        }
+    }
+
     // NTF003: gets an Invalidate that throws, naming what to write.
     [FailsLoudly]
     public sealed class NoCallbackOps : IntervalNotifierOps
