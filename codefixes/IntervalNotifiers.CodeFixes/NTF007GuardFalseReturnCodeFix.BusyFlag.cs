@@ -7,6 +7,8 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Simplification;
 
+using IntervalNotifiers.CodeFixes.Common;
+
 namespace IntervalNotifiers.CodeFixes;
 
 /// <summary>
@@ -230,7 +232,7 @@ public sealed partial class NTF007GuardFalseReturnCodeFix
                 return true;
             }
 
-            var nodeModel = node.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(node.SyntaxTree);
+            var nodeModel = SemanticModels.For(model, node.SyntaxTree);
             foreach (var descendant in node.DescendantNodes())
             {
                 var symbol = descendant is IdentifierNameSyntax or InvocationExpressionSyntax or ObjectCreationExpressionSyntax

@@ -44,7 +44,7 @@ public sealed partial class NTF007GuardFalseReturnCodeFix
             : model.Compilation.SyntaxTrees.Select(tree => tree.GetRoot(cancellationToken));
         foreach (var place in places)
         {
-            var placeModel = place.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(place.SyntaxTree);
+            var placeModel = SemanticModels.For(model, place.SyntaxTree);
             foreach (var name in place.DescendantNodes().OfType<IdentifierNameSyntax>())
             {
                 if (name.Identifier.ValueText == field.Name
@@ -68,7 +68,7 @@ public sealed partial class NTF007GuardFalseReturnCodeFix
         {
             if (reference.GetSyntax(cancellationToken) is VariableDeclaratorSyntax { Initializer.Value: { } value })
             {
-                var valueModel = value.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(value.SyntaxTree);
+                var valueModel = SemanticModels.For(model, value.SyntaxTree);
                 var constant = valueModel.GetConstantValue(value, cancellationToken);
                 return constant.HasValue ? constant.Value : NotAConstant;
             }

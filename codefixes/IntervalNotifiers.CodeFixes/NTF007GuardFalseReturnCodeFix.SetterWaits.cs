@@ -131,7 +131,7 @@ public sealed partial class NTF007GuardFalseReturnCodeFix
                 return true;
             }
 
-            var nodeModel = node.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(node.SyntaxTree);
+            var nodeModel = SemanticModels.For(model, node.SyntaxTree);
             if (setter && !clearers.Contains(node) && !AddCallers(node, nodeModel, types, model.Compilation, pending, cancellationToken))
             {
                 return true; // the flag stays set after the setter returns, and its callers are out of sight
@@ -232,7 +232,7 @@ public sealed partial class NTF007GuardFalseReturnCodeFix
                     continue;
                 }
 
-                treeModel ??= tree == model.SyntaxTree ? model : compilation.GetSemanticModel(tree);
+                treeModel ??= SemanticModels.For(model, tree);
                 if (!SymbolEqualityComparer.Default.Equals(treeModel.GetSymbolInfo(name, cancellationToken).Symbol?.OriginalDefinition,
                                                            symbol.OriginalDefinition))
                 {

@@ -245,7 +245,7 @@ public sealed partial class NTF007GuardFalseReturnCodeFix
            && method.DeclaringSyntaxReferences.Any(reference =>
            {
                var syntax = reference.GetSyntax(cancellationToken);
-               var helperModel = syntax.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(syntax.SyntaxTree);
+               var helperModel = SemanticModels.For(model, syntax.SyntaxTree);
                return syntax.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(inner => IsThreadingCall(inner, helperModel, cancellationToken));
            });
 

@@ -8,6 +8,8 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
+using IntervalNotifiers.CodeFixes.Common;
+
 namespace IntervalNotifiers.CodeFixes;
 
 public sealed partial class NTF008AddSetSequenceCodeFix
@@ -68,7 +70,7 @@ public sealed partial class NTF008AddSetSequenceCodeFix
                     continue;
                 }
 
-                var treeModel = tree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(tree);
+                var treeModel = SemanticModels.For(model, tree);
                 foreach (var call in calls)
                 {
                     if (treeModel.GetOperation(call, cancellationToken) is not IInvocationOperation invocation
