@@ -65,16 +65,27 @@ namespace Consumer
             return true;
         }
 
-        public void InvalidateFinish(NotifierFinish finish) => ((FlushFinish)finish).Ticket = 0;
+        private int _finished;
+
+        // Uses the instance (as i915's does): otherwise CA1822, also applied by --severity info, may make it static first.
+        public void InvalidateFinish(NotifierFinish finish)
+        {
+            ((FlushFinish)finish).Ticket = 0;
+            _finished++;
+        }
     }
 
     // NTF003 (hfi1's shape: Invalidate written without override and without in, an overload): the fix makes the
     // user's method the override, with in, body kept.
     public sealed class OverloadOnlyOps : IntervalNotifierOps
     {
+        private int _invalidations;
+
+        // Uses the instance, as hfi1's does (see HiddenFinishOps on CA1822).
         public bool Invalidate(IntervalNotifier notifier, NotifierRange range, ulong currentSequence)
         {
             notifier.SetSequence(currentSequence);
+            _invalidations++;
             return true;
         }
     }
