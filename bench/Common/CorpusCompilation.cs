@@ -61,10 +61,23 @@ public static class CorpusCompilation
 // tracking, extended rules) do not apply to this do-nothing analyzer.
 #pragma warning disable RS1036, RS1041, RS2008
 
-/// <summary>An analyzer with no actions: the baseline the analyzer benchmarks are measured against.</summary>
+/// <summary>
+/// An analyzer with no actions: the baseline the analyzer benchmarks are measured against. Created with
+/// <c>askForOperationTrees</c>, it asks the driver for the operation tree of every body and does nothing with it:
+/// the cost any analyzer with a compilation-wide operation action makes the driver pay (binding each body again
+/// through a semantic model), a second baseline for allocations.
+/// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class EmptyAnalyzer : DiagnosticAnalyzer
 {
+    private readonly bool _askForOperationTrees;
+
+    public EmptyAnalyzer()
+    {
+    }
+
+    public EmptyAnalyzer(bool askForOperationTrees) => _askForOperationTrees = askForOperationTrees;
+
     private static readonly DiagnosticDescriptor Never = new DiagnosticDescriptor(
         "BENCH000", "Never reported", "Never reported", "Bench", DiagnosticSeverity.Hidden, isEnabledByDefault: true);
 
@@ -74,5 +87,10 @@ public sealed class EmptyAnalyzer : DiagnosticAnalyzer
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        if (_askForOperationTrees)
+        {
+            context.RegisterOperationBlockAction(static _ => { });
+        }
     }
 }
+

@@ -85,8 +85,57 @@ internal sealed class BenchRunner
             trees = default;
         }
 
+        if (_options.Alloc)
+        {
+            await MeasureAllocationsAsync(report).ConfigureAwait(false);
+        }
+
         _progress.Done();
         return report;
+    }
+
+    /// <summary>
+    /// --alloc: bytes the process allocates for the whole compile (<c>GetAllDiagnosticsAsync</c>, as a build) with an
+    /// empty analyzer, with all of ours, and with each of ours alone; the medians of 3 fresh compiles each, ours given
+    /// over the empty one. What our analyzers allocate, plus what the driver builds for their actions (semantic
+    /// models, operation trees): the garbage a build pays for, unlike the times not disturbed by other processes. The
+    /// set "operation trees only" (an analyzer that asks for every body's operations and does nothing) shows the
+    /// driver's share.
+    /// </summary>
+    private async Task MeasureAllocationsAsync(Report report)
+    {
+        var trees = CorpusCompilation.Parse(_sources);
+        var sets = new List<(string Name, ImmutableArray<DiagnosticAnalyzer> Analyzers)>
+        {
+            ("baseline", ImmutableArray.Create<DiagnosticAnalyzer>(new EmptyAnalyzer())),
+            ("all", _ours),
+            ("operation trees only", ImmutableArray.Create<DiagnosticAnalyzer>(new EmptyAnalyzer(askForOperationTrees: true))),
+        };
+        sets.AddRange(_ours.Select(a => (Name(a), ImmutableArray.Create(a))));
+        _progress.Phase($"allocations: {sets.Count} analyzer sets x 3 compiles");
+        var medians = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (name, analyzers) in sets)
+        {
+            var bytes = new List<long>();
+            for (var i = 0; i < 3; i++)
+            {
+                var compilation = CorpusCompilation.Create(trees, _references, _options.Concurrent)
+                                                   .WithAnalyzers(analyzers, CorpusCompilation.AnalyzerOptions(null, _options.Concurrent));
+                Settle();
+                var before = GC.GetTotalAllocatedBytes(precise: true);
+                _ = await compilation.GetAllDiagnosticsAsync(CancellationToken.None).ConfigureAwait(false);
+                bytes.Add(GC.GetTotalAllocatedBytes(precise: true) - before);
+            }
+
+            bytes.Sort();
+            medians[name] = bytes[1];
+        }
+
+        report.BaselineAllocatedBytes = medians["baseline"];
+        foreach (var (name, _) in sets.Skip(1))
+        {
+            report.AllocatedOverBaseline[name] = medians[name] - medians["baseline"];
+        }
     }
 
     /// <summary>Process CPU time so far, in ms: less disturbed than the wall clock by other processes on a shared machine.</summary>

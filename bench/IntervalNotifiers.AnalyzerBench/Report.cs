@@ -36,6 +36,12 @@ internal sealed class Report
     public List<AnalyzerSet> Compared { get; init; } = new();
     public Dictionary<string, int>? Expected { get; set; }
 
+    /// <summary>With --alloc: bytes allocated by the whole compile with no analyzer (an empty one).</summary>
+    public long? BaselineAllocatedBytes { get; set; }
+
+    /// <summary>With --alloc: bytes allocated over the baseline, by all of ours ("all") and by each alone.</summary>
+    public SortedDictionary<string, long> AllocatedOverBaseline { get; } = new(StringComparer.Ordinal);
+
     internal static double Median(IReadOnlyList<double> values)
     {
         if (values.Count == 0)
@@ -158,6 +164,16 @@ internal sealed class Report
         foreach (var sample in set.ExceptionSamples.Take(10))
         {
             o.WriteLine("  " + sample);
+        }
+
+        if (ReferenceEquals(set, Ours) && BaselineAllocatedBytes is { } baseline)
+        {
+            o.WriteLine($"allocated   whole compile (compiler + analyzer diagnostics), over the same with an empty analyzer; median of 3; "
+                        + $"baseline {baseline / 1048576.0:N1} MB");
+            foreach (var (name, bytes) in AllocatedOverBaseline.OrderByDescending(a => a.Key == "all").ThenByDescending(a => a.Value))
+            {
+                o.WriteLine($"  {(name == "all" ? "all of ours" : name == "operation trees only" ? "(operation trees only)" : name),-28} {bytes / 1048576.0,7:N2} MB {100.0 * bytes / baseline,7:0.00} %");
+            }
         }
     }
 

@@ -53,7 +53,9 @@ internal static class ReportJson
             ProcessorCount: Environment.ProcessorCount,
             ServerGC: GCSettings.IsServerGC,
             ExpectedDiagnostics: r.Expected is null ? null : Ordered(r.Expected.Select(p => (p.Key, p.Value))),
-            Compare: r.Compared.Select(set => Compared(r, set, ours)).ToList());
+            Compare: r.Compared.Select(set => Compared(r, set, ours)).ToList(),
+            BaselineAllocatedBytes: r.BaselineAllocatedBytes,
+            AllocatedOverBaselineBytes: r.BaselineAllocatedBytes is null ? null : r.AllocatedOverBaseline);
     }
 
     private static Comparison Compared(Report r, AnalyzerSet set, double ours)
@@ -121,7 +123,9 @@ internal static class ReportJson
         [property: JsonPropertyName("processorCount")] int ProcessorCount,
         [property: JsonPropertyName("serverGC")] bool ServerGC,
         [property: JsonPropertyName("expectedDiagnostics")] SortedDictionary<string, int>? ExpectedDiagnostics,
-        [property: JsonPropertyName("compare")] List<Comparison> Compare);
+        [property: JsonPropertyName("compare")] List<Comparison> Compare,
+        [property: JsonPropertyName("baselineAllocatedBytes")] long? BaselineAllocatedBytes,
+        [property: JsonPropertyName("allocatedOverBaselineBytes")] SortedDictionary<string, long>? AllocatedOverBaselineBytes);
 
     /// <summary>One analyzer's median execution time; <c>percent</c> of the compile for ours only.</summary>
     private sealed record AnalyzerTime(

@@ -43,6 +43,12 @@ public sealed class ValidCodeTests
                 nullableContextOptions: languageVersion >= LanguageVersion.CSharp8 ? NullableContextOptions.Enable : NullableContextOptions.Disable));
     }
 
+    /// <summary>The valid-code project (every file of TestData/ValidCode, in ordinal order) compiled with the latest language version.</summary>
+    internal static CSharpCompilation CompileValidCode()
+        => Compile("ValidCode", LanguageVersion.Latest,
+                   Directory.GetFiles(ValidCodeDirectory, "*.cs", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal)
+                            .Select(f => (f, File.ReadAllText(f))).ToArray());
+
     /// <summary>Runs every analyzer of the package; analyzer exceptions are collected, not thrown.</summary>
     internal static Task<(ImmutableArray<Diagnostic> Diagnostics, ImmutableArray<string> Exceptions)> AnalyzeAsync(
         Compilation compilation, CancellationToken cancellationToken = default)

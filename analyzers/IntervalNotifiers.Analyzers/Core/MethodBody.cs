@@ -48,29 +48,50 @@ internal sealed class MethodBody
     /// <summary>Every operation of <paramref name="blocks"/>: pre-order, children in source order (as <c>DescendantsAndSelf</c>).</summary>
     internal static IOperation[] Walk(ImmutableArray<IOperation> blocks)
     {
-        // Without DescendantsAndSelf's nested iterators.
-        var list = new List<IOperation>();
-        var pending = new List<IOperation>();
-        foreach (var block in blocks)
+        // Without DescendantsAndSelf's nested iterators, and with the two work lists reused by the thread's next walk
+        // (only the result array is allocated per body).
+        var list = t_list ?? new List<IOperation>(capacity: 256);
+        var pending = t_pending ?? new List<IOperation>(capacity: 64);
+        t_list = t_pending = null; // a nested walk on this thread gets lists of its own
+        try
         {
-            pending.Add(block);
-            while (pending.Count > 0)
+            foreach (var block in blocks)
             {
-                var operation = pending[pending.Count - 1];
-                pending.RemoveAt(pending.Count - 1);
-                list.Add(operation);
-                var start = pending.Count;
-                foreach (var child in operation.ChildOperations)
+                pending.Add(block);
+                while (pending.Count > 0)
                 {
-                    pending.Add(child);
+                    var operation = pending[pending.Count - 1];
+                    pending.RemoveAt(pending.Count - 1);
+                    list.Add(operation);
+                    foreach (var child in operation.ChildOperations.Reverse())
+                    {
+                        pending.Add(child); // pushed last to first, so the first child is visited next
+                    }
                 }
+            }
 
-                pending.Reverse(start, pending.Count - start);
+            return list.ToArray();
+        }
+        finally
+        {
+            list.Clear();
+            pending.Clear();
+            if (list.Capacity <= MaxKeptCapacity && pending.Capacity <= MaxKeptCapacity)
+            {
+                t_list = list;
+                t_pending = pending;
             }
         }
-
-        return list.ToArray();
     }
+
+    // The work lists of the last walk on this thread, kept unless a huge body grew them.
+    private const int MaxKeptCapacity = 16 * 1024;
+
+    [ThreadStatic]
+    private static List<IOperation>? t_list;
+
+    [ThreadStatic]
+    private static List<IOperation>? t_pending;
 
     /// <summary>
     /// The control-flow graph of the member's body, or null when it has none (no body, or a shape the

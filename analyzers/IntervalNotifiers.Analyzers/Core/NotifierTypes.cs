@@ -75,8 +75,13 @@ public sealed class NotifierTypes
     /// <summary><c>NotifierFinishPool&lt;T&gt;.Return</c> of the generic definition; compare with <see cref="Is"/>.</summary>
     public IMethodSymbol? PoolReturn { get; }
 
-    /// <summary>Resolves the runtime's types, or returns null when they are absent (register nothing then).</summary>
-    public static NotifierTypes? TryCreate(Compilation compilation)
+    /// <summary>
+    /// The runtime's types of <paramref name="compilation"/>, or null when they are absent (register nothing then).
+    /// Resolved once per compilation and shared by every analyzer and code fix (<see cref="ResolvedTypes"/>).
+    /// </summary>
+    public static NotifierTypes? TryCreate(Compilation compilation) => ResolvedTypes.For(compilation, Resolve);
+
+    private static NotifierTypes? Resolve(Compilation compilation)
     {
         var ops = compilation.GetTypeByMetadataName(Namespace + ".IntervalNotifierOps");
         if (ops is null)

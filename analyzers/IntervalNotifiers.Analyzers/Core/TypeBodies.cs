@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -24,8 +25,9 @@ namespace IntervalNotifiers.Analyzers.Core;
 /// </remarks>
 internal sealed class TypeBodies
 {
-    // Filled concurrently by the operation-block actions (no lock: one enqueue per member).
-    private readonly ConcurrentQueue<MethodBody> _queue = new();
+    // Filled concurrently by the operation-block actions (no lock: one compare-and-swap per member). A linked list
+    // rather than a ConcurrentQueue, whose first segment (32 slots) would be allocated for every type and analyzer.
+    private Collected? _collected;
 
     // Speed layer (Speed/Memo.cs): the snapshot of the queue and the graph built from it, kept until more bodies arrive.
     private MethodBody[]? _bodies;
@@ -64,8 +66,8 @@ internal sealed class TypeBodies
     }
 
     private void OnOperationBlock(OperationBlockAnalysisContext context)
-        => _queue.Enqueue(new MethodBody(context.OwningSymbol, context.OperationBlocks, Walks.For(context.Compilation),
-                                         context.GetControlFlowGraph));
+        => Collected.Add(ref _collected, new MethodBody(context.OwningSymbol, context.OperationBlocks, Walks.For(context.Compilation),
+                                                        context.GetControlFlowGraph));
 
     /// <summary>The bodies and the calls between the type's own methods.</summary>
     private TypeCallGraph GetGraph()
@@ -73,11 +75,51 @@ internal sealed class TypeBodies
                            static (state, graph) => graph.Bodies == state.Bodies,
                            static state => state.Self.BuildGraph(state.Bodies));
 
-    /// <summary>The bodies collected so far.</summary>
+    /// <summary>The bodies collected so far, in the order they came.</summary>
     private MethodBody[] GetBodies()
-        => Memo.GetCurrent(ref _bodies, _queue,
-                           static (queue, bodies) => bodies.Length == queue.Count,
-                           static queue => queue.ToArray());
+        => Memo.GetCurrent(ref _bodies, this,
+                           static (self, bodies) => bodies.Length == Collected.CountOf(Volatile.Read(ref self._collected)),
+                           static self => Collected.ToArray(Volatile.Read(ref self._collected)));
+
+    /// <summary>An immutable list of the bodies collected so far, newest first, with its length.</summary>
+    private sealed class Collected
+    {
+        private Collected(MethodBody body, Collected? next)
+        {
+            Body = body;
+            Next = next;
+            Count = CountOf(next) + 1;
+        }
+
+        public MethodBody Body { get; }
+        public Collected? Next { get; }
+        public int Count { get; }
+
+        public static int CountOf(Collected? list) => list?.Count ?? 0;
+
+        public static void Add(ref Collected? list, MethodBody body)
+        {
+            while (true)
+            {
+                var head = Volatile.Read(ref list);
+                if (Interlocked.CompareExchange(ref list, new Collected(body, head), head) == head)
+                {
+                    return;
+                }
+            }
+        }
+
+        public static MethodBody[] ToArray(Collected? list)
+        {
+            var bodies = new MethodBody[CountOf(list)];
+            for (var i = bodies.Length - 1; list is not null; i--, list = list.Next)
+            {
+                bodies[i] = list.Body;
+            }
+
+            return bodies;
+        }
+    }
 
     private TypeCallGraph BuildGraph(MethodBody[] bodies)
     {
