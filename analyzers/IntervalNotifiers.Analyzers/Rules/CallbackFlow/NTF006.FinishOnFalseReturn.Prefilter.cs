@@ -17,7 +17,20 @@ internal static class FinishOnFalseReturnPrefilter
 {
     /// <summary>Whether no return of the callback can be reported by NTF006.</summary>
     public static bool RulesOut(CallbackOperations operations, IParameterSymbol finish)
-        => !operations.Writes.Any(o => MayHandOut(o, finish)) || EveryFalseReturnClearsTheFinish(operations, finish);
+        => !AnyMayHandOut(operations, finish) || EveryFalseReturnClearsTheFinish(operations, finish);
+
+    private static bool AnyMayHandOut(CallbackOperations operations, IParameterSymbol finish)
+    {
+        foreach (var write in operations.Writes)
+        {
+            if (MayHandOut(write, finish))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static bool EveryFalseReturnClearsTheFinish(CallbackOperations operations, IParameterSymbol finish)
     {

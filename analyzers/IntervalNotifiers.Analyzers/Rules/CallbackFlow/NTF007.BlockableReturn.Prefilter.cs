@@ -98,7 +98,7 @@ internal static class BlockableReturnPrefilter
         private bool EveryWrite(ILocalSymbol local, System.Func<IOperation, bool> test, bool outOrRefIsEnough)
         {
             var declared = false;
-            foreach (var operation in _operations.All)
+            foreach (var operation in _operations.LocalWrites)
             {
                 switch (operation)
                 {

@@ -116,16 +116,18 @@ public sealed partial class CallbackFlowAnalyzer
     /// <summary>The derived notifier types the callback casts (or pattern-matches) its notifier parameter to.</summary>
     private static ImmutableArray<INamedTypeSymbol> CastTypes(NotifierTypes types, IParameterSymbol notifier, IReadOnlyList<IOperation> operations)
     {
-        var result = ImmutableArray.CreateBuilder<INamedTypeSymbol>();
+        // Speed only: no builder until a cast is found, and the operation's kind tested before any interface.
+        ImmutableArray<INamedTypeSymbol>.Builder? result = null;
         foreach (var operation in operations)
         {
             ITypeSymbol? target = null;
-            switch (operation)
+            switch (operation.Kind)
             {
-                case IConversionOperation conversion when FlowFacts.IsParameter(conversion.Operand, notifier):
-                    target = conversion.Type;
+                case OperationKind.Conversion when FlowFacts.IsParameter(((IConversionOperation)operation).Operand, notifier):
+                    target = operation.Type;
                     break;
-                case IPatternOperation pattern when FlowFacts.IsParameter(PatternInput(pattern), notifier):
+                case OperationKind.DeclarationPattern or OperationKind.TypePattern or OperationKind.RecursivePattern
+                    when operation is IPatternOperation pattern && FlowFacts.IsParameter(PatternInput(pattern), notifier):
                     target = pattern switch
                     {
                         IDeclarationPatternOperation declaration => declaration.MatchedType,
@@ -138,13 +140,13 @@ public sealed partial class CallbackFlowAnalyzer
 
             if (target is INamedTypeSymbol named && types.IsNotifierType(named)
                 && !SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, types.Notifier)
-                && !result.Contains(named, SymbolEqualityComparer.Default))
+                && (result is null || !result.Contains(named, SymbolEqualityComparer.Default)))
             {
-                result.Add(named);
+                (result ??= ImmutableArray.CreateBuilder<INamedTypeSymbol>()).Add(named);
             }
         }
 
-        return result.ToImmutable();
+        return result is null ? ImmutableArray<INamedTypeSymbol>.Empty : result.ToImmutable();
     }
 
     private static IOperation? PatternInput(IPatternOperation pattern)

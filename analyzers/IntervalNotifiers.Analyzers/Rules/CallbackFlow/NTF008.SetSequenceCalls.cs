@@ -20,6 +20,7 @@ internal sealed class SetSequenceCalls
     private readonly CallbackFlowWork? _work;
     private readonly Dictionary<IMethodSymbol, SetSequenceCoverage> _coverage = new(SymbolEqualityComparer.Default);
     private readonly HashSet<IMethodSymbol> _inProgress = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<ISymbol, MethodScan> _scans = new(SymbolEqualityComparer.Default);
     private FunctionsWithSetSequence? _functions;
 
     public SetSequenceCalls(TypeBodies bodies, CancellationToken cancellationToken, CallbackFlowWork? work = null)
@@ -39,6 +40,7 @@ internal sealed class SetSequenceCalls
 
         public FunctionsWithSetSequence(SetSequenceCalls info)
         {
+            info._work?.Count("NTF008 functions walk");
             foreach (var body in info._bodies.Bodies)
             {
                 foreach (var operation in body.Operations())
@@ -63,6 +65,13 @@ internal sealed class SetSequenceCalls
     }
 
     public NotifierTypes Types => _bodies.Types;
+
+    /// <summary>The helper membership of <paramref name="member"/> (the first ask builds the type's call graph: counted).</summary>
+    private CallbackKind Membership(ISymbol member)
+    {
+        _work?.Count("NTF008 membership");
+        return _bodies.MembershipOf(member);
+    }
 
     public TypeBodies Bodies => _bodies;
 
@@ -102,8 +111,14 @@ internal sealed class SetSequenceCalls
             && Types.GetCallbackKind(target) == CallbackKind.None)
         {
             // An own method: an in-callback helper is part of the callback (its paths are followed); any other
-            // method that may set the sequence makes the path unknown, without building its graph.
-            if (!_bodies.IsHelperCandidate((IMethodSymbol)target.OriginalDefinition) || _bodies.MembershipOf(target) == CallbackKind.None)
+            // method that may set the sequence makes the path unknown, without building its graph. A method that
+            // cannot call SetSequence covers nothing either way (speed only: the membership is not asked for).
+            if (!MayCallSetSequence(target))
+            {
+                return SetSequenceCoverage.None;
+            }
+
+            if (!_bodies.IsHelperCandidate((IMethodSymbol)target.OriginalDefinition) || Membership(target) == CallbackKind.None)
             {
                 return MayCallSetSequence(target) ? SetSequenceCoverage.Some : SetSequenceCoverage.None;
             }
@@ -136,10 +151,18 @@ internal sealed class SetSequenceCalls
             && target.MethodKind != MethodKind.LocalFunction
             && !IsSetSequence(target)
             && Types.GetCallbackKind(target) == CallbackKind.None
-            && _bodies.IsHelperCandidate((IMethodSymbol)target.OriginalDefinition)
-            && _bodies.MembershipOf(target) != CallbackKind.None)
+            && _bodies.IsHelperCandidate((IMethodSymbol)target.OriginalDefinition))
         {
-            return HelperCertainlyCovers(target);
+            // Speed only: a helper that cannot call SetSequence covers nothing, whatever its membership.
+            if (!MayCoverAnything(target))
+            {
+                return false;
+            }
+
+            if (Membership(target) != CallbackKind.None)
+            {
+                return HelperCertainlyCovers(target);
+            }
         }
 
         return CoverageOfCall(invocation, caller) != SetSequenceCoverage.None;
@@ -263,27 +286,84 @@ internal sealed class SetSequenceCalls
 
     /// <summary>A cheap scan: the own method <paramref name="method"/> calls SetSequence, an own method, or passes on a sequence.</summary>
     private bool MayCallSetSequence(IMethodSymbol method)
-    {
-        var body = BodyOf(method);
-        return body is null
-            ? method.Parameters.Any(p => p.Type.SpecialType == SpecialType.System_UInt64)
-            : MayCallSetSequence(body);
-    }
+        => (Scan(method) & MethodScan.MayCall) != 0;
+
+    /// <summary>
+    /// Speed only: a necessary condition for <see cref="HelperCertainlyCovers"/> or <see cref="CoverageOf"/> of the own
+    /// method <paramref name="method"/> to find a covering call (see <see cref="MethodScan.MayCover"/>): when false, the
+    /// membership of the helper (the type's call graph) need not be asked for.
+    /// </summary>
+    private bool MayCoverAnything(IMethodSymbol method)
+        => (Scan(method) & MethodScan.MayCover) != 0;
 
     private bool MayCallSetSequence(MethodBody body)
+        => (Scan(body) & MethodScan.MayCall) != 0;
+
+    /// <summary>What one pass over an own method's body found (speed only: kept per method, the bodies never change).</summary>
+    [System.Flags]
+    private enum MethodScan : byte
     {
+        None = 0,
+
+        /// <summary>A call of SetSequence or of an own method (a local function included), or a call with an argument of type <c>ulong</c>.</summary>
+        MayCall = 1,
+
+        /// <summary>
+        /// <see cref="MayCall"/>, or a call with an argument that is a <c>ulong</c> below conversions: every call that
+        /// <see cref="CoverageOfCall"/> or <see cref="CertainlyCovers"/> may count; for a method without a body, a
+        /// <c>ulong</c> parameter.
+        /// </summary>
+        MayCover = 2,
+    }
+
+    private MethodScan Scan(IMethodSymbol method)
+    {
+        var key = TypeBodies.Key(method);
+        if (_scans.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+
+        var body = BodyOf(method);
+        var scan = body is not null ? Scan(body)
+            : method.Parameters.Any(p => p.Type.SpecialType == SpecialType.System_UInt64) ? MethodScan.MayCall | MethodScan.MayCover
+            : MethodScan.None;
+        _scans[key] = scan;
+        return scan;
+    }
+
+    private MethodScan Scan(MethodBody body)
+    {
+        var scan = MethodScan.None;
         foreach (var operation in body.Operations())
         {
-            if (operation is IInvocationOperation invocation
-                && (IsSetSequence(invocation.TargetMethod)
-                    || SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType?.OriginalDefinition, _bodies.Type.OriginalDefinition)
-                    || invocation.Arguments.Any(a => a.Value.Type?.SpecialType == SpecialType.System_UInt64)))
+            if (operation.Kind != OperationKind.Invocation)
             {
-                return true;
+                continue;
+            }
+
+            var invocation = (IInvocationOperation)operation;
+            if (IsSetSequence(invocation.TargetMethod)
+                || SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType?.OriginalDefinition, _bodies.Type.OriginalDefinition))
+            {
+                return MethodScan.MayCall | MethodScan.MayCover;
+            }
+
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.Value.Type?.SpecialType == SpecialType.System_UInt64)
+                {
+                    return MethodScan.MayCall | MethodScan.MayCover;
+                }
+
+                if (OperationFacts.StripConversions(argument.Value).Type?.SpecialType == SpecialType.System_UInt64)
+                {
+                    scan = MethodScan.MayCover;
+                }
             }
         }
 
-        return false;
+        return scan;
     }
 
     /// <summary>Whether <paramref name="body"/> calls SetSequence on some path, as docs/contract.md#helpers-count-as-the-callback counts it.</summary>
@@ -313,7 +393,8 @@ internal sealed class SetSequenceCalls
                     }
                     else if (kind == CallbackKind.None
                              && _bodies.IsHelperCandidate((IMethodSymbol)invocation.TargetMethod.OriginalDefinition)
-                             && _bodies.MembershipOf(invocation.TargetMethod) != CallbackKind.None
+                             && MayCoverAnything(invocation.TargetMethod)
+                             && Membership(invocation.TargetMethod) != CallbackKind.None
                              && (HelperCertainlyCovers(invocation.TargetMethod) || CoverageOf(invocation.TargetMethod) != SetSequenceCoverage.None))
                     {
                         return true;

@@ -36,7 +36,7 @@ internal sealed partial class SetSequenceFlow
     /// <summary>Whether the operation tree proves that no return of the callback can be reported (no graph is built).</summary>
     public bool TreeProvesSilent(CallbackOperations operations)
     {
-        CollectLocalGuards(_body);
+        CollectLocalGuards(operations.LocalWrites);
         return new Tree(this).Run(_body, operations, entry: true);
     }
 
@@ -259,34 +259,51 @@ internal sealed partial class SetSequenceFlow
     /// <summary>Whether <paramref name="operation"/> has no control flow of its own (the graph evaluates it in one block, without captures).</summary>
     private static bool IsPlain(IOperation operation)
     {
-        foreach (var op in operation.DescendantsAndSelf())
+        switch (operation.Kind)
         {
-            switch (op)
+            case OperationKind.Conditional:
+            case OperationKind.Coalesce:
+            case OperationKind.CoalesceAssignment:
+            case OperationKind.ConditionalAccess:
+            case OperationKind.SwitchExpression:
+            case OperationKind.Throw:
+            case OperationKind.AnonymousFunction:
+            case OperationKind.InterpolatedString:
+            case OperationKind.BinaryPattern:
+                return false;
+            case OperationKind.Binary
+                when ((IBinaryOperation)operation).OperatorKind is BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr:
+                return false;
+        }
+
+        // Without DescendantsAndSelf's iterator (speed only).
+        foreach (var child in operation.ChildOperations)
+        {
+            if (!IsPlain(child))
             {
-                case IConditionalOperation:
-                case ICoalesceOperation:
-                case ICoalesceAssignmentOperation:
-                case IConditionalAccessOperation:
-                case ISwitchExpressionOperation:
-                case IThrowOperation:
-                case IAnonymousFunctionOperation:
-                case IInterpolatedStringOperation:
-                case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr }:
-                case IBinaryPatternOperation:
-                    return false;
+                return false;
             }
         }
 
         return true;
     }
 
-    /// <summary>Whether evaluating <paramref name="statement"/> runs, on every path through it, a call that covers SetSequence.</summary>
+    /// <summary>
+    /// Whether evaluating <paramref name="statement"/> runs, on every path through it, a call that covers SetSequence:
+    /// a call reached from the statement through operands that every evaluation of their parent evaluates
+    /// (<see cref="EvaluatesUnconditionally"/>; no conditional part, no function between them). The walk descends only
+    /// through those operands, in source order.
+    /// </summary>
     private bool CoversUnconditionally(IOperation statement)
     {
-        foreach (var op in statement.DescendantsAndSelf())
+        if (statement is IInvocationOperation self && _calls.CertainlyCovers(self, _method))
         {
-            if (op is IInvocationOperation invocation && IsEvaluatedUnconditionally(invocation, statement)
-                && _calls.CertainlyCovers(invocation, _method))
+            return true;
+        }
+
+        foreach (var child in statement.ChildOperations)
+        {
+            if (EvaluatesUnconditionally(statement, child) && CoversUnconditionally(child))
             {
                 return true;
             }
@@ -295,41 +312,35 @@ internal sealed partial class SetSequenceFlow
         return false;
     }
 
-    /// <summary>Whether every evaluation of <paramref name="root"/> evaluates <paramref name="operation"/> (no conditional part, no function between them).</summary>
-    internal static bool IsEvaluatedUnconditionally(IOperation operation, IOperation root)
+    /// <summary>Whether every evaluation of <paramref name="parent"/> evaluates its operand <paramref name="child"/>.</summary>
+    private static bool EvaluatesUnconditionally(IOperation parent, IOperation child)
     {
-        var child = operation;
-        for (var parent = operation.Parent; parent is not null && child != root; child = parent, parent = parent.Parent)
+        switch (parent)
         {
-            switch (parent)
-            {
-                case IExpressionStatementOperation:
-                case IVariableDeclarationGroupOperation:
-                case IVariableDeclarationOperation:
-                case IVariableDeclaratorOperation:
-                case IVariableInitializerOperation:
-                case IArgumentOperation:
-                case IConversionOperation:
-                case ISimpleAssignmentOperation:
-                case ICompoundAssignmentOperation:
-                case IInvocationOperation:
-                case IPropertyReferenceOperation:
-                case IFieldReferenceOperation:
-                case IObjectCreationOperation:
-                case IUnaryOperation:
-                case IAwaitOperation:
-                    continue;
-                case IBinaryOperation binary
-                    when binary.OperatorKind is not (BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr)
-                         || binary.LeftOperand == child:
-                    continue;
-                case IConditionalOperation conditional when conditional.Condition == child:
-                    continue;
-                default:
-                    return false;
-            }
+            case IExpressionStatementOperation:
+            case IVariableDeclarationGroupOperation:
+            case IVariableDeclarationOperation:
+            case IVariableDeclaratorOperation:
+            case IVariableInitializerOperation:
+            case IArgumentOperation:
+            case IConversionOperation:
+            case ISimpleAssignmentOperation:
+            case ICompoundAssignmentOperation:
+            case IInvocationOperation:
+            case IPropertyReferenceOperation:
+            case IFieldReferenceOperation:
+            case IObjectCreationOperation:
+            case IUnaryOperation:
+            case IAwaitOperation:
+                return true;
+            case IBinaryOperation binary
+                when binary.OperatorKind is not (BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr)
+                     || binary.LeftOperand == child:
+                return true;
+            case IConditionalOperation conditional when conditional.Condition == child:
+                return true;
+            default:
+                return false;
         }
-
-        return child == root;
     }
 }
