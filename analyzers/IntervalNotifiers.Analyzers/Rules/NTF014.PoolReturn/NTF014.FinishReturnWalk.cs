@@ -26,6 +26,13 @@ internal sealed partial class FinishReturnWalk
     private readonly List<List<bool?>> _continues = new();
     private readonly List<SyntaxNode> _leaks = new();
 
+    // Speed: every operation that holds a use handing the finish on (a local function call, or a reference that does
+    // not keep the finish), and every one that holds a jump this walk does not model, each marked once with all the
+    // operations above it, instead of a walk below each statement (the same answer: an operation holds another exactly
+    // when it is one of that one's parents).
+    private readonly HashSet<IOperation> _handsOff = new(OperationIdentity.Instance);
+    private readonly HashSet<IOperation> _jumps = new(OperationIdentity.Instance);
+
     private FinishReturnWalk(IParameterSymbol finish) => _finish.Add(finish);
 
     /// <summary>
@@ -36,6 +43,7 @@ internal sealed partial class FinishReturnWalk
     {
         var walk = new FinishReturnWalk(finish);
         walk.CollectCopies(operations);
+        walk.MarkUses(operations);
         try
         {
             if (walk.Statement(body, true) == true)
@@ -116,12 +124,9 @@ internal sealed partial class FinishReturnWalk
                 throw new GiveUp();
 
             default:
-                foreach (var inner in statement.DescendantsAndSelf())
+                if (_jumps.Contains(statement))
                 {
-                    if (inner is IReturnOperation or IBranchOperation or ILabeledOperation && !OperationFacts.IsInsideFunction(inner))
-                    {
-                        throw new GiveUp(); // a statement shape this walk does not model
-                    }
+                    throw new GiveUp(); // a statement shape this walk does not model
                 }
 
                 return Uses(statement, state);
@@ -330,20 +335,40 @@ internal sealed partial class FinishReturnWalk
             return state;
         }
 
-        foreach (var inner in operation.DescendantsAndSelf())
+        return _handsOff.Contains(operation) ? false : state;
+    }
+
+    /// <summary>
+    /// Marks the uses that hand the finish on (a local function may return what it captures; a reference that does not
+    /// keep the finish) and the jumps this walk does not model (a <c>return</c>, <c>break</c>, <c>continue</c>,
+    /// <c>goto</c> or label of the method itself), with every operation above each.
+    /// </summary>
+    private void MarkUses(IReadOnlyList<IOperation> operations)
+    {
+        foreach (var inner in operations)
         {
             switch (inner)
             {
                 case IInvocationOperation { TargetMethod.MethodKind: MethodKind.LocalFunction }:
-                    return false; // a local function may return what it captures
+                    MarkUp(inner, _handsOff);
+                    break;
                 case ILocalReferenceOperation or IParameterReferenceOperation
                     when FinishUses.SymbolOf(inner) is { } symbol && _finish.Contains(symbol)
                          && !FinishUses.KeepsTheFinish(inner, IsCopy):
-                    return false;
+                    MarkUp(inner, _handsOff);
+                    break;
+                case IReturnOperation or IBranchOperation or ILabeledOperation when !OperationFacts.IsInsideFunction(inner):
+                    MarkUp(inner, _jumps);
+                    break;
             }
         }
+    }
 
-        return state;
+    private static void MarkUp(IOperation operation, HashSet<IOperation> marks)
+    {
+        for (var current = operation; current is not null && marks.Add(current); current = current.Parent)
+        {
+        }
     }
 
     private static bool? Join(bool? a, bool? b) => a is null ? b : b is null ? a : a.Value || b.Value;

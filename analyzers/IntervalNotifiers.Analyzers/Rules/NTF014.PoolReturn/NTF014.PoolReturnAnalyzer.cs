@@ -18,7 +18,9 @@ namespace IntervalNotifiers.Analyzers;
 /// rented by a successful <c>TryRent</c> and still owed at a <c>return</c>. <c>InvalidateFinish</c> is asked of
 /// <see cref="FinishReturnWalk"/>, only when every finish the type's start hands out is a rented one (a type that
 /// also hands out <c>new</c> finishes cannot know which one it got). Cheap filters first: only ops types with a pool
-/// field or property, only the two callbacks, only bodies that call <c>TryRent</c> or <c>Return</c>.
+/// field or property, only the two callbacks, only bodies that call <c>TryRent</c> or <c>Return</c>; then the start's
+/// pre-filter (<see cref="RentedFinishPrefilter"/>) and its proof on the operation tree (<see cref="RentedFinishTree"/>),
+/// and a control-flow graph only for a start neither can rule out.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class PoolReturnAnalyzer : NotifierAnalyzer
@@ -35,16 +37,29 @@ public sealed class PoolReturnAnalyzer : NotifierAnalyzer
     /// </summary>
     public const string MayBeNullProperty = "MayBeNull";
 
-    /// <summary>False only in the test that checks the start's pre-filter against its flow (every start then gets the flow).</summary>
+    /// <summary>False only in the tests that check the start's pre-filter against its flow (every start then gets the flow).</summary>
     private readonly bool _prefilters;
+
+    /// <summary>False only in the tests that check the start's tree proof against its flow.</summary>
+    private readonly bool _tree;
 
     public PoolReturnAnalyzer()
         : this(prefilters: true)
     {
     }
 
-    /// <summary>An analyzer whose pre-filter is on or off (off: the flow alone decides, for the pre-filter test).</summary>
-    internal PoolReturnAnalyzer(bool prefilters) => _prefilters = prefilters;
+    /// <summary>An analyzer whose pre-filter and tree proof are on or off (off: the flow alone decides, for the pre-filter test).</summary>
+    internal PoolReturnAnalyzer(bool prefilters)
+        : this(prefilters, tree: prefilters)
+    {
+    }
+
+    /// <summary>An analyzer with the start's pre-filter (<c>NTF014.RentedFinishFlow.Prefilter.cs</c>) and tree proof (<c>NTF014.RentedFinishFlow.Tree.cs</c>) each on or off.</summary>
+    internal PoolReturnAnalyzer(bool prefilters, bool tree)
+    {
+        _prefilters = prefilters;
+        _tree = tree;
+    }
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.NTF014);
 
@@ -58,17 +73,16 @@ public sealed class PoolReturnAnalyzer : NotifierAnalyzer
         start.RegisterSymbolStartAction(symbolStart =>
         {
             if (symbolStart.Symbol is INamedTypeSymbol { TypeKind: TypeKind.Class } type && types.IsOpsType(type)
-                && PoolMembers(types, type).Count > 0)
+                && HasPoolMember(types, type))
             {
                 TypeBodies.Collect(symbolStart, types, AnalyzeType);
             }
         }, SymbolKind.NamedType);
     }
 
-    /// <summary>The fields and properties of <paramref name="type"/> and its bases (below the ops base) that hold a pool.</summary>
-    private static List<ISymbol> PoolMembers(NotifierTypes types, INamedTypeSymbol type)
+    /// <summary>Whether <paramref name="type"/> or one of its bases (below the ops base) has a field or property that holds a pool.</summary>
+    private static bool HasPoolMember(NotifierTypes types, INamedTypeSymbol type)
     {
-        var members = new List<ISymbol>();
         for (var t = type; t is not null && !SymbolEqualityComparer.Default.Equals(t.OriginalDefinition, types.Ops); t = t.BaseType)
         {
             foreach (var member in t.GetMembers())
@@ -81,12 +95,12 @@ public sealed class PoolReturnAnalyzer : NotifierAnalyzer
                 };
                 if (types.IsPoolType(memberType))
                 {
-                    members.Add(member);
+                    return true;
                 }
             }
         }
 
-        return members;
+        return false;
     }
 
     private void AnalyzeType(SymbolAnalysisContext context, TypeBodies bodies)
@@ -113,30 +127,51 @@ public sealed class PoolReturnAnalyzer : NotifierAnalyzer
         }
 
         var start = new CallbackOperations(startBody.Operations());
-        if (start.HasInvalid || !start.Invocations.Any(i => NotifierTypes.Is(i.TargetMethod, types.PoolTryRent)))
+        if (start.HasInvalid)
         {
             return;
         }
 
-        var rented = RentedFinishFlow.RentedLocals(types, start.All);
+        var rented = RentedFinishFlow.RentedLocals(types, start.Invocations); // none without a TryRent
         if (rented.IsEmpty)
         {
             return;
         }
 
-        if (!_prefilters || !RentedFinishPrefilter.RulesOut(types, startBody, start, rented))
+        // A graph only for a start that neither the pre-filter nor the tree proof rules out.
+        var handedOut = HandedOutParameter(types, startBody);
+        if (!(_prefilters && RentedFinishPrefilter.RulesOut(types, startBody, start, rented))
+            && !(_tree && RentedFinishTree.ProvesSilent(types, startBody, start, rented, handedOut)))
         {
-            AnalyzeStart(context, types, startBody, start, rented);
+            AnalyzeStart(context, types, startBody, start, rented, handedOut);
         }
 
         if (finishBody is not null)
         {
-            AnalyzeFinish(context, types, bodies.Type, startBody, start, rented, finishBody);
+            AnalyzeFinish(context, types, bodies.Type, start, rented, handedOut, finishBody);
         }
     }
 
+    /// <summary>The start's <c>out</c> finish parameter, or null.</summary>
+    private static IParameterSymbol? HandedOutParameter(NotifierTypes types, MethodBody startBody)
+    {
+        if (startBody.Owner is IMethodSymbol method)
+        {
+            foreach (var parameter in method.Parameters)
+            {
+                if (parameter.RefKind == RefKind.Out && types.IsFinishType(parameter.Type))
+                {
+                    return parameter;
+                }
+            }
+        }
+
+        return null;
+    }
+
     private static void AnalyzeStart(SymbolAnalysisContext context, NotifierTypes types, MethodBody body,
-                                     CallbackOperations operations, ImmutableArray<ILocalSymbol> rented)
+                                     CallbackOperations operations, ImmutableArray<ILocalSymbol> rented,
+                                     IParameterSymbol? handedOut)
     {
         var cfg = body.GetControlFlowGraph();
         if (cfg is null)
@@ -144,8 +179,6 @@ public sealed class PoolReturnAnalyzer : NotifierAnalyzer
             return;
         }
 
-        var handedOut = (body.Owner as IMethodSymbol)?.Parameters
-            .FirstOrDefault(p => p.RefKind == RefKind.Out && types.IsFinishType(p.Type));
         var flow = new RentedFinishFlow(types, rented, handedOut,
                                         handedOut is not null && HandsOutOnlyRented(operations, handedOut, rented));
         if (flow.Run(cfg, context.CancellationToken) is not { } result)
@@ -181,7 +214,7 @@ public sealed class PoolReturnAnalyzer : NotifierAnalyzer
     /// A return inside a <c>try</c> whose <c>finally</c> names the rented local: the engine judges a return before its
     /// <c>finally</c> runs, and that <c>finally</c> may return the finish (no proof, no diagnostic).
     /// </summary>
-    private static bool IsGuardedByFinally(SyntaxNode statement, ILocalSymbol local, CallbackOperations operations)
+    internal static bool IsGuardedByFinally(SyntaxNode statement, ILocalSymbol local, CallbackOperations operations)
     {
         foreach (var operation in operations.All)
         {
@@ -218,14 +251,13 @@ public sealed class PoolReturnAnalyzer : NotifierAnalyzer
     }
 
     private static void AnalyzeFinish(SymbolAnalysisContext context, NotifierTypes types, INamedTypeSymbol type,
-                                      MethodBody startBody, CallbackOperations start, ImmutableArray<ILocalSymbol> rented,
+                                      CallbackOperations start, ImmutableArray<ILocalSymbol> rented, IParameterSymbol? handedOut,
                                       MethodBody finishBody)
     {
-        if (startBody.Owner is not IMethodSymbol startMethod
-            || startMethod.Parameters.FirstOrDefault(p => p.RefKind == RefKind.Out && types.IsFinishType(p.Type)) is not { } handedOut
+        if (handedOut is null
             || !HandsOutOnlyRented(start, handedOut, rented)
             || finishBody.Owner is not IMethodSymbol finishMethod
-            || finishMethod.Parameters.FirstOrDefault(p => types.IsFinishType(p.Type)) is not { } finish)
+            || FinishParameter(types, finishMethod) is not { } finish)
         {
             return;
         }
@@ -243,14 +275,21 @@ public sealed class PoolReturnAnalyzer : NotifierAnalyzer
             pool = from;
         }
 
-        var operations = new CallbackOperations(finishBody.Operations());
-        if (operations.HasInvalid || operations.HasGoto
-            || finishBody.Blocks.FirstOrDefault() is not IBlockOperation block)
+        var operations = finishBody.Operations();
+        if (finishBody.Blocks.IsDefaultOrEmpty || finishBody.Blocks[0] is not IBlockOperation block)
         {
             return;
         }
 
-        var leaks = FinishReturnWalk.LeakingExits(block, finish, operations.All);
+        foreach (var operation in operations)
+        {
+            if (operation is IInvalidOperation or IBranchOperation { BranchKind: BranchKind.GoTo })
+            {
+                return;
+            }
+        }
+
+        var leaks = FinishReturnWalk.LeakingExits(block, finish, operations);
         foreach (var exit in OnePerLine(leaks))
         {
             var poolType = (pool as IFieldSymbol)?.Type ?? (pool as IPropertySymbol)?.Type;
@@ -260,6 +299,20 @@ public sealed class PoolReturnAnalyzer : NotifierAnalyzer
                 : $"({element.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}){finish.Name}";
             Report(context, exit, pool, argument);
         }
+    }
+
+    /// <summary>The finish's first parameter of a finish type, or null.</summary>
+    private static IParameterSymbol? FinishParameter(NotifierTypes types, IMethodSymbol finishMethod)
+    {
+        foreach (var parameter in finishMethod.Parameters)
+        {
+            if (types.IsFinishType(parameter.Type))
+            {
+                return parameter;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Whether every value the start puts in its <c>out finish</c> is null or a rented local.</summary>

@@ -23,7 +23,7 @@ namespace IntervalNotifiers.Analyzers.Rules.PoolReturn;
 /// handed-out finish handed off. A <c>TryRent</c> whose result is not tested in a condition leaves the local unknown,
 /// which counts as handed off (no proof, no diagnostic).
 /// </summary>
-internal sealed class RentedFinishFlow : ForwardFlow<FlowValues>
+internal sealed partial class RentedFinishFlow : ForwardFlow<FlowValues>
 {
     public const byte NotRented = 1;
     public const byte Owed = 2;

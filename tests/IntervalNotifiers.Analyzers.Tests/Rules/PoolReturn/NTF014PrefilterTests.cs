@@ -4,8 +4,6 @@ using System.Linq;
 using System.Text;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.Diagnostics;
 using Xunit;
 
 namespace IntervalNotifiers.Analyzers.Tests.Rules.PoolReturn;
@@ -24,9 +22,7 @@ public sealed class NTF014PrefilterTests
     public async Task ThePrefilterNeverHidesWhatTheFlowReports(int seed)
     {
         var source = Generate(seed, count: 150);
-        var compilation = ValidCodeTests.Compile($"Pooled{seed}", LanguageVersion.Latest, ($"/0/Pooled{seed}.cs", source));
-        var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
-        Assert.True(errors.Count == 0, string.Join("\n", errors.Take(5)));
+        var compilation = PooledStarts.Compile($"Pooled{seed}", source);
 
         var withPrefilter = await RunAsync(compilation, prefilters: true);
         var flowOnly = await RunAsync(compilation, prefilters: false);
@@ -35,7 +31,7 @@ public sealed class NTF014PrefilterTests
         var invented = withPrefilter.Except(flowOnly).ToList();
         var lines = source.Split('\n');
         Assert.True(hidden.Count == 0 && invented.Count == 0,
-            "hidden by the pre-filter:\n" + string.Join("\n", hidden.Select(d => d + "\n" + Around(lines, d)))
+            "hidden by the pre-filter:\n" + string.Join("\n", hidden.Select(d => d + "\n" + PooledStarts.Around(lines, d)))
             + "\nonly with the pre-filter:\n" + string.Join("\n", invented));
         Assert.Equal(flowOnly.Length, withPrefilter.Length);
         Assert.True(flowOnly.SequenceEqual(withPrefilter));
@@ -46,40 +42,19 @@ public sealed class NTF014PrefilterTests
     {
         // The comparison means something only if the flow reports some starts and passes others.
         var source = Generate(1, count: 150);
-        var compilation = ValidCodeTests.Compile("Pooled1", LanguageVersion.Latest, ("/0/Pooled1.cs", source));
+        var compilation = PooledStarts.Compile("Pooled1", source);
         var reported = await RunAsync(compilation, prefilters: false);
         Assert.InRange(reported.Length, 10, 140);
     }
 
-    /// <summary>The start around a diagnostic's line, to read a failure.</summary>
-    private static string Around(string[] lines, string diagnostic)
-    {
-        var line = int.Parse(diagnostic.Split(' ')[1].Split(',')[0]);
-        return string.Join("\n", lines.Skip(Math.Max(0, line - 14)).Take(18));
-    }
-
-    private static async Task<ImmutableArray<string>> RunAsync(Compilation compilation, bool prefilters)
-    {
-        var analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(new PoolReturnAnalyzer(prefilters));
-        var (diagnostics, exceptions) = await ValidCodeTests.AnalyzeAsync(compilation, analyzers, concurrent: false, default);
-        Assert.Empty(exceptions);
-        return diagnostics
-            .Select(d => $"{d.Id} {d.Location.GetLineSpan().StartLinePosition} {d.GetMessage()}")
-            .OrderBy(s => s, StringComparer.Ordinal)
-            .ToImmutableArray();
-    }
+    private static Task<ImmutableArray<string>> RunAsync(Compilation compilation, bool prefilters)
+        => PooledStarts.RunAsync(compilation, new PoolReturnAnalyzer(prefilters));
 
     /// <summary>Ops types whose starts combine, at random, the parts of a pooled start.</summary>
     private static string Generate(int seed, int count)
     {
         var random = new Random(seed);
-        var text = new StringBuilder("""
-            using System;
-            using IntervalNotifiers;
-
-            sealed class PoolFinish : NotifierFinish { public ulong Start; public ulong End; }
-
-            """);
+        var text = new StringBuilder(PooledStarts.Header);
         string Pick(params string[] options) => options[random.Next(options.Length)];
         for (var i = 0; i < count; i++)
         {
@@ -108,34 +83,17 @@ public sealed class NTF014PrefilterTests
                 elsePart = "";
             }
 
-            text.Append($$"""
-                sealed class Ops{{i}} : IntervalNotifierOps
+            text.Append(PooledStarts.OpsType(i, $$"""
+                {{prefix}}
+                if ({{condition}})
                 {
-                    private readonly NotifierFinishPool<PoolFinish> _pool = new NotifierFinishPool<PoolFinish>(2);
+                    {{failed}}
+                }{{elsePart}}
 
-                    public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
-                    {
-                        notifier.SetSequence(currentSequence);
-                        return true;
-                    }
-
-                    public override bool InvalidateStart(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence, out NotifierFinish? finish)
-                    {
-                        {{prefix}}
-                        if ({{condition}})
-                        {
-                            {{failed}}
-                        }{{elsePart}}
-
-                        {{between}}
-                        {{handOut}}
-                        {{after}}
-                    }
-
-                    public override void InvalidateFinish(NotifierFinish finish) => _pool.Return((PoolFinish)finish);
-                }
-
-                """);
+                {{between}}
+                {{handOut}}
+                {{after}}
+                """));
         }
 
         return text.ToString();
