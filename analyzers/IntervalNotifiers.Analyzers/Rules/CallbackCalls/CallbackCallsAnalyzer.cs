@@ -35,6 +35,7 @@ public sealed partial class CallbackCallsAnalyzer : NotifierAnalyzer
         }
 
         var names = SourceNames.For(start.Compilation);
+        var summaries = CallSummaries.For(start.Compilation, types);
         start.RegisterSymbolStartAction(symbolStart =>
         {
             if (symbolStart.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } type)
@@ -60,7 +61,7 @@ public sealed partial class CallbackCallsAnalyzer : NotifierAnalyzer
             symbolStart.RegisterOperationAction(operationContext =>
             {
                 if (relevant == 0 && operationContext.Operation is IInvocationOperation invocation
-                    && MayBeReported(operationContext, types, type, invocation, isOps))
+                    && MayBeReported(operationContext, types, summaries, type, invocation, isOps))
                 {
                     System.Threading.Volatile.Write(ref relevant, 1);
                 }
@@ -97,8 +98,8 @@ public sealed partial class CallbackCallsAnalyzer : NotifierAnalyzer
     /// (<see cref="CallSummaries"/>) made where a callback may run it (a callback, a private or internal method that
     /// may be one of its helpers). A call of a followed method that reaches nothing makes the type no work at its end.
     /// </summary>
-    private static bool MayBeReported(OperationAnalysisContext context, NotifierTypes types, INamedTypeSymbol type,
-                                      IInvocationOperation invocation, bool isOps)
+    private static bool MayBeReported(OperationAnalysisContext context, NotifierTypes types, CallSummaries summaries,
+                                      INamedTypeSymbol type, IInvocationOperation invocation, bool isOps)
     {
         if (NotifierTypes.Is(invocation.TargetMethod, types.SetSequence))
         {
@@ -121,7 +122,7 @@ public sealed partial class CallbackCallsAnalyzer : NotifierAnalyzer
                && MayBeInCallback(types, context.ContainingSymbol)
                && !(SymbolEqualityComparer.Default.Equals(callee.ContainingType?.OriginalDefinition, type.OriginalDefinition)
                     && MayBeInCallback(types, callee))
-               && CallSummaries.For(context.Compilation, types).Reach(callee, context.CancellationToken) != CallTargets.None;
+               && summaries.Reach(callee, context.CancellationToken) != CallTargets.None;
     }
 
     /// <summary>
