@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Linq;
 using IntervalNotifiers.Analyzers.Core;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -94,7 +93,10 @@ internal sealed class LockRegions
                     }
                     else
                     {
-                        regions.AddRange(releases);
+                        foreach (var release in releases)
+                        {
+                            regions.Add(release);
+                        }
                     }
 
                     break;
@@ -155,7 +157,7 @@ internal sealed class LockRegions
 
             if (acquisition.Key is { } key)
             {
-                if (regions.Exists(region => region.Matches(key)) || IsClosedRegion(invocation, key, site))
+                if (AnyMatches(regions, key) || IsClosedRegion(invocation, key, site))
                 {
                     continue;
                 }
@@ -181,29 +183,39 @@ internal sealed class LockRegions
                    : LockState.Unknown; // a lambda may run under its caller's lock
         }
 
-        var named = ImmutableArray.CreateBuilder<ISymbol>();
-        var byLockStatement = ImmutableArray.CreateBuilder<ISymbol>();
+        var named = new List<ISymbol>(regions.Count);
+        List<ISymbol>? byLockStatement = null;
         var unnamed = unknown || (inFunction && !detached);
         foreach (var region in regions)
         {
-            if (region.Symbol is null)
+            if (region.Symbol is not { } symbol)
             {
                 unnamed = true;
                 continue;
             }
 
-            if (!named.Any(symbol => SymbolEqualityComparer.Default.Equals(symbol, region.Symbol)))
+            AddOnce(named, symbol);
+            if (region.IsLockStatement)
             {
-                named.Add(region.Symbol);
-            }
-
-            if (region.IsLockStatement && !byLockStatement.Any(symbol => SymbolEqualityComparer.Default.Equals(symbol, region.Symbol)))
-            {
-                byLockStatement.Add(region.Symbol);
+                AddOnce(byLockStatement ??= new List<ISymbol>(1), symbol);
             }
         }
 
-        return new LockState(LockKind.Locked, named.ToImmutable(), unnamed, byLockStatement.ToImmutable());
+        return new LockState(LockKind.Locked, named.ToImmutableArray(), unnamed,
+                             byLockStatement?.ToImmutableArray() ?? ImmutableArray<ISymbol>.Empty);
+    }
+
+    private static void AddOnce(List<ISymbol> symbols, ISymbol symbol)
+    {
+        foreach (var known in symbols)
+        {
+            if (SymbolEqualityComparer.Default.Equals(known, symbol))
+            {
+                return;
+            }
+        }
+
+        symbols.Add(symbol);
     }
 
     /// <summary>
@@ -325,8 +337,20 @@ internal sealed class LockRegions
         return false;
     }
 
-    private bool ReleasesKey(IOperation finallyBlock, LockKey key)
-        => Releases(finallyBlock).Exists(release => release.Matches(key));
+    private bool ReleasesKey(IOperation finallyBlock, LockKey key) => AnyMatches(Releases(finallyBlock), key);
+
+    private static bool AnyMatches(List<LockKey> keys, LockKey key)
+    {
+        foreach (var candidate in keys)
+        {
+            if (candidate.Matches(key))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>The locks a finally block releases: Monitor.Exit, SemaphoreSlim.Release, ReaderWriterLockSlim.Exit*Lock, Lock.Exit.</summary>
     private List<LockKey> Releases(IOperation finallyBlock)
