@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using IntervalNotifiers.Analyzers.Core;
+using IntervalNotifiers.Analyzers.Rules.ReadSide.Speed;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -183,8 +184,8 @@ internal sealed class LockRegions
                    : LockState.Unknown; // a lambda may run under its caller's lock
         }
 
-        var named = new List<ISymbol>(regions.Count);
-        List<ISymbol>? byLockStatement = null;
+        var named = ImmutableArray.CreateBuilder<ISymbol>(regions.Count);
+        ImmutableArray<ISymbol>.Builder? byLockStatement = null;
         var unnamed = unknown || (inFunction && !detached);
         foreach (var region in regions)
         {
@@ -197,15 +198,18 @@ internal sealed class LockRegions
             AddOnce(named, symbol);
             if (region.IsLockStatement)
             {
-                AddOnce(byLockStatement ??= new List<ISymbol>(1), symbol);
+                AddOnce(byLockStatement ??= ImmutableArray.CreateBuilder<ISymbol>(1), symbol);
             }
         }
 
-        return new LockState(LockKind.Locked, named.ToImmutableArray(), unnamed,
-                             byLockStatement?.ToImmutableArray() ?? ImmutableArray<ISymbol>.Empty);
+        return new LockState(LockKind.Locked, Freeze(named), unnamed, byLockStatement is null ? ImmutableArray<ISymbol>.Empty : Freeze(byLockStatement));
     }
 
-    private static void AddOnce(List<ISymbol> symbols, ISymbol symbol)
+    /// <summary>The builder's symbols, without a copy when it is full (it usually holds the one lock of one region).</summary>
+    private static ImmutableArray<ISymbol> Freeze(ImmutableArray<ISymbol>.Builder symbols)
+        => symbols.Count == symbols.Capacity ? symbols.MoveToImmutable() : symbols.ToImmutable();
+
+    private static void AddOnce(ImmutableArray<ISymbol>.Builder symbols, ISymbol symbol)
     {
         foreach (var known in symbols)
         {
@@ -230,7 +234,7 @@ internal sealed class LockRegions
         }
 
         var states = new List<LockState>();
-        foreach (var operation in ReadSideOperations.TreeOf(localFunction))
+        foreach (var operation in OperationTree.Of(localFunction))
         {
             switch (operation)
             {
