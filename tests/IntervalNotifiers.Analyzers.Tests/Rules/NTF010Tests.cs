@@ -1201,6 +1201,129 @@ public class NTF010Tests
         }
         """);
 
+    /// <summary>
+    /// Several SetSequence facts of one notifier type under other locks than the reader's: the message names the first
+    /// ops type by name, and of its facts the first lock by name (whatever order the calls come in).
+    /// </summary>
+    [Fact]
+    public Task SeveralFactsUnderOtherLocks_TheMessageNamesTheFirstOpsTypeAndLock() => Verify.AnalyzerAsync("""
+        using IntervalNotifiers;
+
+        class SharedNotifier : IntervalNotifier
+        {
+            public SharedNotifier(IntervalNotifierOps ops) : base(ops) { }
+        }
+
+        static class Locks
+        {
+            public static readonly object Alpha = new object();
+            public static readonly object Beta = new object();
+            public static readonly object Zeta = new object();
+            public static readonly object Stats = new object();
+        }
+
+        sealed class ZetaOps : IntervalNotifierOps
+        {
+            public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+            {
+                var shared = (SharedNotifier)notifier;
+                lock (Locks.Alpha)
+                {
+                    shared.SetSequence(currentSequence);
+                }
+
+                return true;
+            }
+        }
+
+        sealed class AlphaOps : IntervalNotifierOps
+        {
+            public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+            {
+                var shared = (SharedNotifier)notifier;
+                if (range.Start == 0)
+                {
+                    lock (Locks.Zeta)
+                    {
+                        shared.SetSequence(currentSequence);
+                    }
+                }
+                else
+                {
+                    lock (Locks.Beta)
+                    {
+                        shared.SetSequence(currentSequence);
+                    }
+                }
+
+                return true;
+            }
+        }
+
+        class Reader
+        {
+            internal SharedNotifier Notifier;
+
+            public bool Read()
+            {
+                var seq = Notifier.ReadBegin();
+                lock (Locks.Stats)
+                {
+                    return !{|#0:Notifier.ReadRetry(seq)|};
+                }
+            }
+        }
+        """, Verify.Diagnostic(Descriptors.NTF010).WithLocation(0)
+            .WithArguments("is called under 'Locks.Stats', but 'AlphaOps' calls SetSequence under 'Locks.Beta'"));
+
+    /// <summary>
+    /// Only <c>System.Threading.Monitor</c> takes a named lock: a type of source called <c>Monitor</c> with the same
+    /// methods is a call that may take some lock, so the reader under it is not compared (the real one is).
+    /// </summary>
+    [Fact]
+    public Task MonitorOfAnotherNamespace_IsNoKnownLock() => Verify.AnalyzerAsync(Driver + """
+        namespace Fakes
+        {
+            static class Monitor
+            {
+                public static void Enter(object gate) { }
+                public static void Exit(object gate) { }
+            }
+        }
+
+        partial class Mirror
+        {
+            public bool FakeMonitor()
+            {
+                var seq = Notifier.ReadBegin();
+                Fakes.Monitor.Enter(StatsLock);
+                try
+                {
+                    return !Notifier.ReadRetry(seq);
+                }
+                finally
+                {
+                    Fakes.Monitor.Exit(StatsLock);
+                }
+            }
+
+            public bool RealMonitor()
+            {
+                var seq = Notifier.ReadBegin();
+                Monitor.Enter(StatsLock);
+                try
+                {
+                    return !{|#0:Notifier.ReadRetry(seq)|};
+                }
+                finally
+                {
+                    Monitor.Exit(StatsLock);
+                }
+            }
+        }
+        """, Verify.Diagnostic(Descriptors.NTF010).WithLocation(0)
+            .WithArguments("is called under 'Mirror.StatsLock', but 'MirrorOps' calls SetSequence under 'Mirror.PageTableLock'"));
+
     [Fact]
     public Task NoRuntimeReference_NothingIsReported()
     {

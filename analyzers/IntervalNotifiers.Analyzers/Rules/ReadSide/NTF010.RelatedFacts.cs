@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Linq;
 using IntervalNotifiers.Analyzers.Rules.ReadSide.Speed;
 using Microsoft.CodeAnalysis;
 
@@ -7,44 +6,64 @@ namespace IntervalNotifiers.Analyzers.Rules.ReadSide;
 
 /// <summary>
 /// NTF010: what the readers of one notifier type are judged against: the SetSequence facts tied to it, to one of its
-/// base types or to a type derived from it, as the canonical locks they hold, whether any holds locks that cannot be
-/// compared, and the one a message names.
+/// base types or to a type derived from it; whether any holds locks that cannot be compared; the locks they hold
+/// (<see cref="Holds"/>); and the one a message names (<see cref="First"/>).
 /// </summary>
 internal sealed class RelatedFacts
 {
-    private RelatedFacts(SetSequenceFact? first, bool anyIncomparable, HashSet<ISymbol> locks)
+    private readonly List<SetSequenceFact> _related;
+    private readonly LockSet _locks;
+
+    private RelatedFacts(List<SetSequenceFact> related, bool anyIncomparable, LockSet locks)
     {
-        First = first;
+        _related = related;
         AnyIncomparable = anyIncomparable;
-        Locks = locks;
+        _locks = locks;
     }
 
-    /// <summary>The fact a message names (by ops type name, then lock name), or null when there is none.</summary>
-    public SetSequenceFact? First { get; }
+    /// <summary>Whether no fact is related.</summary>
+    public bool IsEmpty => _related.Count == 0;
 
     public bool AnyIncomparable { get; }
 
-    /// <summary>The canonical locks held around the related facts.</summary>
-    public HashSet<ISymbol> Locks { get; }
-
-    public static RelatedFacts Of(INamedTypeSymbol readerType, SetSequenceFactIndex index, CanonicalLockCache canonical)
+    public static RelatedFacts Of(INamedTypeSymbol readerType, SetSequenceFactIndex index)
     {
         var related = index.RelatedTo(readerType);
-        var locks = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        var locks = new LockSet();
         var anyIncomparable = false;
         foreach (var fact in related)
         {
             anyIncomparable |= !fact.Locks.IsComparable;
-            foreach (var symbol in fact.Locks.Named)
+            locks.AddRange(fact.Locks.Named);
+        }
+
+        return new RelatedFacts(related, anyIncomparable, locks);
+    }
+
+    /// <summary>Whether a related fact holds the same lock as <paramref name="symbol"/> (canonical locks compared).</summary>
+    public bool Holds(ISymbol symbol, CanonicalLockCache canonical) => _locks.Holds(symbol, canonical);
+
+    /// <summary>The fact a message names: the first by ops type name, then lock name (null when there is none).</summary>
+    public SetSequenceFact? First()
+    {
+        SetSequenceFact? first = null;
+        string? firstType = null, firstLock = null;
+        foreach (var fact in _related)
+        {
+            var type = fact.OpsType?.Name;
+            var lockName = fact.Locks.FirstLockName();
+            if (first is null || Compare(type, lockName, firstType, firstLock) < 0)
             {
-                locks.Add(canonical.Of(symbol));
+                (first, firstType, firstLock) = (fact, type, lockName);
             }
         }
 
-        var first = related
-            .OrderBy(fact => fact.OpsType?.Name, System.StringComparer.Ordinal)
-            .ThenBy(fact => fact.Locks.FirstLockName(), System.StringComparer.Ordinal)
-            .FirstOrDefault();
-        return new RelatedFacts(first, anyIncomparable, locks);
+        return first;
+    }
+
+    private static int Compare(string? type, string lockName, string? otherType, string? otherLock)
+    {
+        var byType = System.StringComparer.Ordinal.Compare(type, otherType);
+        return byType != 0 ? byType : System.StringComparer.Ordinal.Compare(lockName, otherLock);
     }
 }

@@ -21,33 +21,34 @@ internal sealed class RetryLockSites
 
     public void Add(ReadRetrySite reader) => _readers.Enqueue(reader);
 
-    public void ReportDifferentLocks(CompilationAnalysisContext context, LockAliases aliases)
+    public void ReportDifferentLocks(CompilationAnalysisContext context, LockAliases aliases, INamedTypeSymbol notifier)
     {
         if (_facts.IsEmpty || _readers.IsEmpty)
         {
             return;
         }
 
-        var index = new SetSequenceFactIndex(_facts);
-
-        // A fact tied to no type may be tied to any reader's: one that is not comparable silences every reader, and a
-        // reader that shares a lock with any of the others is silent. Their canonical locks go in one set, so that a
-        // reader is not compared with each of them in turn (they are most of the facts when callbacks call
-        // SetSequence on their plain IntervalNotifier parameter: that was quadratic in the number of drivers).
-        var canonical = new CanonicalLockCache(aliases);
-        var untypedLocks = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-        foreach (var fact in index.Untyped)
+        // A fact tied to no type may be tied to any reader's: one that is not comparable silences every reader (looked
+        // for before anything is indexed), and a reader that shares a lock with any of the others is silent. Their
+        // locks go in one set, so that a reader is not compared with each of them in turn (they are most of the facts
+        // when callbacks call SetSequence on their plain IntervalNotifier parameter: that was quadratic in the number
+        // of drivers).
+        var untypedLocks = new LockSet();
+        foreach (var fact in _facts)
         {
-            if (!fact.Locks.IsComparable)
+            if (fact.NotifierTypes.IsEmpty)
             {
-                return;
-            }
+                if (!fact.Locks.IsComparable)
+                {
+                    return;
+                }
 
-            foreach (var symbol in fact.Locks.Named)
-            {
-                untypedLocks.Add(canonical.Of(symbol));
+                untypedLocks.AddRange(fact.Locks.Named);
             }
         }
+
+        var index = new SetSequenceFactIndex(_facts, notifier);
+        var canonical = new CanonicalLockCache(aliases);
 
         // Readers of one notifier type meet the same facts: those are summarised once per type (the drivers of a
         // large project each read their own notifier type, so this is one summary per driver, not one per read).
@@ -58,7 +59,7 @@ internal sealed class RetryLockSites
             var key = reader.NotifierType.OriginalDefinition;
             if (!summaries.TryGetValue(key, out var related))
             {
-                summaries[key] = related = RelatedFacts.Of(reader.NotifierType, index, canonical);
+                summaries[key] = related = RelatedFacts.Of(reader.NotifierType, index);
             }
 
             if (Judge(reader, untypedLocks, related, canonical) is { } diagnostic)
@@ -68,22 +69,22 @@ internal sealed class RetryLockSites
         }
     }
 
-    private static Diagnostic? Judge(ReadRetrySite reader, HashSet<ISymbol> untypedLocks, RelatedFacts related, CanonicalLockCache canonical)
+    private static Diagnostic? Judge(ReadRetrySite reader, LockSet untypedLocks, RelatedFacts related, CanonicalLockCache canonical)
     {
-        if (related.First is not { } first || related.AnyIncomparable)
+        if (related.IsEmpty || related.AnyIncomparable)
         {
             return null; // no fact to compare with, or one whose locks cannot be named
         }
 
         foreach (var symbol in reader.Locks.Named)
         {
-            var lockSymbol = canonical.Of(symbol);
-            if (untypedLocks.Contains(lockSymbol) || related.Locks.Contains(lockSymbol))
+            if (untypedLocks.Holds(symbol, canonical) || related.Holds(symbol, canonical))
             {
                 return null; // shares a lock with a related fact, or with a fact tied to no type (so possibly to this one)
             }
         }
 
+        var first = related.First()!;
         var message = "is called under '" + reader.Locks.FirstLockName() + "', but '" + (first.OpsType?.Name ?? "?")
                       + "' calls SetSequence under '" + first.Locks.FirstLockName() + "'";
         return Diagnostic.Create(Descriptors.NTF010CompilationEnd, reader.Location, message);

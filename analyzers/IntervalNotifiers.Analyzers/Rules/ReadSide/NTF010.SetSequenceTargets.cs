@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using IntervalNotifiers.Analyzers.Core;
 using IntervalNotifiers.Analyzers.Speed;
+using IntervalNotifiers.Analyzers.Rules.ReadSide.Speed;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -75,7 +76,7 @@ internal static class SetSequenceTargets
             }
         }
 
-        foreach (var operation in ReadSideOperations.TreeOf(invocation))
+        foreach (var operation in OperationTree.Of(invocation))
         {
             switch (operation)
             {

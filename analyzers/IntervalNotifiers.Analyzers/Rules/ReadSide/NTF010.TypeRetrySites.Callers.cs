@@ -37,13 +37,9 @@ internal sealed partial class TypeRetrySites
         }
     }
 
+    /// <summary>Records a call of a private helper (<see cref="IsPrivateHelper"/>) made by a member of this type.</summary>
     private void RecordHelperCall(IInvocationOperation invocation, ISymbol caller)
     {
-        if (!IsPrivateHelper(invocation.TargetMethod.OriginalDefinition))
-        {
-            return;
-        }
-
         lock (this)
         {
             var target = (IMethodSymbol)TypeBodies.Key(invocation.TargetMethod);

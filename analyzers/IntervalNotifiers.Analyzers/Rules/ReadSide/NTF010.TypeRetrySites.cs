@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Linq;
 using IntervalNotifiers.Analyzers.Core;
 using IntervalNotifiers.Analyzers.Speed;
 using IntervalNotifiers.Analyzers.Rules.ReadSide.Locks;
@@ -42,30 +41,50 @@ internal sealed partial class TypeRetrySites
 
     public void OnInvocation(OperationAnalysisContext context)
     {
-        if (context.Operation is not IInvocationOperation invocation || !IsOwnMember(context.ContainingSymbol))
+        if (context.Operation is not IInvocationOperation invocation)
         {
             return;
         }
 
+        // What the call is comes first (a name test settles nearly every call), whether the caller is a member of
+        // this type only when there is something to keep.
         var method = invocation.TargetMethod;
         if (ReadSideOperations.IsNotifierMethod(_types, method, "ReadRetry"))
         {
-            Add(ref _sites, (invocation, context.ContainingSymbol, true));
+            if (IsOwnMember(context.ContainingSymbol))
+            {
+                Add(ref _sites, (invocation, context.ContainingSymbol, true));
+            }
+
             return;
         }
 
         if (ReadSideOperations.IsNotifierMethod(_types, method, "SetSequence"))
         {
-            Add(ref _sites, (invocation, context.ContainingSymbol, false));
+            if (IsOwnMember(context.ContainingSymbol))
+            {
+                Add(ref _sites, (invocation, context.ContainingSymbol, false));
+            }
+
             return;
         }
 
-        if (_regions.MayAcquire(method))
+        var mayAcquire = _regions.MayAcquire(method);
+        var isHelperCall = IsPrivateHelper(method.OriginalDefinition);
+        if ((!mayAcquire && !isHelperCall) || !IsOwnMember(context.ContainingSymbol))
+        {
+            return;
+        }
+
+        if (mayAcquire)
         {
             Add(ref _mayAcquire, invocation);
         }
 
-        RecordHelperCall(invocation, context.ContainingSymbol);
+        if (isHelperCall)
+        {
+            RecordHelperCall(invocation, context.ContainingSymbol);
+        }
     }
 
     /// <summary>Judges every site of the type (every operation action of it has run: no more locking needed).</summary>
@@ -94,7 +113,16 @@ internal sealed partial class TypeRetrySites
         OpsTypeLock? opsLock = null;
         if (_types.IsOpsType(_type))
         {
-            opsLock = OpsTypeLock.Of(_type, judged.Where(site => !site.IsRetry).Select(site => site.Locks));
+            var setSequenceStates = new List<LockState>(judged.Count);
+            foreach (var site in judged)
+            {
+                if (!site.IsRetry)
+                {
+                    setSequenceStates.Add(site.Locks);
+                }
+            }
+
+            opsLock = OpsTypeLock.Of(_type, setSequenceStates);
         }
 
         foreach (var (call, member, isRetry, locks) in judged)

@@ -35,6 +35,6 @@ public sealed partial class ReadSideAnalyzer
             symbolStart.RegisterOperationAction(typeSites.OnMethodReference, OperationKind.MethodReference);
             symbolStart.RegisterSymbolEndAction(typeSites.OnEnd);
         }, SymbolKind.NamedType);
-        start.RegisterCompilationEndAction(end => sites.ReportDifferentLocks(end, aliases));
+        start.RegisterCompilationEndAction(end => sites.ReportDifferentLocks(end, aliases, types.Notifier));
     }
 }

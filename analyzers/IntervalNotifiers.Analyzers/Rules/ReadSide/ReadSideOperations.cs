@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using IntervalNotifiers.Analyzers.Core;
+using IntervalNotifiers.Analyzers.Rules.ReadSide.Speed;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -51,7 +52,7 @@ internal static class ReadSideOperations
     {
         IVariableDeclaratorOperation? declarator = null;
         var references = new List<ILocalReferenceOperation>();
-        foreach (var operation in TreeOf(root))
+        foreach (var operation in OperationTree.Of(root))
         {
             switch (operation)
             {

@@ -1,5 +1,6 @@
 using IntervalNotifiers.Analyzers.Core;
 using IntervalNotifiers.Analyzers.Speed;
+using IntervalNotifiers.Analyzers.Rules.ReadSide.Speed;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -12,33 +13,34 @@ namespace IntervalNotifiers.Analyzers.Rules.ReadSide.Locks;
 /// </summary>
 internal sealed class LockApis
 {
-    private readonly INamedTypeSymbol? _monitor;
-    private readonly INamedTypeSymbol? _semaphoreSlim;
-    private readonly INamedTypeSymbol? _readerWriterLockSlim;
-    private readonly INamedTypeSymbol? _lock;
+    // Each type is resolved the first time a type of its simple name is compared with it (Speed/WellKnownType.cs).
+    private readonly WellKnownType _monitor;
+    private readonly WellKnownType _semaphoreSlim;
+    private readonly WellKnownType _readerWriterLockSlim;
+    private readonly WellKnownType _lock;
     private readonly INamedTypeSymbol _notifier;
 
     // The APIs that run a delegate on another thread, where no lock of the code that hands it over is held.
-    private readonly INamedTypeSymbol? _task;
-    private readonly INamedTypeSymbol? _taskFactory;
-    private readonly INamedTypeSymbol? _taskFactoryOfT;
-    private readonly INamedTypeSymbol? _threadPool;
-    private readonly INamedTypeSymbol? _thread;
-    private readonly INamedTypeSymbol? _timer;
+    private readonly WellKnownType _task;
+    private readonly WellKnownType _taskFactory;
+    private readonly WellKnownType _taskFactoryOfT;
+    private readonly WellKnownType _threadPool;
+    private readonly WellKnownType _thread;
+    private readonly WellKnownType _timer;
 
     public LockApis(Compilation compilation, INamedTypeSymbol notifier)
     {
-        _monitor = compilation.GetTypeByMetadataName("System.Threading.Monitor");
-        _semaphoreSlim = compilation.GetTypeByMetadataName("System.Threading.SemaphoreSlim");
-        _readerWriterLockSlim = compilation.GetTypeByMetadataName("System.Threading.ReaderWriterLockSlim");
-        _lock = compilation.GetTypeByMetadataName("System.Threading.Lock");
+        _monitor = new WellKnownType(compilation, "System.Threading.Monitor", "Monitor");
+        _semaphoreSlim = new WellKnownType(compilation, "System.Threading.SemaphoreSlim", "SemaphoreSlim");
+        _readerWriterLockSlim = new WellKnownType(compilation, "System.Threading.ReaderWriterLockSlim", "ReaderWriterLockSlim");
+        _lock = new WellKnownType(compilation, "System.Threading.Lock", "Lock");
         _notifier = notifier;
-        _task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
-        _taskFactory = compilation.GetTypeByMetadataName("System.Threading.Tasks.TaskFactory");
-        _taskFactoryOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.TaskFactory`1");
-        _threadPool = compilation.GetTypeByMetadataName("System.Threading.ThreadPool");
-        _thread = compilation.GetTypeByMetadataName("System.Threading.Thread");
-        _timer = compilation.GetTypeByMetadataName("System.Threading.Timer");
+        _task = new WellKnownType(compilation, "System.Threading.Tasks.Task", "Task");
+        _taskFactory = new WellKnownType(compilation, "System.Threading.Tasks.TaskFactory", "TaskFactory");
+        _taskFactoryOfT = new WellKnownType(compilation, "System.Threading.Tasks.TaskFactory`1", "TaskFactory");
+        _threadPool = new WellKnownType(compilation, "System.Threading.ThreadPool", "ThreadPool");
+        _thread = new WellKnownType(compilation, "System.Threading.Thread", "Thread");
+        _timer = new WellKnownType(compilation, "System.Threading.Timer", "Timer");
     }
 
     /// <summary>
@@ -69,12 +71,12 @@ internal sealed class LockApis
             case IInvocationOperation invocation:
                 var method = invocation.TargetMethod;
                 var type = method.ContainingType?.OriginalDefinition;
-                return (Is(type, _task) && method.Name == "Run")
-                       || ((Is(type, _taskFactory) || Is(type, _taskFactoryOfT)) && method.Name == "StartNew")
-                       || (Is(type, _threadPool) && method.Name is "QueueUserWorkItem" or "UnsafeQueueUserWorkItem");
+                return (_task.Is(type) && method.Name == "Run")
+                       || ((_taskFactory.Is(type) || _taskFactoryOfT.Is(type)) && method.Name == "StartNew")
+                       || (_threadPool.Is(type) && method.Name is "QueueUserWorkItem" or "UnsafeQueueUserWorkItem");
             case IObjectCreationOperation objectCreation:
                 var created = objectCreation.Type?.OriginalDefinition as INamedTypeSymbol;
-                return Is(created, _thread) || Is(created, _timer);
+                return _thread.Is(created) || _timer.Is(created);
             default:
                 return false;
         }
@@ -90,15 +92,15 @@ internal sealed class LockApis
             return null;
         }
 
-        if (Is(type, _monitor) && method.Name == "Exit")
+        if (_monitor.Is(type) && method.Name == "Exit")
         {
             return FirstArgument(invocation) is { } locked ? KeyOf(locked) : null;
         }
 
         if (invocation.Instance is { } instance
-            && ((Is(type, _semaphoreSlim) && method.Name == "Release")
-                || (Is(type, _readerWriterLockSlim) && method.Name is "ExitReadLock" or "ExitWriteLock" or "ExitUpgradeableReadLock")
-                || (Is(type, _lock) && method.Name == "Exit")))
+            && ((_semaphoreSlim.Is(type) && method.Name == "Release")
+                || (_readerWriterLockSlim.Is(type) && method.Name is "ExitReadLock" or "ExitWriteLock" or "ExitUpgradeableReadLock")
+                || (_lock.Is(type) && method.Name == "Exit")))
         {
             return KeyOf(instance);
         }
@@ -116,7 +118,7 @@ internal sealed class LockApis
             return null;
         }
 
-        if (Is(type, _monitor) && method.Name is "Enter" or "TryEnter")
+        if (_monitor.Is(type) && method.Name is "Enter" or "TryEnter")
         {
             return FirstArgument(invocation) is { } locked ? KeyOf(locked) : null;
         }
@@ -126,10 +128,10 @@ internal sealed class LockApis
             return null;
         }
 
-        if ((Is(type, _semaphoreSlim) && method.Name is "Wait" or "WaitAsync")
-            || (Is(type, _readerWriterLockSlim) && method.Name is "EnterReadLock" or "EnterWriteLock" or "EnterUpgradeableReadLock"
+        if ((_semaphoreSlim.Is(type) && method.Name is "Wait" or "WaitAsync")
+            || (_readerWriterLockSlim.Is(type) && method.Name is "EnterReadLock" or "EnterWriteLock" or "EnterUpgradeableReadLock"
                 or "TryEnterReadLock" or "TryEnterWriteLock" or "TryEnterUpgradeableReadLock")
-            || (Is(type, _lock) && method.Name is "Enter" or "TryEnter" or "EnterScope"))
+            || (_lock.Is(type) && method.Name is "Enter" or "TryEnter" or "EnterScope"))
         {
             return KeyOf(instance);
         }
@@ -140,19 +142,15 @@ internal sealed class LockApis
     /// <summary>A method of unknown kind whose name suggests it takes a lock or waits: the rule stays silent around it.</summary>
     public bool LooksLikeAcquire(IMethodSymbol method)
     {
-        if (SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, _notifier))
-        {
-            return false;
-        }
-
         var name = method.Name;
-        return name.StartsWith("Enter", System.StringComparison.Ordinal)
-               || name.StartsWith("TryEnter", System.StringComparison.Ordinal)
-               || name.StartsWith("Acquire", System.StringComparison.Ordinal)
-               || name.StartsWith("TryAcquire", System.StringComparison.Ordinal)
-               || name.StartsWith("TryLock", System.StringComparison.Ordinal)
-               || name.StartsWith("Wait", System.StringComparison.Ordinal)
-               || name.IndexOf("Lock", System.StringComparison.Ordinal) >= 0;
+        return (name.StartsWith("Enter", System.StringComparison.Ordinal)
+                || name.StartsWith("TryEnter", System.StringComparison.Ordinal)
+                || name.StartsWith("Acquire", System.StringComparison.Ordinal)
+                || name.StartsWith("TryAcquire", System.StringComparison.Ordinal)
+                || name.StartsWith("TryLock", System.StringComparison.Ordinal)
+                || name.StartsWith("Wait", System.StringComparison.Ordinal)
+                || name.IndexOf("Lock", System.StringComparison.Ordinal) >= 0)
+               && !SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, _notifier);
     }
 
     /// <summary>The lock of a <c>using</c> resource that is <c>Lock.EnterScope()</c>, or null.</summary>
@@ -166,8 +164,8 @@ internal sealed class LockApis
         foreach (var operation in resources.DescendantsAndSelf())
         {
             if (operation is IInvocationOperation invocation && invocation.Instance is { } instance
-                && Is(invocation.TargetMethod.ContainingType?.OriginalDefinition, _lock)
-                && invocation.TargetMethod.Name == "EnterScope")
+                && invocation.TargetMethod.Name == "EnterScope"
+                && _lock.Is(invocation.TargetMethod.ContainingType?.OriginalDefinition))
             {
                 return KeyOf(instance);
             }
@@ -223,7 +221,4 @@ internal sealed class LockApis
 
         return null;
     }
-
-    private static bool Is(INamedTypeSymbol? type, INamedTypeSymbol? wellKnown)
-        => type is not null && wellKnown is not null && SymbolEqualityComparer.Default.Equals(type, wellKnown);
 }

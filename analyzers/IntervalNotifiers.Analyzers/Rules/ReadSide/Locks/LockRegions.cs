@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Linq;
 using IntervalNotifiers.Analyzers.Core;
+using IntervalNotifiers.Analyzers.Rules.ReadSide.Speed;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -94,7 +94,10 @@ internal sealed class LockRegions
                     }
                     else
                     {
-                        regions.AddRange(releases);
+                        foreach (var release in releases)
+                        {
+                            regions.Add(release);
+                        }
                     }
 
                     break;
@@ -155,7 +158,7 @@ internal sealed class LockRegions
 
             if (acquisition.Key is { } key)
             {
-                if (regions.Exists(region => region.Matches(key)) || IsClosedRegion(invocation, key, site))
+                if (AnyMatches(regions, key) || IsClosedRegion(invocation, key, site))
                 {
                     continue;
                 }
@@ -181,29 +184,42 @@ internal sealed class LockRegions
                    : LockState.Unknown; // a lambda may run under its caller's lock
         }
 
-        var named = ImmutableArray.CreateBuilder<ISymbol>();
-        var byLockStatement = ImmutableArray.CreateBuilder<ISymbol>();
+        var named = ImmutableArray.CreateBuilder<ISymbol>(regions.Count);
+        ImmutableArray<ISymbol>.Builder? byLockStatement = null;
         var unnamed = unknown || (inFunction && !detached);
         foreach (var region in regions)
         {
-            if (region.Symbol is null)
+            if (region.Symbol is not { } symbol)
             {
                 unnamed = true;
                 continue;
             }
 
-            if (!named.Any(symbol => SymbolEqualityComparer.Default.Equals(symbol, region.Symbol)))
+            AddOnce(named, symbol);
+            if (region.IsLockStatement)
             {
-                named.Add(region.Symbol);
-            }
-
-            if (region.IsLockStatement && !byLockStatement.Any(symbol => SymbolEqualityComparer.Default.Equals(symbol, region.Symbol)))
-            {
-                byLockStatement.Add(region.Symbol);
+                AddOnce(byLockStatement ??= ImmutableArray.CreateBuilder<ISymbol>(1), symbol);
             }
         }
 
-        return new LockState(LockKind.Locked, named.ToImmutable(), unnamed, byLockStatement.ToImmutable());
+        return new LockState(LockKind.Locked, Freeze(named), unnamed, byLockStatement is null ? ImmutableArray<ISymbol>.Empty : Freeze(byLockStatement));
+    }
+
+    /// <summary>The builder's symbols, without a copy when it is full (it usually holds the one lock of one region).</summary>
+    private static ImmutableArray<ISymbol> Freeze(ImmutableArray<ISymbol>.Builder symbols)
+        => symbols.Count == symbols.Capacity ? symbols.MoveToImmutable() : symbols.ToImmutable();
+
+    private static void AddOnce(ImmutableArray<ISymbol>.Builder symbols, ISymbol symbol)
+    {
+        foreach (var known in symbols)
+        {
+            if (SymbolEqualityComparer.Default.Equals(known, symbol))
+            {
+                return;
+            }
+        }
+
+        symbols.Add(symbol);
     }
 
     /// <summary>
@@ -218,7 +234,7 @@ internal sealed class LockRegions
         }
 
         var states = new List<LockState>();
-        foreach (var operation in ReadSideOperations.TreeOf(localFunction))
+        foreach (var operation in OperationTree.Of(localFunction))
         {
             switch (operation)
             {
@@ -325,8 +341,20 @@ internal sealed class LockRegions
         return false;
     }
 
-    private bool ReleasesKey(IOperation finallyBlock, LockKey key)
-        => Releases(finallyBlock).Exists(release => release.Matches(key));
+    private bool ReleasesKey(IOperation finallyBlock, LockKey key) => AnyMatches(Releases(finallyBlock), key);
+
+    private static bool AnyMatches(List<LockKey> keys, LockKey key)
+    {
+        foreach (var candidate in keys)
+        {
+            if (candidate.Matches(key))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>The locks a finally block releases: Monitor.Exit, SemaphoreSlim.Release, ReaderWriterLockSlim.Exit*Lock, Lock.Exit.</summary>
     private List<LockKey> Releases(IOperation finallyBlock)
