@@ -28,6 +28,11 @@ internal sealed partial class EscapeWalk
 
         for (var parent = reference.Parent; parent is not null; parent = parent.Parent)
         {
+            if (parent.Kind is not (OperationKind.AnonymousFunction or OperationKind.LocalFunction))
+            {
+                continue; // the kind first: cheaper than the type tests below on every parent
+            }
+
             switch (parent)
             {
                 case IAnonymousFunctionOperation lambda:
@@ -70,7 +75,7 @@ internal sealed partial class EscapeWalk
 
         foreach (var operation in body.Operations())
         {
-            if (operation is IMethodReferenceOperation reference
+            if (operation.Kind == OperationKind.MethodReference && operation is IMethodReferenceOperation reference
                 && SymbolEqualityComparer.Default.Equals(reference.Method.OriginalDefinition, localFunction.OriginalDefinition))
             {
                 var escape = DelegateEscape(reference, body, depth);
@@ -131,7 +136,7 @@ internal sealed partial class EscapeWalk
 
         foreach (var operation in body.Operations())
         {
-            if (operation is ILocalReferenceOperation reference
+            if (operation.Kind == OperationKind.LocalReference && operation is ILocalReferenceOperation reference
                 && SymbolEqualityComparer.Default.Equals(reference.Local, local)
                 && !IsWriteTarget(reference))
             {
@@ -178,7 +183,9 @@ internal sealed partial class EscapeWalk
     {
         foreach (var operation in body.Operations())
         {
-            if (operation is not IReturnOperation { ReturnedValue: { } value } || OperationFacts.IsInsideFunction(operation))
+            if (operation.Kind is not (OperationKind.Return or OperationKind.YieldReturn or OperationKind.YieldBreak)
+                || operation is not IReturnOperation { ReturnedValue: { } value }
+                || OperationFacts.IsInsideFunction(operation))
             {
                 continue;
             }

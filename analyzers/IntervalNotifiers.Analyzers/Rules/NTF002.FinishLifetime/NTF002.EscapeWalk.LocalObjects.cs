@@ -107,7 +107,8 @@ internal sealed partial class EscapeWalk
 
         foreach (var operation in body.Operations())
         {
-            if (operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local)
+            if (operation.Kind == OperationKind.LocalReference && operation is ILocalReferenceOperation reference
+                && SymbolEqualityComparer.Default.Equals(reference.Local, local)
                 && !IsWriteTarget(reference))
             {
                 var escape = CaptureEscape(reference, body, depth) ?? FinishEscape(reference, body, depth);

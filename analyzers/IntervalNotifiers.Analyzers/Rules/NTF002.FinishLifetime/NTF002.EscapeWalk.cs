@@ -88,7 +88,8 @@ internal sealed partial class EscapeWalk
     {
         foreach (var operation in body.Operations())
         {
-            if (operation is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }
+            if (operation.Kind == OperationKind.InstanceReference
+                && operation is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }
                 && operation.Parent is not (IMemberReferenceOperation or IInvocationOperation { Instance: not null })
                 && FinishEscape(operation, body, 0) is { InReceiver: false } escape)
             {
@@ -122,7 +123,8 @@ internal sealed partial class EscapeWalk
             return null;
         }
 
-        if (!isDelegate && KeepSummaries.IsFollowed(callee) && _summaries.Yields(callee, parameter.Ordinal))
+        var followed = KeepSummaries.IsFollowed(callee);
+        if (!isDelegate && followed && _summaries.Yields(callee, parameter.Ordinal))
         {
             // An iterator that yields it: the finish is in the sequence the call returns.
             return ContainerEscape(argument.Parent!, body, depth + 1)?.After(EscapeKind.InIteratorSequence,
@@ -139,7 +141,7 @@ internal sealed partial class EscapeWalk
             return null;
         }
 
-        if (KeepSummaries.IsFollowed(callee))
+        if (followed)
         {
             return SourceCallEscape(argument, callee, parameter, body, depth);
         }
@@ -197,7 +199,7 @@ internal sealed partial class EscapeWalk
 
         foreach (var operation in calleeBody.Operations())
         {
-            if (operation is IParameterReferenceOperation reference
+            if (operation.Kind == OperationKind.ParameterReference && operation is IParameterReferenceOperation reference
                 && SymbolEqualityComparer.Default.Equals(reference.Parameter, calleeParameter))
             {
                 var escape = isDelegate ? DelegateEscape(reference, calleeBody, depth + 1) : FinishEscape(reference, calleeBody, depth + 1);

@@ -11,17 +11,16 @@ namespace IntervalNotifiers.Analyzers;
 public sealed partial class FinishLifetimeAnalyzer
 {
     private static Diagnostic? CheckInvalidateFinishCall(NotifierTypes types, IOperation operation, IMethodSymbol? target, ISymbol owner,
-                                                         CallbackKind membership = CallbackKind.None)
+                                                         BodyFacts? facts = null)
     {
-        if (target is null
-            || !(NotifierTypes.Is(target, types.InvalidateFinish) || types.GetCallbackKind(target) == CallbackKind.InvalidateFinish))
+        if (!IsInvalidateFinish(types, target))
         {
             return null;
         }
 
         if (operation is IInvocationOperation { Instance.Syntax: BaseExpressionSyntax }
             && owner is IMethodSymbol method
-            && (types.GetCallbackKind(method) == CallbackKind.InvalidateFinish || membership == CallbackKind.InvalidateFinish))
+            && (types.GetCallbackKind(method) == CallbackKind.InvalidateFinish || facts?.Membership == CallbackKind.InvalidateFinish))
         {
             return null; // base.InvalidateFinish(finish) inside an override, or inside a helper called only from it
         }
@@ -34,6 +33,11 @@ public sealed partial class FinishLifetimeAnalyzer
         return Create(operation.Syntax, KindCall,
             "InvalidateFinish is called directly, but only the runtime's finish pass may call it, once for each finish a start handed out: remove this call");
     }
+
+    /// <summary>Whether <paramref name="target"/> is <c>InvalidateFinish</c> or an override of it.</summary>
+    private static bool IsInvalidateFinish(NotifierTypes types, IMethodSymbol? target)
+        => target is not null
+           && (NotifierTypes.Is(target, types.InvalidateFinish) || types.GetCallbackKind(target) == CallbackKind.InvalidateFinish);
 
     /// <summary>
     /// <c>_inner.InvalidateFinish(finish)</c> inside an <c>InvalidateFinish</c> override, on another ops object, with

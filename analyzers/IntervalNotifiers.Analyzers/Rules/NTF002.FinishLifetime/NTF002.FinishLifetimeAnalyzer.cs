@@ -67,17 +67,33 @@ public sealed partial class FinishLifetimeAnalyzer : NotifierAnalyzer
     private static void AnalyzeOutsideOps(OperationAnalysisContext context, NotifierTypes types)
     {
         var owner = context.ContainingSymbol;
-        if (owner is null || types.IsOpsType(owner.ContainingType))
+        if (owner is null)
+        {
+            return;
+        }
+
+        // What the operation shows comes first (most operations are no finish creation and no InvalidateFinish call);
+        // whether the owner is an ops type is asked only of the few that are.
+        var operation = context.Operation;
+        var (target, isCall) = operation.Kind switch
+        {
+            OperationKind.Invocation when operation is IInvocationOperation invocation => (invocation.TargetMethod, true),
+            OperationKind.MethodReference when operation is IMethodReferenceOperation reference => (reference.Method, true),
+            _ => (null, false),
+        };
+        if (isCall ? !IsInvalidateFinish(types, target) : !types.IsFinishType(operation.Type))
+        {
+            return;
+        }
+
+        if (types.IsOpsType(owner.ContainingType))
         {
             return; // judged with the whole type at its symbol end
         }
 
-        var diagnostic = context.Operation switch
-        {
-            IInvocationOperation invocation => CheckInvalidateFinishCall(types, invocation, invocation.TargetMethod, owner),
-            IMethodReferenceOperation reference => CheckInvalidateFinishCall(types, reference, reference.Method, owner),
-            _ => CheckCreation(types, context.Operation, owner, inStart: IsFinishFactoryHook(types, owner as IMethodSymbol)),
-        };
+        var diagnostic = isCall
+            ? CheckInvalidateFinishCall(types, operation, target, owner)
+            : CheckCreation(types, operation, owner, inStart: IsFinishFactoryHook(types, owner as IMethodSymbol));
         if (diagnostic is not null)
         {
             context.ReportDiagnostic(diagnostic);

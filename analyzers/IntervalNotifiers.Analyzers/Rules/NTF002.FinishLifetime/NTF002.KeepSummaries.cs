@@ -37,7 +37,7 @@ internal sealed class KeepSummaries
     private readonly NotifierTypes _types;
     private readonly StoreTargets _stores;
     private readonly ConcurrentDictionary<(IMethodSymbol Method, int Ordinal), Escape> _summaries = new(KeyComparer.Instance);
-    private readonly ConcurrentDictionary<(IMethodSymbol Method, int Ordinal), bool> _yields = new(KeyComparer.Instance);
+    private readonly ConcurrentDictionary<IMethodSymbol, Bound> _bound = new(SymbolEqualityComparer.Default);
 
     public KeepSummaries(Compilation compilation, NotifierTypes types)
     {
@@ -87,27 +87,40 @@ internal sealed class KeepSummaries
     public bool Yields(IMethodSymbol method, int ordinal)
     {
         method = Definition(method);
-        if (_yields.TryGetValue((method, ordinal), out var known))
+        if (ordinal < 0 || ordinal >= method.Parameters.Length)
         {
-            return known;
+            return false;
         }
 
-        var yields = false;
-        if (ordinal >= 0 && ordinal < method.Parameters.Length && BodyOf(method) is { } body)
+        var bound = BoundOf(method);
+        return Array.IndexOf(bound.Yielded ??= YieldedParameters(method, bound.Body), ordinal) >= 0;
+    }
+
+    /// <summary>The ordinals of the parameters that <paramref name="method"/>'s body yields (<c>yield return f;</c>), computed for all parameters at once.</summary>
+    private static int[] YieldedParameters(IMethodSymbol method, MethodBody? body)
+    {
+        if (body is null)
         {
-            foreach (var operation in body.Operations())
+            return Array.Empty<int>();
+        }
+
+        List<int>? yielded = null;
+        foreach (var operation in body.Operations())
+        {
+            if (operation.Kind == OperationKind.YieldReturn && operation is IReturnOperation { ReturnedValue: { } value }
+                && OperationShapes.Unwrap(value) is IParameterReferenceOperation reference)
             {
-                if (operation is IReturnOperation { Kind: OperationKind.YieldReturn, ReturnedValue: { } value }
-                    && OperationShapes.Unwrap(value) is IParameterReferenceOperation reference
-                    && SymbolEqualityComparer.Default.Equals(reference.Parameter.OriginalDefinition, method.Parameters[ordinal].OriginalDefinition))
+                var ordinal = reference.Parameter.Ordinal;
+                if (ordinal < method.Parameters.Length
+                    && SymbolEqualityComparer.Default.Equals(reference.Parameter.OriginalDefinition, method.Parameters[ordinal].OriginalDefinition)
+                    && (yielded is null || !yielded.Contains(ordinal)))
                 {
-                    yields = true;
-                    break;
+                    (yielded ??= new List<int>()).Add(ordinal);
                 }
             }
         }
 
-        return _yields.GetOrAdd((method, ordinal), yields);
+        return yielded?.ToArray() ?? Array.Empty<int>();
     }
 
     private const int RefReturnOrdinal = -1;
@@ -166,7 +179,7 @@ internal sealed class KeepSummaries
         Escape? inReceiver = null;
         foreach (var operation in body.Operations())
         {
-            if (operation is IParameterReferenceOperation reference
+            if (operation.Kind == OperationKind.ParameterReference && operation is IParameterReferenceOperation reference
                 && SymbolEqualityComparer.Default.Equals(reference.Parameter.OriginalDefinition, parameter.OriginalDefinition)
                 && !OperationShapes.IsWriteTarget(reference))
             {
@@ -186,8 +199,28 @@ internal sealed class KeepSummaries
             : inReceiver;
     }
 
+    /// <summary>
+    /// What is kept per method (<see cref="Definition"/>), whatever the parameter asked about: its bound body (bound once,
+    /// not once per parameter and question) and the parameters it yields. Racing threads may bind twice; the first
+    /// stored wins and both are equal.
+    /// </summary>
+    private sealed class Bound
+    {
+        public Bound(MethodBody? body) => Body = body;
+
+        public MethodBody? Body { get; }
+
+        public int[]? Yielded { get; set; }
+    }
+
+    private Bound BoundOf(IMethodSymbol method)
+        => _bound.TryGetValue(method, out var bound) ? bound : _bound.GetOrAdd(method, new Bound(Bind(method)));
+
+    /// <summary>The operation body of a source method (bound once per method), or null.</summary>
+    private MethodBody? BodyOf(IMethodSymbol method) => BoundOf(method).Body;
+
     /// <summary>The operation body of a source method, or null (no body: an expression-less declaration, a shape the binder rejects).</summary>
-    private MethodBody? BodyOf(IMethodSymbol method)
+    private MethodBody? Bind(IMethodSymbol method)
     {
         var syntax = method.DeclaringSyntaxReferences[0].GetSyntax();
         if (syntax is not (BaseMethodDeclarationSyntax { Body: not null } or BaseMethodDeclarationSyntax { ExpressionBody: not null }))

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using IntervalNotifiers.Analyzers.Core;
 using IntervalNotifiers.Analyzers.Speed;
 using Microsoft.CodeAnalysis;
@@ -10,6 +11,8 @@ namespace IntervalNotifiers.Analyzers.Rules.FinishLifetime;
 /// </summary>
 internal sealed class ListScope
 {
+    private Dictionary<ISymbol, MethodBody>? _byMember;
+
     public ListScope(TypeBodies bodies) => Bodies = bodies;
 
     public TypeBodies Bodies { get; }
@@ -29,15 +32,23 @@ internal sealed class ListScope
     /// <summary>The collected body of a method of the type, or null.</summary>
     public MethodBody? FindBody(IMethodSymbol method)
     {
-        foreach (var body in Bodies.Bodies)
+        // Speed: a table by member, built on first use (one walk of the bodies per type, not one per call).
+        if (_byMember is null)
         {
-            if (SymbolEqualityComparer.Default.Equals(TypeBodies.Key(body.Owner), TypeBodies.Key(method)))
+            var byMember = new Dictionary<ISymbol, MethodBody>(SymbolEqualityComparer.Default);
+            foreach (var body in Bodies.Bodies)
             {
-                return body;
+                var key = TypeBodies.Key(body.Owner);
+                if (!byMember.ContainsKey(key))
+                {
+                    byMember.Add(key, body); // the first body of a member, as the walk it replaces found it
+                }
             }
+
+            _byMember = byMember;
         }
 
-        return null;
+        return _byMember.TryGetValue(TypeBodies.Key(method), out var found) ? found : null;
     }
 
     /// <summary>The parameter of <paramref name="body"/>'s method at the position of <paramref name="parameter"/>.</summary>
