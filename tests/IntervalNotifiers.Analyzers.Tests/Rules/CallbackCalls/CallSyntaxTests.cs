@@ -1,10 +1,8 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using IntervalNotifiers.Analyzers.Core;
 using IntervalNotifiers.Analyzers.Speed;
-using IntervalNotifiers.Analyzers.Tests.Robustness;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Xunit;
@@ -146,10 +144,7 @@ public sealed class CallSyntaxTests
     [Fact]
     public void ValidCode_TheProofNeverHidesACall()
     {
-        var directory = Path.Combine(AnalyzerCatalog.TestDataDirectory, "ValidCode");
-        var files = Directory.GetFiles(directory, "*.cs", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal)
-                             .Select(f => (f, File.ReadAllText(f))).ToArray();
-        var compilation = ValidCodeTests.Compile("ValidCode", LanguageVersion.Latest, files);
+        var compilation = ValidCodeTests.CompileValidCode();
         AssertCompiles(compilation);
         var proven = AssertSound(compilation);
         Assert.True(proven.Count >= 20, $"only {proven.Count} methods proven empty");

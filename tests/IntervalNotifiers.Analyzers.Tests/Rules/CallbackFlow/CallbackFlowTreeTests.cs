@@ -65,10 +65,7 @@ public sealed class CallbackFlowTreeTests
     [Fact]
     public async Task TreesAgreeWithTheFlows_OnTheValidCodeProject_WithoutAGraph()
     {
-        var directory = Path.Combine(AnalyzerCatalog.TestDataDirectory, "ValidCode");
-        var files = Directory.GetFiles(directory, "*.cs", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal)
-                             .Select(f => (f, File.ReadAllText(f))).ToArray();
-        var compilation = ValidCodeTests.Compile("ValidCode", LanguageVersion.Latest, files);
+        var compilation = ValidCodeTests.CompileValidCode();
 
         var work = new CallbackFlowWork();
         Assert.Empty(await CallbackFlowPrefilterTests.RunAsync(compilation, prefilters: true, work));
