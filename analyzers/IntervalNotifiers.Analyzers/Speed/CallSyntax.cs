@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -45,14 +44,15 @@ internal sealed class CallSyntax
     private readonly HashSet<string> _targetNames = new(StringComparer.Ordinal);
     private readonly int _targetArguments;
 
-    // Whether a name is declared in source, per name asked.
-    private readonly ConcurrentDictionary<string, bool> _sourceNames = new(StringComparer.Ordinal);
+    // The member names declared in source, gathered on the first question.
+    private readonly SourceMemberNames _sourceNames;
 
     /// <summary>The proof for <paramref name="compilation"/>, whose <paramref name="types"/> name the targets (one per <see cref="CallSummaries"/>).</summary>
     public CallSyntax(Compilation compilation, NotifierTypes types)
     {
         _compilation = compilation;
         _types = types;
+        _sourceNames = new SourceMemberNames(compilation);
         var targets = new List<IMethodSymbol>(types.Remove);
         foreach (var name in new[] { "ReadBegin", "ReadBeginAsync" })
         {
@@ -387,14 +387,6 @@ internal sealed class CallSyntax
         return false;
     }
 
-    /// <summary>Whether some type declared in source has a member named <paramref name="name"/> (asked once per name).</summary>
-    private bool IsSourceName(string name, CancellationToken cancellationToken)
-    {
-        if (_sourceNames.TryGetValue(name, out var known))
-        {
-            return known;
-        }
-
-        return _sourceNames.GetOrAdd(name, _compilation.ContainsSymbolsWithName(name, SymbolFilter.Member, cancellationToken));
-    }
+    /// <summary>Whether some type declared in source has a member named <paramref name="name"/>.</summary>
+    private bool IsSourceName(string name, CancellationToken cancellationToken) => _sourceNames.Contains(name, cancellationToken);
 }

@@ -23,7 +23,7 @@ public sealed partial class CallbackFlowAnalyzer
     private sealed class SequenceReads
     {
         private readonly NotifierTypes _types;
-        private readonly ConcurrentDictionary<ISymbol, byte> _reads = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<INamedTypeSymbol, byte> _reads = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentQueue<(ImmutableArray<INamedTypeSymbol> CastTypes, System.Func<CancellationToken, IEnumerable<Diagnostic>> Diagnostics)> _pending = new();
 
         public SequenceReads(NotifierTypes types) => _types = types;
@@ -65,11 +65,18 @@ public sealed partial class CallbackFlowAnalyzer
                 return;
             }
 
+            // The reads are complete at compilation end: copy them once (the dictionary's Keys would lock and copy per question).
+            var reads = new List<INamedTypeSymbol>(_reads.Count);
+            foreach (var read in _reads)
+            {
+                reads.Add(read.Key);
+            }
+
             foreach (var (castTypes, diagnostics) in _pending)
             {
                 foreach (var cast in castTypes)
                 {
-                    if (IsRead(cast))
+                    if (IsRead(reads, cast))
                     {
                         foreach (var diagnostic in diagnostics(end.CancellationToken))
                         {
@@ -82,12 +89,12 @@ public sealed partial class CallbackFlowAnalyzer
             }
         }
 
-        /// <summary>Whether some read's receiver type is <paramref name="cast"/> or derives from it.</summary>
-        private bool IsRead(INamedTypeSymbol cast)
+        /// <summary>Whether some read's receiver type (<paramref name="reads"/>) is <paramref name="cast"/> or derives from it.</summary>
+        private static bool IsRead(List<INamedTypeSymbol> reads, INamedTypeSymbol cast)
         {
-            foreach (var read in _reads.Keys)
+            foreach (var read in reads)
             {
-                for (var t = read as INamedTypeSymbol; t is not null; t = t.BaseType)
+                for (INamedTypeSymbol? t = read; t is not null; t = t.BaseType)
                 {
                     if (SymbolEqualityComparer.Default.Equals(t.OriginalDefinition, cast.OriginalDefinition))
                     {
