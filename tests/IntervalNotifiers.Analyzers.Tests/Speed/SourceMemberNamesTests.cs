@@ -71,6 +71,10 @@ public sealed class SourceMemberNamesTests
         var compilation = ValidCodeTests.Compile("Shapes", LanguageVersion.Preview, ("Shapes.cs", Shapes));
         Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
         var names = new SourceMemberNames(compilation);
+        for (var i = 0; i <= SourceMemberNames.AskedBeforeGathering; i++)
+        {
+            Assert.False(names.Contains("NotDeclared" + i, CancellationToken.None));
+        }
 
         // The shapes' own members are found (a set that answered false for everything would fail here).
         foreach (var member in new[] { "FromFirstPart", "FromSecondPart", "Sum", "Red", "Area", "DeepestMember", "WordCount",
@@ -88,7 +92,20 @@ public sealed class SourceMemberNamesTests
 
     private static void AssertSameAnswers(Compilation compilation)
     {
-        var names = new SourceMemberNames(compilation);
+        // As asked by CallSyntax (the first names from the table, the rest from the gathered set), and with every
+        // answer from the gathered set (names nobody declares asked first, until the set is gathered).
+        AssertSameAnswers(compilation, new SourceMemberNames(compilation));
+        var gathered = new SourceMemberNames(compilation);
+        for (var i = 0; i <= SourceMemberNames.AskedBeforeGathering; i++)
+        {
+            Assert.False(gathered.Contains("NotDeclared" + i, CancellationToken.None));
+        }
+
+        AssertSameAnswers(compilation, gathered);
+    }
+
+    private static void AssertSameAnswers(Compilation compilation, SourceMemberNames names)
+    {
         var asked = compilation.SyntaxTrees
                                .SelectMany(t => t.GetRoot().DescendantTokens())
                                .Where(t => t.IsKind(SyntaxKind.IdentifierToken))
