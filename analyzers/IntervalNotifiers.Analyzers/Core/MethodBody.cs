@@ -15,21 +15,15 @@ internal sealed class MethodBody
 {
     private readonly Walks _walks;
 
-    // The driver's graph cache (OperationBlockAnalysisContext.GetControlFlowGraph) when the body came from an
-    // operation-block action: one graph per body for every analyzer of the build, ours and others' alike.
-    private readonly Func<IOperation, ControlFlowGraph>? _driverGraphs;
-
     // Speed layer (Speed/Memo.cs): both are computed on first use and kept.
     private IOperation[]? _operations;
     private StrongBox<ControlFlowGraph?>? _cfg;
 
-    internal MethodBody(ISymbol owner, ImmutableArray<IOperation> blocks, Walks walks,
-                        Func<IOperation, ControlFlowGraph>? driverGraphs = null)
+    internal MethodBody(ISymbol owner, ImmutableArray<IOperation> blocks, Walks walks)
     {
         Owner = owner;
         Blocks = blocks;
         _walks = walks;
-        _driverGraphs = driverGraphs;
     }
 
     /// <summary>The member (method, accessor, constructor, field or property with an initializer).</summary>
@@ -97,6 +91,12 @@ internal sealed class MethodBody
     /// The control-flow graph of the member's body, or null when it has none (no body, or a shape the
     /// flow analysis does not support). Built on first use: filter before asking for it.
     /// </summary>
+    /// <remarks>
+    /// Built here rather than taken from the driver's cache (<c>OperationBlockAnalysisContext.GetControlFlowGraph</c>):
+    /// keeping that method for later boxed the whole context and allocated a delegate for every body collected, a
+    /// tenth of what the analyzers allocated on the valid-code project, while the trees answer nearly every flow
+    /// question before a graph is needed (one graph on that project).
+    /// </remarks>
     public ControlFlowGraph? GetControlFlowGraph()
         => Memo.Get(ref _cfg, this, static body => new StrongBox<ControlFlowGraph?>(body.Build())).Value;
 
@@ -112,11 +112,6 @@ internal sealed class MethodBody
 
             try
             {
-                if (_driverGraphs is not null && root is IMethodBodyOperation or IConstructorBodyOperation or IBlockOperation)
-                {
-                    return _driverGraphs(block);
-                }
-
                 switch (root)
                 {
                     case IMethodBodyOperation methodBody:

@@ -66,8 +66,7 @@ internal sealed class TypeBodies
     }
 
     private void OnOperationBlock(OperationBlockAnalysisContext context)
-        => Collected.Add(ref _collected, new MethodBody(context.OwningSymbol, context.OperationBlocks, Walks.For(context.Compilation),
-                                                        context.GetControlFlowGraph));
+        => Collected.Add(ref _collected, new MethodBody(context.OwningSymbol, context.OperationBlocks, Walks.For(context.Compilation)));
 
     /// <summary>The bodies and the calls between the type's own methods.</summary>
     private TypeCallGraph GetGraph()

@@ -30,7 +30,15 @@ public sealed partial class CallbackFlowAnalyzer
 
         public void Register(CompilationStartAnalysisContext start)
         {
-            start.RegisterOperationAction(Collect, OperationKind.Invocation);
+            // Per type: only a type whose declarations spell ReadBegin or ReadRetry can read a sequence (Speed/SourceNames.cs).
+            var names = SourceNames.For(start.Compilation);
+            start.RegisterSymbolStartAction(symbolStart =>
+            {
+                if (names.MayName(symbolStart.Symbol, SourceNames.ReadBegin | SourceNames.ReadRetry, symbolStart.CancellationToken))
+                {
+                    symbolStart.RegisterOperationAction(Collect, OperationKind.Invocation);
+                }
+            }, SymbolKind.NamedType);
             start.RegisterCompilationEndAction(ReportAtEnd);
         }
 

@@ -10,12 +10,29 @@ namespace IntervalNotifiers.Analyzers;
 /// <summary>NTF009 (docs/rules/NTF009.md): a <c>ReadBegin()</c> result that no ReadRetry or CheckRetry reads.</summary>
 public sealed partial class ReadSideAnalyzer
 {
+    /// <summary>
+    /// Per type: a type whose declarations never spell <c>ReadBegin</c> cannot call it (Speed/SourceNames.cs), so
+    /// nothing is registered for it and the driver hands none of its operations to this rule. A nested type is judged
+    /// with its own registration; a call is judged only by the registration of the type that declares its member, so
+    /// it is reported once whichever types' operations the driver hands to a registration (NTF009PerTypeTests).
+    /// </summary>
     private static void RegisterUncheckedReadBegin(CompilationStartAnalysisContext start, NotifierTypes types)
-        => start.RegisterOperationAction(context => AnalyzeReadBegin(context, types), OperationKind.Invocation);
+    {
+        var names = SourceNames.For(start.Compilation);
+        start.RegisterSymbolStartAction(symbolStart =>
+        {
+            if (symbolStart.Symbol is INamedTypeSymbol type
+                && names.MayName(type, SourceNames.ReadBegin, symbolStart.CancellationToken))
+            {
+                symbolStart.RegisterOperationAction(context => AnalyzeReadBegin(context, types, type), OperationKind.Invocation);
+            }
+        }, SymbolKind.NamedType);
+    }
 
-    private static void AnalyzeReadBegin(OperationAnalysisContext context, NotifierTypes types)
+    private static void AnalyzeReadBegin(OperationAnalysisContext context, NotifierTypes types, INamedTypeSymbol type)
     {
         if (context.Operation is IInvocationOperation invocation
+            && SymbolEqualityComparer.Default.Equals(context.ContainingSymbol.ContainingType, type)
             && ReadSideOperations.IsNotifierMethod(types, invocation.TargetMethod, "ReadBegin")
             && UncheckedReadBegin.IsUnchecked(invocation))
         {

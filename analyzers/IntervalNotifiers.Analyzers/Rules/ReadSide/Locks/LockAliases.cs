@@ -29,6 +29,11 @@ internal sealed class LockAliases
 
     private Dictionary<ISymbol, ISymbol>? _aliases;
 
+    /// <summary>The compilation's own assembly: only its members are declared in source.</summary>
+    private readonly IAssemblySymbol _source;
+
+    public LockAliases(IAssemblySymbol source) => _source = source;
+
     /// <summary>Records an assignment, field or property initializer of a field or property.</summary>
     public void OnOperation(OperationAnalysisContext context)
     {
@@ -66,10 +71,11 @@ internal sealed class LockAliases
             IPropertySymbol property => property.Type,
             _ => null,
         };
+        // Only reference-typed members of source can hold a lock object (the assembly test, unlike Locations, allocates nothing).
         if (type is null || type.IsValueType || type.SpecialType == SpecialType.System_String
-            || target.Locations.IsEmpty || !target.Locations[0].IsInSource)
+            || !SymbolEqualityComparer.Default.Equals(target.ContainingAssembly, _source) || target.IsImplicitlyDeclared)
         {
-            return; // only reference-typed members of source can hold a lock object
+            return;
         }
 
         if (source is null)
@@ -78,8 +84,25 @@ internal sealed class LockAliases
             return;
         }
 
-        _copies.AddOrUpdate(target, source,
-            (_, previous) => previous is not null && SymbolEqualityComparer.Default.Equals(previous, source) ? previous : null);
+        // AddOrUpdate without a closure: a second, different copy turns the entry into null (no alias).
+        while (true)
+        {
+            if (!_copies.TryGetValue(target, out var previous))
+            {
+                if (_copies.TryAdd(target, source))
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            var merged = previous is not null && SymbolEqualityComparer.Default.Equals(previous, source) ? previous : null;
+            if (ReferenceEquals(merged, previous) || _copies.TryUpdate(target, merged, previous))
+            {
+                return;
+            }
+        }
     }
 
     /// <summary>
