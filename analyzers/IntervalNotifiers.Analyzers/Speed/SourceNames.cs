@@ -33,12 +33,19 @@ internal sealed class SourceNames
     /// <summary>Mask bit of <c>ReadBegin</c> (and so of <c>ReadBeginAsync</c>).</summary>
     public const int ReadBegin = 1 << 3;
 
+    /// <summary>Mask bit of <c>Finish</c> (so of <c>NotifierFinish</c>, <c>InvalidateFinish</c> and every <c>...Finish</c> type).</summary>
+    public const int Finish = 1 << 4;
+
+    /// <summary>Mask bit of a target-typed <c>new(</c> or <c>new (</c>, which creates an object without spelling its type.</summary>
+    public const int TargetTypedNew = 1 << 5;
+
     /// <summary>The index recorded for a <c>\u</c> escape: it stands for every name and is never accepted.</summary>
     private const int Escape = -1;
 
     /// <summary>Name <c>i</c> has mask bit <c>1 &lt;&lt; i</c>; the escapes come first (index <see cref="Escape"/>).</summary>
     private static readonly (string Text, int Index)[] Searched =
-        { ("\\u", Escape), ("\\U", Escape), ("ReadRetry", 0), ("SetSequence", 1), ("Remove", 2), ("ReadBegin", 3) };
+        { ("\\u", Escape), ("\\U", Escape), ("ReadRetry", 0), ("SetSequence", 1), ("Remove", 2), ("ReadBegin", 3), ("Finish", 4),
+          ("new(", 5), ("new (", 5) };
 
     /// <summary>Characters a chunk of text repeats from the previous one, so that no name is cut in two.</summary>
     private static readonly int Overlap = Searched.Max(name => name.Text.Length) - 1;

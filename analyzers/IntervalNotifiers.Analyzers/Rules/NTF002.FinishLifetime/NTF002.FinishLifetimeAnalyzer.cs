@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using IntervalNotifiers.Analyzers.Core;
 using IntervalNotifiers.Analyzers.Speed;
 using IntervalNotifiers.Analyzers.Rules.FinishLifetime;
+using IntervalNotifiers.Analyzers.Rules.FinishLifetime.Speed;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -57,19 +58,29 @@ public sealed partial class FinishLifetimeAnalyzer : NotifierAnalyzer
             }
         }, SymbolKind.NamedType);
 
-        start.RegisterOperationAction(
-            operationContext => AnalyzeOutsideOps(operationContext, types),
-            OperationKind.ObjectCreation, OperationKind.TypeParameterObjectCreation, OperationKind.Invocation,
-            OperationKind.MethodReference);
+        // Code outside ops types, per type: only a type whose text may name a finish or InvalidateFinish is checked
+        // (Rules/NTF002.FinishLifetime/Speed/NTF002.OutsideOpsTextFilter.cs). An ops type registers too: its nested
+        // non-ops types and lambdas are judged here, its own members at its symbol end.
+        var outside = new OutsideOpsTextFilter(start.Compilation, types);
+        start.RegisterSymbolStartAction(symbolStart =>
+        {
+            if (symbolStart.Symbol is INamedTypeSymbol type && outside.MayCreateOrFinish(type, symbolStart.CancellationToken))
+            {
+                symbolStart.RegisterOperationAction(
+                    operationContext => AnalyzeOutsideOps(operationContext, types, type),
+                    OperationKind.ObjectCreation, OperationKind.TypeParameterObjectCreation, OperationKind.Invocation,
+                    OperationKind.MethodReference);
+            }
+        }, SymbolKind.NamedType);
     }
 
     /// <summary>Code outside ops types: creations of finishes and direct InvalidateFinish calls only.</summary>
-    private static void AnalyzeOutsideOps(OperationAnalysisContext context, NotifierTypes types)
+    private static void AnalyzeOutsideOps(OperationAnalysisContext context, NotifierTypes types, INamedTypeSymbol type)
     {
         var owner = context.ContainingSymbol;
-        if (owner is null)
+        if (owner is null || !SymbolEqualityComparer.Default.Equals(owner.ContainingType, type))
         {
-            return;
+            return; // judged by the registration of the type that declares the member (once)
         }
 
         // What the operation shows comes first (most operations are no finish creation and no InvalidateFinish call);

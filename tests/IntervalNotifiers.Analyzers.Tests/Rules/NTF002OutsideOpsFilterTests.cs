@@ -1,0 +1,156 @@
+using System.Threading.Tasks;
+using IntervalNotifiers.Analyzers.Tests.Verifiers;
+using Microsoft.CodeAnalysis.CSharp;
+using Xunit;
+using Verify = IntervalNotifiers.Analyzers.Tests.Verifiers.Verify<IntervalNotifiers.Analyzers.FinishLifetimeAnalyzer>;
+
+namespace IntervalNotifiers.Analyzers.Tests.Rules;
+
+/// <summary>
+/// NTF002 outside ops types is registered per type behind a text filter (Rules/NTF002.FinishLifetime/Speed/
+/// NTF002.OutsideOpsTextFilter.cs): a finish created, or InvalidateFinish called, where the type's own text does not
+/// spell "Finish" is still reported, once: a finish type named otherwise, a using alias, a target-typed new, a type
+/// parameter constrained in the outer type, a nested type.
+/// </summary>
+public class NTF002OutsideOpsFilterTests
+{
+    [Fact]
+    public Task AFinishTypeNamedOtherwise_IsCreatedInATypeThatNeverSpellsFinish() => Verify.AnalyzerAsync("""
+        using IntervalNotifiers;
+
+        sealed class Shootdown : NotifierFinish
+        {
+        }
+
+        static class Spares
+        {
+            public static object Make() => {|NTF002:new Shootdown()|};
+        }
+        """);
+
+    [Fact]
+    public Task AGlobalUsingAlias_CreatesAFinishElsewhere()
+    {
+        var test = new Verify.Test(LanguageVersion.Latest);
+        test.TestState.Sources.Add(("Aliases.cs", """
+            global using Spare = Driver.GpuFinish;
+            """));
+        test.TestState.Sources.Add(("Driver.cs", """
+            using IntervalNotifiers;
+
+            namespace Driver
+            {
+                public sealed class GpuFinish : NotifierFinish
+                {
+                }
+
+                static class Spares
+                {
+                    public static object Make() => {|NTF002:new Spare()|};
+                }
+            }
+            """));
+        return test.RunAsync();
+    }
+
+    [Fact]
+    public Task AFileUsingAlias_CreatesAFinishInTheSameFile() => Verify.AnalyzerAsync("""
+        using IntervalNotifiers;
+        using Spare = GpuFinish;
+
+        sealed class GpuFinish : NotifierFinish
+        {
+        }
+
+        static class Spares
+        {
+            public static object Make() => {|NTF002:new Spare()|};
+        }
+        """);
+
+    [Fact]
+    public Task ATargetTypedNew_IsReported()
+    {
+        var test = new Verify.Test(LanguageVersion.Latest);
+        test.TestState.Sources.Add(("Sink.cs", """
+            using IntervalNotifiers;
+
+            sealed class GpuFinish : NotifierFinish
+            {
+            }
+
+            static class Sink
+            {
+                public static void Take(GpuFinish finish) { }
+            }
+            """));
+        test.TestState.Sources.Add(("Caller.cs", """
+            static class Caller
+            {
+                public static void Prime() => Sink.Take({|NTF002:new()|});
+            }
+            """));
+        return test.RunAsync();
+    }
+
+    [Fact]
+    public Task ATypeParameterConstrainedInTheOuterType_IsReportedInTheNestedType() => Verify.AnalyzerAsync("""
+        using IntervalNotifiers;
+
+        class Cache<T> where T : NotifierFinish, new()
+        {
+            public class Slot
+            {
+                private readonly T _spare = {|NTF002:new T()|};
+            }
+        }
+        """);
+
+    [Fact]
+    public Task CreationsInNestedTypes_AreReportedOnceEach() => Verify.AnalyzerAsync("""
+        using IntervalNotifiers;
+
+        sealed class GpuFinish : NotifierFinish
+        {
+        }
+
+        class Outer
+        {
+            private readonly GpuFinish _first = {|NTF002:new GpuFinish()|};
+
+            class Inner
+            {
+                private readonly GpuFinish _second = {|NTF002:new GpuFinish()|};
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ADirectInvalidateFinishCallInTopLevelStatements_IsReported()
+    {
+        var test = new Verify.Test(LanguageVersion.Latest)
+        {
+            TestCode = """
+                using IntervalNotifiers;
+
+                IntervalNotifierOps ops = null!;
+                NotifierFinish finish = null!;
+                {|NTF002:ops.InvalidateFinish(finish)|};
+                """,
+        };
+        test.TestState.OutputKind = Microsoft.CodeAnalysis.OutputKind.ConsoleApplication;
+        return test.RunAsync();
+    }
+
+    [Fact]
+    public Task CodeThatNeverNamesAFinish_IsSilent() => Verify.AnalyzerAsync("""
+        using System.Collections.Generic;
+        using IntervalNotifiers;
+
+        sealed class Registry
+        {
+            private readonly List<IntervalNotifier> _all = new List<IntervalNotifier>();
+            public void Add(IntervalNotifier notifier) => _all.Add(notifier);
+        }
+        """);
+}
