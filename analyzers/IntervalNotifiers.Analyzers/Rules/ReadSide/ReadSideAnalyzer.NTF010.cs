@@ -19,9 +19,7 @@ public sealed partial class ReadSideAnalyzer
     {
         var regions = new LockRegions(start.Compilation, types.Notifier);
         var sites = new RetryLockSites();
-        var aliases = new LockAliases(start.Compilation.Assembly);
-        start.RegisterOperationAction(aliases.OnOperation, OperationKind.SimpleAssignment, OperationKind.FieldInitializer,
-                                      OperationKind.PropertyInitializer);
+        var aliases = new LockAliases(start.Compilation);
         var filter = RetryLockTextFilter.For(start.Compilation);
         start.RegisterSymbolStartAction(symbolStart =>
         {

@@ -1,9 +1,9 @@
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Text;
 
 namespace IntervalNotifiers.Analyzers.Rules.ReadSide.Locks;
 
@@ -11,130 +11,198 @@ namespace IntervalNotifiers.Analyzers.Rules.ReadSide.Locks;
 /// Names of one lock object (NTF010's "same lock", docs/rules/NTF010.md): a property whose getter only returns a field of its type
 /// (<c>public object NotifierLock => _notifierLock;</c>) names that field; a field or property of source whose
 /// every assignment in the compilation (initializer, constructor, elsewhere) copies one and the same field or
-/// property (<c>_lock = device.NotifierLock;</c>) names what it copies. Collected over the whole compilation,
-/// read at its end.
+/// property (<c>_lock = device.NotifierLock;</c>) names what it copies. Asked at the compilation's end, and only for
+/// the members NTF010 compares.
 /// </summary>
+/// <remarks>
+/// A member's assignments are found when it is first asked about, not recorded while the compilation is analyzed: a
+/// compilation-wide assignment action made the driver build the operation tree of every body of every project that
+/// references the runtime, most of which never compare a lock. The search reads the places that can name the member
+/// (its type's declarations when it is private, every file otherwise) for its name, and binds only those
+/// (<c>SemanticModel.GetOperation</c> of the assignment or initializer): the same simple assignments, field and property
+/// initializers the action saw. A file that holds a <c>\u</c> escape is read token by token (an escape may spell the name).
+/// </remarks>
 internal sealed class LockAliases
 {
     private const int MaxChain = 8;
 
-    /// <summary>Per member assigned a copy of another: the member it copies, or null once it copies two different ones.</summary>
-    private readonly ConcurrentDictionary<ISymbol, ISymbol?> _copies = new(SymbolEqualityComparer.Default);
-
-    /// <summary>
-    /// Members assigned something that is no member (a new object, a call...): most assignments. They are only queued
-    /// (no hashing while the compilation is analyzed) and cancel the copies above when the aliases are first read.
-    /// </summary>
-    private readonly ConcurrentQueue<ISymbol> _assignedOtherwise = new();
-
-    private Dictionary<ISymbol, ISymbol>? _aliases;
+    private readonly Compilation _compilation;
 
     /// <summary>The compilation's own assembly: only its members are declared in source.</summary>
     private readonly IAssemblySymbol _source;
 
-    public LockAliases(IAssemblySymbol source) => _source = source;
+    /// <summary>Per member asked about: the one member every assignment copies, or null (no alias).</summary>
+    private readonly Dictionary<ISymbol, ISymbol?> _copies = new(SymbolEqualityComparer.Default);
 
-    /// <summary>Records an assignment, field or property initializer of a field or property.</summary>
-    public void OnOperation(OperationAnalysisContext context)
+    /// <summary>Each file's text, read once for every name searched.</summary>
+    private readonly Dictionary<SyntaxTree, string> _texts = new();
+
+    public LockAliases(Compilation compilation)
     {
-        switch (context.Operation)
-        {
-            case ISimpleAssignmentOperation assignment:
-                if (Named(assignment.Target) is { } target)
-                {
-                    Record(target, Named(assignment.Value));
-                }
-
-                break;
-            case IFieldInitializerOperation initializer:
-                foreach (var field in initializer.InitializedFields)
-                {
-                    Record(field.OriginalDefinition, Named(initializer.Value));
-                }
-
-                break;
-            case IPropertyInitializerOperation initializer:
-                foreach (var property in initializer.InitializedProperties)
-                {
-                    Record(property.OriginalDefinition, Named(initializer.Value));
-                }
-
-                break;
-        }
+        _compilation = compilation;
+        _source = compilation.Assembly;
     }
 
-    private void Record(ISymbol target, ISymbol? source)
+    /// <summary>
+    /// The member that every assignment of <paramref name="target"/> copies (null when one assigns anything else, two copy
+    /// different members, or none is found). Single-threaded: NTF010's compilation end.
+    /// </summary>
+    private ISymbol? CopyOf(ISymbol target)
     {
+        if (_copies.TryGetValue(target, out var known))
+        {
+            return known;
+        }
+
         var type = target switch
         {
             IFieldSymbol field => field.Type,
             IPropertySymbol property => property.Type,
             _ => null,
         };
-        // Only reference-typed members of source can hold a lock object (the assembly test, unlike Locations, allocates nothing).
-        if (type is null || type.IsValueType || type.SpecialType == SpecialType.System_String
-            || !SymbolEqualityComparer.Default.Equals(target.ContainingAssembly, _source) || target.IsImplicitlyDeclared)
+
+        // Only reference-typed members of source can hold a lock object.
+        ISymbol? copied = null;
+        if (type is not null && !type.IsValueType && type.SpecialType != SpecialType.System_String
+            && SymbolEqualityComparer.Default.Equals(target.ContainingAssembly, _source) && !target.IsImplicitlyDeclared)
         {
-            return;
+            copied = FindCopy(target);
         }
 
-        if (source is null)
-        {
-            _assignedOtherwise.Enqueue(target);
-            return;
-        }
+        _copies[target] = copied;
+        return copied;
+    }
 
-        // AddOrUpdate without a closure: a second, different copy turns the entry into null (no alias).
-        while (true)
+    private ISymbol? FindCopy(ISymbol target)
+    {
+        ISymbol? copied = null;
+        foreach (var (tree, span) in PlacesThatCanName(target))
         {
-            if (!_copies.TryGetValue(target, out var previous))
+            var root = tree.GetRoot();
+            SemanticModel? model = null;
+            foreach (var token in Mentions(tree, root, span, target.Name))
             {
-                if (_copies.TryAdd(target, source))
+                if (AssignedValue(token, target, model ??= _compilation.GetSemanticModel(tree)) is not var (assigned, value) || !assigned)
                 {
-                    return;
+                    continue;
                 }
 
-                continue;
+                if (value is null || copied is not null && !SymbolEqualityComparer.Default.Equals(copied, value))
+                {
+                    return null; // assigned something that is no member, or two different members
+                }
+
+                copied = value;
+            }
+        }
+
+        return copied;
+    }
+
+    /// <summary>The declarations of a private member's type (nested types included), or every file.</summary>
+    private IEnumerable<(SyntaxTree Tree, TextSpan Span)> PlacesThatCanName(ISymbol target)
+    {
+        if (target.DeclaredAccessibility == Accessibility.Private && target.ContainingType is { } containing)
+        {
+            foreach (var reference in containing.DeclaringSyntaxReferences)
+            {
+                yield return (reference.SyntaxTree, reference.Span);
             }
 
-            var merged = previous is not null && SymbolEqualityComparer.Default.Equals(previous, source) ? previous : null;
-            if (ReferenceEquals(merged, previous) || _copies.TryUpdate(target, merged, previous))
+            yield break;
+        }
+
+        foreach (var tree in _compilation.SyntaxTrees)
+        {
+            yield return (tree, new TextSpan(0, tree.Length));
+        }
+    }
+
+    /// <summary>The identifier tokens in <paramref name="span"/> whose value is <paramref name="name"/>.</summary>
+    private IEnumerable<SyntaxToken> Mentions(SyntaxTree tree, SyntaxNode root, TextSpan span, string name)
+    {
+        if (!_texts.TryGetValue(tree, out var text))
+        {
+            _texts[tree] = text = tree.GetText().ToString();
+        }
+
+        if (text.IndexOf("\\u", System.StringComparison.OrdinalIgnoreCase) >= 0)
+        {
+            foreach (var token in root.DescendantTokens(span))
             {
-                return;
+                if (token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText == name)
+                {
+                    yield return token;
+                }
+            }
+
+            yield break;
+        }
+
+        for (var at = text.IndexOf(name, span.Start, span.Length, System.StringComparison.Ordinal);
+             at >= 0 && at < span.End;
+             at = at + name.Length >= span.End ? -1 : text.IndexOf(name, at + name.Length, span.End - at - name.Length, System.StringComparison.Ordinal))
+        {
+            var token = root.FindToken(at);
+            if (token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText == name && token.Span.Contains(at))
+            {
+                yield return token;
             }
         }
     }
 
     /// <summary>
-    /// The members that copy one and the same member in every assignment, built once when first asked for (at the
-    /// compilation's end, after every assignment was recorded; single-threaded there).
+    /// When <paramref name="token"/> names <paramref name="target"/> as what a simple assignment, a field initializer or a
+    /// property initializer assigns: (true, the member the value copies, or null). Otherwise null.
     /// </summary>
-    private Dictionary<ISymbol, ISymbol> Aliases()
+    private static (bool Assigned, ISymbol? Value)? AssignedValue(SyntaxToken token, ISymbol target, SemanticModel model)
     {
-        if (_aliases is { } known)
+        switch (token.Parent)
         {
-            return known;
-        }
+            case VariableDeclaratorSyntax { Initializer: { } initializer } declarator when declarator.Identifier == token:
+                return model.GetOperation(initializer) is IFieldInitializerOperation fieldInitializer
+                       && Contains(fieldInitializer.InitializedFields, target)
+                    ? (true, Named(fieldInitializer.Value))
+                    : null;
+            case PropertyDeclarationSyntax { Initializer: { } initializer } declaration when declaration.Identifier == token:
+                return model.GetOperation(initializer) is IPropertyInitializerOperation propertyInitializer
+                       && Contains(propertyInitializer.InitializedProperties, target)
+                    ? (true, Named(propertyInitializer.Value))
+                    : null;
+            case SimpleNameSyntax name:
+                ExpressionSyntax named = name;
+                if (name.Parent is MemberAccessExpressionSyntax access && access.Name == name)
+                {
+                    named = access;
+                }
+                else if (name.Parent is MemberBindingExpressionSyntax binding)
+                {
+                    named = binding;
+                }
 
-        var aliases = new Dictionary<ISymbol, ISymbol>(SymbolEqualityComparer.Default);
-        foreach (var pair in _copies)
+                return named.Parent is AssignmentExpressionSyntax assignment && assignment.IsKind(SyntaxKind.SimpleAssignmentExpression)
+                       && assignment.Left == named
+                       && model.GetOperation(assignment) is ISimpleAssignmentOperation simple
+                       && Named(simple.Target) is { } assigned && SymbolEqualityComparer.Default.Equals(assigned, target)
+                    ? (true, Named(simple.Value))
+                    : null;
+            default:
+                return null;
+        }
+    }
+
+    private static bool Contains<T>(System.Collections.Immutable.ImmutableArray<T> members, ISymbol target)
+        where T : ISymbol
+    {
+        foreach (var member in members)
         {
-            if (pair.Value is not null)
+            if (SymbolEqualityComparer.Default.Equals(member.OriginalDefinition, target))
             {
-                aliases[pair.Key] = pair.Value;
+                return true;
             }
         }
 
-        if (aliases.Count > 0)
-        {
-            foreach (var member in _assignedOtherwise)
-            {
-                aliases.Remove(member);
-            }
-        }
-
-        _aliases = aliases;
-        return aliases;
+        return false;
     }
 
     private static ISymbol? Named(IOperation? operation) => ReadSideOperations.StripConversions(operation) switch
@@ -152,7 +220,7 @@ internal sealed class LockAliases
         for (var i = 0; i < MaxChain && seen.Add(current); i++)
         {
             ISymbol? next = current is IPropertySymbol property ? GetterField(property) : null;
-            if (next is null && Aliases().TryGetValue(current, out var copied))
+            if (next is null && CopyOf(current) is { } copied)
             {
                 next = copied;
             }
