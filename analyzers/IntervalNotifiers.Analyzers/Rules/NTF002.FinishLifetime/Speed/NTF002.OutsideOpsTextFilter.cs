@@ -20,7 +20,8 @@ namespace IntervalNotifiers.Analyzers.Rules.FinishLifetime.Speed;
 /// of the compilation's source when all their names contain it. When one does not (a finish type named
 /// <c>Shootdown</c>), when another referenced assembly builds on the runtime (its finish types are not listed), or when
 /// a using alias spells <c>Finish</c> (<c>using S = GpuFinish;</c> lets <c>new S()</c> create one elsewhere), the
-/// filter passes every type. A <c>\u</c> escape passes its type (Speed/SourceNames.cs).
+/// filter passes every type. A <c>\u</c> escape passes its type (Speed/SourceNames.cs). Looking for a finish type named
+/// otherwise binds the base types only of the source types whose text spells <c>Finish</c>.
 /// </remarks>
 internal sealed class OutsideOpsTextFilter
 {
@@ -67,9 +68,9 @@ internal sealed class OutsideOpsTextFilter
 
             foreach (var module in assembly.Modules)
             {
-                foreach (var referenced in module.ReferencedAssemblySymbols)
+                foreach (var referenced in module.ReferencedAssemblies) // identities read from metadata, nothing resolved
                 {
-                    if (referenced.Identity.Name == runtime.Identity.Name)
+                    if (referenced.Name == runtime.Identity.Name)
                     {
                         return true;
                     }
@@ -122,19 +123,24 @@ internal sealed class OutsideOpsTextFilter
 
     private bool ASourceFinishTypeIsNamedOtherwise()
     {
-        var namespaces = new System.Collections.Generic.Stack<INamespaceOrTypeSymbol>();
-        namespaces.Push(_compilation.SourceModule.GlobalNamespace);
-        while (namespaces.Count > 0)
+        // Namespaces and types only: GetMembers of a type would create the symbol of every member of the project.
+        var pending = new System.Collections.Generic.Stack<INamespaceOrTypeSymbol>();
+        pending.Push(_compilation.SourceModule.GlobalNamespace);
+        while (pending.Count > 0)
         {
-            foreach (var member in namespaces.Pop().GetMembers())
+            var current = pending.Pop();
+            var members = current is INamespaceSymbol ns
+                ? (System.Collections.Generic.IEnumerable<INamespaceOrTypeSymbol>)ns.GetMembers()
+                : current.GetTypeMembers();
+            foreach (var member in members)
             {
-                if (member is INamespaceOrTypeSymbol container)
-                {
-                    namespaces.Push(container);
-                }
+                pending.Push(member);
 
+                // Only a type whose declarations spell Finish can be a finish type named otherwise: its base list names
+                // NotifierFinish or a finish type, whose name has Finish unless that type is itself named otherwise (and
+                // found here). The others are not bound (their base types are the compiler's work, not the filter's).
                 if (member is INamedTypeSymbol type && type.Name.IndexOf("Finish", System.StringComparison.Ordinal) < 0
-                    && _types.IsFinishType(type))
+                    && _names.MayName(type, SourceNames.Finish, CancellationToken.None) && _types.IsFinishType(type))
                 {
                     return true;
                 }
