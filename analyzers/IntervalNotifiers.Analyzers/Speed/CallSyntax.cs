@@ -44,7 +44,7 @@ internal sealed class CallSyntax
     private readonly HashSet<string> _targetNames = new(StringComparer.Ordinal);
     private readonly int _targetArguments;
 
-    // The member names declared in source, gathered on the first question.
+    // Whether a name is declared in source: the declaration table for the first few names, then every name at once.
     private readonly SourceMemberNames _sourceNames;
 
     /// <summary>The proof for <paramref name="compilation"/>, whose <paramref name="types"/> name the targets (one per <see cref="CallSummaries"/>).</summary>

@@ -17,7 +17,7 @@ namespace IntervalNotifiers.Analyzers.Speed;
 /// (the generated corpus asks for 3) keeps the table walks, which cost less than gathering every name. Invariant that keeps it
 /// consistent: both read the same declarations. A source type's <c>MemberNames</c> are its declarations' member names
 /// (merged over partial declarations, no member bound), which is what the table walk compares; nested types, C# 14
-/// extension blocks included, are reached through <c>GetTypeMembers</c>. Built by the first caller of a compilation;
+/// extension blocks included, are reached through <c>GetTypeMembers</c> (<see cref="SourceTypes"/>). Built by the first caller of a compilation;
 /// racing callers may each build an equal set and one is kept (<see cref="Memo"/>); read-only afterwards.
 /// </remarks>
 internal sealed class SourceMemberNames
@@ -56,35 +56,9 @@ internal sealed class SourceMemberNames
     private static HashSet<string> Collect(Compilation compilation, CancellationToken cancellationToken)
     {
         var names = new HashSet<string>(System.StringComparer.Ordinal);
-        var namespaces = new Stack<INamespaceSymbol>();
-        var types = new Stack<INamedTypeSymbol>();
-        namespaces.Push(compilation.SourceModule.GlobalNamespace);
-        while (namespaces.Count > 0)
+        foreach (var type in SourceTypes.Of(compilation, cancellationToken))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var current = namespaces.Pop();
-            foreach (var member in current.GetMembers())
-            {
-                switch (member)
-                {
-                    case INamespaceSymbol nested:
-                        namespaces.Push(nested);
-                        break;
-                    case INamedTypeSymbol type:
-                        types.Push(type);
-                        break;
-                }
-            }
-
-            while (types.Count > 0)
-            {
-                var type = types.Pop();
-                names.UnionWith(type.MemberNames);
-                foreach (var nested in type.GetTypeMembers())
-                {
-                    types.Push(nested);
-                }
-            }
+            names.UnionWith(type.MemberNames);
         }
 
         return names;

@@ -123,27 +123,15 @@ internal sealed class OutsideOpsTextFilter
 
     private bool ASourceFinishTypeIsNamedOtherwise()
     {
-        // Namespaces and types only: GetMembers of a type would create the symbol of every member of the project.
-        var pending = new System.Collections.Generic.Stack<INamespaceOrTypeSymbol>();
-        pending.Push(_compilation.SourceModule.GlobalNamespace);
-        while (pending.Count > 0)
+        foreach (var type in SourceTypes.Of(_compilation, CancellationToken.None))
         {
-            var current = pending.Pop();
-            var members = current is INamespaceSymbol ns
-                ? (System.Collections.Generic.IEnumerable<INamespaceOrTypeSymbol>)ns.GetMembers()
-                : current.GetTypeMembers();
-            foreach (var member in members)
+            // Only a type whose declarations spell Finish can be a finish type named otherwise: its base list names
+            // NotifierFinish or a finish type, whose name has Finish unless that type is itself named otherwise (and
+            // found here). The others are not bound (their base types are the compiler's work, not the filter's).
+            if (type.Name.IndexOf("Finish", System.StringComparison.Ordinal) < 0
+                && _names.MayName(type, SourceNames.Finish, CancellationToken.None) && _types.IsFinishType(type))
             {
-                pending.Push(member);
-
-                // Only a type whose declarations spell Finish can be a finish type named otherwise: its base list names
-                // NotifierFinish or a finish type, whose name has Finish unless that type is itself named otherwise (and
-                // found here). The others are not bound (their base types are the compiler's work, not the filter's).
-                if (member is INamedTypeSymbol type && type.Name.IndexOf("Finish", System.StringComparison.Ordinal) < 0
-                    && _names.MayName(type, SourceNames.Finish, CancellationToken.None) && _types.IsFinishType(type))
-                {
-                    return true;
-                }
+                return true;
             }
         }
 
