@@ -7,7 +7,8 @@ namespace IntervalNotifiers.Analyzers.Core;
 /// <summary>
 /// The set-up every IntervalNotifiers analyzer shares: concurrent execution, no analysis of generated code, and
 /// one compilation-start action that resolves <see cref="NotifierTypes"/> and registers nothing when the
-/// compilation does not reference the runtime (<see cref="NotifierTypes.TryCreate"/> returns null).
+/// compilation does not reference the runtime (<see cref="NotifierTypes.TryCreate"/> returns null) or when its source
+/// cannot use it (<see cref="UnusedRuntime"/>: no file names the runtime's namespace, no other reference builds on it).
 /// </summary>
 public abstract class NotifierAnalyzer : DiagnosticAnalyzer
 {
@@ -18,7 +19,7 @@ public abstract class NotifierAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(start =>
         {
             var types = NotifierTypes.TryCreate(start.Compilation);
-            if (types is null)
+            if (types is null || UnusedRuntime.IsProven(start.Compilation, types, start.CancellationToken))
             {
                 return;
             }

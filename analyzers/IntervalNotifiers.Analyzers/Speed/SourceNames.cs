@@ -1,10 +1,10 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Text;
 
 using IntervalNotifiers.Analyzers.Core;
@@ -12,8 +12,9 @@ using IntervalNotifiers.Analyzers.Core;
 namespace IntervalNotifiers.Analyzers.Speed;
 
 /// <summary>
-/// A per-compilation pre-filter on source text: where the names of the runtime's methods that some analyzer looks
-/// for occur in a syntax tree's text (a plain substring search, done once per tree for every analyzer). A call of a
+/// A pre-filter on source text: where the names of the runtime's methods that some analyzer looks for (and the
+/// runtime's namespace, for Speed/UnusedRuntime.cs) occur in a syntax tree's text (a plain substring search, done once
+/// per tree for every analyzer and every compilation that holds the tree). A call of a
 /// method always spells its name in the source, so a type whose declarations never contain the name cannot call it,
 /// and an analyzer can skip registering anything for that type. The answer errs towards "maybe": a name inside a
 /// comment, a string or a longer identifier counts, and a Unicode escape (<c>\u</c>, which may spell an identifier)
@@ -39,13 +40,16 @@ internal sealed class SourceNames
     /// <summary>Mask bit of a target-typed <c>new(</c> or <c>new (</c>, which creates an object without spelling its type.</summary>
     public const int TargetTypedNew = 1 << 5;
 
+    /// <summary>Mask bit of the runtime's namespace, <c>IntervalNotifiers</c>, through which source names any of its types (Speed/UnusedRuntime.cs).</summary>
+    public const int RuntimeNamespace = 1 << 6;
+
     /// <summary>The index recorded for a <c>\u</c> escape: it stands for every name and is never accepted.</summary>
     private const int Escape = -1;
 
     /// <summary>Name <c>i</c> has mask bit <c>1 &lt;&lt; i</c>; the escapes come first (index <see cref="Escape"/>).</summary>
     private static readonly (string Text, int Index)[] Searched =
         { ("\\u", Escape), ("\\U", Escape), ("ReadRetry", 0), ("SetSequence", 1), ("Remove", 2), ("ReadBegin", 3), ("Finish", 4),
-          ("new(", 5), ("new (", 5) };
+          ("new(", 5), ("new (", 5), (NotifierTypes.Namespace, 6) };
 
     /// <summary>Characters a chunk of text repeats from the previous one, so that no name is cut in two.</summary>
     private static readonly int Overlap = Searched.Max(name => name.Text.Length) - 1;
@@ -58,7 +62,9 @@ internal sealed class SourceNames
     private static readonly ConditionalWeakTable<Compilation, SourceNames> PerCompilation = new();
     private static readonly ConditionalWeakTable<Compilation, SourceNames>.CreateValueCallback Create = _ => new SourceNames();
 
-    private readonly ConcurrentDictionary<SyntaxTree, Occurrence[]> _occurrences = new();
+    // Keyed by the tree, not the compilation: a tree's occurrences depend on its text only, and the compilations an IDE
+    // builds after each edit share every tree but the edited one.
+    private static readonly ConditionalWeakTable<SyntaxTree, Occurrence[]> Occurrences = new();
 
     private SourceNames()
     {
@@ -101,6 +107,33 @@ internal sealed class SourceNames
         return false;
     }
 
+    /// <summary>
+    /// Whether the text of <paramref name="tree"/> may name a type of the runtime: it spells the runtime's namespace, or
+    /// it has a <c>\u</c> escape inside an identifier (one in a string, a character literal or a comment spells no name).
+    /// </summary>
+    public bool MayNameTheRuntimeIn(SyntaxTree tree, CancellationToken cancellationToken)
+    {
+        SyntaxNode? root = null;
+        foreach (var occurrence in OccurrencesIn(tree, cancellationToken))
+        {
+            if (occurrence.Name == Escape)
+            {
+                root ??= tree.GetRoot(cancellationToken);
+                var token = root.FindToken(occurrence.Position);
+                if (token.Span.Contains(occurrence.Position) && token.IsKind(SyntaxKind.IdentifierToken))
+                {
+                    return true;
+                }
+            }
+            else if (1 << occurrence.Name == RuntimeNamespace)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static int FirstAtOrAfter(Occurrence[] occurrences, int position)
     {
         int low = 0, high = occurrences.Length;
@@ -122,7 +155,7 @@ internal sealed class SourceNames
 
     private Occurrence[] OccurrencesIn(SyntaxTree tree, CancellationToken cancellationToken)
     {
-        if (_occurrences.TryGetValue(tree, out var known))
+        if (Occurrences.TryGetValue(tree, out var known))
         {
             return known;
         }
@@ -149,8 +182,7 @@ internal sealed class SourceNames
 
         found.Sort((a, b) => a.Position.CompareTo(b.Position));
         var occurrences = found.ToArray();
-        _occurrences.TryAdd(tree, occurrences);
-        return occurrences;
+        return Occurrences.GetValue(tree, _ => occurrences);
     }
 
     /// <summary>Records the occurrences of <paramref name="name"/> in <c>chunk[0..count)</c> that start before <paramref name="limit"/>.</summary>

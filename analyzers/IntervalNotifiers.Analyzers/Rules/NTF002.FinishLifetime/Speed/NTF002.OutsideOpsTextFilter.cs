@@ -53,33 +53,7 @@ internal sealed class OutsideOpsTextFilter
     }
 
     private bool PassEveryType()
-        => AnotherReferenceUsesTheRuntime() || AnAliasSpellsFinish() || ASourceFinishTypeIsNamedOtherwise();
-
-    private bool AnotherReferenceUsesTheRuntime()
-    {
-        var runtime = _types.Finish.ContainingAssembly;
-        foreach (var reference in _compilation.References)
-        {
-            if (_compilation.GetAssemblyOrModuleSymbol(reference) is not IAssemblySymbol assembly
-                || SymbolEqualityComparer.Default.Equals(assembly, runtime))
-            {
-                continue;
-            }
-
-            foreach (var module in assembly.Modules)
-            {
-                foreach (var referenced in module.ReferencedAssemblies) // identities read from metadata, nothing resolved
-                {
-                    if (referenced.Name == runtime.Identity.Name)
-                    {
-                        return true;
-                    }
-                }
-            }
-        }
-
-        return false;
-    }
+        => UnusedRuntime.AnotherReferenceUsesTheRuntime(_compilation, _types) || AnAliasSpellsFinish() || ASourceFinishTypeIsNamedOtherwise();
 
     private bool AnAliasSpellsFinish()
     {
