@@ -40,19 +40,22 @@ internal sealed class SourceNames
     /// <summary>Mask bit of a target-typed <c>new(</c> or <c>new (</c>, which creates an object without spelling its type.</summary>
     public const int TargetTypedNew = 1 << 5;
 
-    /// <summary>Mask bit of the runtime's namespace, <c>IntervalNotifiers</c>, through which source names any of its types (Speed/UnusedRuntime.cs).</summary>
-    public const int RuntimeNamespace = 1 << 6;
-
     /// <summary>The index recorded for a <c>\u</c> escape: it stands for every name and is never accepted.</summary>
     private const int Escape = -1;
 
     /// <summary>Name <c>i</c> has mask bit <c>1 &lt;&lt; i</c>; the escapes come first (index <see cref="Escape"/>).</summary>
     private static readonly (string Text, int Index)[] Searched =
         { ("\\u", Escape), ("\\U", Escape), ("ReadRetry", 0), ("SetSequence", 1), ("Remove", 2), ("ReadBegin", 3), ("Finish", 4),
-          ("new(", 5), ("new (", 5), (NotifierTypes.Namespace, 6) };
+          ("new(", 5), ("new (", 5) };
+
+    /// <summary>
+    /// What <see cref="MayNameTheRuntimeIn"/> searches for, apart from the names above (a compilation that passes the gate
+    /// of Speed/UnusedRuntime.cs reads its trees with <see cref="Searched"/> anyway; one that does not, never).
+    /// </summary>
+    private static readonly (string Text, int Index)[] RuntimeSpellings = { ("\\u", Escape), ("\\U", Escape), (NotifierTypes.Namespace, 0) };
 
     /// <summary>Characters a chunk of text repeats from the previous one, so that no name is cut in two.</summary>
-    private static readonly int Overlap = Searched.Max(name => name.Text.Length) - 1;
+    private static readonly int Overlap = Searched.Concat(RuntimeSpellings).Max(name => name.Text.Length) - 1;
 
     private const int ChunkLength = 16 * 1024; // 32 KB of chars: a buffer per thread, below the large object heap
 
@@ -65,6 +68,8 @@ internal sealed class SourceNames
     // Keyed by the tree, not the compilation: a tree's occurrences depend on its text only, and the compilations an IDE
     // builds after each edit share every tree but the edited one.
     private static readonly ConditionalWeakTable<SyntaxTree, Occurrence[]> Occurrences = new();
+    private static readonly ConditionalWeakTable<SyntaxTree, object> NamesTheRuntime = new();
+    private static readonly object Yes = true, No = false;
 
     private SourceNames()
     {
@@ -111,21 +116,30 @@ internal sealed class SourceNames
     /// Whether the text of <paramref name="tree"/> may name a type of the runtime: it spells the runtime's namespace, or
     /// it has a <c>\u</c> escape inside an identifier (one in a string, a character literal or a comment spells no name).
     /// </summary>
-    public bool MayNameTheRuntimeIn(SyntaxTree tree, CancellationToken cancellationToken)
+    public static bool MayNameTheRuntimeIn(SyntaxTree tree, CancellationToken cancellationToken)
+    {
+        if (NamesTheRuntime.TryGetValue(tree, out var known))
+        {
+            return ReferenceEquals(known, Yes);
+        }
+
+        var names = SpellsTheRuntime(tree, cancellationToken);
+        return ReferenceEquals(NamesTheRuntime.GetValue(tree, _ => names ? Yes : No), Yes);
+    }
+
+    private static bool SpellsTheRuntime(SyntaxTree tree, CancellationToken cancellationToken)
     {
         SyntaxNode? root = null;
-        foreach (var occurrence in OccurrencesIn(tree, cancellationToken))
+        foreach (var occurrence in Scan(tree.GetText(cancellationToken), RuntimeSpellings))
         {
-            if (occurrence.Name == Escape)
+            if (occurrence.Name != Escape)
             {
-                root ??= tree.GetRoot(cancellationToken);
-                var token = root.FindToken(occurrence.Position);
-                if (token.Span.Contains(occurrence.Position) && token.IsKind(SyntaxKind.IdentifierToken))
-                {
-                    return true;
-                }
+                return true;
             }
-            else if (1 << occurrence.Name == RuntimeNamespace)
+
+            root ??= tree.GetRoot(cancellationToken);
+            var token = root.FindToken(occurrence.Position);
+            if (token.Span.Contains(occurrence.Position) && token.IsKind(SyntaxKind.IdentifierToken))
             {
                 return true;
             }
@@ -160,10 +174,18 @@ internal sealed class SourceNames
             return known;
         }
 
+        var found = Scan(tree.GetText(cancellationToken), Searched);
+        found.Sort((a, b) => a.Position.CompareTo(b.Position));
+        var occurrences = found.ToArray();
+        return Occurrences.GetValue(tree, _ => occurrences);
+    }
+
+    /// <summary>The occurrences of <paramref name="searched"/> in <paramref name="text"/>, in no particular order.</summary>
+    private static List<Occurrence> Scan(SourceText text, (string Text, int Index)[] searched)
+    {
         // The text is searched through a reused buffer, a chunk at a time, rather than as one string: a string of every
         // file's text would be the largest allocation of the analysis. Each chunk but the last one records only the
         // names that start before the part the next chunk repeats.
-        var text = tree.GetText(cancellationToken);
         var chunk = t_chunk ??= new char[ChunkLength];
         var found = new List<Occurrence>();
         for (var offset = 0; offset < text.Length;)
@@ -172,7 +194,7 @@ internal sealed class SourceNames
             text.CopyTo(offset, chunk, 0, count);
             var isLast = offset + count >= text.Length;
             var limit = isLast ? count : count - Overlap;
-            foreach (var (name, index) in Searched)
+            foreach (var (name, index) in searched)
             {
                 Find(chunk, count, limit, name, offset, index, found);
             }
@@ -180,9 +202,7 @@ internal sealed class SourceNames
             offset += limit;
         }
 
-        found.Sort((a, b) => a.Position.CompareTo(b.Position));
-        var occurrences = found.ToArray();
-        return Occurrences.GetValue(tree, _ => occurrences);
+        return found;
     }
 
     /// <summary>Records the occurrences of <paramref name="name"/> in <c>chunk[0..count)</c> that start before <paramref name="limit"/>.</summary>

@@ -20,8 +20,8 @@ namespace IntervalNotifiers.Analyzers.Speed;
 /// ones included), a qualified name, or a namespace declaration inside it, each of which spells the namespace, unless an
 /// identifier spells it with <c>\u</c> escapes. The other way in is a member of another referenced assembly whose type
 /// is a runtime type (a library's base ops class, a method that returns a notifier), so the gate never closes when
-/// another reference was built against the runtime. The text search is <c>Speed/SourceNames.cs</c>'s, kept per tree, so an
-/// IDE's next compilation reads only the edited tree again.
+/// another reference was built against the runtime. The text search is <c>Speed/SourceNames.cs</c>'s (the namespace and the
+/// escapes only), kept per tree, so an IDE's next compilation reads only the edited tree again.
 /// </remarks>
 internal static class UnusedRuntime
 {
@@ -41,10 +41,9 @@ internal static class UnusedRuntime
 
     private static bool Prove(Compilation compilation, NotifierTypes types, CancellationToken cancellationToken)
     {
-        var names = SourceNames.For(compilation);
         foreach (var tree in compilation.SyntaxTrees)
         {
-            if (names.MayNameTheRuntimeIn(tree, cancellationToken))
+            if (SourceNames.MayNameTheRuntimeIn(tree, cancellationToken))
             {
                 return false;
             }

@@ -40,6 +40,17 @@ public class SourceNamesTests
         Assert.Equal(new[] { (position, SourceNames.SetSequence) }, Occurrences(names, type));
     }
 
+    [Theory]
+    [MemberData(nameof(PositionsAroundChunkEnds))]
+    public void The_runtime_namespace_is_found_wherever_it_lies_against_a_chunk_end(int position)
+    {
+        var (_, spelled) = TypeWithName("IntervalNotifiers", position, tail: 3 * Chunk - position);
+        var (_, cut) = TypeWithName("IntervalNotifier_s", position, tail: 3 * Chunk - position);
+
+        Assert.True(SourceNames.MayNameTheRuntimeIn(spelled.DeclaringSyntaxReferences[0].SyntaxTree, default));
+        Assert.False(SourceNames.MayNameTheRuntimeIn(cut.DeclaringSyntaxReferences[0].SyntaxTree, default));
+    }
+
     [Fact]
     public void Every_occurrence_is_recorded_at_its_position_with_its_name()
     {
