@@ -19,7 +19,7 @@ namespace IntervalNotifiers.Analyzers;
 /// <c>Rules/CallbackFlow/Engine/</c>. This file only walks the callbacks of each ops type and hands each one to the
 /// rules. Graphs are built only for the <c>Invalidate</c> / <c>InvalidateStart</c> overrides of ops types (and the
 /// in-callback helpers NTF008 follows), and only when neither the rule's pre-filter nor its answer on the operation
-/// tree (<c>NTF006.*.Tree.cs</c>, <c>NTF008.*.Tree.cs</c> on the shared <see cref="TreeFlow{TState}"/>) can rule the
+/// tree (<c>NTF006.*.Tree.cs</c>, <c>NTF007.*.Tree.cs</c>, <c>NTF008.*.Tree.cs</c> on the shared <see cref="TreeFlow{TState}"/>) can rule the
 /// callback out: on realistic structured code they nearly always can.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]

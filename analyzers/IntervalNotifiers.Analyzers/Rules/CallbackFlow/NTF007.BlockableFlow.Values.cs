@@ -216,6 +216,13 @@ internal sealed partial class BlockableFlow
                || FlowFacts.IsProperty(property, _types.RangeIsBlockable)
                || property.Property.Name is "Start" or "End");
 
+    /// <summary>
+    /// The value of a <c>ref</c>/<c>out</c> flag after <paramref name="call"/> sets it: true after a blocking enter or a
+    /// wait that is infinite on this path, otherwise unknown (the graph's flow and the tree's read it the same way).
+    /// </summary>
+    private byte FlagAfter(IInvocationOperation call, FlowValues env, bool blockable)
+        => IsBlockingEnter(call) || IsInfiniteWaitOnPath(call, env, blockable) ? True : Unknown;
+
     /// <summary><c>Monitor.Enter(obj, ref taken)</c> or <c>SpinLock.Enter(ref taken)</c>: sets its flag to true (or throws).</summary>
     private static bool IsBlockingEnter(IInvocationOperation invocation)
         => invocation.TargetMethod.Name == "Enter"

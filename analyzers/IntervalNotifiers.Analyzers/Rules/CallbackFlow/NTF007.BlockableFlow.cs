@@ -202,7 +202,7 @@ internal sealed partial class BlockableFlow : ForwardFlow<BlockableFlow.State>
                         var call = argument.Parent ?? argument;
                         env = env.Set(outLocal.Local,
                                   IsOpaque(call, env) ? (byte)(Unknown | Opaque)
-                                  : call is IInvocationOperation enter && (IsBlockingEnter(enter) || IsInfiniteWaitOnPath(enter, env, blockable)) ? True
+                                  : call is IInvocationOperation enter ? FlagAfter(enter, env, blockable)
                                   : Unknown);
                     }
 

@@ -37,6 +37,13 @@ public sealed partial class CallbackFlowAnalyzer
             return;
         }
 
+        // Structured code: the operation tree proves it silent without a graph (NTF007.BlockableFlow.Tree.cs).
+        if (_prefilters && flow.TreeProvesSilent(body, operations))
+        {
+            _work?.Count("NTF007 tree");
+            return;
+        }
+
         _work?.Graph("NTF007 graph", body);
         if (body.GetControlFlowGraph() is not { } cfg)
         {
