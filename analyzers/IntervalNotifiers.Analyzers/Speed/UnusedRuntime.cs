@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -55,31 +57,41 @@ internal static class UnusedRuntime
     /// <summary>
     /// Whether an assembly that <paramref name="compilation"/> references, other than the runtime, was itself built
     /// against the runtime (its types may derive from the runtime's or hand them out). Identities are read from
-    /// metadata; nothing is resolved.
+    /// metadata; nothing is resolved. The answer for each referenced assembly is kept with its symbol, which the
+    /// compilations that share the reference share (an IDE's after each edit, a compiler server's).
     /// </summary>
     public static bool AnotherReferenceUsesTheRuntime(Compilation compilation, NotifierTypes types)
     {
         var runtime = types.Ops.ContainingAssembly;
+        var name = runtime.Identity.Name;
         foreach (var reference in compilation.References)
         {
-            if (compilation.GetAssemblyOrModuleSymbol(reference) is not IAssemblySymbol assembly
-                || SymbolEqualityComparer.Default.Equals(assembly, runtime))
+            if (compilation.GetAssemblyOrModuleSymbol(reference) is IAssemblySymbol assembly
+                && !SymbolEqualityComparer.Default.Equals(assembly, runtime)
+                && Array.IndexOf(ReferencedNames.GetValue(assembly, Names), name) >= 0)
             {
-                continue;
-            }
-
-            foreach (var module in assembly.Modules)
-            {
-                foreach (var referenced in module.ReferencedAssemblies)
-                {
-                    if (referenced.Name == runtime.Identity.Name)
-                    {
-                        return true;
-                    }
-                }
+                return true;
             }
         }
 
         return false;
+    }
+
+    // Per referenced assembly: the names of the assemblies its modules reference.
+    private static readonly ConditionalWeakTable<IAssemblySymbol, string[]> ReferencedNames = new();
+    private static readonly ConditionalWeakTable<IAssemblySymbol, string[]>.CreateValueCallback Names = ReadNames;
+
+    private static string[] ReadNames(IAssemblySymbol assembly)
+    {
+        var names = new List<string>();
+        foreach (var module in assembly.Modules)
+        {
+            foreach (var referenced in module.ReferencedAssemblies)
+            {
+                names.Add(referenced.Name);
+            }
+        }
+
+        return names.ToArray();
     }
 }
