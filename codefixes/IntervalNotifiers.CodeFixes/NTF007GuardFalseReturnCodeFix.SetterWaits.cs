@@ -39,7 +39,7 @@ public sealed partial class NTF007GuardFalseReturnCodeFix
             return true;
         }
 
-        var apis = new LockApis(model.Compilation, types.Notifier);
+        var apis = new LockApis(types.Notifier);
         if (MayHoldALockAt(condition, body, model, apis, cancellationToken))
         {
             return true;

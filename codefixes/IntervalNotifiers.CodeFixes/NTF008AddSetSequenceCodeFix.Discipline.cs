@@ -44,8 +44,8 @@ public sealed partial class NTF008AddSetSequenceCodeFix
         private LockDiscipline(INamedTypeSymbol type, Compilation compilation, INamedTypeSymbol notifier, CancellationToken cancellationToken)
         {
             _type = type;
-            _regions = new LockRegions(compilation, notifier);
-            _apis = new LockApis(compilation, notifier);
+            _regions = new LockRegions(notifier);
+            _apis = new LockApis(notifier);
             _same = new SameLock(compilation, cancellationToken);
             _compilation = compilation;
             _cancellationToken = cancellationToken;

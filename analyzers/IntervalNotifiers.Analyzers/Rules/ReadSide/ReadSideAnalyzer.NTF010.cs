@@ -17,7 +17,7 @@ public sealed partial class ReadSideAnalyzer
 {
     private static void RegisterReadRetryLock(CompilationStartAnalysisContext start, NotifierTypes types)
     {
-        var regions = new LockRegions(start.Compilation, types.Notifier);
+        var regions = new LockRegions(types.Notifier);
         var sites = new RetryLockSites();
         var aliases = new LockAliases(start.Compilation);
         var filter = RetryLockTextFilter.For(start.Compilation);

@@ -7,13 +7,13 @@ using Microsoft.CodeAnalysis.Operations;
 namespace IntervalNotifiers.Analyzers.Rules.ReadSide.Locks;
 
 /// <summary>
-/// The lock APIs of docs/contract.md#locks resolved for one compilation: which calls take a lock (<c>Monitor.Enter</c>,
+/// The lock APIs of docs/contract.md#locks : which calls take a lock (<c>Monitor.Enter</c>,
 /// <c>SemaphoreSlim.Wait</c>, <c>ReaderWriterLockSlim.Enter*Lock</c>, <c>Lock.Enter</c>...), which give one back, and
 /// which field or property a lock expression names.
 /// </summary>
 internal sealed class LockApis
 {
-    // Each type is resolved the first time a type of its simple name is compared with it (Speed/WellKnownType.cs).
+    // Each type is known by its metadata name (Speed/WellKnownType.cs).
     private readonly WellKnownType _monitor;
     private readonly WellKnownType _semaphoreSlim;
     private readonly WellKnownType _readerWriterLockSlim;
@@ -28,19 +28,19 @@ internal sealed class LockApis
     private readonly WellKnownType _thread;
     private readonly WellKnownType _timer;
 
-    public LockApis(Compilation compilation, INamedTypeSymbol notifier)
+    public LockApis(INamedTypeSymbol notifier)
     {
-        _monitor = new WellKnownType(compilation, "System.Threading.Monitor", "Monitor");
-        _semaphoreSlim = new WellKnownType(compilation, "System.Threading.SemaphoreSlim", "SemaphoreSlim");
-        _readerWriterLockSlim = new WellKnownType(compilation, "System.Threading.ReaderWriterLockSlim", "ReaderWriterLockSlim");
-        _lock = new WellKnownType(compilation, "System.Threading.Lock", "Lock");
+        _monitor = new WellKnownType("System.Threading.Monitor");
+        _semaphoreSlim = new WellKnownType("System.Threading.SemaphoreSlim");
+        _readerWriterLockSlim = new WellKnownType("System.Threading.ReaderWriterLockSlim");
+        _lock = new WellKnownType("System.Threading.Lock");
         _notifier = notifier;
-        _task = new WellKnownType(compilation, "System.Threading.Tasks.Task", "Task");
-        _taskFactory = new WellKnownType(compilation, "System.Threading.Tasks.TaskFactory", "TaskFactory");
-        _taskFactoryOfT = new WellKnownType(compilation, "System.Threading.Tasks.TaskFactory`1", "TaskFactory");
-        _threadPool = new WellKnownType(compilation, "System.Threading.ThreadPool", "ThreadPool");
-        _thread = new WellKnownType(compilation, "System.Threading.Thread", "Thread");
-        _timer = new WellKnownType(compilation, "System.Threading.Timer", "Timer");
+        _task = new WellKnownType("System.Threading.Tasks.Task");
+        _taskFactory = new WellKnownType("System.Threading.Tasks.TaskFactory");
+        _taskFactoryOfT = new WellKnownType("System.Threading.Tasks.TaskFactory`1");
+        _threadPool = new WellKnownType("System.Threading.ThreadPool");
+        _thread = new WellKnownType("System.Threading.Thread");
+        _timer = new WellKnownType("System.Threading.Timer");
     }
 
     /// <summary>

@@ -19,7 +19,7 @@ internal sealed class LockRegions
 
     private readonly LockApis _apis;
 
-    public LockRegions(Compilation compilation, INamedTypeSymbol notifier) => _apis = new LockApis(compilation, notifier);
+    public LockRegions(INamedTypeSymbol notifier) => _apis = new LockApis(notifier);
 
     /// <summary>
     /// The locks held at <paramref name="site"/> inside <paramref name="member"/>: a
