@@ -62,6 +62,10 @@ internal sealed class SourceNames
     [ThreadStatic]
     private static char[]? t_chunk;
 
+    // The occurrences of the current scan, a list per thread reused from scan to scan (no list grown again per tree).
+    [ThreadStatic]
+    private static List<Occurrence>? t_found;
+
     private static readonly ConditionalWeakTable<Compilation, SourceNames> PerCompilation = new();
     private static readonly ConditionalWeakTable<Compilation, SourceNames>.CreateValueCallback Create = _ => new SourceNames();
 
@@ -180,14 +184,18 @@ internal sealed class SourceNames
         return Occurrences.GetValue(tree, _ => occurrences);
     }
 
-    /// <summary>The occurrences of <paramref name="searched"/> in <paramref name="text"/>, in no particular order.</summary>
+    /// <summary>
+    /// The occurrences of <paramref name="searched"/> in <paramref name="text"/>, in no particular order: the thread's own
+    /// list, which the next scan on the thread empties (read it before scanning again).
+    /// </summary>
     private static List<Occurrence> Scan(SourceText text, (string Text, int Index)[] searched)
     {
         // The text is searched through a reused buffer, a chunk at a time, rather than as one string: a string of every
         // file's text would be the largest allocation of the analysis. Each chunk but the last one records only the
         // names that start before the part the next chunk repeats.
         var chunk = t_chunk ??= new char[ChunkLength];
-        var found = new List<Occurrence>();
+        var found = t_found ??= new List<Occurrence>();
+        found.Clear();
         for (var offset = 0; offset < text.Length;)
         {
             var count = Math.Min(chunk.Length, text.Length - offset);
