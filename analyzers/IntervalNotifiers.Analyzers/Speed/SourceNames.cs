@@ -152,6 +152,46 @@ internal sealed class SourceNames
         return false;
     }
 
+    /// <summary>
+    /// Whether the declarations of <paramref name="symbol"/> spell one of <paramref name="names"/> (a plain search of their
+    /// text, for names known only once the compilation is bound; a caller that must count <c>\u</c> escapes asks
+    /// <see cref="MayName"/> first).
+    /// </summary>
+    public static bool SpellsAny(ISymbol symbol, IReadOnlyList<string> names, CancellationToken cancellationToken)
+    {
+        foreach (var reference in symbol.DeclaringSyntaxReferences)
+        {
+            var text = reference.SyntaxTree.GetText(cancellationToken);
+            var span = reference.Span;
+            var chunk = t_chunk ??= new char[ChunkLength];
+            var longest = 0;
+            foreach (var name in names)
+            {
+                longest = Math.Max(longest, name.Length);
+            }
+
+            for (var offset = span.Start; offset < span.End;)
+            {
+                var count = Math.Min(chunk.Length, span.End - offset);
+                text.CopyTo(offset, chunk, 0, count);
+                var isLast = offset + count >= span.End;
+                var window = new ReadOnlySpan<char>(chunk, 0, count);
+                foreach (var name in names)
+                {
+                    if (window.IndexOf(name.AsSpan()) >= 0)
+                    {
+                        return true;
+                    }
+                }
+
+                // The next chunk repeats the end of this one, so that no name is cut in two.
+                offset += isLast ? count : Math.Max(1, count - (longest - 1));
+            }
+        }
+
+        return false;
+    }
+
     private static int FirstAtOrAfter(Occurrence[] occurrences, int position)
     {
         int low = 0, high = occurrences.Length;

@@ -29,6 +29,67 @@ public class NTF002OutsideOpsFilterTests
         """);
 
     [Fact]
+    public Task AFinishTypeDerivedFromOneNamedOtherwise_IsCreatedWhereNeitherNameNorFinishIsSpelled() => Verify.AnalyzerAsync("""
+        using IntervalNotifiers;
+
+        sealed class Zap : Shootdown
+        {
+        }
+
+        class Shootdown : NotifierFinish
+        {
+        }
+
+        static class Spares
+        {
+            public static object Make() => {|NTF002:new Zap()|};
+        }
+        """);
+
+    [Fact]
+    public Task AnAliasOfAFinishTypeNamedOtherwise_CreatesOneInAnotherFile()
+    {
+        var test = new Verify.Test(LanguageVersion.Latest);
+        test.TestState.Sources.Add(("Aliases.cs", """
+            global using Spare = Driver.Shootdown;
+            """));
+        test.TestState.Sources.Add(("Driver.cs", """
+            using IntervalNotifiers;
+
+            namespace Driver
+            {
+                public sealed class Shootdown : NotifierFinish
+                {
+                }
+            }
+            """));
+        test.TestState.Sources.Add(("Spares.cs", """
+            static class Spares
+            {
+                public static object Make() => {|NTF002:new Spare()|};
+            }
+            """));
+        return test.RunAsync();
+    }
+
+    [Fact]
+    public Task ATypeParameterConstrainedToAFinishNamedOtherwise_CreatesOne() => Verify.AnalyzerAsync("""
+        using IntervalNotifiers;
+
+        class Shootdown : NotifierFinish
+        {
+        }
+
+        sealed class Spares<T> where T : Shootdown, new()
+        {
+            private sealed class Keeper
+            {
+                private readonly T _spare = {|NTF002:new T()|};
+            }
+        }
+        """);
+
+    [Fact]
     public Task AGlobalUsingAlias_CreatesAFinishElsewhere()
     {
         var test = new Verify.Test(LanguageVersion.Latest);

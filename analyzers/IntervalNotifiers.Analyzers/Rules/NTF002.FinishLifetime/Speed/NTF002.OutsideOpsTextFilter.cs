@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Threading;
 using IntervalNotifiers.Analyzers.Core;
 using IntervalNotifiers.Analyzers.Speed;
@@ -14,14 +15,17 @@ namespace IntervalNotifiers.Analyzers.Rules.FinishLifetime.Speed;
 /// </summary>
 /// <remarks>
 /// What it skips: registering the check for a type whose declarations (those of its outermost containing type, which
-/// hold the constraints of the type parameters it may use) spell neither <c>Finish</c> nor a target-typed <c>new(</c>.
+/// hold the constraints of the type parameters it may use) spell neither <c>Finish</c> nor a target-typed <c>new(</c>,
+/// nor the name of a source finish type named without "Finish".
 /// Invariant that keeps it consistent: such a type can create no finish and call no <c>InvalidateFinish</c>, because
-/// every name those need contains <c>Finish</c>: <c>InvalidateFinish</c>, <c>NotifierFinish</c>, and each finish type
-/// of the compilation's source when all their names contain it. When one does not (a finish type named
-/// <c>Shootdown</c>), when another referenced assembly builds on the runtime (its finish types are not listed), or when
-/// a using alias spells <c>Finish</c> (<c>using S = GpuFinish;</c> lets <c>new S()</c> create one elsewhere), the
-/// filter passes every type. A <c>\u</c> escape passes its type (Speed/SourceNames.cs). Looking for a finish type named
-/// otherwise binds the base types only of the source types whose text spells <c>Finish</c>.
+/// every name those need is one of these: <c>InvalidateFinish</c>, <c>NotifierFinish</c>, a finish type named with
+/// <c>Finish</c>, or a source finish type named otherwise (<c>Shootdown</c>; found transitively, since a type derived from
+/// it need not spell <c>Finish</c> either). The filter passes every type when another referenced assembly builds on the
+/// runtime (its finish types are not listed), when a using alias spells <c>Finish</c> or one of those names
+/// (<c>using S = GpuFinish;</c> lets <c>new S()</c> create one elsewhere), or when there are more than
+/// <see cref="MaxOtherNames"/> finish types named otherwise. A <c>\u</c> escape passes its type (Speed/SourceNames.cs).
+/// Looking for finish types named otherwise binds the base types only of the source types whose text spells
+/// <c>Finish</c> or a name already found.
 /// </remarks>
 internal sealed class OutsideOpsTextFilter
 {
@@ -29,8 +33,20 @@ internal sealed class OutsideOpsTextFilter
     private readonly NotifierTypes _types;
     private readonly SourceNames _names;
 
-    // Computed by the first type asked about (Speed/Memo.cs); a box so that "false" is a value too.
-    private System.Runtime.CompilerServices.StrongBox<bool>? _everyType;
+    /// <summary>How many source finish types named without "Finish" are searched for by name before every type passes.</summary>
+    internal const int MaxOtherNames = 16;
+
+    // Computed by the first type asked about (Speed/Memo.cs): null when every type passes, otherwise the names of the
+    // source finish types named without "Finish" (often none), which a type must spell to create one.
+    private Names? _otherNames;
+
+    private sealed class Names
+    {
+        public Names(string[]? other) => Other = other;
+
+        /// <summary>Null when every type passes.</summary>
+        public string[]? Other { get; }
+    }
 
     public OutsideOpsTextFilter(Compilation compilation, NotifierTypes types)
     {
@@ -48,19 +64,38 @@ internal sealed class OutsideOpsTextFilter
             outermost = container;
         }
 
-        return _names.MayName(outermost, SourceNames.Finish | SourceNames.TargetTypedNew, cancellationToken)
-               || Memo.Get(ref _everyType, this, static self => new System.Runtime.CompilerServices.StrongBox<bool>(self.PassEveryType())).Value;
+        if (_names.MayName(outermost, SourceNames.Finish | SourceNames.TargetTypedNew, cancellationToken))
+        {
+            return true;
+        }
+
+        var other = Memo.Get(ref _otherNames, this, static self => new Names(self.OtherNames())).Other;
+        return other is null || (other.Length > 0 && SourceNames.SpellsAny(outermost, other, cancellationToken));
     }
 
-    private bool PassEveryType()
-        => UnusedRuntime.AnotherReferenceUsesTheRuntime(_compilation, _types) || AnAliasSpellsFinish() || ASourceFinishTypeIsNamedOtherwise();
+    /// <summary>
+    /// The names of the source finish types named without "Finish"; null when every type must pass: another reference
+    /// builds on the runtime, a using alias spells Finish or one of those names, or there are more than
+    /// <see cref="MaxOtherNames"/> of them.
+    /// </summary>
+    private string[]? OtherNames()
+    {
+        if (UnusedRuntime.AnotherReferenceUsesTheRuntime(_compilation, _types))
+        {
+            return null;
+        }
 
-    private bool AnAliasSpellsFinish()
+        var other = FinishTypesNamedOtherwise();
+        return other is null || AnAliasSpells(other) ? null : other.ToArray();
+    }
+
+    /// <summary>Whether a using alias anywhere spells "Finish" or one of <paramref name="other"/> (it lets <c>new Alias()</c> create a finish elsewhere).</summary>
+    private bool AnAliasSpells(List<string> other)
     {
         foreach (var tree in _compilation.SyntaxTrees)
         {
             if (tree.GetRoot() is CompilationUnitSyntax unit
-                && (SpellsFinish(unit.Usings) || AnyNamespaceAliasSpellsFinish(unit.Members)))
+                && (Spells(unit.Usings, other) || AnyNamespaceAliasSpells(unit.Members, other)))
             {
                 return true;
             }
@@ -69,11 +104,11 @@ internal sealed class OutsideOpsTextFilter
         return false;
     }
 
-    private static bool AnyNamespaceAliasSpellsFinish(SyntaxList<MemberDeclarationSyntax> members)
+    private static bool AnyNamespaceAliasSpells(SyntaxList<MemberDeclarationSyntax> members, List<string> other)
     {
         foreach (var member in members)
         {
-            if (member is BaseNamespaceDeclarationSyntax ns && (SpellsFinish(ns.Usings) || AnyNamespaceAliasSpellsFinish(ns.Members)))
+            if (member is BaseNamespaceDeclarationSyntax ns && (Spells(ns.Usings, other) || AnyNamespaceAliasSpells(ns.Members, other)))
             {
                 return true;
             }
@@ -82,11 +117,18 @@ internal sealed class OutsideOpsTextFilter
         return false;
     }
 
-    private static bool SpellsFinish(SyntaxList<UsingDirectiveSyntax> usings)
+    private static bool Spells(SyntaxList<UsingDirectiveSyntax> usings, List<string> other)
     {
         foreach (var directive in usings)
         {
-            if (directive.Alias is not null && directive.ToString().IndexOf("Finish", System.StringComparison.Ordinal) >= 0)
+            if (directive.Alias is null)
+            {
+                continue;
+            }
+
+            var text = directive.ToString();
+            if (text.IndexOf("Finish", System.StringComparison.Ordinal) >= 0
+                || other.Exists(name => text.IndexOf(name, System.StringComparison.Ordinal) >= 0))
             {
                 return true;
             }
@@ -95,20 +137,38 @@ internal sealed class OutsideOpsTextFilter
         return false;
     }
 
-    private bool ASourceFinishTypeIsNamedOtherwise()
+    /// <summary>
+    /// The names of the source finish types whose name lacks "Finish"; null when there are more than
+    /// <see cref="MaxOtherNames"/>. A finish type's base list names <c>NotifierFinish</c> or another finish type, so its
+    /// declarations spell "Finish" or the name of a finish type named otherwise: the search starts from the types that spell
+    /// "Finish" and follows the names it finds until no new one appears. The other types are not bound (their base types
+    /// are the compiler's work, not the filter's).
+    /// </summary>
+    private List<string>? FinishTypesNamedOtherwise()
     {
-        foreach (var type in SourceTypes.Of(_compilation, CancellationToken.None))
+        var found = new List<string>();
+        for (var added = true; added;)
         {
-            // Only a type whose declarations spell Finish can be a finish type named otherwise: its base list names
-            // NotifierFinish or a finish type, whose name has Finish unless that type is itself named otherwise (and
-            // found here). The others are not bound (their base types are the compiler's work, not the filter's).
-            if (type.Name.IndexOf("Finish", System.StringComparison.Ordinal) < 0
-                && _names.MayName(type, SourceNames.Finish, CancellationToken.None) && _types.IsFinishType(type))
+            added = false;
+            foreach (var type in SourceTypes.Of(_compilation, CancellationToken.None))
             {
-                return true;
+                if (type.Name.IndexOf("Finish", System.StringComparison.Ordinal) >= 0 || found.Contains(type.Name)
+                    || !(_names.MayName(type, SourceNames.Finish, CancellationToken.None)
+                         || (found.Count > 0 && SourceNames.SpellsAny(type, found, CancellationToken.None)))
+                    || !_types.IsFinishType(type))
+                {
+                    continue;
+                }
+
+                found.Add(type.Name);
+                added = true;
+                if (found.Count > MaxOtherNames)
+                {
+                    return null;
+                }
             }
         }
 
-        return false;
+        return found;
     }
 }
