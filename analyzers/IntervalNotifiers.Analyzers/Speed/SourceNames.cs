@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -53,9 +52,6 @@ internal sealed class SourceNames
     /// of Speed/UnusedRuntime.cs reads its trees with <see cref="Searched"/> anyway; one that does not, never).
     /// </summary>
     private static readonly (string Text, int Index)[] RuntimeSpellings = { ("\\u", Escape), ("\\U", Escape), (NotifierTypes.Namespace, 0) };
-
-    /// <summary>Characters a chunk of text repeats from the previous one, so that no name is cut in two.</summary>
-    private static readonly int Overlap = Searched.Concat(RuntimeSpellings).Max(name => name.Text.Length) - 1;
 
     private const int ChunkLength = 16 * 1024; // 32 KB of chars: a buffer per thread, below the large object heap
 
@@ -159,33 +155,17 @@ internal sealed class SourceNames
     /// </summary>
     public static bool SpellsAny(ISymbol symbol, IReadOnlyList<string> names, CancellationToken cancellationToken)
     {
+        var searched = new (string Text, int Index)[names.Count];
+        for (var i = 0; i < searched.Length; i++)
+        {
+            searched[i] = (names[i], 0);
+        }
+
         foreach (var reference in symbol.DeclaringSyntaxReferences)
         {
-            var text = reference.SyntaxTree.GetText(cancellationToken);
-            var span = reference.Span;
-            var chunk = t_chunk ??= new char[ChunkLength];
-            var longest = 0;
-            foreach (var name in names)
+            if (Scan(reference.SyntaxTree.GetText(cancellationToken), reference.Span, searched).Count > 0)
             {
-                longest = Math.Max(longest, name.Length);
-            }
-
-            for (var offset = span.Start; offset < span.End;)
-            {
-                var count = Math.Min(chunk.Length, span.End - offset);
-                text.CopyTo(offset, chunk, 0, count);
-                var isLast = offset + count >= span.End;
-                var window = new ReadOnlySpan<char>(chunk, 0, count);
-                foreach (var name in names)
-                {
-                    if (window.IndexOf(name.AsSpan()) >= 0)
-                    {
-                        return true;
-                    }
-                }
-
-                // The next chunk repeats the end of this one, so that no name is cut in two.
-                offset += isLast ? count : Math.Max(1, count - (longest - 1));
+                return true;
             }
         }
 
@@ -224,24 +204,34 @@ internal sealed class SourceNames
         return Occurrences.GetValue(tree, _ => occurrences);
     }
 
+    /// <summary>The occurrences of <paramref name="searched"/> in the whole of <paramref name="text"/> (see the other overload).</summary>
+    private static List<Occurrence> Scan(SourceText text, (string Text, int Index)[] searched) => Scan(text, new TextSpan(0, text.Length), searched);
+
     /// <summary>
-    /// The occurrences of <paramref name="searched"/> in <paramref name="text"/>, in no particular order: the thread's own
-    /// list, which the next scan on the thread empties (read it before scanning again).
+    /// The occurrences of <paramref name="searched"/> in <paramref name="span"/> of <paramref name="text"/>, in no
+    /// particular order: the thread's own list, which the next scan on the thread empties (read it before scanning again).
     /// </summary>
-    private static List<Occurrence> Scan(SourceText text, (string Text, int Index)[] searched)
+    private static List<Occurrence> Scan(SourceText text, TextSpan span, (string Text, int Index)[] searched)
     {
         // The text is searched through a reused buffer, a chunk at a time, rather than as one string: a string of every
         // file's text would be the largest allocation of the analysis. Each chunk but the last one records only the
-        // names that start before the part the next chunk repeats.
+        // names that start before the part the next chunk repeats (the longest name but one character), so that no
+        // name is cut in two.
+        var overlap = 0;
+        foreach (var (name, _) in searched)
+        {
+            overlap = Math.Max(overlap, name.Length - 1);
+        }
+
         var chunk = t_chunk ??= new char[ChunkLength];
         var found = t_found ??= new List<Occurrence>();
         found.Clear();
-        for (var offset = 0; offset < text.Length;)
+        for (var offset = span.Start; offset < span.End;)
         {
-            var count = Math.Min(chunk.Length, text.Length - offset);
+            var count = Math.Min(chunk.Length, span.End - offset);
             text.CopyTo(offset, chunk, 0, count);
-            var isLast = offset + count >= text.Length;
-            var limit = isLast ? count : count - Overlap;
+            var isLast = offset + count >= span.End;
+            var limit = isLast ? count : count - overlap;
             foreach (var (name, index) in searched)
             {
                 Find(chunk, count, limit, name, offset, index, found);

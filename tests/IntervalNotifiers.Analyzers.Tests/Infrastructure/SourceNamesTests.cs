@@ -51,6 +51,16 @@ public class SourceNamesTests
         Assert.False(SourceNames.MayNameTheRuntimeIn(cut.DeclaringSyntaxReferences[0].SyntaxTree, default));
     }
 
+    [Theory]
+    [MemberData(nameof(PositionsAroundChunkEnds))]
+    public void A_name_known_only_once_bound_is_found_wherever_it_lies_against_a_chunk_end(int position)
+    {
+        var (_, type) = TypeWithName("Shootdown", position, tail: 3 * Chunk - position);
+
+        Assert.True(SourceNames.SpellsAny(type, new[] { "TlbFlush", "Shootdown" }, default));
+        Assert.False(SourceNames.SpellsAny(type, new[] { "Shootdowns", "TlbFlush" }, default));
+    }
+
     [Fact]
     public void Every_occurrence_is_recorded_at_its_position_with_its_name()
     {

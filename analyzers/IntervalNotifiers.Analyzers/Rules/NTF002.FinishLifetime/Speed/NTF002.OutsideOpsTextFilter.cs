@@ -36,17 +36,10 @@ internal sealed class OutsideOpsTextFilter
     /// <summary>How many source finish types named without "Finish" are searched for by name before every type passes.</summary>
     internal const int MaxOtherNames = 16;
 
-    // Computed by the first type asked about (Speed/Memo.cs): null when every type passes, otherwise the names of the
-    // source finish types named without "Finish" (often none), which a type must spell to create one.
-    private Names? _otherNames;
-
-    private sealed class Names
-    {
-        public Names(string[]? other) => Other = other;
-
-        /// <summary>Null when every type passes.</summary>
-        public string[]? Other { get; }
-    }
+    // Computed by the first type asked about (Speed/Memo.cs), boxed so that null is a value too: null when every type
+    // passes, otherwise the names of the source finish types named without "Finish" (often none), which a type must spell
+    // to create one.
+    private System.Runtime.CompilerServices.StrongBox<string[]?>? _otherNames;
 
     public OutsideOpsTextFilter(Compilation compilation, NotifierTypes types)
     {
@@ -69,7 +62,7 @@ internal sealed class OutsideOpsTextFilter
             return true;
         }
 
-        var other = Memo.Get(ref _otherNames, this, static self => new Names(self.OtherNames())).Other;
+        var other = Memo.Get(ref _otherNames, this, static self => new System.Runtime.CompilerServices.StrongBox<string[]?>(self.OtherNames())).Value;
         return other is null || (other.Length > 0 && SourceNames.SpellsAny(outermost, other, cancellationToken));
     }
 
