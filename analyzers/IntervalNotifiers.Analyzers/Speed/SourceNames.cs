@@ -246,6 +246,11 @@ internal sealed class SourceNames
     /// <summary>Records the occurrences of <paramref name="name"/> in <c>chunk[0..count)</c> that start before <paramref name="limit"/>.</summary>
     private static void Find(char[] chunk, int count, int limit, string name, int offset, int index, List<Occurrence> found)
     {
+        if (name.Length == 0)
+        {
+            return; // an empty name (of a declaration being typed) occurs nowhere, and would never move the search on
+        }
+
         var span = new ReadOnlySpan<char>(chunk, 0, count);
         var value = name.AsSpan();
         for (var start = 0; start < limit;)

@@ -59,6 +59,7 @@ public class SourceNamesTests
 
         Assert.True(SourceNames.SpellsAny(type, new[] { "TlbFlush", "Shootdown" }, default));
         Assert.False(SourceNames.SpellsAny(type, new[] { "Shootdowns", "TlbFlush" }, default));
+        Assert.False(SourceNames.SpellsAny(type, new[] { string.Empty }, default)); // the name of a half-typed declaration: no hang
     }
 
     [Fact]

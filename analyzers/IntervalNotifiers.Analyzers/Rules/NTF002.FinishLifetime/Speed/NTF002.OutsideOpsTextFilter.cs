@@ -78,8 +78,9 @@ internal sealed class OutsideOpsTextFilter
             return null;
         }
 
+        // A finish type without a name yet (half-typed code) cannot be searched for: every type passes.
         var other = FinishTypesNamedOtherwise();
-        return other is null || AnAliasSpells(other) ? null : other.ToArray();
+        return other is null || other.Contains(string.Empty) || AnAliasSpells(other) ? null : other.ToArray();
     }
 
     /// <summary>Whether a using alias anywhere spells "Finish" or one of <paramref name="other"/> (it lets <c>new Alias()</c> create a finish elsewhere).</summary>
