@@ -98,6 +98,14 @@ public sealed partial class NTF007GuardFalseReturnCodeFix : NotifierCodeFixProvi
             return;
         }
 
+        // A flag that only read-side sections set needs no wait: the sequence protects what it guarded
+        // (NTF007GuardFalseReturnCodeFix.ReaderFlag.cs).
+        if (SequenceGuardsTheFlag(ifStatement.Condition, body, model, context.CancellationToken))
+        {
+            RegisterGuard(context, diagnostic, root, ifStatement, name);
+            return;
+        }
+
         if (ReadsLockResult(ifStatement.Condition, body, model, context.CancellationToken))
         {
             return; // the flag of a lock: going on past the test would run without the lock
@@ -110,24 +118,28 @@ public sealed partial class NTF007GuardFalseReturnCodeFix : NotifierCodeFixProvi
 
         if (IsPlainCondition(ifStatement.Condition))
         {
-            RegisterRootEdit(
-                context,
-                diagnostic,
-                "Return false only when the range cannot block",
-                () =>
-                {
-                    var notBlockable = SyntaxFactory.ParseExpression($"!{name}.IsBlockable");
-                    var condition = SyntaxFactory.BinaryExpression(
-                            SyntaxKind.LogicalAndExpression,
-                            notBlockable,
-                            Parenthesize(ifStatement.Condition.WithoutTrivia()))
-                        .WithTriviaFrom(ifStatement.Condition)
-                        .WithAdditionalAnnotations(Formatter.Annotation);
-                    return root.ReplaceNode(ifStatement.Condition, condition);
-                },
-                EquivalenceKey);
+            RegisterGuard(context, diagnostic, root, ifStatement, name);
         }
     }
+
+    /// <summary>Registers the guard: <c>if (!range.IsBlockable &amp;&amp; cond) return false;</c> in place of <c>if (cond) return false;</c>.</summary>
+    private static void RegisterGuard(CodeFixContext context, Diagnostic diagnostic, SyntaxNode root, IfStatementSyntax ifStatement, string range)
+        => RegisterRootEdit(
+            context,
+            diagnostic,
+            "Return false only when the range cannot block",
+            () =>
+            {
+                var notBlockable = SyntaxFactory.ParseExpression($"!{range}.IsBlockable");
+                var condition = SyntaxFactory.BinaryExpression(
+                        SyntaxKind.LogicalAndExpression,
+                        notBlockable,
+                        Parenthesize(ifStatement.Condition.WithoutTrivia()))
+                    .WithTriviaFrom(ifStatement.Condition)
+                    .WithAdditionalAnnotations(Formatter.Annotation);
+                return root.ReplaceNode(ifStatement.Condition, condition);
+            },
+            EquivalenceKey);
 
     /// <summary>
     /// The blocking call that replaces a try-lock on a blockable range: <c>X.Enter(lock)</c> for
@@ -235,7 +247,7 @@ public sealed partial class NTF007GuardFalseReturnCodeFix : NotifierCodeFixProvi
         var safe = expression switch
         {
             IdentifierNameSyntax or MemberAccessExpressionSyntax or ParenthesizedExpressionSyntax or LiteralExpressionSyntax
-                or ElementAccessExpressionSyntax or PrefixUnaryExpressionSyntax or IsPatternExpressionSyntax => true,
+                or InvocationExpressionSyntax or ElementAccessExpressionSyntax or PrefixUnaryExpressionSyntax or IsPatternExpressionSyntax => true,
             BinaryExpressionSyntax binary => !binary.IsKind(SyntaxKind.LogicalOrExpression) && !binary.IsKind(SyntaxKind.CoalesceExpression),
             _ => false,
         };
