@@ -161,4 +161,74 @@ namespace Consumer
             return true;
         }
     }
+
+    // NTF007 (mlx5 ODP: a populating flag that the reader sets around its read section): return false only when the
+    // range cannot block. Waiting for the flag would deadlock (the reader waits in ReadBegin for the invalidation);
+    // going on is safe, since the reader's ReadRetry under the same lock makes it read again.
+    public sealed class PopulatingReaderOps : IntervalNotifierOps, IReader
+    {
+        private readonly object _umemMutex = new object();
+        private int _populating;
+        private int[]? _mapped;
+        private int _unlocked;
+
+        public int[]? Mapped
+        {
+            get => _mapped;
+            private set
+            {
+                if (!Monitor.IsEntered(_umemMutex))
+                {
+                    _unlocked++;
+                }
+
+                _mapped = value;
+            }
+        }
+
+        public PageSource Pages { get; } = new PageSource();
+
+        public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+        {
+            // The reader is writing the translation right now: come back later.
+            if (Volatile.Read(ref _populating) != 0)
+            {
+                return false;
+            }
+
+            lock (_umemMutex)
+            {
+                notifier.SetSequence(currentSequence);
+                Mapped = null;
+            }
+
+            return true;
+        }
+
+        public bool TryMap(IntervalNotifier notifier)
+        {
+            Interlocked.Increment(ref _populating);
+            try
+            {
+                var seq = notifier.ReadBegin();
+                var pages = Pages.Lookup();
+                lock (_umemMutex)
+                {
+                    if (notifier.ReadRetry(seq))
+                    {
+                        return false;
+                    }
+
+                    Mapped = pages;
+                    return true;
+                }
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _populating);
+            }
+        }
+
+        public string LockAudit() => _unlocked == 0 ? "ok" : _unlocked + " mapping changes outside lock (_umemMutex)";
+    }
 }
