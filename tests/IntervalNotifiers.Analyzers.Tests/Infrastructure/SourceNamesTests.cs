@@ -62,6 +62,48 @@ public class SourceNamesTests
         Assert.False(SourceNames.SpellsAny(type, new[] { string.Empty }, default)); // the name of a half-typed declaration: no hang
     }
 
+    [Theory]
+    [MemberData(nameof(PositionsAroundChunkEnds))]
+    public void A_name_among_many_is_found_as_a_whole_word_wherever_it_lies_against_a_chunk_end(int position)
+    {
+        var (_, type) = TypeWithName(" Shootdown", position - 1, tail: 3 * Chunk - position);
+        var (_, longer) = TypeWithName("xShootdown", position - 1, tail: 3 * Chunk - position);
+
+        Assert.True(Spells(type, "TlbFlush", "Shootdown"));
+        Assert.False(Spells(type, "Shootdowns", "Shoot", "down"));
+        Assert.False(Spells(longer, "Shootdown")); // part of a longer word
+    }
+
+    [Fact]
+    public void Beyond_ascii_a_formatting_character_is_left_out_of_a_word_and_any_other_ends_it()
+    {
+        // The compiler leaves a formatting character (a soft hyphen) out of an identifier: Shoot\u00ADdown is Shootdown.
+        // Any other character beyond ASCII ends the word: a name inside a longer identifier is found (maybe), as is a
+        // name right after one; and Shoot\u00E9down is two words, neither the name.
+        var compilation = CSharpCompilation.Create("t", new[]
+        {
+            CSharpSyntaxTree.ParseText("class Joined { int Shoot\u00ADdown; }"),
+            CSharpSyntaxTree.ParseText("class After { int \u00E9Shootdown; }"),
+            CSharpSyntaxTree.ParseText("class Split { int Shoot\u00E9down; }"),
+        });
+
+        Assert.True(Spells(compilation.GetTypeByMetadataName("Joined")!, "Shootdown"));
+        Assert.True(Spells(compilation.GetTypeByMetadataName("After")!, "Shootdown"));
+        Assert.False(Spells(compilation.GetTypeByMetadataName("Split")!, "Shootdown"));
+    }
+
+    [Fact]
+    public void A_word_set_holds_exactly_the_names_added()
+    {
+        var words = Words("Flush0001", "Flush0002", "Flush0001", string.Empty, "Zap");
+        bool Holds(string word) => words.Contains(word.ToCharArray(), word.Length);
+
+        Assert.Equal(3, words.Count);
+        Assert.Equal(9, words.MaxLength);
+        Assert.True(Holds("Flush0001") && Holds("Flush0002") && Holds("Zap"));
+        Assert.False(Holds("Flush0003") || Holds("Flush000") || Holds("Za") || Holds("Zapp") || Holds(string.Empty));
+    }
+
     [Fact]
     public void Every_occurrence_is_recorded_at_its_position_with_its_name()
     {
@@ -105,6 +147,23 @@ public class SourceNamesTests
         var text = head + new string('x', position - head.Length) + name + "\n// " + new string('y', tail) + "\n// " + trailer + "\n}\n";
         var compilation = CSharpCompilation.Create("t", new[] { CSharpSyntaxTree.ParseText(text) });
         return (SourceNames.For(compilation), compilation.GetTypeByMetadataName("C")!);
+    }
+
+    private static bool Spells(INamedTypeSymbol type, params string[] names)
+    {
+        var compilation = CSharpCompilation.Create("index", new[] { type.DeclaringSyntaxReferences[0].SyntaxTree });
+        return WordIndex.Build(compilation, Words(names), default).Spells(type);
+    }
+
+    private static WordSet Words(params string[] names)
+    {
+        var words = new WordSet();
+        foreach (var name in names)
+        {
+            words.Add(name);
+        }
+
+        return words;
     }
 
     /// <summary>Every occurrence inside the type's declarations, as (position, name bit), in order.</summary>

@@ -1,5 +1,9 @@
+using System.Linq;
 using System.Threading.Tasks;
+using IntervalNotifiers.Analyzers.Core;
+using IntervalNotifiers.Analyzers.Rules.FinishLifetime.Speed;
 using IntervalNotifiers.Analyzers.Tests.Verifiers;
+using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Xunit;
 using Verify = IntervalNotifiers.Analyzers.Tests.Verifiers.Verify<IntervalNotifiers.Analyzers.FinishLifetimeAnalyzer>;
@@ -214,4 +218,72 @@ public class NTF002OutsideOpsFilterTests
             public void Add(IntervalNotifier notifier) => _all.Add(notifier);
         }
         """);
+
+    /// <summary>
+    /// More finish types named otherwise than the filter searches for one by one (a generated driver set: Flush00 ...
+    /// Flush19, and Zap derived from one of them): each is still found where it is created, by word.
+    /// </summary>
+    [Fact]
+    public Task ManyFinishTypesNamedOtherwise_AreFoundWhereTheyAreCreated()
+    {
+        var test = new Verify.Test
+        {
+            TestState =
+            {
+                Sources =
+                {
+                    ManyFlushTypes,
+                    """
+                    sealed class Zap : Flush17
+                    {
+                    }
+                    """,
+                    """
+                    static class Spares
+                    {
+                        public static object Make() => {|NTF002:new Flush18()|};
+
+                        public static object MakeZap() => {|NTF002:new Zap()|};
+
+                        public static object Flush180() => new object();
+                    }
+                    """,
+                },
+            },
+        };
+        return test.RunAsync();
+    }
+
+    /// <summary>
+    /// With more finish types named otherwise than are searched for one by one, the filter still lets through only the
+    /// types that spell one of them as a whole word (not a type that spells a longer name, nor one that spells none).
+    /// </summary>
+    [Fact]
+    public void ManyFinishTypesNamedOtherwise_OnlyTypesThatSpellOneOfThemPass()
+    {
+        Assert.True(20 > OutsideOpsTextFilter.SearchedOneByOne);
+        var compilation = CSharpCompilation.Create(
+            "many",
+            new[]
+            {
+                CSharpSyntaxTree.ParseText(ManyFlushTypes),
+                CSharpSyntaxTree.ParseText("sealed class Zap : Flush17 { }"),
+                CSharpSyntaxTree.ParseText("static class Spares { public static object Make() => new Flush18(); }"),
+                CSharpSyntaxTree.ParseText("static class Derived { public static object Make() => new Zap(); }"),
+                CSharpSyntaxTree.ParseText("static class Longer { public static object Flush180() => new object(); static object Flush18x() => null; }"),
+                CSharpSyntaxTree.ParseText("static class Registry { public static int Count; }"),
+            },
+            NotifierTestState.FrameworkReferences.Add(NotifierTestState.Runtime),
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        var filter = new OutsideOpsTextFilter(compilation, NotifierTypes.TryCreate(compilation)!);
+        bool Passes(string name) => filter.MayCreateOrFinish(compilation.GetTypeByMetadataName(name)!, default);
+
+        Assert.True(Passes("Spares"));
+        Assert.True(Passes("Derived"));
+        Assert.False(Passes("Longer"));
+        Assert.False(Passes("Registry"));
+    }
+
+    private static readonly string ManyFlushTypes = "using IntervalNotifiers;\n\n" + string.Join("\n", Enumerable.Range(0, 20).Select(i =>
+        $"class Flush{i:00} : NotifierFinish {{ public ulong Start; }}"));
 }

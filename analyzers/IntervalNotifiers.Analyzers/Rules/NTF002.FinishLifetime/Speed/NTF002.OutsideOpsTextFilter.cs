@@ -21,9 +21,11 @@ namespace IntervalNotifiers.Analyzers.Rules.FinishLifetime.Speed;
 /// every name those need is one of these: <c>InvalidateFinish</c>, <c>NotifierFinish</c>, a finish type named with
 /// <c>Finish</c>, or a source finish type named otherwise (<c>Shootdown</c>; found transitively, since a type derived from
 /// it need not spell <c>Finish</c> either). The filter passes every type when another referenced assembly builds on the
-/// runtime (its finish types are not listed), when a using alias spells <c>Finish</c> or one of those names
-/// (<c>using S = GpuFinish;</c> lets <c>new S()</c> create one elsewhere), or when there are more than
-/// <see cref="MaxOtherNames"/> finish types named otherwise. A <c>\u</c> escape passes its type (Speed/SourceNames.cs).
+/// runtime (its finish types are not listed), or when a using alias spells <c>Finish</c> or one of those names
+/// (<c>using S = GpuFinish;</c> lets <c>new S()</c> create one elsewhere). Up to <see cref="SearchedOneByOne"/> names
+/// are searched for one by one in a type's text; more (a generated driver set with a thousand <c>FlushNNNN</c> types),
+/// or a name beyond ASCII among more, are found word by word in one pass over every tree (Speed/WordIndex.cs). A
+/// <c>\u</c> escape passes its type (Speed/SourceNames.cs).
 /// Looking for finish types named otherwise binds the base types only of the source types whose text spells
 /// <c>Finish</c> or a name already found.
 /// </remarks>
@@ -33,13 +35,13 @@ internal sealed class OutsideOpsTextFilter
     private readonly NotifierTypes _types;
     private readonly SourceNames _names;
 
-    /// <summary>How many source finish types named without "Finish" are searched for by name before every type passes.</summary>
-    internal const int MaxOtherNames = 16;
+    /// <summary>Up to how many names of source finish types named without "Finish" are searched for one by one (more: word by word).</summary>
+    internal const int SearchedOneByOne = 16;
 
     // Computed by the first type asked about (Speed/Memo.cs), boxed so that null is a value too: null when every type
     // passes, otherwise the names of the source finish types named without "Finish" (often none), which a type must spell
-    // to create one.
-    private System.Runtime.CompilerServices.StrongBox<string[]?>? _otherNames;
+    // to create one, with their word index when there are more than SearchedOneByOne.
+    private System.Runtime.CompilerServices.StrongBox<(string[] Names, WordIndex? Index)?>? _otherNames;
 
     public OutsideOpsTextFilter(Compilation compilation, NotifierTypes types)
     {
@@ -62,16 +64,15 @@ internal sealed class OutsideOpsTextFilter
             return true;
         }
 
-        var other = Memo.Get(ref _otherNames, this, static self => new System.Runtime.CompilerServices.StrongBox<string[]?>(self.OtherNames())).Value;
-        return other is null || (other.Length > 0 && SourceNames.SpellsAny(outermost, other, cancellationToken));
+        var other = Memo.Get(ref _otherNames, this, static self => new System.Runtime.CompilerServices.StrongBox<(string[], WordIndex?)?>(self.OtherNames())).Value;
+        return other is not var (names, index) || SpellsAny(outermost, names, index, cancellationToken);
     }
 
     /// <summary>
     /// The names of the source finish types named without "Finish"; null when every type must pass: another reference
-    /// builds on the runtime, a using alias spells Finish or one of those names, or there are more than
-    /// <see cref="MaxOtherNames"/> of them.
+    /// builds on the runtime, or a using alias spells Finish or one of those names.
     /// </summary>
-    private string[]? OtherNames()
+    private (string[], WordIndex?)? OtherNames()
     {
         if (UnusedRuntime.AnotherReferenceUsesTheRuntime(_compilation, _types))
         {
@@ -79,8 +80,8 @@ internal sealed class OutsideOpsTextFilter
         }
 
         // A finish type without a name yet (half-typed code) cannot be searched for: every type passes.
-        var other = FinishTypesNamedOtherwise();
-        return other is null || other.Contains(string.Empty) || AnAliasSpells(other) ? null : other.ToArray();
+        var (other, index) = FinishTypesNamedOtherwise();
+        return other.Contains(string.Empty) || AnAliasSpells(other) ? null : (other.ToArray(), index);
     }
 
     /// <summary>Whether a using alias anywhere spells "Finish" or one of <paramref name="other"/> (it lets <c>new Alias()</c> create a finish elsewhere).</summary>
@@ -122,7 +123,7 @@ internal sealed class OutsideOpsTextFilter
 
             var text = directive.ToString();
             if (text.IndexOf("Finish", System.StringComparison.Ordinal) >= 0
-                || other.Exists(name => text.IndexOf(name, System.StringComparison.Ordinal) >= 0))
+                || other.Exists(name => name.Length > 0 && text.IndexOf(name, System.StringComparison.Ordinal) >= 0))
             {
                 return true;
             }
@@ -132,37 +133,70 @@ internal sealed class OutsideOpsTextFilter
     }
 
     /// <summary>
-    /// The names of the source finish types whose name lacks "Finish"; null when there are more than
-    /// <see cref="MaxOtherNames"/>. A finish type's base list names <c>NotifierFinish</c> or another finish type, so its
-    /// declarations spell "Finish" or the name of a finish type named otherwise: the search starts from the types that spell
-    /// "Finish" and follows the names it finds until no new one appears. The other types are not bound (their base types
-    /// are the compiler's work, not the filter's).
+    /// The names of the source finish types whose name lacks "Finish", with the word index of the last round when there
+    /// are more than <see cref="SearchedOneByOne"/> of them. A finish type's base list names <c>NotifierFinish</c> or another
+    /// finish type, so its declarations spell "Finish" or the name of a finish type named otherwise: the search starts
+    /// from the types that spell "Finish" and follows the names it finds, round after round, until a round finds none
+    /// (the index of that round then holds every name). The other types are not bound (their base types are the
+    /// compiler's work, not the filter's).
     /// </summary>
-    private List<string>? FinishTypesNamedOtherwise()
+    private (List<string>, WordIndex?) FinishTypesNamedOtherwise()
     {
         var found = new List<string>();
+        var seen = new HashSet<string>(System.StringComparer.Ordinal);
+        WordIndex? index = null;
         for (var added = true; added;)
         {
             added = false;
+            index = IndexOf(found);
             foreach (var type in SourceTypes.Of(_compilation, CancellationToken.None))
             {
-                if (type.Name.IndexOf("Finish", System.StringComparison.Ordinal) >= 0 || found.Contains(type.Name)
+                // A round without an index that has found more names than are searched one by one leaves them to the
+                // next round (its index), which this round's additions make sure runs.
+                if (type.Name.IndexOf("Finish", System.StringComparison.Ordinal) >= 0 || seen.Contains(type.Name)
                     || !(_names.MayName(type, SourceNames.Finish, CancellationToken.None)
-                         || (found.Count > 0 && SourceNames.SpellsAny(type, found, CancellationToken.None)))
+                         || (index is not null || found.Count <= SearchedOneByOne) && SpellsAny(type, found, index, CancellationToken.None))
                     || !_types.IsFinishType(type))
                 {
                     continue;
                 }
 
+                seen.Add(type.Name);
                 found.Add(type.Name);
                 added = true;
-                if (found.Count > MaxOtherNames)
-                {
-                    return null;
-                }
             }
         }
 
-        return found;
+        return (found, index);
     }
+
+    /// <summary>The word index of <paramref name="names"/> over the compilation, when they are too many to search one by one (and all ASCII).</summary>
+    private WordIndex? IndexOf(List<string> names)
+    {
+        if (names.Count <= SearchedOneByOne || !names.TrueForAll(IsAscii))
+        {
+            return null;
+        }
+
+        var words = new WordSet();
+        names.ForEach(words.Add);
+        return WordIndex.Build(_compilation, words, CancellationToken.None);
+    }
+
+    private static bool IsAscii(string name)
+    {
+        foreach (var c in name)
+        {
+            if (c >= '\x80')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Whether <paramref name="type"/>'s declarations spell one of <paramref name="names"/> (found in <paramref name="index"/> when there is one).</summary>
+    private static bool SpellsAny(INamedTypeSymbol type, IReadOnlyList<string> names, WordIndex? index, CancellationToken cancellationToken)
+        => index?.Spells(type) ?? (names.Count > 0 && SourceNames.SpellsAny(type, names, cancellationToken));
 }
