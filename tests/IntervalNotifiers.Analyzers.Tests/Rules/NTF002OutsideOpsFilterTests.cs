@@ -262,26 +262,50 @@ public class NTF002OutsideOpsFilterTests
     public void ManyFinishTypesNamedOtherwise_OnlyTypesThatSpellOneOfThemPass()
     {
         Assert.True(20 > OutsideOpsTextFilter.SearchedOneByOne);
-        var compilation = CSharpCompilation.Create(
-            "many",
-            new[]
-            {
-                CSharpSyntaxTree.ParseText(ManyFlushTypes),
-                CSharpSyntaxTree.ParseText("sealed class Zap : Flush17 { }"),
-                CSharpSyntaxTree.ParseText("static class Spares { public static object Make() => new Flush18(); }"),
-                CSharpSyntaxTree.ParseText("static class Derived { public static object Make() => new Zap(); }"),
-                CSharpSyntaxTree.ParseText("static class Longer { public static object Flush180() => new object(); static object Flush18x() => null; }"),
-                CSharpSyntaxTree.ParseText("static class Registry { public static int Count; }"),
-            },
-            NotifierTestState.FrameworkReferences.Add(NotifierTestState.Runtime),
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
-        var filter = new OutsideOpsTextFilter(compilation, NotifierTypes.TryCreate(compilation)!);
-        bool Passes(string name) => filter.MayCreateOrFinish(compilation.GetTypeByMetadataName(name)!, default);
+        var passes = Filter(
+            ManyFlushTypes,
+            "sealed class Zap : Flush17 { }",
+            "static class Spares { public static object Make() => new Flush18(); }",
+            "static class Derived { public static object Make() => new Zap(); }",
+            "static class Longer { public static object Flush180() => new object(); static object Flush18x() => null; }",
+            "static class Registry { public static int Count; }");
+        bool Passes(string name) => passes(name);
 
         Assert.True(Passes("Spares"));
         Assert.True(Passes("Derived"));
         Assert.False(Passes("Longer"));
         Assert.False(Passes("Registry"));
+    }
+
+    /// <summary>
+    /// Among many finish types named otherwise, one named beyond ASCII: the names are searched one by one (no word
+    /// index), and a type derived from that one, created where only its own name is spelled, is still found.
+    /// </summary>
+    [Fact]
+    public void ManyFinishTypesNamedOtherwise_OneBeyondAscii_AreStillFoundTransitively()
+    {
+        var passes = Filter(
+            ManyFlushTypes,
+            "using IntervalNotifiers;\nclass Fl\u00fcsh : NotifierFinish { }",
+            "sealed class Zap : Fl\u00fcsh { }",
+            "static class Spares { public static object Make() => new Zap(); }",
+            "static class Registry { public static int Count; }");
+
+        Assert.True(passes("Spares"));
+        Assert.False(passes("Registry"));
+    }
+
+    /// <summary>The filter of a compilation of <paramref name="sources"/> (which must compile), asked about a type by name.</summary>
+    private static System.Func<string, bool> Filter(params string[] sources)
+    {
+        var compilation = CSharpCompilation.Create(
+            "many",
+            sources.Select(source => CSharpSyntaxTree.ParseText(source)),
+            NotifierTestState.FrameworkReferences.Add(NotifierTestState.Runtime),
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        var filter = new OutsideOpsTextFilter(compilation, NotifierTypes.TryCreate(compilation)!);
+        return name => filter.MayCreateOrFinish(compilation.GetTypeByMetadataName(name)!, default);
     }
 
     private static readonly string ManyFlushTypes = "using IntervalNotifiers;\n\n" + string.Join("\n", Enumerable.Range(0, 20).Select(i =>

@@ -23,9 +23,9 @@ namespace IntervalNotifiers.Analyzers.Rules.FinishLifetime.Speed;
 /// it need not spell <c>Finish</c> either). The filter passes every type when another referenced assembly builds on the
 /// runtime (its finish types are not listed), or when a using alias spells <c>Finish</c> or one of those names
 /// (<c>using S = GpuFinish;</c> lets <c>new S()</c> create one elsewhere). Up to <see cref="SearchedOneByOne"/> names
-/// are searched for one by one in a type's text; more (a generated driver set with a thousand <c>FlushNNNN</c> types),
-/// or a name beyond ASCII among more, are found word by word in one pass over every tree (Speed/WordIndex.cs). A
-/// <c>\u</c> escape passes its type (Speed/SourceNames.cs).
+/// are searched for one by one in a type's text; more (a generated driver set with a thousand <c>FlushNNNN</c> types)
+/// are found word by word in one pass over every tree (Speed/WordIndex.cs), unless one of them is beyond ASCII (then
+/// one by one, as before). A <c>\u</c> escape passes its type (Speed/SourceNames.cs).
 /// Looking for finish types named otherwise binds the base types only of the source types whose text spells
 /// <c>Finish</c> or a name already found.
 /// </remarks>
@@ -144,6 +144,7 @@ internal sealed class OutsideOpsTextFilter
     {
         var found = new List<string>();
         var seen = new HashSet<string>(System.StringComparer.Ordinal);
+        var ascii = true;
         WordIndex? index = null;
         for (var added = true; added;)
         {
@@ -152,10 +153,12 @@ internal sealed class OutsideOpsTextFilter
             foreach (var type in SourceTypes.Of(_compilation, CancellationToken.None))
             {
                 // A round without an index that has found more names than are searched one by one leaves them to the
-                // next round (its index), which this round's additions make sure runs.
+                // next round, whose index holds them (this round's additions make sure it runs), unless a name is beyond
+                // ASCII (no index: searched one by one, every round).
+                var leftToNextRound = index is null && found.Count > SearchedOneByOne && ascii;
                 if (type.Name.IndexOf("Finish", System.StringComparison.Ordinal) >= 0 || seen.Contains(type.Name)
                     || !(_names.MayName(type, SourceNames.Finish, CancellationToken.None)
-                         || (index is not null || found.Count <= SearchedOneByOne) && SpellsAny(type, found, index, CancellationToken.None))
+                         || !leftToNextRound && SpellsAny(type, found, index, CancellationToken.None))
                     || !_types.IsFinishType(type))
                 {
                     continue;
@@ -163,6 +166,7 @@ internal sealed class OutsideOpsTextFilter
 
                 seen.Add(type.Name);
                 found.Add(type.Name);
+                ascii &= IsAscii(type.Name);
                 added = true;
             }
         }
