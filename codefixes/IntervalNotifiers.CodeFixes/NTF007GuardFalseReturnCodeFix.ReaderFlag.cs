@@ -23,8 +23,8 @@ namespace IntervalNotifiers.CodeFixes;
 /// <item>the test only reads the flag, a field: <c>Volatile.Read(ref f)</c> or <c>Interlocked.Read(ref f)</c>, alone,
 /// negated, or compared with a constant, through a receiver that calls nothing (<c>mr.Populating</c>,
 /// <c>_dev.Populating</c>); the callback does not write the flag itself (it is no test-then-set);</item>
-/// <item>every member that sets the flag (a write that is not a clear, looked for wherever the flag can be written)
-/// also clears it, and in its own body, outside lambdas and local functions, calls <c>ReadBegin</c> or
+/// <item>every member that sets the flag (a write that is not a clear, looked for wherever the flag can be written; a
+/// flag another assembly can write gets no fix) also clears it, and in its own body, outside lambdas and local functions, calls <c>ReadBegin</c> or
 /// <c>ReadBeginAsync</c> and <c>ReadRetry</c>, each <c>ReadRetry</c> inside a <c>lock</c> statement on the lock
 /// (<c>Common/SameLock.cs</c>) that the callback holds around every <c>SetSequence</c> it makes: the commit the flag guarded
 /// is the reader's, under the sequence's lock.</item>
@@ -40,9 +40,10 @@ public sealed partial class NTF007GuardFalseReturnCodeFix
     {
         if (FlagRead(condition, model, cancellationToken) is not var (field, passes)
             || NotifierTypes.TryCreate(model.Compilation) is not { } types
+            || !SeesEveryWrite(field, model.Compilation)
             || WritesField(body, field, model, cancellationToken))
         {
-            return false;
+            return false; // (a flag another assembly may set: its setters are out of sight)
         }
 
         var sameLock = new SameLock(model.Compilation, cancellationToken);

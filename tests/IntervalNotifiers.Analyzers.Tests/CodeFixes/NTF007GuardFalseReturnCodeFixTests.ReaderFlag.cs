@@ -235,6 +235,16 @@ public partial class NTF007GuardFalseReturnCodeFixTests
         return VerifyFlow.NoCodeFixAsync(source, NTF007GuardFalseReturnCodeFix.EquivalenceKey);
     }
 
+    /// <summary>A public flag of a public type in a library: another assembly may set it outside any read section.</summary>
+    [Fact]
+    public Task FlagAnotherAssemblyCanWrite_NoGuard()
+    {
+        var source = ReaderFlag(FlagTest("Volatile.Read(ref mr.Populating) != 0", "{|NTF007:return false;|}"))
+            .Replace("sealed class ChildMr : IntervalNotifier", "public sealed class ChildMr : IntervalNotifier");
+        Assert.Contains("public sealed class ChildMr", source);
+        return VerifyFlow.NoCodeFixAsync(source, NTF007GuardFalseReturnCodeFix.EquivalenceKey);
+    }
+
     /// <summary>The callback sets the sequence outside the lock the reader commits under: no guard.</summary>
     [Fact]
     public Task SetSequenceOutsideTheLock_NoGuard()
