@@ -61,26 +61,7 @@ public sealed partial class NTF007GuardFalseReturnCodeFix
                                                   CancellationToken cancellationToken)
     {
         var test = Unparenthesize(condition);
-        InvocationExpressionSyntax? call;
-        ExpressionSyntax? compared = null;
-        switch (test)
-        {
-            case InvocationExpressionSyntax invocation:
-                call = invocation;
-                break;
-            case PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalNotExpression } not:
-                call = Unparenthesize(not.Operand) as InvocationExpressionSyntax;
-                break;
-            case BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.EqualsExpression) || binary.IsKind(SyntaxKind.NotEqualsExpression):
-                (call, compared) = Unparenthesize(binary.Left) is InvocationExpressionSyntax left ? (left, binary.Right)
-                                 : Unparenthesize(binary.Right) is InvocationExpressionSyntax right ? (right, binary.Left)
-                                 : (null, null);
-                break;
-            default:
-                return null;
-        }
-
-        if (call is null
+        if (FlagTestParts(test) is not var (call, compared)
             || model.GetSymbolInfo(call, cancellationToken).Symbol is not IMethodSymbol method
             || method.ContainingType?.ContainingNamespace?.ToDisplayString() != "System.Threading"
             || call.ArgumentList.Arguments is not { Count: > 0 } arguments
@@ -131,20 +112,13 @@ public sealed partial class NTF007GuardFalseReturnCodeFix
             return null;
         }
 
-        // The value the call returns is the flag's value (the old one, for an exchange): the test passes on a value v
-        // when v is false ('call'), true ('!call'), not k ('call == k') or k ('call != k').
-        bool Passes(object? flagValue) => test switch
-        {
-            PrefixUnaryExpressionSyntax => flagValue is true,
-            BinaryExpressionSyntax binary => binary.IsKind(SyntaxKind.NotEqualsExpression) == SameConstant(flagValue, constant.Value),
-            _ => flagValue is false,
-        };
-        if (!SomethingClears(field, Passes, model, cancellationToken))
+        var passes = PassesOf(test, constant.Value);
+        if (!SomethingClears(field, passes, model, cancellationToken))
         {
             return null; // a flag nothing clears (a 'dead' flag set once): the wait would never end
         }
 
-        if (WaitMayDeadlock(field, Passes, condition, body, model, cancellationToken))
+        if (WaitMayDeadlock(field, passes, condition, body, model, cancellationToken))
         {
             return null; // whoever holds the flag may wait for this invalidation (NTF007GuardFalseReturnCodeFix.SetterWaits.cs)
         }
@@ -159,6 +133,42 @@ public sealed partial class NTF007GuardFalseReturnCodeFix
             _ => SyntaxFactory.PrefixUnaryExpression(SyntaxKind.LogicalNotExpression, test.WithoutTrivia()),
         };
     }
+
+    /// <summary>
+    /// The parts of a flag test (its parentheses removed): <c>call</c>, <c>!call</c>, or <c>call == k</c> / <c>call != k</c>
+    /// with the call on either side, as the call and the expression it is compared with (null for the first two); null
+    /// for any other test.
+    /// </summary>
+    private static (InvocationExpressionSyntax Call, ExpressionSyntax? Compared)? FlagTestParts(ExpressionSyntax test)
+    {
+        switch (test)
+        {
+            case InvocationExpressionSyntax invocation:
+                return (invocation, null);
+            case PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalNotExpression } not:
+                return Unparenthesize(not.Operand) is InvocationExpressionSyntax negated ? (negated, null) : null;
+            case BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.EqualsExpression) || binary.IsKind(SyntaxKind.NotEqualsExpression):
+                return Unparenthesize(binary.Left) is InvocationExpressionSyntax left ? (left, binary.Right)
+                     : Unparenthesize(binary.Right) is InvocationExpressionSyntax right ? (right, binary.Left)
+                     : null;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// The values of the flag on which the callback goes on past <paramref name="test"/> (see <see cref="FlagTestParts"/>;
+    /// <paramref name="constant"/> is the compared value). The value the call returns is the flag's value (the old one, for
+    /// an exchange): the test passes on a value v when v is false ('call'), true ('!call'), not k ('call == k') or k
+    /// ('call != k').
+    /// </summary>
+    private static Func<object?, bool> PassesOf(ExpressionSyntax test, object? constant)
+        => test switch
+        {
+            PrefixUnaryExpressionSyntax => value => value is true,
+            BinaryExpressionSyntax binary => value => binary.IsKind(SyntaxKind.NotEqualsExpression) == SameConstant(value, constant),
+            _ => value => value is false,
+        };
 
     /// <summary>
     /// Whether <paramref name="condition"/> reads a field or property of the ops type that the callback writes

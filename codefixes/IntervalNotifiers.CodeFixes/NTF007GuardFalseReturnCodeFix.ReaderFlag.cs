@@ -94,29 +94,18 @@ public sealed partial class NTF007GuardFalseReturnCodeFix
                                                                                     CancellationToken cancellationToken)
     {
         var test = Unparenthesize(condition);
-        System.Func<object?, bool> passes = value => value is false;
-        if (test is PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalNotExpression } not)
+        if (FlagTestParts(test) is not var (read, compared))
         {
-            test = Unparenthesize(not.Operand);
-            passes = value => value is true;
-        }
-        else if (test is BinaryExpressionSyntax binary && (binary.IsKind(SyntaxKind.EqualsExpression) || binary.IsKind(SyntaxKind.NotEqualsExpression)))
-        {
-            var (call, other) = Unparenthesize(binary.Left) is InvocationExpressionSyntax
-                ? (binary.Left, binary.Right)
-                : (binary.Right, binary.Left);
-            var constant = model.GetConstantValue(other, cancellationToken);
-            if (!constant.HasValue)
-            {
-                return null;
-            }
-
-            var notEquals = binary.IsKind(SyntaxKind.NotEqualsExpression);
-            passes = value => notEquals == SameConstant(value, constant.Value);
-            test = Unparenthesize(call);
+            return null;
         }
 
-        if (test is not InvocationExpressionSyntax { ArgumentList.Arguments: { Count: 1 } arguments } read
+        var constant = compared is null ? default : model.GetConstantValue(compared, cancellationToken);
+        if (compared is not null && !constant.HasValue)
+        {
+            return null;
+        }
+
+        if (read.ArgumentList.Arguments is not { Count: 1 } arguments
             || arguments[0] is not { RefKindKeyword.RawKind: (int)SyntaxKind.RefKeyword, NameColon: null } argument
             || model.GetSymbolInfo(read, cancellationToken).Symbol is not IMethodSymbol
             {
@@ -128,7 +117,7 @@ public sealed partial class NTF007GuardFalseReturnCodeFix
             return null;
         }
 
-        return model.GetSymbolInfo(argument.Expression, cancellationToken).Symbol is IFieldSymbol field ? (field, passes) : null;
+        return model.GetSymbolInfo(argument.Expression, cancellationToken).Symbol is IFieldSymbol field ? (field, PassesOf(test, constant.Value)) : null;
     }
 
     /// <summary>
