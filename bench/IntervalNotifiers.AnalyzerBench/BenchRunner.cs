@@ -43,6 +43,8 @@ internal sealed class BenchRunner
             Warmup = _options.Warmup,
             RuntimeReferenced = !_options.NoRuntime,
             Concurrent = _options.Concurrent,
+            DeclareFirst = _options.DeclareFirst,
+            IdleMs = _options.IdleMs,
             Verbose = _options.Verbose,
             Ours = new AnalyzerSet("IntervalNotifiers.Analyzers", _ours),
             Baseline = !_options.WholeCompile ? null : new AnalyzerSet("baseline", ImmutableArray.Create<DiagnosticAnalyzer>(new EmptyAnalyzer())),
@@ -83,6 +85,11 @@ internal sealed class BenchRunner
             }
 
             trees = default;
+            if (_options.IdleMs > 0)
+            {
+                _progress.Phase($"{label}: idle {_options.IdleMs} ms");
+                Thread.Sleep(_options.IdleMs);
+            }
         }
 
         if (_options.Alloc)
@@ -230,6 +237,13 @@ internal sealed class BenchRunner
         // The compiler binds the references and creates the source assembly before anything else of a build; left
         // lazy here, the first analyzer to look up a type (our compilation-start actions) would be charged for it.
         _ = fresh.Assembly;
+        if (_options.DeclareFirst)
+        {
+            // csc runs the declaration stage (GetDiagnostics(CompilationStage.Declare)) on its own thread right after it
+            // attaches the driver, so base types and member lists are the compiler's work, done once whoever asks first.
+            _ = fresh.GetDeclarationDiagnostics();
+        }
+
         var withAnalyzers = fresh.WithAnalyzers(set.Analyzers, options);
         Settle();
         var result = await withAnalyzers.GetAnalysisResultAsync(CancellationToken.None).ConfigureAwait(false);

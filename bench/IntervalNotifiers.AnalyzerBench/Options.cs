@@ -32,6 +32,13 @@ internal sealed class Options
                                     the same with an analyzer that registers nothing; bytes allocated by the process,
                                     median of 3 each (load-independent, unlike the times)
           --concurrent              let the compiler and the analyzer driver use every core (default: one thread)
+          --idle MS                 idle MS milliseconds after every run, as a compiler server or an IDE idles between
+                                    builds: tiered compilation then promotes the hot methods of the analyzers (its
+                                    call-counting delay restarts while anything is still jitted, so back-to-back runs
+                                    keep them in unoptimised or instrumented code; the compiler itself is ReadyToRun)
+          --declare-first           complete the compiler's declaration stage (every source symbol, base types, member
+                                    lists) before the analyzers run, as csc does on its own thread while the driver
+                                    starts; without it the first analyzer that asks for a base type is charged for it
           --check                   exit 1 when a count differs from DIR/expected-diagnostics.json or an analyzer threw
           --quiet                   no progress bar
           --verbose                 also list each run's time per analyzer and the actions it registered (telemetry)
@@ -54,6 +61,8 @@ internal sealed class Options
     public bool NoRuntime { get; private set; }
     public bool Concurrent { get; private set; }
     public bool WholeCompile { get; private set; }
+    public bool DeclareFirst { get; private set; }
+    public int IdleMs { get; private set; }
     public bool Alloc { get; private set; }
     public bool Check { get; private set; }
     public bool Quiet { get; private set; }
@@ -109,6 +118,8 @@ internal sealed class Options
                 case "--no-runtime": options.NoRuntime = true; break;
                 case "--concurrent": options.Concurrent = true; break;
                 case "--whole-compile": options.WholeCompile = true; break;
+                case "--declare-first": options.DeclareFirst = true; break;
+                case "--idle": options.IdleMs = Number(0); break;
                 case "--alloc": options.Alloc = true; break;
                 case "--check": options.Check = true; break;
                 case "--quiet": options.Quiet = true; break;

@@ -19,6 +19,8 @@ internal sealed class Report
     public int Warmup { get; init; }
     public bool RuntimeReferenced { get; init; }
     public bool Concurrent { get; init; }
+    public bool DeclareFirst { get; init; }
+    public int IdleMs { get; init; }
     public bool Verbose { get; init; }
     public List<double> ParseMs { get; } = new();
     public List<double> CompileMs { get; } = new();
@@ -89,9 +91,9 @@ internal sealed class Report
         o.WriteLine("IntervalNotifiers analyzer bench");
         o.WriteLine($"machine     {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, Roslyn {typeof(Compilation).Assembly.GetName().Version}, {(GCSettings.IsServerGC ? "server GC (as csc)" : "workstation GC")}");
         o.WriteLine($"corpus      {Corpus}");
-        o.WriteLine($"read        {Files:N0} files, {Lines:N0} lines; runtime {(RuntimeReferenced ? "referenced" : "NOT referenced")}; {(Concurrent ? "concurrent" : "single-threaded")} compile and analysis");
+        o.WriteLine($"read        {Files:N0} files, {Lines:N0} lines; runtime {(RuntimeReferenced ? "referenced" : "NOT referenced")}; {(Concurrent ? "concurrent" : "single-threaded")} compile and analysis{(DeclareFirst ? "; declaration stage completed before the analyzers (--declare-first)" : "")}");
         o.WriteLine($"compiler    {CompilerErrors:N0} errors, {CompilerWarnings:N0} warnings (errors from missing third-party references are expected){(CompilerTop.Length > 0 ? "; most: " + CompilerTop : "")}");
-        o.WriteLine($"runs        {Repeat} measured after {Warmup} warm-up; medians below");
+        o.WriteLine($"runs        {Repeat} measured after {Warmup} warm-up{(IdleMs > 0 ? $", {IdleMs} ms idle after each" : "")}; medians below; jit: {JitSettings()}");
         if (Baseline is not null)
         {
             o.WriteLine($"baseline    {Ms(Median(Baseline.WallMs))} wall, {Ms(Median(Baseline.CpuMs))} CPU: the same compile through CompilationWithAnalyzers with an analyzer that registers nothing");
@@ -179,4 +181,15 @@ internal sealed class Report
 
     /// <summary>The results as JSON (<see cref="ReportJson"/>).</summary>
     public string ToJson() => ReportJson.Serialize(this);
+
+    /// <summary>The tiered-compilation settings the process runs with (they decide how optimised the analyzers' code is).</summary>
+    private static string JitSettings()
+    {
+        var set = new[] { "TieredCompilation", "TieredPGO", "TC_CallCountingDelayMs", "ReadyToRun" }
+            .Select(name => (Name: name, Value: Environment.GetEnvironmentVariable("DOTNET_" + name)))
+            .Where(setting => setting.Value is not null)
+            .Select(setting => $"DOTNET_{setting.Name}={setting.Value}")
+            .ToList();
+        return set.Count == 0 ? "tiered with PGO (the runtime's default, as csc)" : string.Join(", ", set);
+    }
 }
