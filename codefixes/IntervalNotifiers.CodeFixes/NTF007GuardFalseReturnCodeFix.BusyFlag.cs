@@ -60,21 +60,8 @@ public sealed partial class NTF007GuardFalseReturnCodeFix
     private static ExpressionSyntax? FlagWaitable(ExpressionSyntax condition, SyntaxNode body, SemanticModel model,
                                                   CancellationToken cancellationToken)
     {
-        var test = Unparenthesize(condition);
-        if (FlagTestParts(test) is not var (call, compared)
-            || model.GetSymbolInfo(call, cancellationToken).Symbol is not IMethodSymbol method
-            || method.ContainingType?.ContainingNamespace?.ToDisplayString() != "System.Threading"
-            || call.ArgumentList.Arguments is not { Count: > 0 } arguments
-            || !arguments[0].RefKindKeyword.IsKind(SyntaxKind.RefKeyword)
-            || arguments.Any(a => a.NameColon is not null)
-            || arguments.Skip(1).Any(a => !a.RefKindKeyword.IsKind(SyntaxKind.None))
+        if (ThreadingFlagTest(condition, model, cancellationToken) is not var (test, method, arguments, compared, constant)
             || NamedField(arguments[0].Expression, model, cancellationToken) is not { } field)
-        {
-            return null;
-        }
-
-        var constant = compared is null ? default : model.GetConstantValue(compared, cancellationToken);
-        if (compared is not null && !constant.HasValue)
         {
             return null;
         }
@@ -96,7 +83,7 @@ public sealed partial class NTF007GuardFalseReturnCodeFix
 
                 // The test must be true only when the exchange did not happen (the result is not the comparand):
                 // 'result != k' with k == c, or 'result == k' with k != c.
-                if (test.IsKind(SyntaxKind.EqualsExpression) == SameConstant(constant.Value, comparand.Value))
+                if (test.IsKind(SyntaxKind.EqualsExpression) == SameConstant(constant, comparand.Value))
                 {
                     return null;
                 }
@@ -112,7 +99,7 @@ public sealed partial class NTF007GuardFalseReturnCodeFix
             return null;
         }
 
-        var passes = PassesOf(test, constant.Value);
+        var passes = PassesOf(test, constant);
         if (!SomethingClears(field, passes, model, cancellationToken))
         {
             return null; // a flag nothing clears (a 'dead' flag set once): the wait would never end
@@ -132,6 +119,37 @@ public sealed partial class NTF007GuardFalseReturnCodeFix
                 binary.Right.WithoutTrivia()),
             _ => SyntaxFactory.PrefixUnaryExpression(SyntaxKind.LogicalNotExpression, test.WithoutTrivia()),
         };
+    }
+
+    /// <summary>
+    /// A flag test (see <see cref="FlagTestParts"/>) through a method of <c>System.Threading</c> whose first argument is
+    /// passed by <c>ref</c> and whose other arguments are plain values, none named, compared (if at all) with a constant:
+    /// the test without its parentheses, the method, its arguments and the compared constant (null when the test
+    /// compares nothing); null for any other test. Both of NTF007's flag fixes start from it (the busy-flag wait here,
+    /// the read-side-flag guard in <c>NTF007GuardFalseReturnCodeFix.ReaderFlag.cs</c>).
+    /// </summary>
+    private static (ExpressionSyntax Test, IMethodSymbol Method, SeparatedSyntaxList<ArgumentSyntax> Arguments, ExpressionSyntax? Compared, object? Constant)?
+        ThreadingFlagTest(ExpressionSyntax condition, SemanticModel model, CancellationToken cancellationToken)
+    {
+        var test = Unparenthesize(condition);
+        if (FlagTestParts(test) is not var (call, compared)
+            || model.GetSymbolInfo(call, cancellationToken).Symbol is not IMethodSymbol method
+            || method.ContainingType?.ContainingNamespace?.ToDisplayString() != "System.Threading"
+            || call.ArgumentList.Arguments is not { Count: > 0 } arguments
+            || !arguments[0].RefKindKeyword.IsKind(SyntaxKind.RefKeyword)
+            || arguments.Any(a => a.NameColon is not null)
+            || arguments.Skip(1).Any(a => !a.RefKindKeyword.IsKind(SyntaxKind.None)))
+        {
+            return null;
+        }
+
+        var constant = compared is null ? default : model.GetConstantValue(compared, cancellationToken);
+        if (compared is not null && !constant.HasValue)
+        {
+            return null;
+        }
+
+        return (test, method, arguments, compared, constant.Value);
     }
 
     /// <summary>

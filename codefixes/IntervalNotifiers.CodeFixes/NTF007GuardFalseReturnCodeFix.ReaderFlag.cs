@@ -93,31 +93,14 @@ public sealed partial class NTF007GuardFalseReturnCodeFix
     private static (IFieldSymbol Field, System.Func<object?, bool> Passes)? FlagRead(ExpressionSyntax condition, SemanticModel model,
                                                                                     CancellationToken cancellationToken)
     {
-        var test = Unparenthesize(condition);
-        if (FlagTestParts(test) is not var (read, compared))
+        if (ThreadingFlagTest(condition, model, cancellationToken) is not var (test, method, arguments, _, constant)
+            || (method.ContainingType.Name, method.Name, arguments.Count) is not ("Volatile" or "Interlocked", "Read", 1)
+            || !IsPlainCondition(arguments[0].Expression))
         {
             return null;
         }
 
-        var constant = compared is null ? default : model.GetConstantValue(compared, cancellationToken);
-        if (compared is not null && !constant.HasValue)
-        {
-            return null;
-        }
-
-        if (read.ArgumentList.Arguments is not { Count: 1 } arguments
-            || arguments[0] is not { RefKindKeyword.RawKind: (int)SyntaxKind.RefKeyword, NameColon: null } argument
-            || model.GetSymbolInfo(read, cancellationToken).Symbol is not IMethodSymbol
-            {
-                Name: "Read", ContainingType: { Name: "Volatile" or "Interlocked", ContainingNamespace: var ns },
-            }
-            || ns.ToDisplayString() != "System.Threading"
-            || !IsPlainCondition(argument.Expression))
-        {
-            return null;
-        }
-
-        return model.GetSymbolInfo(argument.Expression, cancellationToken).Symbol is IFieldSymbol field ? (field, PassesOf(test, constant.Value)) : null;
+        return model.GetSymbolInfo(arguments[0].Expression, cancellationToken).Symbol is IFieldSymbol field ? (field, PassesOf(test, constant)) : null;
     }
 
     /// <summary>
@@ -193,8 +176,8 @@ public sealed partial class NTF007GuardFalseReturnCodeFix
 
             if (current is LockStatementSyntax statement)
             {
-                return model.GetSymbolInfo(statement.Expression, cancellationToken).Symbol is IFieldSymbol or IPropertySymbol { IsIndexer: false }
-                    ? model.GetSymbolInfo(statement.Expression, cancellationToken).Symbol
+                return model.GetSymbolInfo(statement.Expression, cancellationToken).Symbol is var held and (IFieldSymbol or IPropertySymbol { IsIndexer: false })
+                    ? held
                     : null;
             }
         }
