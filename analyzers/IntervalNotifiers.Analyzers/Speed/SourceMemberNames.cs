@@ -56,7 +56,7 @@ internal sealed class SourceMemberNames
     private static HashSet<string> Collect(Compilation compilation, CancellationToken cancellationToken)
     {
         var names = new HashSet<string>(System.StringComparer.Ordinal);
-        foreach (var type in SourceTypes.Of(compilation, cancellationToken))
+        foreach (var type in SourceTypes.ListOf(compilation, cancellationToken))
         {
             names.UnionWith(type.MemberNames);
         }

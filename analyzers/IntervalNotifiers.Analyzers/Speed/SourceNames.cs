@@ -91,21 +91,34 @@ internal sealed class SourceNames
     {
         foreach (var reference in symbol.DeclaringSyntaxReferences)
         {
-            var occurrences = OccurrencesIn(reference.SyntaxTree, cancellationToken);
-            var span = reference.Span;
-            for (var i = FirstAtOrAfter(occurrences, span.Start); i < occurrences.Length && occurrences[i].Position < span.End; i++)
+            if (MayNameIn(reference.SyntaxTree, reference.Span, mask, accept, cancellationToken))
             {
-                var occurrence = occurrences[i];
-                if (occurrence.Name == Escape)
-                {
-                    return true;
-                }
+                return true;
+            }
+        }
 
-                var bit = 1 << occurrence.Name;
-                if ((mask & bit) != 0 && (accept is null || !accept(reference.SyntaxTree, occurrence.Position, bit)))
-                {
-                    return true;
-                }
+        return false;
+    }
+
+    /// <summary>Whether <paramref name="span"/> of <paramref name="tree"/> may spell a name of <paramref name="mask"/> (an escape counts as every name).</summary>
+    public bool MayNameIn(SyntaxTree tree, TextSpan span, int mask, CancellationToken cancellationToken)
+        => MayNameIn(tree, span, mask, accept: null, cancellationToken);
+
+    private bool MayNameIn(SyntaxTree tree, TextSpan span, int mask, Func<SyntaxTree, int, int, bool>? accept, CancellationToken cancellationToken)
+    {
+        var occurrences = OccurrencesIn(tree, cancellationToken);
+        for (var i = FirstAtOrAfter(occurrences, span.Start); i < occurrences.Length && occurrences[i].Position < span.End; i++)
+        {
+            var occurrence = occurrences[i];
+            if (occurrence.Name == Escape)
+            {
+                return true;
+            }
+
+            var bit = 1 << occurrence.Name;
+            if ((mask & bit) != 0 && (accept is null || !accept(tree, occurrence.Position, bit)))
+            {
+                return true;
             }
         }
 
@@ -155,21 +168,27 @@ internal sealed class SourceNames
     /// </summary>
     public static bool SpellsAny(ISymbol symbol, IReadOnlyList<string> names, CancellationToken cancellationToken)
     {
-        var searched = new (string Text, int Index)[names.Count];
-        for (var i = 0; i < searched.Length; i++)
-        {
-            searched[i] = (names[i], 0);
-        }
-
         foreach (var reference in symbol.DeclaringSyntaxReferences)
         {
-            if (Scan(reference.SyntaxTree.GetText(cancellationToken), reference.Span, searched).Count > 0)
+            if (SpellsAnyIn(reference.SyntaxTree, reference.Span, names, cancellationToken))
             {
                 return true;
             }
         }
 
         return false;
+    }
+
+    /// <summary>Whether <paramref name="span"/> of <paramref name="tree"/> spells one of <paramref name="names"/> (a plain search, as <see cref="SpellsAny"/>).</summary>
+    public static bool SpellsAnyIn(SyntaxTree tree, TextSpan span, IReadOnlyList<string> names, CancellationToken cancellationToken)
+    {
+        var searched = new (string Text, int Index)[names.Count];
+        for (var i = 0; i < searched.Length; i++)
+        {
+            searched[i] = (names[i], 0);
+        }
+
+        return Scan(tree.GetText(cancellationToken), span, searched).Count > 0;
     }
 
     private static int FirstAtOrAfter(Occurrence[] occurrences, int position)

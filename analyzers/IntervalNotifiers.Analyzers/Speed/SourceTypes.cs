@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 
@@ -9,8 +10,28 @@ namespace IntervalNotifiers.Analyzers.Speed;
 /// <c>GetTypeMembers</c> only: <c>GetMembers</c> of a type would create the symbol of every member of the project (one
 /// such walk cost NTF002's filter 60 ms on 1,000 unrelated files). Binds nothing about the types it yields.
 /// </summary>
+/// <remarks>
+/// <see cref="ListOf"/> keeps the list per compilation: NTF002's outside-ops filter reads it once per round of its search
+/// and <see cref="SourceMemberNames"/> once more, and each walk asked the namespaces for their members again. A
+/// compilation's source types never change, so the list is the walk's answer for every caller.
+/// </remarks>
 internal static class SourceTypes
 {
+    private static readonly ConditionalWeakTable<Compilation, INamedTypeSymbol[]> Lists = new();
+
+    /// <summary>Every source named type of <paramref name="compilation"/>, walked once per compilation (see <see cref="Of"/>).</summary>
+    public static INamedTypeSymbol[] ListOf(Compilation compilation, CancellationToken cancellationToken)
+    {
+        if (Lists.TryGetValue(compilation, out var known))
+        {
+            return known;
+        }
+
+        var types = new List<INamedTypeSymbol>(Of(compilation, cancellationToken)).ToArray();
+        return Lists.GetValue(compilation, _ => types);
+    }
+
+    /// <summary>Every source named type of <paramref name="compilation"/>, in the order of a depth-first walk of its namespaces.</summary>
     public static IEnumerable<INamedTypeSymbol> Of(Compilation compilation, CancellationToken cancellationToken)
     {
         var pending = new Stack<INamespaceOrTypeSymbol>();

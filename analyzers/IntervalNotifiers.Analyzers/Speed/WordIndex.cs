@@ -54,20 +54,26 @@ internal sealed class WordIndex
     {
         foreach (var reference in symbol.DeclaringSyntaxReferences)
         {
-            if (!_positions.TryGetValue(reference.SyntaxTree, out var positions))
-            {
-                return true;
-            }
-
-            var at = Array.BinarySearch(positions, reference.Span.Start); // the first word starting in the span, or ~(where it would be)
-            at = at < 0 ? ~at : at;
-            if (at < positions.Length && positions[at] < reference.Span.End)
+            if (SpellsIn(reference.SyntaxTree, reference.Span))
             {
                 return true;
             }
         }
 
         return false;
+    }
+
+    /// <summary>Whether a word of <paramref name="span"/> of <paramref name="tree"/> is one of the names (a tree not indexed: maybe).</summary>
+    public bool SpellsIn(SyntaxTree tree, TextSpan span)
+    {
+        if (!_positions.TryGetValue(tree, out var positions))
+        {
+            return true;
+        }
+
+        var at = Array.BinarySearch(positions, span.Start); // the first word starting in the span, or ~(where it would be)
+        at = at < 0 ? ~at : at;
+        return at < positions.Length && positions[at] < span.End;
     }
 
     /// <summary>Adds to <paramref name="found"/>, in order, the start of every word of <paramref name="text"/> that is one of <paramref name="words"/>.</summary>

@@ -50,6 +50,89 @@ public class NTF002OutsideOpsFilterTests
         }
         """);
 
+    /// <summary>
+    /// The search for finish types named otherwise reads base lists only: a partial finish type whose base is named in
+    /// one part (in another file), while the other part spells "Finish" nowhere, is still found.
+    /// </summary>
+    [Fact]
+    public Task APartialFinishTypeNamedOtherwise_WithItsBaseInTheOtherPart_IsFound()
+    {
+        var test = new Verify.Test(LanguageVersion.Latest);
+        test.TestState.Sources.Add(("Base.cs", """
+            using IntervalNotifiers;
+
+            partial class Shootdown : NotifierFinish
+            {
+            }
+            """));
+        test.TestState.Sources.Add(("Body.cs", """
+            partial class Shootdown
+            {
+                public ulong Start;
+            }
+
+            sealed class Zap : Shootdown
+            {
+            }
+
+            static class Spares
+            {
+                public static object Make() => {|NTF002:new Zap()|};
+            }
+            """));
+        return test.RunAsync();
+    }
+
+    /// <summary>A base named through a qualified name, a nested type, or a <c>\u</c> escape in the base list is still followed.</summary>
+    [Fact]
+    public Task FinishTypesNamedOtherwise_ThroughQualifiedNestedAndEscapedBases_AreFound() => Verify.AnalyzerAsync("""
+        namespace Driver
+        {
+            class Outer
+            {
+                public class Shootdown : IntervalNotifiers.NotifierFinish
+                {
+                }
+            }
+
+            sealed class Zap : Outer.Shootdown
+            {
+            }
+
+            class Tlb : IntervalNotifiers.Notifier\u0046inish
+            {
+            }
+
+            sealed class Ipi : Tlb
+            {
+            }
+
+            static class Spares
+            {
+                public static object MakeZap() => {|NTF002:new Zap()|};
+
+                public static object MakeIpi() => {|NTF002:new Ipi()|};
+            }
+        }
+        """);
+
+    /// <summary>
+    /// A type whose body spells "Finish" but whose base list does not is no finish type, and its name does not make the
+    /// types that spell it pass (only the finish types' names do).
+    /// </summary>
+    [Fact]
+    public void ATypeThatSpellsFinishOnlyInItsBody_IsNoFinishTypeNamedOtherwise()
+    {
+        var passes = Filter(
+            "using IntervalNotifiers;\nclass Shootdown : NotifierFinish { }",
+            "class Tracker { public string Describe() => \"Finish\"; }",
+            "static class UsesTracker { public static object Make() => new Tracker(); }",
+            "static class UsesShootdown { public static object Make() => new Shootdown(); }");
+
+        Assert.False(passes("UsesTracker"));
+        Assert.True(passes("UsesShootdown"));
+    }
+
     [Fact]
     public Task AnAliasOfAFinishTypeNamedOtherwise_CreatesOneInAnotherFile()
     {
