@@ -95,16 +95,18 @@ public sealed class NotifierTypes
             return null;
         }
 
-        var notifier = compilation.GetTypeByMetadataName(Namespace + ".IntervalNotifier");
-        var finish = compilation.GetTypeByMetadataName(Namespace + ".NotifierFinish");
-        var range = compilation.GetTypeByMetadataName(Namespace + ".NotifierRange");
+        // The other types are the runtime's own, looked up in its assembly: the compilation's look-up searches every
+        // reference (and the source) again for each name.
+        var runtime = ops.ContainingAssembly;
+        var notifier = runtime.GetTypeByMetadataName(Namespace + ".IntervalNotifier");
+        var finish = runtime.GetTypeByMetadataName(Namespace + ".NotifierFinish");
+        var range = runtime.GetTypeByMetadataName(Namespace + ".NotifierRange");
         if (notifier is null || finish is null || range is null)
         {
             return null;
         }
 
-        return new NotifierTypes(ops, notifier, finish, range,
-                                 compilation.GetTypeByMetadataName(Namespace + ".NotifierFinishPool`1"));
+        return new NotifierTypes(ops, notifier, finish, range, runtime.GetTypeByMetadataName(Namespace + ".NotifierFinishPool`1"));
     }
 
     private static IMethodSymbol? SingleMethod(INamedTypeSymbol type, string name)
