@@ -33,10 +33,13 @@ internal sealed class TypeBodies
     private MethodBody[]? _bodies;
     private TypeCallGraph? _graph;
 
-    private TypeBodies(NotifierTypes types, INamedTypeSymbol type)
+    private readonly TypeGraphs _graphs;
+
+    private TypeBodies(NotifierTypes types, INamedTypeSymbol type, TypeGraphs graphs)
     {
         Types = types;
         Type = type;
+        _graphs = graphs;
     }
 
     public NotifierTypes Types { get; }
@@ -60,7 +63,7 @@ internal sealed class TypeBodies
             return;
         }
 
-        var bodies = new TypeBodies(types, type);
+        var bodies = new TypeBodies(types, type, TypeGraphs.For(context.Compilation));
         context.RegisterOperationBlockAction(bodies.OnOperationBlock);
         context.RegisterSymbolEndAction(end => onEnd(end, bodies));
     }
@@ -68,11 +71,11 @@ internal sealed class TypeBodies
     private void OnOperationBlock(OperationBlockAnalysisContext context)
         => Collected.Add(ref _collected, new MethodBody(context.OwningSymbol, context.OperationBlocks, Walks.For(context.Compilation)));
 
-    /// <summary>The bodies and the calls between the type's own methods.</summary>
+    /// <summary>The bodies and the calls between the type's own methods (shared with the other analyzers: Speed/TypeGraphs.cs).</summary>
     private TypeCallGraph GetGraph()
         => Memo.GetCurrent(ref _graph, (Self: this, Bodies: GetBodies()),
-                           static (state, graph) => graph.Bodies == state.Bodies,
-                           static state => state.Self.BuildGraph(state.Bodies));
+                           static (state, graph) => TypeGraphs.HasBodies(graph, state.Bodies),
+                           static state => state.Self._graphs.Get(state.Self.Type, state.Bodies, state.Self.BuildGraph));
 
     /// <summary>The bodies collected so far, in the order they came.</summary>
     private MethodBody[] GetBodies()

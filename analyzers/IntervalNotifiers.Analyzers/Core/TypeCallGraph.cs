@@ -21,4 +21,7 @@ internal sealed class TypeCallGraph
 
     /// <summary>The membership of each member (<see cref="TypeBodies.MembershipOf"/>); speed layer: computed once.</summary>
     public Dictionary<ISymbol, CallbackKind>? Membership;
+
+    /// <summary>The bodies' identities (Speed/TypeGraphs.cs), computed when another analyzer asks whether it may reuse the graph.</summary>
+    public HashSet<object>? BodyKeys;
 }

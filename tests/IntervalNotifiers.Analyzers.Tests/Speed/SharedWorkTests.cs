@@ -69,4 +69,61 @@ public sealed class SharedWorkTests
         Assert.Null(NotifierTypes.TryCreate(withoutRuntime));
         Assert.Null(NotifierTypes.TryCreate(withoutRuntime));
     }
+
+    [Fact]
+    public void NotifierTypes_AreTheRuntimes_EvenWhenSourceDeclaresALookAlike()
+    {
+        var compilation = ValidCodeTests.Compile("LookAlike", LanguageVersion.Latest,
+            ("A.cs", "namespace IntervalNotifiers { internal sealed class NotifierFinish { } internal sealed class NotifierRange { } }"));
+        var types = NotifierTypes.TryCreate(compilation);
+        Assert.NotNull(types);
+        Assert.Same(types!.Ops.ContainingAssembly, types.Finish.ContainingAssembly);
+        Assert.Same(types.Ops.ContainingAssembly, types.Range.ContainingAssembly);
+        Assert.Same(types.Ops.ContainingAssembly, types.Notifier.ContainingAssembly);
+        Assert.NotSame(compilation.Assembly, types.Finish.ContainingAssembly);
+    }
+
+    /// <summary>
+    /// A type's call graph is shared by the analyzers of a compilation (Speed/TypeGraphs.cs) only when it was built from
+    /// the same bodies: the same blocks in another order (another analyzer's collection) reuse it; one body fewer (an
+    /// analyzer that asks before it has seen them all) or another body gets a graph of its own.
+    /// </summary>
+    [Fact]
+    public void TypeGraphs_AreSharedOnlyForTheSameBodies()
+    {
+        var compilation = ValidCodeTests.Compile("Graphs", LanguageVersion.Latest,
+            ("A.cs", "class A { void F() => G(); void G() { } void H() => G(); }"));
+        var tree = compilation.SyntaxTrees.Single(t => t.FilePath.EndsWith("A.cs", StringComparison.Ordinal));
+        var model = compilation.GetSemanticModel(tree);
+        var type = compilation.GetTypeByMetadataName("A")!;
+        var walks = IntervalNotifiers.Analyzers.Speed.Walks.For(compilation);
+        MethodBody[] Bodies(params string[] names) => names.Select(name =>
+        {
+            var declaration = tree.GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>().Single(m => m.Identifier.Text == name);
+            return new MethodBody(model.GetDeclaredSymbol(declaration)!, ImmutableArray.Create(model.GetOperation(declaration)!), walks);
+        }).ToArray();
+
+        var graphs = IntervalNotifiers.Analyzers.Speed.TypeGraphs.For(compilation);
+        var built = 0;
+        TypeCallGraph Build(MethodBody[] bodies)
+        {
+            built++;
+            return new TypeCallGraph(bodies);
+        }
+
+        var first = graphs.Get(type, Bodies("F", "G", "H"), Build);
+        Assert.Same(first, graphs.Get(type, Bodies("H", "F", "G"), Build));
+        Assert.Equal(1, built);
+
+        var fewer = graphs.Get(type, Bodies("F", "G"), Build);
+        Assert.NotSame(first, fewer);
+        Assert.Equal(2, built);
+
+        // Blocks bound again (another semantic model: other operation trees) are other bodies.
+        var again = compilation.GetSemanticModel(tree, ignoreAccessibility: true);
+        var rebound = tree.GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>()
+            .Select(m => new MethodBody(again.GetDeclaredSymbol(m)!, ImmutableArray.Create(again.GetOperation(m)!), walks)).ToArray();
+        Assert.NotSame(fewer, graphs.Get(type, rebound, Build));
+        Assert.Equal(3, built);
+    }
 }
