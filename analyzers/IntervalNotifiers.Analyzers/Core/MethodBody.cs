@@ -33,9 +33,10 @@ internal sealed class MethodBody
 
     /// <summary>
     /// Every operation of the body, blocks in order (<see cref="Walk"/>; the walk is shared by every analyzer through
-    /// <see cref="Walks"/>).
+    /// <see cref="Walks"/>, so never write to the array). An array rather than a read-only list: the analyzers' loops
+    /// over every operation then index it, without an enumerator and two interface calls per operation.
     /// </summary>
-    public IReadOnlyList<IOperation> Operations()
+    public IOperation[] Operations()
         => Memo.Get(ref _operations, this,
                     static body => body.Blocks.IsDefaultOrEmpty ? Array.Empty<IOperation>() : body._walks.Get(body.Blocks));
 

@@ -131,18 +131,20 @@ internal sealed class TypeBodies
             var caller = Key(body.Owner);
             foreach (var operation in body.Operations())
             {
+                // The kind first (one call), the interface test only for the three kinds that count.
                 IMethodSymbol? target = null;
-                switch (operation)
+                switch (operation.Kind)
                 {
-                    case IInvocationOperation invocation when IsOwnMethod(invocation.TargetMethod):
+                    case OperationKind.Invocation when operation is IInvocationOperation invocation && IsOwnMethod(invocation.TargetMethod):
                         target = invocation.TargetMethod;
                         break;
-                    case IPropertyReferenceOperation { Property: { IsIndexer: false, GetMethod: { } getter } } property
-                        when IsOwnMethod(getter) && !IsAssignmentTarget(property):
+                    case OperationKind.PropertyReference
+                        when operation is IPropertyReferenceOperation { Property: { IsIndexer: false, GetMethod: { } getter } } property
+                             && IsOwnMethod(getter) && !IsAssignmentTarget(property):
                         // Reading a property of the type runs its getter: a private getter is a helper like a method.
                         target = getter;
                         break;
-                    case IMethodReferenceOperation reference when IsOwnMethod(reference.Method):
+                    case OperationKind.MethodReference when operation is IMethodReferenceOperation reference && IsOwnMethod(reference.Method):
                         graph.Escaping.Add((IMethodSymbol)Key(reference.Method));
                         break;
                 }

@@ -150,7 +150,8 @@ public sealed partial class CallbackCallsAnalyzer : NotifierAnalyzer
         {
             foreach (var operation in body.Operations())
             {
-                if (operation is not IInvocationOperation invocation || operation.Syntax is not InvocationExpressionSyntax
+                if (operation.Kind != OperationKind.Invocation || operation is not IInvocationOperation invocation
+                    || operation.Syntax is not InvocationExpressionSyntax
                     || !IsCheckedCall(types, invocation, isOps) || OperationFacts.IsDeferred(invocation))
                 {
                     continue;

@@ -114,7 +114,7 @@ public sealed partial class CallbackFlowAnalyzer
     }
 
     /// <summary>The derived notifier types the callback casts (or pattern-matches) its notifier parameter to.</summary>
-    private static ImmutableArray<INamedTypeSymbol> CastTypes(NotifierTypes types, IParameterSymbol notifier, IReadOnlyList<IOperation> operations)
+    private static ImmutableArray<INamedTypeSymbol> CastTypes(NotifierTypes types, IParameterSymbol notifier, IOperation[] operations)
     {
         // Speed only: no builder until a cast is found, and the operation's kind tested before any interface.
         ImmutableArray<INamedTypeSymbol>.Builder? result = null;

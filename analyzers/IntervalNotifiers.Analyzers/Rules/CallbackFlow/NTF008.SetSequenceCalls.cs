@@ -45,7 +45,7 @@ internal sealed class SetSequenceCalls
             {
                 foreach (var operation in body.Operations())
                 {
-                    if (operation is IInvocationOperation invocation && info.IsSetSequence(invocation.TargetMethod))
+                    if (operation.Kind == OperationKind.Invocation && operation is IInvocationOperation invocation && info.IsSetSequence(invocation.TargetMethod))
                     {
                         for (var parent = operation.Parent; parent is not null; parent = parent.Parent)
                         {
@@ -223,7 +223,7 @@ internal sealed class SetSequenceCalls
 
             foreach (var operation in body.Operations())
             {
-                if (operation is IInvocationOperation invocation
+                if (operation.Kind == OperationKind.Invocation && operation is IInvocationOperation invocation
                     && invocation.Syntax.SpanStart < earliestReturn
                     && MissingSetSequencePrefilter.IsUnconditionalStatement(invocation)
                     && CertainlyCovers(invocation, method))
@@ -371,7 +371,7 @@ internal sealed class SetSequenceCalls
     {
         foreach (var operation in body.Operations())
         {
-            if (operation is IInvocationOperation invocation && !OperationFacts.IsInsideFunction(operation))
+            if (operation.Kind == OperationKind.Invocation && operation is IInvocationOperation invocation && !OperationFacts.IsInsideFunction(operation))
             {
                 if (IsSetSequence(invocation.TargetMethod))
                 {

@@ -91,7 +91,7 @@ internal sealed partial class SetSequenceFlow : ForwardFlow<SetSequenceFlow.Stat
             _spansCoveredByFinally = new List<TextSpan>();
             foreach (var operation in _body.Operations())
             {
-                if (operation is ITryOperation { Finally: { } finallyBlock } tryOperation
+                if (operation.Kind == OperationKind.Try && operation is ITryOperation { Finally: { } finallyBlock } tryOperation
                     && finallyBlock.DescendantsAndSelf().Any(o => o is IInvocationOperation call && _calls.CoverageOfCall(call, _method) != SetSequenceCoverage.None))
                 {
                     _spansCoveredByFinally.Add(tryOperation.Body.Syntax.Span);

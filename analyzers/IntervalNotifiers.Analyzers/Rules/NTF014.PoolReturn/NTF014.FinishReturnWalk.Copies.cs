@@ -12,7 +12,7 @@ namespace IntervalNotifiers.Analyzers.Rules.PoolReturn;
 internal sealed partial class FinishReturnWalk
 {
     /// <summary>Locals that hold the finish: <c>var f = (PoolFinish)finish;</c>, <c>finish is PoolFinish f</c>, and copies of those.</summary>
-    private void CollectCopies(IReadOnlyList<IOperation> operations)
+    private void CollectCopies(IOperation[] operations)
     {
         bool added;
         do

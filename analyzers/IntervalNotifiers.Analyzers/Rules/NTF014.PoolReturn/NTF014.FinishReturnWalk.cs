@@ -39,7 +39,7 @@ internal sealed partial class FinishReturnWalk
     /// The leaking exits of <paramref name="body"/>: <c>return;</c> statements, and <paramref name="body"/>'s own syntax
     /// when its end is reached still owing the finish. Empty when the walk gave up.
     /// </summary>
-    public static IReadOnlyList<SyntaxNode> LeakingExits(IBlockOperation body, IParameterSymbol finish, IReadOnlyList<IOperation> operations)
+    public static IReadOnlyList<SyntaxNode> LeakingExits(IBlockOperation body, IParameterSymbol finish, IOperation[] operations)
     {
         var walk = new FinishReturnWalk(finish);
         walk.CollectCopies(operations);
@@ -343,7 +343,7 @@ internal sealed partial class FinishReturnWalk
     /// keep the finish) and the jumps this walk does not model (a <c>return</c>, <c>break</c>, <c>continue</c>,
     /// <c>goto</c> or label of the method itself), with every operation above each.
     /// </summary>
-    private void MarkUses(IReadOnlyList<IOperation> operations)
+    private void MarkUses(IOperation[] operations)
     {
         foreach (var inner in operations)
         {

@@ -218,7 +218,7 @@ public sealed class PoolReturnAnalyzer : NotifierAnalyzer
     {
         foreach (var operation in operations.All)
         {
-            if (operation is ITryOperation { Finally: { } finallyBlock } tryOperation
+            if (operation.Kind == OperationKind.Try && operation is ITryOperation { Finally: { } finallyBlock } tryOperation
                 && tryOperation.Body.Syntax.Span.Contains(statement.Span)
                 && finallyBlock.DescendantsAndSelf().Any(o => o is ILocalReferenceOperation reference
                                                               && SymbolEqualityComparer.Default.Equals(reference.Local, local)))
@@ -283,7 +283,8 @@ public sealed class PoolReturnAnalyzer : NotifierAnalyzer
 
         foreach (var operation in operations)
         {
-            if (operation is IInvalidOperation or IBranchOperation { BranchKind: BranchKind.GoTo })
+            if (operation.Kind == OperationKind.Invalid
+                || operation.Kind == OperationKind.Branch && ((IBranchOperation)operation).BranchKind == BranchKind.GoTo)
             {
                 return;
             }
@@ -320,9 +321,10 @@ public sealed class PoolReturnAnalyzer : NotifierAnalyzer
     {
         foreach (var operation in start.All)
         {
-            switch (operation)
+            switch (operation.Kind)
             {
-                case ISimpleAssignmentOperation assignment when FlowFacts.IsParameter(assignment.Target, handedOut):
+                case OperationKind.SimpleAssignment when operation is ISimpleAssignmentOperation assignment
+                                                         && FlowFacts.IsParameter(assignment.Target, handedOut):
                     if (!FlowFacts.IsNullConstant(assignment.Value)
                         && !(OperationFacts.StripConversions(assignment.Value) is ILocalReferenceOperation local
                              && rented.Contains(local.Local, SymbolEqualityComparer.Default)))
@@ -331,11 +333,11 @@ public sealed class PoolReturnAnalyzer : NotifierAnalyzer
                     }
 
                     break;
-                case ICoalesceAssignmentOperation coalesce when FlowFacts.IsParameter(coalesce.Target, handedOut):
+                case OperationKind.CoalesceAssignment when FlowFacts.IsParameter(((ICoalesceAssignmentOperation)operation).Target, handedOut):
                     return false;
-                case IArgumentOperation argument when FlowFacts.IsParameter(argument.Value, handedOut):
+                case OperationKind.Argument when FlowFacts.IsParameter(((IArgumentOperation)operation).Value, handedOut):
                     return false;
-                case IDeconstructionAssignmentOperation:
+                case OperationKind.DeconstructionAssignment:
                     return false;
             }
         }

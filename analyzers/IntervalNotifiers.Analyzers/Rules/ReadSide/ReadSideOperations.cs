@@ -54,13 +54,14 @@ internal static class ReadSideOperations
         var references = new List<ILocalReferenceOperation>();
         foreach (var operation in OperationTree.Of(root))
         {
-            switch (operation)
+            switch (operation.Kind)
             {
-                case ILocalReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Local, local):
+                case OperationKind.LocalReference when operation is ILocalReferenceOperation reference
+                                                       && SymbolEqualityComparer.Default.Equals(reference.Local, local):
                     references.Add(reference);
                     break;
-                case IVariableDeclaratorOperation candidate when declarator is null
-                                                                 && SymbolEqualityComparer.Default.Equals(candidate.Symbol, local):
+                case OperationKind.VariableDeclarator when declarator is null && operation is IVariableDeclaratorOperation candidate
+                                                           && SymbolEqualityComparer.Default.Equals(candidate.Symbol, local):
                     declarator = candidate;
                     break;
             }

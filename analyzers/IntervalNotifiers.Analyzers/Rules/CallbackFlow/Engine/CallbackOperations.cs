@@ -48,7 +48,8 @@ internal sealed class CallbackOperations
         }
     }
 
-    public IReadOnlyList<IOperation> All => _all;
+    /// <summary>Every operation of the body (the shared walk: never write to it).</summary>
+    public IOperation[] All => _all;
 
     public bool HasInvalid { get; }
 
