@@ -43,50 +43,64 @@ internal sealed class MethodBody
     /// <summary>Every operation of <paramref name="blocks"/>: pre-order, children in source order (as <c>DescendantsAndSelf</c>).</summary>
     internal static IOperation[] Walk(ImmutableArray<IOperation> blocks)
     {
-        // Without DescendantsAndSelf's nested iterators, and with the two work lists reused by the thread's next walk
-        // (only the result array is allocated per body).
-        var list = t_list ?? new List<IOperation>(capacity: 256);
-        var pending = t_pending ?? new List<IOperation>(capacity: 64);
-        t_list = t_pending = null; // a nested walk on this thread gets lists of its own
+        // Without DescendantsAndSelf's nested iterators, and with the two work arrays reused by the thread's next walk
+        // (only the result array is allocated per body). They are written through spans: a store into an IOperation[]
+        // otherwise checks the element's type against the interface each time (40 % of the walk's time).
+        var walked = t_walked ?? new IOperation[256];
+        var pending = t_pending ?? new IOperation[64];
+        t_walked = t_pending = null; // a nested walk on this thread gets arrays of its own
+        int count = 0, top = 0;
         try
         {
             foreach (var block in blocks)
             {
-                pending.Add(block);
-                while (pending.Count > 0)
+                Add(ref pending, ref top, block);
+                while (top > 0)
                 {
-                    var operation = pending[pending.Count - 1];
-                    pending.RemoveAt(pending.Count - 1);
-                    list.Add(operation);
+                    var operation = pending[--top];
+                    new Span<IOperation>(pending)[top] = null!;
+                    Add(ref walked, ref count, operation);
                     foreach (var child in operation.ChildOperations.Reverse())
                     {
-                        pending.Add(child); // pushed last to first, so the first child is visited next
+                        Add(ref pending, ref top, child); // pushed last to first, so the first child is visited next
                     }
                 }
             }
 
-            return list.ToArray();
+            var result = new IOperation[count];
+            new ReadOnlySpan<IOperation>(walked, 0, count).CopyTo(result);
+            return result;
         }
         finally
         {
-            list.Clear();
-            pending.Clear();
-            if (list.Capacity <= MaxKeptCapacity && pending.Capacity <= MaxKeptCapacity)
+            new Span<IOperation>(walked, 0, count).Clear();
+            new Span<IOperation>(pending, 0, top).Clear();
+            if (walked.Length <= MaxKeptCapacity && pending.Length <= MaxKeptCapacity)
             {
-                t_list = list;
+                t_walked = walked;
                 t_pending = pending;
             }
         }
     }
 
-    // The work lists of the last walk on this thread, kept unless a huge body grew them.
+    private static void Add(ref IOperation[] array, ref int count, IOperation operation)
+    {
+        if (count == array.Length)
+        {
+            Array.Resize(ref array, array.Length * 2);
+        }
+
+        new Span<IOperation>(array)[count++] = operation;
+    }
+
+    // The work arrays of the last walk on this thread, kept unless a huge body grew them.
     private const int MaxKeptCapacity = 16 * 1024;
 
     [ThreadStatic]
-    private static List<IOperation>? t_list;
+    private static IOperation[]? t_walked;
 
     [ThreadStatic]
-    private static List<IOperation>? t_pending;
+    private static IOperation[]? t_pending;
 
     /// <summary>
     /// The control-flow graph of the member's body, or null when it has none (no body, or a shape the

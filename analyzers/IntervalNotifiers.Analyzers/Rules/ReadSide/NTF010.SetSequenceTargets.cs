@@ -78,25 +78,27 @@ internal static class SetSequenceTargets
 
         foreach (var operation in OperationTree.Of(invocation))
         {
-            switch (operation)
+            // The kind first (one call), then the one interface that kind has.
+            switch (operation.Kind)
             {
-                case IConversionOperation conversion when RefersTo(conversion.Operand, symbol):
+                case OperationKind.Conversion when operation is IConversionOperation conversion && RefersTo(conversion.Operand, symbol):
                     AddType(conversion.Type);
                     break;
-                case IIsTypeOperation isType when RefersTo(isType.ValueOperand, symbol):
+                case OperationKind.IsType when operation is IIsTypeOperation isType && RefersTo(isType.ValueOperand, symbol):
                     AddType(isType.TypeOperand);
                     break;
-                case IIsPatternOperation isPattern when RefersTo(isPattern.Value, symbol):
+                case OperationKind.IsPattern when operation is IIsPatternOperation isPattern && RefersTo(isPattern.Value, symbol):
                     AddPatternTypes(isPattern.Pattern);
                     break;
-                case ISwitchExpressionOperation switchExpression when RefersTo(switchExpression.Value, symbol):
+                case OperationKind.SwitchExpression when operation is ISwitchExpressionOperation switchExpression
+                                                         && RefersTo(switchExpression.Value, symbol):
                     foreach (var arm in switchExpression.Arms)
                     {
                         AddPatternTypes(arm.Pattern);
                     }
 
                     break;
-                case ISwitchOperation switchStatement when RefersTo(switchStatement.Value, symbol):
+                case OperationKind.Switch when operation is ISwitchOperation switchStatement && RefersTo(switchStatement.Value, symbol):
                     foreach (var section in switchStatement.Cases)
                     {
                         foreach (var clause in section.Clauses)
