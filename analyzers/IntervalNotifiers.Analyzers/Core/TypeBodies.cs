@@ -31,7 +31,7 @@ internal sealed class TypeBodies
 
     // Speed layer (Speed/Memo.cs): the snapshot of the queue and the graph built from it, kept until more bodies arrive.
     private MethodBody[]? _bodies;
-    private TypeCallGraph? _graph;
+    private GraphOf? _graph;
 
     private readonly TypeGraphs _graphs;
 
@@ -74,8 +74,23 @@ internal sealed class TypeBodies
     /// <summary>The bodies and the calls between the type's own methods (shared with the other analyzers: Speed/TypeGraphs.cs).</summary>
     private TypeCallGraph GetGraph()
         => Memo.GetCurrent(ref _graph, (Self: this, Bodies: GetBodies()),
-                           static (state, graph) => TypeGraphs.HasBodies(graph, state.Bodies),
-                           static state => state.Self._graphs.Get(state.Self.Type, state.Bodies, state.Self.BuildGraph));
+                           static (state, kept) => kept.Bodies == state.Bodies,
+                           static state => new GraphOf(state.Bodies, state.Self._graphs.Get(state.Self.Type, state.Bodies, state.Self.BuildGraph)))
+              .Graph;
+
+    /// <summary>The graph obtained for one snapshot of this collection's bodies (it may have been built by another analyzer).</summary>
+    private sealed class GraphOf
+    {
+        public GraphOf(MethodBody[] bodies, TypeCallGraph graph)
+        {
+            Bodies = bodies;
+            Graph = graph;
+        }
+
+        public MethodBody[] Bodies { get; }
+
+        public TypeCallGraph Graph { get; }
+    }
 
     /// <summary>The bodies collected so far, in the order they came.</summary>
     private MethodBody[] GetBodies()

@@ -23,5 +23,5 @@ internal sealed class TypeCallGraph
     public Dictionary<ISymbol, CallbackKind>? Membership;
 
     /// <summary>The bodies' identities (Speed/TypeGraphs.cs), computed when another analyzer asks whether it may reuse the graph.</summary>
-    public HashSet<object>? BodyKeys;
+    public HashSet<IOperation>? BodyKeys;
 }

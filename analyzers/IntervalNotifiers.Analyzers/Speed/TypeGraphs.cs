@@ -15,8 +15,9 @@ namespace IntervalNotifiers.Analyzers.Speed;
 /// own <see cref="TypeBodies"/> of an ops type; five of them ask for the membership). Invariant that keeps it
 /// consistent: a graph is a function of the type and of its bodies' operation trees, which the driver hands every
 /// analyzer identical; a graph is reused only for the same type and the same bodies (each body known by its first
-/// block, by reference, as in <see cref="Walks"/>, or by its member when it has none), so an analyzer that asks before it
-/// has seen every body gets a graph of its own. One table per compilation, dropped with it.
+/// block, by reference, as in <see cref="Walks"/>; a body without blocks is never matched), so an analyzer that asks
+/// before it has seen every body gets a graph of its own. Each analyzer asks once per snapshot of its bodies
+/// (<see cref="TypeBodies"/> keeps the answer). One table per compilation, dropped with it.
 /// </remarks>
 internal sealed class TypeGraphs
 {
@@ -56,7 +57,7 @@ internal sealed class TypeGraphs
         var keys = graph.BodyKeys ??= KeysOf(graph.Bodies);
         foreach (var body in bodies)
         {
-            if (!keys.Contains(KeyOf(body)))
+            if (body.Blocks.IsDefaultOrEmpty || !keys.Contains(body.Blocks[0]))
             {
                 return false;
             }
@@ -65,25 +66,18 @@ internal sealed class TypeGraphs
         return true;
     }
 
-    private static HashSet<object> KeysOf(MethodBody[] bodies)
+    /// <summary>The first blocks of <paramref name="bodies"/> (a body without blocks has none, and never matches).</summary>
+    private static HashSet<IOperation> KeysOf(MethodBody[] bodies)
     {
-        var keys = new HashSet<object>(ReferenceEqualityComparer.Instance);
+        var keys = new HashSet<IOperation>(OperationIdentity.Instance);
         foreach (var body in bodies)
         {
-            keys.Add(KeyOf(body));
+            if (!body.Blocks.IsDefaultOrEmpty)
+            {
+                keys.Add(body.Blocks[0]);
+            }
         }
 
         return keys;
-    }
-
-    private static object KeyOf(MethodBody body) => body.Blocks.IsDefaultOrEmpty ? body.Owner : body.Blocks[0];
-
-    private sealed class ReferenceEqualityComparer : IEqualityComparer<object>
-    {
-        public static readonly ReferenceEqualityComparer Instance = new();
-
-        public new bool Equals(object? x, object? y) => ReferenceEquals(x, y);
-
-        public int GetHashCode(object obj) => RuntimeHelpers.GetHashCode(obj);
     }
 }
