@@ -155,7 +155,12 @@ public sealed class NotifierTypes
     /// <summary>Whether <paramref name="type"/> derives, directly or not, from <c>IntervalNotifierOps</c> (and is not it).</summary>
     public bool IsOpsType(ITypeSymbol? type)
     {
-        for (var t = type?.BaseType; t is not null; t = t.BaseType)
+        if (type is not { TypeKind: TypeKind.Class })
+        {
+            return false; // only a class derives from a class
+        }
+
+        for (var t = type.BaseType; t is not null; t = t.BaseType)
         {
             if (SymbolEqualityComparer.Default.Equals(t.OriginalDefinition, Ops))
             {
@@ -189,6 +194,14 @@ public sealed class NotifierTypes
                 }
             }
 
+            return false;
+        }
+
+        // The runtime's types are classes of no special type: a struct, an enum, an interface, an array, a pointer,
+        // an error type (no base type) or a special type (object, string) is never one of them nor derives from one.
+        // Asked of every local and parameter reference of a body (NTF002, NTF014), so answered before the base walk.
+        if (type is null || type.TypeKind != TypeKind.Class || type.SpecialType != SpecialType.None)
+        {
             return false;
         }
 
