@@ -8,7 +8,8 @@ namespace IntervalNotifiers.Analyzers.Speed;
 /// <summary>
 /// Whether a member name is declared in a compilation's source types: <c>Compilation.ContainsSymbolsWithName(name,
 /// SymbolFilter.Member)</c> for the first few names asked, then the member names of every source type gathered in one
-/// walk.
+/// walk; gathered at the first name when another caller has already listed the source types (<see cref="SourceTypes.ListOf"/>,
+/// NTF002's outside-ops filter), since the walk is then only the union of their member names.
 /// </summary>
 /// <remarks>
 /// What it skips: one walk of the compiler's declaration table per distinct name asked. <see cref="CallSyntax"/> asks
@@ -29,6 +30,9 @@ internal sealed class SourceMemberNames
     private readonly ConcurrentDictionary<string, bool> _asked = new(System.StringComparer.Ordinal);
     private HashSet<string>? _names;
 
+    /// <summary>Whether the answers come from the gathered set (for the tests).</summary>
+    internal bool Gathered => Volatile.Read(ref _names) is not null;
+
     public SourceMemberNames(Compilation compilation) => _compilation = compilation;
 
     /// <summary>Whether some type declared in source has a member named <paramref name="name"/>.</summary>
@@ -44,7 +48,7 @@ internal sealed class SourceMemberNames
             return known;
         }
 
-        if (_asked.Count >= AskedBeforeGathering)
+        if (_asked.Count >= AskedBeforeGathering || SourceTypes.IsListed(_compilation))
         {
             return Memo.Get(ref _names, (_compilation, cancellationToken), static state => Collect(state._compilation, state.cancellationToken))
                        .Contains(name);

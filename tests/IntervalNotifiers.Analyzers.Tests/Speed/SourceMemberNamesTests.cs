@@ -90,6 +90,21 @@ public sealed class SourceMemberNamesTests
         AssertSameAnswers(compilation);
     }
 
+    [Fact]
+    public void GathersAtTheFirstName_WhenTheSourceTypesAreListedAlready()
+    {
+        var compilation = ValidCodeTests.Compile("Listed", LanguageVersion.Preview, ("Shapes.cs", Shapes));
+        var beforeListing = new SourceMemberNames(compilation);
+        Assert.True(beforeListing.Contains("Area", CancellationToken.None));
+        Assert.False(beforeListing.Gathered); // the first names go to the declaration table
+
+        _ = SourceTypes.ListOf(compilation, CancellationToken.None);
+        var afterListing = new SourceMemberNames(compilation);
+        Assert.True(afterListing.Contains("Area", CancellationToken.None));
+        Assert.True(afterListing.Gathered);
+        AssertSameAnswers(compilation, afterListing);
+    }
+
     private static void AssertSameAnswers(Compilation compilation)
     {
         // As asked by CallSyntax (the first names from the table, the rest from the gathered set), and with every
