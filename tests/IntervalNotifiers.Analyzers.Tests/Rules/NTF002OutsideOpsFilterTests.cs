@@ -56,32 +56,33 @@ public class NTF002OutsideOpsFilterTests
     /// </summary>
     [Fact]
     public Task APartialFinishTypeNamedOtherwise_WithItsBaseInTheOtherPart_IsFound()
-    {
-        var test = new Verify.Test(LanguageVersion.Latest);
-        test.TestState.Sources.Add(("Base.cs", """
-            using IntervalNotifiers;
+        => Verify.AnalyzerAsync(
+            new[]
+            {
+                """
+                using IntervalNotifiers;
 
-            partial class Shootdown : NotifierFinish
-            {
-            }
-            """));
-        test.TestState.Sources.Add(("Body.cs", """
-            partial class Shootdown
-            {
-                public ulong Start;
-            }
+                partial class Shootdown : NotifierFinish
+                {
+                }
+                """,
+                """
+                partial class Shootdown
+                {
+                    public ulong Start;
+                }
 
-            sealed class Zap : Shootdown
-            {
-            }
+                sealed class Zap : Shootdown
+                {
+                }
 
-            static class Spares
-            {
-                public static object Make() => {|NTF002:new Zap()|};
-            }
-            """));
-        return test.RunAsync();
-    }
+                static class Spares
+                {
+                    public static object Make() => {|NTF002:new Zap()|};
+                }
+                """,
+            },
+            LanguageVersion.Latest);
 
     /// <summary>A base named through a qualified name, a nested type, or a <c>\u</c> escape in the base list is still followed.</summary>
     [Fact]
@@ -135,29 +136,30 @@ public class NTF002OutsideOpsFilterTests
 
     [Fact]
     public Task AnAliasOfAFinishTypeNamedOtherwise_CreatesOneInAnotherFile()
-    {
-        var test = new Verify.Test(LanguageVersion.Latest);
-        test.TestState.Sources.Add(("Aliases.cs", """
-            global using Spare = Driver.Shootdown;
-            """));
-        test.TestState.Sources.Add(("Driver.cs", """
-            using IntervalNotifiers;
+        => Verify.AnalyzerAsync(
+            new[]
+            {
+                """
+                global using Spare = Driver.Shootdown;
+                """,
+                """
+                using IntervalNotifiers;
 
-            namespace Driver
-            {
-                public sealed class Shootdown : NotifierFinish
+                namespace Driver
                 {
+                    public sealed class Shootdown : NotifierFinish
+                    {
+                    }
                 }
-            }
-            """));
-        test.TestState.Sources.Add(("Spares.cs", """
-            static class Spares
-            {
-                public static object Make() => {|NTF002:new Spare()|};
-            }
-            """));
-        return test.RunAsync();
-    }
+                """,
+                """
+                static class Spares
+                {
+                    public static object Make() => {|NTF002:new Spare()|};
+                }
+                """,
+            },
+            LanguageVersion.Latest);
 
     [Fact]
     public Task ATypeParameterConstrainedToAFinishNamedOtherwise_CreatesOne() => Verify.AnalyzerAsync("""
@@ -178,28 +180,29 @@ public class NTF002OutsideOpsFilterTests
 
     [Fact]
     public Task AGlobalUsingAlias_CreatesAFinishElsewhere()
-    {
-        var test = new Verify.Test(LanguageVersion.Latest);
-        test.TestState.Sources.Add(("Aliases.cs", """
-            global using Spare = Driver.GpuFinish;
-            """));
-        test.TestState.Sources.Add(("Driver.cs", """
-            using IntervalNotifiers;
-
-            namespace Driver
+        => Verify.AnalyzerAsync(
+            new[]
             {
-                public sealed class GpuFinish : NotifierFinish
-                {
-                }
+                """
+                global using Spare = Driver.GpuFinish;
+                """,
+                """
+                using IntervalNotifiers;
 
-                static class Spares
+                namespace Driver
                 {
-                    public static object Make() => {|NTF002:new Spare()|};
+                    public sealed class GpuFinish : NotifierFinish
+                    {
+                    }
+
+                    static class Spares
+                    {
+                        public static object Make() => {|NTF002:new Spare()|};
+                    }
                 }
-            }
-            """));
-        return test.RunAsync();
-    }
+                """,
+            },
+            LanguageVersion.Latest);
 
     [Fact]
     public Task AFileUsingAlias_CreatesAFinishInTheSameFile() => Verify.AnalyzerAsync("""
@@ -218,28 +221,29 @@ public class NTF002OutsideOpsFilterTests
 
     [Fact]
     public Task ATargetTypedNew_IsReported()
-    {
-        var test = new Verify.Test(LanguageVersion.Latest);
-        test.TestState.Sources.Add(("Sink.cs", """
-            using IntervalNotifiers;
+        => Verify.AnalyzerAsync(
+            new[]
+            {
+                """
+                using IntervalNotifiers;
 
-            sealed class GpuFinish : NotifierFinish
-            {
-            }
+                sealed class GpuFinish : NotifierFinish
+                {
+                }
 
-            static class Sink
-            {
-                public static void Take(GpuFinish finish) { }
-            }
-            """));
-        test.TestState.Sources.Add(("Caller.cs", """
-            static class Caller
-            {
-                public static void Prime() => Sink.Take({|NTF002:new()|});
-            }
-            """));
-        return test.RunAsync();
-    }
+                static class Sink
+                {
+                    public static void Take(GpuFinish finish) { }
+                }
+                """,
+                """
+                static class Caller
+                {
+                    public static void Prime() => Sink.Take({|NTF002:new()|});
+                }
+                """,
+            },
+            LanguageVersion.Latest);
 
     [Fact]
     public Task ATypeParameterConstrainedInTheOuterType_IsReportedInTheNestedType() => Verify.AnalyzerAsync("""
