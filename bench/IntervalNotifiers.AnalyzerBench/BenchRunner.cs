@@ -237,14 +237,11 @@ internal sealed class BenchRunner
         // The compiler binds the references and creates the source assembly before anything else of a build; left
         // lazy here, the first analyzer to look up a type (our compilation-start actions) would be charged for it.
         _ = fresh.Assembly;
-        if (_options.DeclareFirst)
-        {
-            // csc runs the declaration stage (GetDiagnostics(CompilationStage.Declare)) on its own thread right after it
-            // attaches the driver, so base types and member lists are the compiler's work, done once whoever asks first.
-            _ = fresh.GetDeclarationDiagnostics();
-        }
-
-        var withAnalyzers = fresh.WithAnalyzers(set.Analyzers, options);
+        // --declare-first: csc runs the declaration stage (GetDiagnostics(CompilationStage.Declare)) on its own thread
+        // right after it attaches the driver, so base types and member lists are the compiler's work whoever asks first.
+        // It has to run on the driver's own copy of the compilation: DeclarationStage does, placed first.
+        var analyzers = _options.DeclareFirst ? set.Analyzers.Insert(0, new DeclarationStage()) : set.Analyzers;
+        var withAnalyzers = fresh.WithAnalyzers(analyzers, options);
         Settle();
         var result = await withAnalyzers.GetAnalysisResultAsync(CancellationToken.None).ConfigureAwait(false);
         var all = result.GetAllDiagnostics();
