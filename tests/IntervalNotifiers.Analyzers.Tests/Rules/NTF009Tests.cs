@@ -127,6 +127,58 @@ public class NTF009Tests
         """);
 
     [Fact]
+    public Task CopiesInACycle_NeverChecked_AreReported() => Verify.AnalyzerAsync("""
+        using IntervalNotifiers;
+
+        class Mirror
+        {
+            private readonly IntervalNotifier _notifier;
+            public Mirror(IntervalNotifier notifier) { _notifier = notifier; }
+
+            public void Fault(bool again)
+            {
+                var seq = {|NTF009:_notifier.ReadBegin()|};
+                ulong copy = 0;
+                while (again)
+                {
+                    copy = seq;
+                    seq = copy;
+                    again = copy != seq;
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task CopiesInACycle_OneCheckedAfterTheCycle_AreSilent() => Verify.AnalyzerAsync("""
+        using IntervalNotifiers;
+
+        class Mirror
+        {
+            private readonly IntervalNotifier _notifier;
+            private readonly object _lock = new object();
+            public Mirror(IntervalNotifier notifier) { _notifier = notifier; }
+
+            public bool Fault(bool again)
+            {
+                var seq = _notifier.ReadBegin();
+                ulong copy = 0;
+                while (again)
+                {
+                    copy = seq;
+                    seq = copy;
+                    again = copy != seq;
+                }
+
+                lock (_lock)
+                {
+                    return !_notifier.ReadRetry(copy);
+                }
+            }
+        }
+        """);
+
+    [Fact]
     public Task ReassignedInALoopButNeverRetried_IsReported() => Verify.AnalyzerAsync("""
         using IntervalNotifiers;
 

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using IntervalNotifiers.Analyzers.Core;
 using IntervalNotifiers.Analyzers.Speed;
+using IntervalNotifiers.Analyzers.Rules.ReadSide.Speed;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -67,10 +68,40 @@ internal static class UncheckedReadBegin
             return !local.IsRef; // a cycle of copies adds nothing
         }
 
-        var (declarator, references) = ReadSideOperations.LocalUses(root, local);
+        // One walk of the member's tree. A reference whose value plainly leaves the method (an argument, a return, a
+        // field: IsLocalRead's last case, whatever the other references are) settles the answer at once: in a checked
+        // read side that is the ReadRetry(seq) after the ReadBegin, so the walk stops there. The other references are
+        // judged after the walk, with the declarator's function, as before.
+        IVariableDeclaratorOperation? declarator = null;
+        List<ILocalReferenceOperation>? references = null;
+        foreach (var operation in OperationTree.Of(root))
+        {
+            switch (operation.Kind)
+            {
+                case OperationKind.LocalReference when operation is ILocalReferenceOperation reference
+                                                       && SymbolEqualityComparer.Default.Equals(reference.Local, local):
+                    if (!IsWrite(reference) && ReadOf(reference) == Read.Leaves)
+                    {
+                        return false;
+                    }
+
+                    (references ??= new List<ILocalReferenceOperation>()).Add(reference);
+                    break;
+                case OperationKind.VariableDeclarator when declarator is null && operation is IVariableDeclaratorOperation candidate
+                                                           && SymbolEqualityComparer.Default.Equals(candidate.Symbol, local):
+                    declarator = candidate;
+                    break;
+            }
+        }
+
         if (declarator is null)
         {
             return false;
+        }
+
+        if (references is null)
+        {
+            return true;
         }
 
         var function = OperationFacts.FunctionOf(declarator);
@@ -81,7 +112,7 @@ internal static class UncheckedReadBegin
                 return false; // captured by a lambda or a local function
             }
 
-            if (reference.Parent is ISimpleAssignmentOperation write && ReferenceEquals(write.Target, reference))
+            if (IsWrite(reference))
             {
                 continue; // a write, not a read
             }
@@ -95,8 +126,18 @@ internal static class UncheckedReadBegin
         return true;
     }
 
-    /// <summary>Whether a read of the local uses the value only inside the method, never checking it.</summary>
-    private static bool IsLocalRead(IOperation reference, IOperation root, HashSet<ILocalSymbol> visited)
+    private static bool IsWrite(ILocalReferenceOperation reference)
+        => reference.Parent is ISimpleAssignmentOperation write && ReferenceEquals(write.Target, reference);
+
+    /// <summary>What a read of the local does with the value: only inside the method, copied to another local, or out of it.</summary>
+    private enum Read
+    {
+        Inside,
+        Copied,
+        Leaves,
+    }
+
+    private static Read ReadOf(IOperation reference)
     {
         var value = ValueOf(reference);
         switch (value.Parent)
@@ -104,23 +145,43 @@ internal static class UncheckedReadBegin
             case IBinaryOperation binary when IsComparison(binary.OperatorKind):
             case IIsPatternOperation pattern when ReferenceEquals(pattern.Value, value):
             case IInterpolationOperation:
-                return true;
+                return Read.Inside;
 
             case ISimpleAssignmentOperation assignment when ReferenceEquals(assignment.Value, value)
                                                             && assignment.Parent is IExpressionStatementOperation:
                 return assignment.Target switch
                 {
-                    IDiscardOperation => true,
-                    ILocalReferenceOperation copy => IsUncheckedLocal(copy.Local, root, visited),
-                    _ => false,
+                    IDiscardOperation => Read.Inside,
+                    ILocalReferenceOperation => Read.Copied,
+                    _ => Read.Leaves,
                 };
 
-            case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
-                return IsUncheckedLocal(declarator.Symbol, root, visited);
+            case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation }:
+                return Read.Copied;
 
             default:
+                return Read.Leaves;
+        }
+    }
+
+    /// <summary>Whether a read of the local uses the value only inside the method, never checking it.</summary>
+    private static bool IsLocalRead(IOperation reference, IOperation root, HashSet<ILocalSymbol> visited)
+    {
+        switch (ReadOf(reference))
+        {
+            case Read.Inside:
+                return true;
+            case Read.Leaves:
                 return false;
         }
+
+        // Copied: follow the copy (ReadOf said which of the two shapes it is).
+        return ValueOf(reference).Parent switch
+        {
+            ISimpleAssignmentOperation { Target: ILocalReferenceOperation copy } => IsUncheckedLocal(copy.Local, root, visited),
+            IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => IsUncheckedLocal(declarator.Symbol, root, visited),
+            _ => false,
+        };
     }
 
     private static bool IsComparison(BinaryOperatorKind kind)
