@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using IntervalNotifiers.Analyzers.Core;
 using IntervalNotifiers.Analyzers.Speed;
-using IntervalNotifiers.Analyzers.Rules.ReadSide.Speed;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -69,39 +68,14 @@ internal static class UncheckedReadBegin
         }
 
         // One walk of the member's tree. A reference whose value plainly leaves the method (an argument, a return, a
-        // field: IsLocalRead's last case, whatever the other references are) settles the answer at once: in a checked
+        // field: whatever the other references are, the local is then checked) settles the answer at once: in a checked
         // read side that is the ReadRetry(seq) after the ReadBegin, so the walk stops there. The other references are
-        // judged after the walk, with the declarator's function, as before.
-        IVariableDeclaratorOperation? declarator = null;
-        List<ILocalReferenceOperation>? references = null;
-        foreach (var operation in OperationTree.Of(root))
-        {
-            switch (operation.Kind)
-            {
-                case OperationKind.LocalReference when operation is ILocalReferenceOperation reference
-                                                       && SymbolEqualityComparer.Default.Equals(reference.Local, local):
-                    if (!IsWrite(reference) && ReadOf(reference) == Read.Leaves)
-                    {
-                        return false;
-                    }
-
-                    (references ??= new List<ILocalReferenceOperation>()).Add(reference);
-                    break;
-                case OperationKind.VariableDeclarator when declarator is null && operation is IVariableDeclaratorOperation candidate
-                                                           && SymbolEqualityComparer.Default.Equals(candidate.Symbol, local):
-                    declarator = candidate;
-                    break;
-            }
-        }
-
-        if (declarator is null)
+        // judged after the walk, with the declarator's function.
+        if (!ReadSideOperations.TryLocalUses(root, local, static reference => !IsWrite(reference) && ReadOf(reference, out _) == Read.Leaves,
+                                             out var declarator, out var references)
+            || declarator is null)
         {
             return false;
-        }
-
-        if (references is null)
-        {
-            return true;
         }
 
         var function = OperationFacts.FunctionOf(declarator);
@@ -137,8 +111,9 @@ internal static class UncheckedReadBegin
         Leaves,
     }
 
-    private static Read ReadOf(IOperation reference)
+    private static Read ReadOf(IOperation reference, out ILocalSymbol? copy)
     {
+        copy = null;
         var value = ValueOf(reference);
         switch (value.Parent)
         {
@@ -149,14 +124,19 @@ internal static class UncheckedReadBegin
 
             case ISimpleAssignmentOperation assignment when ReferenceEquals(assignment.Value, value)
                                                             && assignment.Parent is IExpressionStatementOperation:
-                return assignment.Target switch
+                switch (assignment.Target)
                 {
-                    IDiscardOperation => Read.Inside,
-                    ILocalReferenceOperation => Read.Copied,
-                    _ => Read.Leaves,
-                };
+                    case IDiscardOperation:
+                        return Read.Inside;
+                    case ILocalReferenceOperation target:
+                        copy = target.Local;
+                        return Read.Copied;
+                    default:
+                        return Read.Leaves;
+                }
 
-            case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation }:
+            case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
+                copy = declarator.Symbol;
                 return Read.Copied;
 
             default:
@@ -166,23 +146,12 @@ internal static class UncheckedReadBegin
 
     /// <summary>Whether a read of the local uses the value only inside the method, never checking it.</summary>
     private static bool IsLocalRead(IOperation reference, IOperation root, HashSet<ILocalSymbol> visited)
-    {
-        switch (ReadOf(reference))
+        => ReadOf(reference, out var copy) switch
         {
-            case Read.Inside:
-                return true;
-            case Read.Leaves:
-                return false;
-        }
-
-        // Copied: follow the copy (ReadOf said which of the two shapes it is).
-        return ValueOf(reference).Parent switch
-        {
-            ISimpleAssignmentOperation { Target: ILocalReferenceOperation copy } => IsUncheckedLocal(copy.Local, root, visited),
-            IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => IsUncheckedLocal(declarator.Symbol, root, visited),
+            Read.Inside => true,
+            Read.Copied => IsUncheckedLocal(copy!, root, visited),
             _ => false,
         };
-    }
 
     private static bool IsComparison(BinaryOperatorKind kind)
         => kind is BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals or BinaryOperatorKind.LessThan

@@ -50,14 +50,30 @@ internal static class ReadSideOperations
     /// </summary>
     public static (IVariableDeclaratorOperation? Declarator, List<ILocalReferenceOperation> References) LocalUses(IOperation root, ILocalSymbol local)
     {
-        IVariableDeclaratorOperation? declarator = null;
-        var references = new List<ILocalReferenceOperation>();
+        _ = TryLocalUses(root, local, static _ => false, out var declarator, out var references);
+        return (declarator, references);
+    }
+
+    /// <summary>
+    /// <see cref="LocalUses"/>, stopping at the first reference for which <paramref name="stopAt"/> is true: false then, and
+    /// <paramref name="declarator"/> and <paramref name="references"/> hold only what the walk saw before it.
+    /// </summary>
+    public static bool TryLocalUses(IOperation root, ILocalSymbol local, System.Func<ILocalReferenceOperation, bool> stopAt,
+                                    out IVariableDeclaratorOperation? declarator, out List<ILocalReferenceOperation> references)
+    {
+        declarator = null;
+        references = new List<ILocalReferenceOperation>();
         foreach (var operation in OperationTree.Of(root))
         {
             switch (operation.Kind)
             {
                 case OperationKind.LocalReference when operation is ILocalReferenceOperation reference
                                                        && SymbolEqualityComparer.Default.Equals(reference.Local, local):
+                    if (stopAt(reference))
+                    {
+                        return false;
+                    }
+
                     references.Add(reference);
                     break;
                 case OperationKind.VariableDeclarator when declarator is null && operation is IVariableDeclaratorOperation candidate
@@ -67,6 +83,6 @@ internal static class ReadSideOperations
             }
         }
 
-        return (declarator, references);
+        return true;
     }
 }
