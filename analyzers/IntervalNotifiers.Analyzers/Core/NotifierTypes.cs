@@ -153,23 +153,7 @@ public sealed class NotifierTypes
            && SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, Notifier);
 
     /// <summary>Whether <paramref name="type"/> derives, directly or not, from <c>IntervalNotifierOps</c> (and is not it).</summary>
-    public bool IsOpsType(ITypeSymbol? type)
-    {
-        if (type is not { TypeKind: TypeKind.Class })
-        {
-            return false; // only a class derives from a class
-        }
-
-        for (var t = type.BaseType; t is not null; t = t.BaseType)
-        {
-            if (SymbolEqualityComparer.Default.Equals(t.OriginalDefinition, Ops))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    public bool IsOpsType(ITypeSymbol? type) => MayBeBelowRuntimeClass(type) && InBaseChain(type!.BaseType, Ops);
 
     /// <summary>Whether <paramref name="type"/> is <c>NotifierFinish</c> or derives from it.</summary>
     public bool IsFinishType(ITypeSymbol? type) => InheritsFromOrIs(type, Finish);
@@ -197,17 +181,24 @@ public sealed class NotifierTypes
             return false;
         }
 
-        // The runtime's types are classes of no special type: a struct, an enum, an interface, an array, a pointer,
-        // an error type (no base type) or a special type (object, string) is never one of them nor derives from one.
-        // Asked of every local and parameter reference of a body (NTF002, NTF014), so answered before the base walk.
-        if (type is null || type.TypeKind != TypeKind.Class || type.SpecialType != SpecialType.None)
-        {
-            return false;
-        }
+        return MayBeBelowRuntimeClass(type) && InBaseChain(type, baseType);
+    }
 
-        for (var t = type; t is not null; t = t.BaseType)
+    /// <summary>
+    /// Whether <paramref name="type"/> may be one of the runtime's classes or derive from one. They are classes of no
+    /// special type: a struct, an enum, an interface, an array, a pointer, an error type (no base type) or a special type
+    /// (object, string) is never one of them nor derives from one. Asked of every local and parameter reference of a body
+    /// (NTF002, NTF014) and of every type (the symbol starts), so answered before the base walk.
+    /// </summary>
+    private static bool MayBeBelowRuntimeClass(ITypeSymbol? type)
+        => type is { TypeKind: TypeKind.Class, SpecialType: SpecialType.None };
+
+    /// <summary>Whether <paramref name="first"/> or one of its base types is <paramref name="runtimeType"/>.</summary>
+    private static bool InBaseChain(ITypeSymbol? first, INamedTypeSymbol runtimeType)
+    {
+        for (var t = first; t is not null; t = t.BaseType)
         {
-            if (SymbolEqualityComparer.Default.Equals(t.OriginalDefinition, baseType))
+            if (SymbolEqualityComparer.Default.Equals(t.OriginalDefinition, runtimeType))
             {
                 return true;
             }
