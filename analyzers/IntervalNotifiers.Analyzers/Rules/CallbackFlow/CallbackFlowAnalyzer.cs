@@ -63,11 +63,12 @@ public sealed partial class CallbackFlowAnalyzer : NotifierAnalyzer
 
     protected override void OnCompilationStart(CompilationStartAnalysisContext start, NotifierTypes types)
     {
-        var sequenceReads = new SequenceReads(types);
-        sequenceReads.Register(start);
+        var sequenceReads = new SequenceReads(types, start.Compilation);
+        start.RegisterCompilationEndAction(sequenceReads.ReportAtEnd);
 
         start.RegisterSymbolStartAction(symbolStart =>
         {
+            sequenceReads.RegisterFor(symbolStart);
             if (symbolStart.Symbol is INamedTypeSymbol { TypeKind: TypeKind.Class } type && types.IsOpsType(type))
             {
                 TypeBodies.Collect(symbolStart, types, (end, bodies) => AnalyzeType(end, bodies, sequenceReads));

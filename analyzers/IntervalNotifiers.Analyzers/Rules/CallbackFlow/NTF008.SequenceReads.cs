@@ -26,20 +26,24 @@ public sealed partial class CallbackFlowAnalyzer
         private readonly ConcurrentDictionary<INamedTypeSymbol, byte> _reads = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentQueue<(ImmutableArray<INamedTypeSymbol> CastTypes, System.Func<CancellationToken, IEnumerable<Diagnostic>> Diagnostics)> _pending = new();
 
-        public SequenceReads(NotifierTypes types) => _types = types;
+        private readonly SourceNames _names;
 
-        public void Register(CompilationStartAnalysisContext start)
+        public SequenceReads(NotifierTypes types, Compilation compilation)
         {
-            // Per type: only a type whose declarations spell ReadBegin or ReadRetry can read a sequence (Speed/SourceNames.cs).
-            var names = SourceNames.For(start.Compilation);
-            start.RegisterSymbolStartAction(symbolStart =>
+            _types = types;
+            _names = SourceNames.For(compilation);
+        }
+
+        /// <summary>
+        /// Registers, in the symbol-start scope of the analyzer's per-type registration, the collection of the sequence reads
+        /// of a type: only a type whose declarations spell ReadBegin or ReadRetry can read a sequence (Speed/SourceNames.cs).
+        /// </summary>
+        public void RegisterFor(SymbolStartAnalysisContext symbolStart)
+        {
+            if (_names.MayName(symbolStart.Symbol, SourceNames.ReadBegin | SourceNames.ReadRetry, symbolStart.CancellationToken))
             {
-                if (names.MayName(symbolStart.Symbol, SourceNames.ReadBegin | SourceNames.ReadRetry, symbolStart.CancellationToken))
-                {
-                    symbolStart.RegisterOperationAction(Collect, OperationKind.Invocation);
-                }
-            }, SymbolKind.NamedType);
-            start.RegisterCompilationEndAction(ReportAtEnd);
+                symbolStart.RegisterOperationAction(Collect, OperationKind.Invocation);
+            }
         }
 
         /// <summary>
@@ -66,7 +70,8 @@ public sealed partial class CallbackFlowAnalyzer
             }
         }
 
-        private void ReportAtEnd(CompilationAnalysisContext end)
+        /// <summary>The compilation-end report (registered by the analyzer; <see cref="RegisterFor"/> collects the reads type by type).</summary>
+        public void ReportAtEnd(CompilationAnalysisContext end)
         {
             if (_pending.IsEmpty || _reads.IsEmpty)
             {

@@ -50,21 +50,26 @@ public sealed partial class FinishLifetimeAnalyzer : NotifierAnalyzer
     protected override void OnCompilationStart(CompilationStartAnalysisContext start, NotifierTypes types)
     {
         var summaries = new KeepSummaries(start.Compilation, types);
-        start.RegisterSymbolStartAction(symbolStart =>
-        {
-            if (symbolStart.Symbol is INamedTypeSymbol type && types.IsOpsType(type))
-            {
-                TypeBodies.Collect(symbolStart, types, (end, bodies) => AnalyzeOpsType(end, types, bodies, summaries));
-            }
-        }, SymbolKind.NamedType);
 
-        // Code outside ops types, per type: only a type whose text may name a finish or InvalidateFinish is checked
-        // (Rules/NTF002.FinishLifetime/Speed/NTF002.OutsideOpsTextFilter.cs). An ops type registers too: its nested
-        // non-ops types and lambdas are judged here, its own members at its symbol end.
+        // One registration per type. An ops type's own members are judged with the whole type at its symbol end. Code
+        // outside ops types, per type: only a type whose text may name a finish or InvalidateFinish is checked
+        // (Rules/NTF002.FinishLifetime/Speed/NTF002.OutsideOpsTextFilter.cs). The operations of a type nested in an ops
+        // type are judged by the nested type's own registration (each operation only by the type that declares its
+        // member, AnalyzeOutsideOps), so an ops type registers no per-operation check: every operation it would judge is
+        // in a member of its own, which its symbol end judges.
         var outside = new OutsideOpsTextFilter(start.Compilation, types);
         start.RegisterSymbolStartAction(symbolStart =>
         {
-            if (symbolStart.Symbol is INamedTypeSymbol type && outside.MayCreateOrFinish(type, symbolStart.CancellationToken))
+            if (symbolStart.Symbol is not INamedTypeSymbol type)
+            {
+                return;
+            }
+
+            if (types.IsOpsType(type))
+            {
+                TypeBodies.Collect(symbolStart, types, (end, bodies) => AnalyzeOpsType(end, types, bodies, summaries));
+            }
+            else if (outside.MayCreateOrFinish(type, symbolStart.CancellationToken))
             {
                 symbolStart.RegisterOperationAction(
                     operationContext => AnalyzeOutsideOps(operationContext, types, type),
@@ -83,8 +88,7 @@ public sealed partial class FinishLifetimeAnalyzer : NotifierAnalyzer
             return; // judged by the registration of the type that declares the member (once)
         }
 
-        // What the operation shows comes first (most operations are no finish creation and no InvalidateFinish call);
-        // whether the owner is an ops type is asked only of the few that are.
+        // The owner's type is this registration's type, which is no ops type (an ops type registers no per-operation check).
         var operation = context.Operation;
         var (target, isCall) = operation.Kind switch
         {
@@ -95,11 +99,6 @@ public sealed partial class FinishLifetimeAnalyzer : NotifierAnalyzer
         if (isCall ? !IsInvalidateFinish(types, target) : !types.IsFinishType(operation.Type))
         {
             return;
-        }
-
-        if (types.IsOpsType(owner.ContainingType))
-        {
-            return; // judged with the whole type at its symbol end
         }
 
         var diagnostic = isCall

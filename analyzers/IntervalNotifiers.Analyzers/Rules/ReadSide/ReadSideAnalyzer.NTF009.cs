@@ -11,22 +11,20 @@ namespace IntervalNotifiers.Analyzers;
 public sealed partial class ReadSideAnalyzer
 {
     /// <summary>
-    /// Per type: a type whose declarations never spell <c>ReadBegin</c> cannot call it (Speed/SourceNames.cs), so
-    /// nothing is registered for it and the driver hands none of its operations to this rule. A nested type is judged
-    /// with its own registration; a call is judged only by the registration of the type that declares its member, so
-    /// it is reported once whichever types' operations the driver hands to a registration (NTF009PerTypeTests).
+    /// Per type: a type whose declarations never spell <c>ReadBegin</c> cannot call it (Speed/SourceNames.cs), so the rule
+    /// registers nothing for it and the driver hands none of its operations to this rule. A nested type is judged with
+    /// its own registration; a call is judged only by the registration of the type that declares its member, so it is
+    /// reported once whichever types' operations the driver hands to a registration (NTF009PerTypeTests).
     /// </summary>
-    private static void RegisterUncheckedReadBegin(CompilationStartAnalysisContext start, NotifierTypes types)
+    private sealed class ReadBeginFilter
     {
-        var names = SourceNames.For(start.Compilation);
-        start.RegisterSymbolStartAction(symbolStart =>
-        {
-            if (symbolStart.Symbol is INamedTypeSymbol type
-                && names.MayName(type, SourceNames.ReadBegin, symbolStart.CancellationToken))
-            {
-                symbolStart.RegisterOperationAction(context => AnalyzeReadBegin(context, types, type), OperationKind.Invocation);
-            }
-        }, SymbolKind.NamedType);
+        private readonly SourceNames _names;
+
+        public ReadBeginFilter(Compilation compilation) => _names = SourceNames.For(compilation);
+
+        /// <summary>Whether the code of <paramref name="type"/> may call ReadBegin (its invocations then go to <see cref="AnalyzeReadBegin"/>).</summary>
+        public bool MayCall(INamedTypeSymbol type, System.Threading.CancellationToken cancellationToken)
+            => _names.MayName(type, SourceNames.ReadBegin, cancellationToken);
     }
 
     private static void AnalyzeReadBegin(OperationAnalysisContext context, NotifierTypes types, INamedTypeSymbol type)

@@ -15,24 +15,32 @@ namespace IntervalNotifiers.Analyzers;
 /// </summary>
 public sealed partial class ReadSideAnalyzer
 {
-    private static void RegisterReadRetryLock(CompilationStartAnalysisContext start, NotifierTypes types)
+    /// <summary>The compilation's NTF010 state: the lock regions and sites of every type, reported together at compilation end.</summary>
+    private sealed class RetryLocks
     {
-        var regions = new LockRegions(types.Notifier);
-        var sites = new RetryLockSites();
-        var aliases = new LockAliases(start.Compilation);
-        var filter = RetryLockTextFilter.For(start.Compilation);
-        start.RegisterSymbolStartAction(symbolStart =>
-        {
-            if (symbolStart.Symbol is not INamedTypeSymbol type || !filter.MayHaveSites(type, symbolStart.CancellationToken))
-            {
-                return;
-            }
+        private readonly NotifierTypes _types;
+        private readonly LockRegions _regions;
+        private readonly RetryLockSites _sites = new();
+        private readonly RetryLockTextFilter _filter;
 
-            var typeSites = new TypeRetrySites(type, types, regions, sites);
-            symbolStart.RegisterOperationAction(typeSites.OnInvocation, OperationKind.Invocation);
-            symbolStart.RegisterOperationAction(typeSites.OnMethodReference, OperationKind.MethodReference);
-            symbolStart.RegisterSymbolEndAction(typeSites.OnEnd);
-        }, SymbolKind.NamedType);
-        start.RegisterCompilationEndAction(end => sites.ReportDifferentLocks(end, aliases, types.Notifier));
+        private readonly LockAliases _aliases;
+
+        public RetryLocks(Compilation compilation, NotifierTypes types)
+        {
+            _types = types;
+            _regions = new LockRegions(types.Notifier);
+            _filter = RetryLockTextFilter.For(compilation);
+            _aliases = new LockAliases(compilation);
+        }
+
+        /// <summary>The compilation-end report: ReadRetry calls under another lock than their ops type's.</summary>
+        public void ReportDifferentLocks(CompilationAnalysisContext end) => _sites.ReportDifferentLocks(end, _aliases, _types.Notifier);
+
+        /// <summary>
+        /// The collector of <paramref name="type"/>'s ReadRetry and SetSequence sites (its invocations, method references and
+        /// symbol end go to it), or null when the type's text rules every site out.
+        /// </summary>
+        public TypeRetrySites? SitesOf(INamedTypeSymbol type, System.Threading.CancellationToken cancellationToken)
+            => _filter.MayHaveSites(type, cancellationToken) ? new TypeRetrySites(type, _types, _regions, _sites) : null;
     }
 }

@@ -25,7 +25,39 @@ public sealed partial class ReadSideAnalyzer : NotifierAnalyzer
 
     protected override void OnCompilationStart(CompilationStartAnalysisContext start, NotifierTypes types)
     {
-        RegisterUncheckedReadBegin(start, types);
-        RegisterReadRetryLock(start, types);
+        // One registration per type for both rules, and one invocation action for a type that both check: each rule's
+        // text filter decides whether it takes part (ReadSideAnalyzer.NTF009.cs, ReadSideAnalyzer.NTF010.cs).
+        var readBegins = new ReadBeginFilter(start.Compilation);
+        var retryLocks = new RetryLocks(start.Compilation, types);
+        start.RegisterCompilationEndAction(retryLocks.ReportDifferentLocks);
+        start.RegisterSymbolStartAction(symbolStart =>
+        {
+            if (symbolStart.Symbol is not INamedTypeSymbol type)
+            {
+                return;
+            }
+
+            var checksReadBegin = readBegins.MayCall(type, symbolStart.CancellationToken);
+            var typeSites = retryLocks.SitesOf(type, symbolStart.CancellationToken);
+            if (typeSites is null)
+            {
+                if (checksReadBegin)
+                {
+                    symbolStart.RegisterOperationAction(context => AnalyzeReadBegin(context, types, type), OperationKind.Invocation);
+                }
+
+                return;
+            }
+
+            symbolStart.RegisterOperationAction(checksReadBegin
+                ? context =>
+                {
+                    AnalyzeReadBegin(context, types, type);
+                    typeSites.OnInvocation(context);
+                }
+                : typeSites.OnInvocation, OperationKind.Invocation);
+            symbolStart.RegisterOperationAction(typeSites.OnMethodReference, OperationKind.MethodReference);
+            symbolStart.RegisterSymbolEndAction(typeSites.OnEnd);
+        }, SymbolKind.NamedType);
     }
 }
