@@ -38,6 +38,9 @@ internal sealed class AnalyzerSet
     /// <summary>The actions each analyzer registered (last measured run).</summary>
     public SortedDictionary<string, string> Actions { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Every diagnostic of the set's own IDs (last measured run), as "file(line): ID message", with --list.</summary>
+    public List<string> Listed { get; } = new();
+
     public int AnalyzerExceptions { get; set; }
     public List<string> ExceptionSamples { get; } = new();
 }

@@ -276,6 +276,17 @@ internal sealed class BenchRunner
             set.Diagnostics[group.Key] = group.Count();
         }
 
+        set.Listed.Clear();
+        if (_options.List)
+        {
+            foreach (var diagnostic in all.Where(d => ids.Contains(d.Id)).OrderBy(d => d.Location.SourceTree?.FilePath, StringComparer.Ordinal)
+                         .ThenBy(d => d.Location.SourceSpan.Start))
+            {
+                var line = diagnostic.Location.GetLineSpan();
+                set.Listed.Add($"{Path.GetFileName(line.Path)}({line.StartLinePosition.Line + 1}): {diagnostic.Id} {diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}");
+            }
+        }
+
         set.AnalyzerExceptions = Math.Max(exceptions.Count, all.Count(d => d.Id == "AD0001"));
         set.ExceptionSamples.Clear();
         foreach (var sample in exceptions.GroupBy(e => Name(e.Analyzer)).Select(g => (g.Key, g.Count(), g.First().Exception)))

@@ -41,6 +41,7 @@ internal sealed class Options
                                     starts; without it the first analyzer that asks for a base type is charged for it
           --check                   exit 1 when a count differs from DIR/expected-diagnostics.json or an analyzer threw
           --quiet                   no progress bar
+          --list                    also list every diagnostic of the analyzers (last run): file, line, ID and message
           --verbose                 also list each run's time per analyzer and the actions it registered (telemetry)
 
         generate:
@@ -67,6 +68,9 @@ internal sealed class Options
     public bool Check { get; private set; }
     public bool Quiet { get; private set; }
     public bool Verbose { get; private set; }
+
+    /// <summary>--list: every diagnostic of the analyzers with its file, line and message (a false-positive hunt on real code).</summary>
+    public bool List { get; private set; }
     public bool Help { get; private set; }
     public string? Generate { get; private set; }
     public int Files { get; private set; } = 1000;
@@ -124,6 +128,7 @@ internal sealed class Options
                 case "--check": options.Check = true; break;
                 case "--quiet": options.Quiet = true; break;
                 case "--verbose": options.Verbose = true; break;
+                case "--list": options.List = true; break;
                 case "--help" or "-h" or "-?": options.Help = true; break;
                 case "--generate": options.Generate = Value(); break;
                 case "--files": options.Files = Number(1); break;

@@ -162,6 +162,11 @@ internal sealed class Report
             o.WriteLine($"diagnostics {set.Diagnostics.Values.Sum():N0} in {set.Diagnostics.Count} IDs");
         }
 
+        foreach (var listed in set.Listed)
+        {
+            o.WriteLine("  " + listed);
+        }
+
         o.WriteLine($"exceptions  {set.AnalyzerExceptions} (AD0001)");
         foreach (var sample in set.ExceptionSamples.Take(10))
         {
