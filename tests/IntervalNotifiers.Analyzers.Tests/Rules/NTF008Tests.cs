@@ -784,6 +784,97 @@ public class NTF008Tests
         """));
 
     /// <summary>
+    /// The owner test of amdkfd's SVM notifier, ported with a classifying helper: the event and the owner are turned into a
+    /// reason kept in a local, and the callback returns true early for "our own migration". A test of a local that only
+    /// ever holds a value computed from the range may be such a guard: silent, as the same helper tested directly.
+    /// </summary>
+    [Fact]
+    public Task OwnerClassifiedIntoALocal_IsSilent() => Verify(Ops("""
+                Reason reason = Classify(in range);
+                if (reason == Reason.None)
+                {
+                    return true;
+                }
+
+                lock (_lock)
+                {
+                    notifier.SetSequence(currentSequence);
+                }
+
+                return true;
+        """, """
+            private enum Reason { None, Unmap, Other }
+
+            private Reason Classify(in NotifierRange range) => range.Event switch
+            {
+                NotifierEvent.Migrate when ReferenceEquals(range.Owner, _owner) => Reason.None,
+                NotifierEvent.Unmap => Reason.Unmap,
+                _ => Reason.Other,
+            };
+
+        """));
+
+    [Fact]
+    public Task OwnerTestedByAHelperIntoABoolLocal_IsSilent() => Verify(Ops("""
+                var ours = IsOwnMigration(range);
+                if (ours)
+                {
+                    return true;
+                }
+
+                lock (_lock)
+                {
+                    notifier.SetSequence(currentSequence);
+                }
+
+                return true;
+        """, """
+            private bool IsOwnMigration(in NotifierRange range) => range.Event == NotifierEvent.Migrate && range.Owner == _owner;
+
+        """));
+
+    /// <summary>
+    /// Locals that do not hold a value computed from the range as a whole, or from its Owner or Event, are judged as
+    /// before: one assigned from a field, one from the range's start, one written once from the range and once from
+    /// something else.
+    /// </summary>
+    [Fact]
+    public Task LocalsNotFromTheRangeOwnerOrEvent_AreReported() => Verify(Ops("""
+                var idle = _idle;
+                if (idle)
+                {
+                    {|NTF008:return true;|}
+                }
+
+                var start = range.Start;
+                if (start == 0)
+                {
+                    {|NTF008:return true;|}
+                }
+
+                var mixed = IsOwnMigration(range);
+                if (_idle)
+                {
+                    mixed = false;
+                }
+
+                if (mixed)
+                {
+                    {|NTF008:return true;|}
+                }
+
+                lock (_lock)
+                {
+                    notifier.SetSequence(currentSequence);
+                }
+
+                return true;
+        """, """
+            private bool IsOwnMigration(in NotifierRange range) => range.Event == NotifierEvent.Migrate && range.Owner == _owner;
+
+        """));
+
+    /// <summary>
     /// A defensive type test of the notifier: when it is not the driver's type there is nothing of the driver's to
     /// invalidate and no reader of that type, so returning true there is not a missing SetSequence. A return after
     /// the type test succeeded is still judged.

@@ -36,12 +36,31 @@ internal sealed partial class SetSequenceFlow
     /// </summary>
     private void CollectLocalGuards(IReadOnlyList<IOperation> operations)
     {
-        // Bool locals that only ever hold a guard on Owner/Event (var mine = range.Owner == _owner).
+        // Bool locals that only ever hold a guard on Owner/Event (var mine = range.Owner == _owner), and locals of any type
+        // that only ever hold a value computed from the range itself or its Owner/Event (var reason = Classify(in range)):
+        // a test of such a local may be a guard the analysis cannot read, so both of its edges are exempt, as for the same
+        // expression tested directly (Polarity, InvolvesRange).
         var candidates = new Dictionary<ILocalSymbol, int>(SymbolEqualityComparer.Default);
         var rejected = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+        var rangeRejected = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+        _rangeLocals.Clear();
         foreach (var operation in operations)
         {
-            if (LocalWrite(operation) is not { } w || !FlowFacts.IsBool(w.Local.Type))
+            if (LocalWrite(operation) is not { } w)
+            {
+                continue;
+            }
+
+            if (InvolvesRange(w.Value))
+            {
+                _rangeLocals.Add(w.Local);
+            }
+            else
+            {
+                rangeRejected.Add(w.Local);
+            }
+
+            if (!FlowFacts.IsBool(w.Local.Type))
             {
                 continue;
             }
@@ -64,6 +83,8 @@ internal sealed partial class SetSequenceFlow
                 _guardLocals[pair.Key] = pair.Value;
             }
         }
+
+        _rangeLocals.ExceptWith(rangeRejected);
 
         // Locals that only ever hold 'notifier as T' (null when the notifier is not the driver's type).
         var rejectedCasts = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
@@ -291,6 +312,11 @@ internal sealed partial class SetSequenceFlow
         if (operation is IParameterReferenceOperation parameter && _range is not null
             && SymbolEqualityComparer.Default.Equals(parameter.Parameter, _range)
             && parameter.Parent is not IPropertyReferenceOperation)
+        {
+            return true;
+        }
+
+        if (operation is ILocalReferenceOperation local && _rangeLocals.Contains(local.Local))
         {
             return true;
         }

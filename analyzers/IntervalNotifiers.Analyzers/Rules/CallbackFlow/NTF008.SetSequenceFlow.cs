@@ -30,6 +30,7 @@ internal sealed partial class SetSequenceFlow : ForwardFlow<SetSequenceFlow.Stat
     private readonly MethodBody _body;
     private readonly IParameterSymbol? _range;
     private readonly Dictionary<ILocalSymbol, int> _guardLocals;
+    private readonly HashSet<ILocalSymbol> _rangeLocals = new(SymbolEqualityComparer.Default);
     private readonly HashSet<CaptureId> _guardCaptures = new();
     private readonly IParameterSymbol? _notifier;
     private readonly HashSet<ILocalSymbol> _tryCastLocals = new(SymbolEqualityComparer.Default);
