@@ -22,7 +22,6 @@ public sealed partial class ReadSideAnalyzer
         private readonly LockRegions _regions;
         private readonly RetryLockSites _sites = new();
         private readonly RetryLockTextFilter _filter;
-
         private readonly LockAliases _aliases;
 
         public RetryLocks(Compilation compilation, NotifierTypes types)
