@@ -814,6 +814,47 @@ public class NTF008Tests
 
         """));
 
+    /// <summary>The same classification, switched on: directly, or through the local.</summary>
+    [Fact]
+    public Task SwitchOnAClassificationOfTheRange_IsSilent() => Verify(Ops("""
+                Reason reason = Classify(in range);
+                switch (reason)
+                {
+                    case Reason.None:
+                        return true;
+                }
+
+                switch (Classify(in range))
+                {
+                    case Reason.None:
+                        return true;
+                    default:
+                        break;
+                }
+
+                if (Classify(in range) is Reason.None)
+                {
+                    return true;
+                }
+
+                lock (_lock)
+                {
+                    notifier.SetSequence(currentSequence);
+                }
+
+                return true;
+        """, """
+            private enum Reason { None, Unmap, Other }
+
+            private Reason Classify(in NotifierRange range) => range.Event switch
+            {
+                NotifierEvent.Migrate when ReferenceEquals(range.Owner, _owner) => Reason.None,
+                NotifierEvent.Unmap => Reason.Unmap,
+                _ => Reason.Other,
+            };
+
+        """));
+
     [Fact]
     public Task OwnerTestedByAHelperIntoABoolLocal_IsSilent() => Verify(Ops("""
                 var ours = IsOwnMigration(range);
@@ -835,8 +876,8 @@ public class NTF008Tests
 
     /// <summary>
     /// Locals that do not hold a value computed from the range as a whole, or from its Owner or Event, are judged as
-    /// before: one assigned from a field, one from the range's start, one written once from the range and once from
-    /// something else.
+    /// before: one assigned from a field, one from the range's start, a copy of the range (read as the range), one written
+    /// once from the range and once from something else; and a switch on the range itself tests its properties.
     /// </summary>
     [Fact]
     public Task LocalsNotFromTheRangeOwnerOrEvent_AreReported() => Verify(Ops("""
@@ -850,6 +891,18 @@ public class NTF008Tests
                 if (start == 0)
                 {
                     {|NTF008:return true;|}
+                }
+
+                var copy = range;
+                if (copy.Start == 0)
+                {
+                    {|NTF008:return true;|}
+                }
+
+                switch (range)
+                {
+                    case { Start: 0x1000 }:
+                        {|NTF008:return true;|}
                 }
 
                 var mixed = IsOwnMigration(range);

@@ -20,8 +20,11 @@ internal sealed partial class SetSequenceFlow
     {
         CollectLocalGuards(body);
 
-        // Captures that hold range.Owner or range.Event (the switch value of 'switch (range.Event)').
+        // Captures that hold range.Owner or range.Event (the switch value of 'switch (range.Event)'), and captures that hold
+        // a value computed from the range (the switch value of 'switch (Classify(in range))'): a test of the latter is read
+        // as the same test of the value directly (InvolvesRange).
         AddCapturesAlwaysHolding(cfg, IsOwnerOrEventRead, _guardCaptures);
+        AddCapturesAlwaysHolding(cfg, HoldsAValueOfTheRange, _rangeCaptures);
 
         // Captures that hold the notifier itself (the value of 'switch (notifier)' or 'notifier switch { ... }').
         AddCapturesAlwaysHolding(cfg, IsNotifierParameter, _notifierCaptures);
@@ -51,7 +54,7 @@ internal sealed partial class SetSequenceFlow
                 continue;
             }
 
-            if (InvolvesRange(w.Value))
+            if (HoldsAValueOfTheRange(w.Value))
             {
                 _rangeLocals.Add(w.Local);
             }
@@ -316,7 +319,8 @@ internal sealed partial class SetSequenceFlow
             return true;
         }
 
-        if (operation is ILocalReferenceOperation local && _rangeLocals.Contains(local.Local))
+        if (operation is ILocalReferenceOperation local && _rangeLocals.Contains(local.Local)
+            || operation is IFlowCaptureReferenceOperation capture && _rangeCaptures.Contains(capture.Id))
         {
             return true;
         }
@@ -332,6 +336,13 @@ internal sealed partial class SetSequenceFlow
 
         return false;
     }
+
+    /// <summary>
+    /// Whether <paramref name="value"/>, held in a local or a capture, is computed from the range (its owner or event, or
+    /// the range handed to a helper), but is not the range itself: a copy of the range is read as the range, whose tests
+    /// of other properties (<c>Start</c>, <c>End</c>) are no guards.
+    /// </summary>
+    private bool HoldsAValueOfTheRange(IOperation value) => !IsRangeParameter(OperationFacts.StripConversions(value)) && InvolvesRange(value);
 
     private bool IsOwnerOrEventRead(IOperation operation)
     {

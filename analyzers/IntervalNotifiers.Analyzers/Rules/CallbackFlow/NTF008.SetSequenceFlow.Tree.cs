@@ -192,6 +192,8 @@ internal sealed partial class SetSequenceFlow
     {
         switch (clause)
         {
+            case ISingleValueCaseClauseOperation or IPatternCaseClauseOperation when SwitchesOnTheRange(switchValue):
+                return true;
             case ISingleValueCaseClauseOperation single when IsOwnerOrEventRead(switchValue) && IsPlain(switchValue):
                 var polarity = single.Value.ConstantValue is { HasValue: true, Value: null } ? -1 : 1;
                 return value ? polarity is 1 or 2 : polarity is -1 or 2;
@@ -206,6 +208,11 @@ internal sealed partial class SetSequenceFlow
     private bool PatternTestExempt(IOperation switchValue, IPatternOperation pattern, bool value)
     {
         int polarity;
+        if (SwitchesOnTheRange(switchValue))
+        {
+            return true;
+        }
+
         if (IsOwnerOrEventRead(switchValue) && IsPlain(switchValue))
         {
             polarity = PatternPolarity(pattern);
@@ -221,6 +228,14 @@ internal sealed partial class SetSequenceFlow
 
         return value ? polarity is 1 or 2 : polarity is -1 or 2;
     }
+
+    /// <summary>
+    /// Whether <paramref name="switchValue"/> is a value computed from the range other than the range itself and its owner
+    /// or event (a classification, a local holding one): the graph reads each case test of its capture as a test it cannot
+    /// read (<see cref="HoldsAValueOfTheRange"/>), exempt on both edges.
+    /// </summary>
+    private bool SwitchesOnTheRange(IOperation switchValue)
+        => IsPlain(switchValue) && !IsOwnerOrEventRead(switchValue) && HoldsAValueOfTheRange(switchValue);
 
     /// <summary>
     /// Whether every path on which <paramref name="condition"/> evaluates to <paramref name="value"/> took an exempt

@@ -32,6 +32,7 @@ internal sealed partial class SetSequenceFlow : ForwardFlow<SetSequenceFlow.Stat
     private readonly Dictionary<ILocalSymbol, int> _guardLocals;
     private readonly HashSet<ILocalSymbol> _rangeLocals = new(SymbolEqualityComparer.Default);
     private readonly HashSet<CaptureId> _guardCaptures = new();
+    private readonly HashSet<CaptureId> _rangeCaptures = new();
     private readonly IParameterSymbol? _notifier;
     private readonly HashSet<ILocalSymbol> _tryCastLocals = new(SymbolEqualityComparer.Default);
     private readonly HashSet<CaptureId> _notifierCaptures = new();
