@@ -783,6 +783,19 @@ public class NTF008Tests
 
         """));
 
+    /// <summary>A helper that classifies the range, owner test included (amdkfd's SVM notifier), as members of the ops type.</summary>
+    private const string ClassifyMembers = """
+            private enum Reason { None, Unmap, Other }
+
+            private Reason Classify(in NotifierRange range) => range.Event switch
+            {
+                NotifierEvent.Migrate when ReferenceEquals(range.Owner, _owner) => Reason.None,
+                NotifierEvent.Unmap => Reason.Unmap,
+                _ => Reason.Other,
+            };
+
+        """;
+
     /// <summary>
     /// The owner test of amdkfd's SVM notifier, ported with a classifying helper: the event and the owner are turned into a
     /// reason kept in a local, and the callback returns true early for "our own migration". A test of a local that only
@@ -802,17 +815,7 @@ public class NTF008Tests
                 }
 
                 return true;
-        """, """
-            private enum Reason { None, Unmap, Other }
-
-            private Reason Classify(in NotifierRange range) => range.Event switch
-            {
-                NotifierEvent.Migrate when ReferenceEquals(range.Owner, _owner) => Reason.None,
-                NotifierEvent.Unmap => Reason.Unmap,
-                _ => Reason.Other,
-            };
-
-        """));
+        """, ClassifyMembers));
 
     /// <summary>The same classification, switched on: directly, or through the local.</summary>
     [Fact]
@@ -843,17 +846,7 @@ public class NTF008Tests
                 }
 
                 return true;
-        """, """
-            private enum Reason { None, Unmap, Other }
-
-            private Reason Classify(in NotifierRange range) => range.Event switch
-            {
-                NotifierEvent.Migrate when ReferenceEquals(range.Owner, _owner) => Reason.None,
-                NotifierEvent.Unmap => Reason.Unmap,
-                _ => Reason.Other,
-            };
-
-        """));
+        """, ClassifyMembers));
 
     [Fact]
     public Task OwnerTestedByAHelperIntoABoolLocal_IsSilent() => Verify(Ops("""
