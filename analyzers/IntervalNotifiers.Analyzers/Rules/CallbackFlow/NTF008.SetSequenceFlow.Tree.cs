@@ -192,7 +192,7 @@ internal sealed partial class SetSequenceFlow
     {
         switch (clause)
         {
-            case ISingleValueCaseClauseOperation or IPatternCaseClauseOperation when SwitchesOnTheRange(switchValue):
+            case ISingleValueCaseClauseOperation when SwitchesOnTheRange(switchValue):
                 return true;
             case ISingleValueCaseClauseOperation single when IsOwnerOrEventRead(switchValue) && IsPlain(switchValue):
                 var polarity = single.Value.ConstantValue is { HasValue: true, Value: null } ? -1 : 1;

@@ -16,16 +16,8 @@ public sealed partial class ReadSideAnalyzer
     /// its own registration; a call is judged only by the registration of the type that declares its member, so it is
     /// reported once whichever types' operations the driver hands to a registration (NTF009PerTypeTests).
     /// </summary>
-    private sealed class ReadBeginFilter
-    {
-        private readonly SourceNames _names;
-
-        public ReadBeginFilter(Compilation compilation) => _names = SourceNames.For(compilation);
-
-        /// <summary>Whether the code of <paramref name="type"/> may call ReadBegin (its invocations then go to <see cref="AnalyzeReadBegin"/>).</summary>
-        public bool MayCall(INamedTypeSymbol type, System.Threading.CancellationToken cancellationToken)
-            => _names.MayName(type, SourceNames.ReadBegin, cancellationToken);
-    }
+    private static bool MayCallReadBegin(SourceNames names, INamedTypeSymbol type, System.Threading.CancellationToken cancellationToken)
+        => names.MayName(type, SourceNames.ReadBegin, cancellationToken);
 
     private static void AnalyzeReadBegin(OperationAnalysisContext context, NotifierTypes types, INamedTypeSymbol type)
     {

@@ -27,7 +27,7 @@ public sealed partial class ReadSideAnalyzer : NotifierAnalyzer
     {
         // One registration per type for both rules, and one invocation action for a type that both check: each rule's
         // text filter decides whether it takes part (ReadSideAnalyzer.NTF009.cs, ReadSideAnalyzer.NTF010.cs).
-        var readBegins = new ReadBeginFilter(start.Compilation);
+        var names = SourceNames.For(start.Compilation);
         var retryLocks = new RetryLocks(start.Compilation, types);
         start.RegisterCompilationEndAction(retryLocks.ReportDifferentLocks);
         start.RegisterSymbolStartAction(symbolStart =>
@@ -37,7 +37,7 @@ public sealed partial class ReadSideAnalyzer : NotifierAnalyzer
                 return;
             }
 
-            var checksReadBegin = readBegins.MayCall(type, symbolStart.CancellationToken);
+            var checksReadBegin = MayCallReadBegin(names, type, symbolStart.CancellationToken);
             var typeSites = retryLocks.SitesOf(type, symbolStart.CancellationToken);
             if (typeSites is null)
             {
