@@ -272,13 +272,23 @@ internal sealed class TypeBodies
             }
         }
 
-        // Greatest fixpoint: drop every helper with a caller that is neither a callback nor a kept helper.
+        if (helpers.Count == 0)
+        {
+            return result;
+        }
+
+        // Greatest fixpoint: drop every helper with a caller that is neither a callback nor a kept helper (each round
+        // reads a copy of the set it shrinks, one array reused across rounds).
+        var snapshot = new IMethodSymbol[helpers.Count];
         bool changed;
         do
         {
             changed = false;
-            foreach (var helper in helpers.ToImmutableArray())
+            var count = helpers.Count;
+            helpers.CopyTo(snapshot);
+            for (var i = 0; i < count; i++)
             {
+                var helper = snapshot[i];
                 foreach (var (caller, _) in calls[helper])
                 {
                     if (!result.ContainsKey(caller) && !(caller is IMethodSymbol m && helpers.Contains(m)))
