@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -28,6 +29,11 @@ internal sealed class CallSummaries
     private readonly ConcurrentDictionary<IMethodSymbol, MethodCalls> _calls = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<IMethodSymbol, CallTargets> _reach = new(SymbolEqualityComparer.Default);
 
+    // The search by name (ReachesNoTargetByName): for each method searched, whether it may reach a target by name (false:
+    // its whole closure reaches none), and the methods of each name.
+    private readonly ConcurrentDictionary<IMethodSymbol, bool> _byName = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<string, IMethodSymbol[]> _methodsNamed = new(System.StringComparer.Ordinal);
+
     private CallSummaries(Compilation compilation, NotifierTypes types)
     {
         _compilation = compilation;
@@ -47,10 +53,124 @@ internal sealed class CallSummaries
             return known;
         }
 
+        // A method whose syntax, followed by name, reaches no call of a target reaches none: nothing is bound.
+        if (ReachesNoTargetByName(method, cancellationToken))
+        {
+            return _reach.GetOrAdd(method, CallTargets.None);
+        }
+
         // The usual callee calls no source method (a device helper): its own targets are the answer, with no search.
         var own = CallsOf(method, cancellationToken);
         var reached = own.Callees.IsEmpty ? own.Direct : SourceCalls.Reach(method, callee => CallsOf(callee, cancellationToken));
         return _reach.GetOrAdd(method, reached);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="method"/> surely reaches no target, read from syntax only (<see cref="CallSyntax.Read"/>):
+    /// neither it nor any source method it may call by name, nor any they may call in turn, may call a target. Every call
+    /// that <see cref="SourceCalls"/> follows names its callee, an ordinary source method of that name, so the methods
+    /// found by name hold every method the bound search would visit; when none of them may call a target, that search
+    /// finds none (whatever its depth and breadth limits). False when a method found may call one, or when more than
+    /// <see cref="MaxByName"/> methods are found: the bound search then decides. Every method of a closure that reaches
+    /// nothing reaches nothing either, and every method on a chain of names to a method that may call a target may reach
+    /// one by name: both are remembered for the next search.
+    /// </summary>
+    internal bool ReachesNoTargetByName(IMethodSymbol method, CancellationToken cancellationToken)
+    {
+        if (_byName.TryGetValue(method, out var known))
+        {
+            return !known;
+        }
+
+        // Breadth first, each method found remembering the one that named it: when one may call a target, that method and
+        // the chain that found it may reach a target by name, and a later search stops at the first of them it meets.
+        var foundBy = new Dictionary<IMethodSymbol, IMethodSymbol?>(SymbolEqualityComparer.Default) { [method] = null };
+        var pending = new Queue<IMethodSymbol>();
+        pending.Enqueue(method);
+        while (pending.Count > 0)
+        {
+            var current = pending.Dequeue();
+            if (_byName.TryGetValue(current, out var mayReach))
+            {
+                if (mayReach)
+                {
+                    RememberMayReach(current, foundBy);
+                    return false;
+                }
+
+                continue; // its whole closure is known to reach nothing
+            }
+
+            var calls = _syntax.Read(current, cancellationToken);
+            if (calls.MayCallTarget)
+            {
+                RememberMayReach(current, foundBy);
+                return false;
+            }
+
+            foreach (var name in calls.SourceNames)
+            {
+                foreach (var callee in MethodsNamed(name, cancellationToken))
+                {
+                    if (!foundBy.ContainsKey(callee))
+                    {
+                        if (foundBy.Count >= MaxByName)
+                        {
+                            _byName.TryAdd(method, true); // too many to look at: this method is left to the bound search
+                            return false;
+                        }
+
+                        foundBy[callee] = current;
+                        pending.Enqueue(callee);
+                    }
+                }
+            }
+        }
+
+        foreach (var reached in foundBy.Keys)
+        {
+            _byName.TryAdd(reached, false);
+        }
+
+        return true;
+    }
+
+    /// <summary>Remembers that <paramref name="method"/>, and each method on the chain that found it, may reach a target by name.</summary>
+    private void RememberMayReach(IMethodSymbol method, Dictionary<IMethodSymbol, IMethodSymbol?> foundBy)
+    {
+        for (IMethodSymbol? current = method; current is not null; current = foundBy[current])
+        {
+            _byName.TryAdd(current, true);
+        }
+    }
+
+    /// <summary>How many methods the search by name looks at before it leaves the answer to the bound search.</summary>
+    internal const int MaxByName = 32;
+
+    /// <summary>
+    /// The ordinary methods declared in source named <paramref name="name"/> (as <see cref="SourceCalls.FollowedTarget"/>
+    /// names them: the implementation part of a partial method), found through the source types that declare the name.
+    /// </summary>
+    private IMethodSymbol[] MethodsNamed(string name, CancellationToken cancellationToken)
+    {
+        if (_methodsNamed.TryGetValue(name, out var known))
+        {
+            return known;
+        }
+
+        var methods = new List<IMethodSymbol>();
+        foreach (var type in _syntax.SourceNames.TypesDeclaring(name, cancellationToken))
+        {
+            foreach (var member in type.GetMembers(name))
+            {
+                if (member is IMethodSymbol { MethodKind: MethodKind.Ordinary } candidate)
+                {
+                    methods.Add(candidate.PartialImplementationPart ?? candidate);
+                }
+            }
+        }
+
+        return _methodsNamed.GetOrAdd(name, methods.ToArray());
     }
 
     private MethodCalls CallsOf(IMethodSymbol method, CancellationToken cancellationToken)

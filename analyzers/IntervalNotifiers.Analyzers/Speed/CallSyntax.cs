@@ -14,6 +14,8 @@ namespace IntervalNotifiers.Analyzers.Speed;
 /// calls neither <c>Remove</c> / <c>ReadBegin</c> nor any method declared in source. Such a method is never bound
 /// (no semantic model, no operation tree) to learn what it calls. The usual case is a device's helper that a callback
 /// calls (<c>device.Unmap(start, end)</c>), whose body calls only the framework (<c>Dictionary.Remove</c>, LINQ).
+/// The same reading (<see cref="Read"/>, once per method) gives the names of the source methods a body may call, which
+/// <see cref="CallSummaries"/> follows by name to spare binding helpers that only call other such helpers.
 /// </summary>
 /// <remarks>
 /// What it skips: binding and walking the body of a method that a callback calls when that body can reach nothing.
@@ -22,7 +24,7 @@ namespace IntervalNotifiers.Analyzers.Speed;
 /// collection initializer or collection expression (<c>Add</c>), a query (<c>Select</c>, <c>Where</c>, ...), an
 /// interpolated string handler (<c>AppendLiteral</c>, <c>AppendFormatted</c>) or a <c>fixed</c> statement
 /// (<c>GetPinnableReference</c>). A followed method is declared in source, so its name is a member name of a source
-/// type (<see cref="IsSourceName"/>); a target is an instance method of <c>IntervalNotifier</c>, so a call of that
+/// type (<see cref="SourceMemberNames"/>); a target is an instance method of <c>IntervalNotifier</c>, so a call of that
 /// name counts unless its receiver's type, resolved from declarations only (a field, a property, a parameter of the
 /// method, <c>this</c>), surely is no notifier, or it passes more arguments than any target takes. Anything the
 /// proof cannot read (another call shape, a local, a cast, a name it cannot resolve) counts as a call, and the
@@ -43,6 +45,7 @@ internal sealed class CallSyntax
     private readonly NotifierTypes _types;
     private readonly HashSet<string> _targetNames = new(StringComparer.Ordinal);
     private readonly int _targetArguments;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<IMethodSymbol, SyntaxCalls> _read = new(SymbolEqualityComparer.Default);
 
     // Whether a name is declared in source: the declaration table for the first few names, then every name at once.
     private readonly SourceMemberNames _sourceNames;
@@ -75,52 +78,136 @@ internal sealed class CallSyntax
         }
     }
 
+    /// <summary>Whether a member name is declared in source, and by which source types (shared with <see cref="CallSummaries"/>).</summary>
+    public SourceMemberNames SourceNames => _sourceNames;
+
     /// <summary>
     /// False when <paramref name="method"/>'s declarations surely call no target and no source method (its summary is
     /// empty); true when they may.
     /// </summary>
     public bool MayCall(IMethodSymbol method, CancellationToken cancellationToken)
+        => Read(method, cancellationToken) is var calls && (calls.MayCallTarget || calls.SourceNames.Length > 0);
+
+    /// <summary>
+    /// What <paramref name="method"/>'s declarations may call, read from their syntax once per method: whether they may
+    /// call a target (or make a call the proof cannot read), and the names of the source methods they may call.
+    /// </summary>
+    public SyntaxCalls Read(IMethodSymbol method, CancellationToken cancellationToken)
     {
+        if (_read.TryGetValue(method, out var known))
+        {
+            return known;
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var mayCallTarget = false;
         foreach (var reference in method.DeclaringSyntaxReferences)
         {
             var declaration = reference.GetSyntax(cancellationToken);
-            if (_compilation.ContainsSyntaxTree(declaration.SyntaxTree) && MayCallIn(declaration, method, cancellationToken))
+            if (_compilation.ContainsSyntaxTree(declaration.SyntaxTree) && ReadIn(declaration, method, names, cancellationToken))
             {
-                return true;
+                mayCallTarget = true;
+                break; // the names matter only when no target may be called
             }
         }
 
-        return false;
+        var calls = new SyntaxCalls(mayCallTarget, mayCallTarget ? Array.Empty<string>() : ToArray(names));
+        return _read.GetOrAdd(method, calls);
     }
 
-    private bool MayCallIn(SyntaxNode declaration, IMethodSymbol method, CancellationToken cancellationToken)
+    private static string[] ToArray(HashSet<string> names)
     {
-        foreach (var node in declaration.DescendantNodes())
+        if (names.Count == 0)
         {
-            var mayCall = node switch
+            return Array.Empty<string>();
+        }
+
+        var array = new string[names.Count];
+        names.CopyTo(array);
+        return array;
+    }
+
+    /// <summary>
+    /// Adds to <paramref name="names"/> the source names that <paramref name="declaration"/> may call; true (and stops)
+    /// when it may call a target or makes a call the proof cannot read.
+    /// </summary>
+    private bool ReadIn(SyntaxNode declaration, IMethodSymbol method, HashSet<string> names, CancellationToken cancellationToken)
+    {
+        // Every node below the declaration, in no particular order, through a stack reused by the thread's next walk
+        // rather than DescendantNodes' nested iterators.
+        var pending = t_pending ?? new Stack<SyntaxNode>();
+        t_pending = null; // a walk nested in this one (none today) would get a stack of its own
+        try
+        {
+            pending.Push(declaration);
+            while (pending.Count > 0)
             {
-                InvocationExpressionSyntax invocation => MayCallAt(invocation, declaration, method, cancellationToken),
-                InitializerExpressionSyntax initializer => initializer.IsKind(SyntaxKind.CollectionInitializerExpression)
-                                                           && IsSourceName("Add", cancellationToken),
-                CollectionExpressionSyntax => IsSourceName("Add", cancellationToken),
-                QueryExpressionSyntax => IsAnySourceName(QueryMethods, cancellationToken),
-                InterpolatedStringExpressionSyntax => IsAnySourceName(InterpolationMethods, cancellationToken),
-                FixedStatementSyntax => IsSourceName("GetPinnableReference", cancellationToken),
-                _ => false,
-            };
-            if (mayCall)
-            {
-                return true;
+                foreach (var child in pending.Pop().ChildNodesAndTokens())
+                {
+                    if (child.AsNode() is { } node)
+                    {
+                        if (ReadAt(node, declaration, method, names, cancellationToken))
+                        {
+                            return true;
+                        }
+
+                        pending.Push(node);
+                    }
+                }
             }
+
+            return false;
+        }
+        finally
+        {
+            pending.Clear();
+            t_pending = pending;
+        }
+    }
+
+    [ThreadStatic]
+    private static Stack<SyntaxNode>? t_pending;
+
+    /// <summary>Reads one node (see <see cref="ReadIn"/>): the call it spells, or the calls the compiler adds for it.</summary>
+    private bool ReadAt(SyntaxNode node, SyntaxNode declaration, IMethodSymbol method, HashSet<string> names,
+                        CancellationToken cancellationToken)
+    {
+        switch (node)
+        {
+            case InvocationExpressionSyntax invocation:
+                if (MayCallTargetAt(invocation, declaration, method, out var name))
+                {
+                    return true;
+                }
+
+                AddIfSourceName(name!, names, cancellationToken);
+                break;
+            case InitializerExpressionSyntax initializer when initializer.IsKind(SyntaxKind.CollectionInitializerExpression):
+            case CollectionExpressionSyntax:
+                AddIfSourceName("Add", names, cancellationToken);
+                break;
+            case QueryExpressionSyntax:
+                AddIfSourceName(QueryMethods, names, cancellationToken);
+                break;
+            case InterpolatedStringExpressionSyntax:
+                AddIfSourceName(InterpolationMethods, names, cancellationToken);
+                break;
+            case FixedStatementSyntax:
+                AddIfSourceName("GetPinnableReference", names, cancellationToken);
+                break;
         }
 
         return false;
     }
 
-    /// <summary>Whether <paramref name="invocation"/> may call a target or a method declared in source.</summary>
-    private bool MayCallAt(InvocationExpressionSyntax invocation, SyntaxNode declaration, IMethodSymbol method,
-                           CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether <paramref name="invocation"/> may call a target, or is a call the proof cannot read; otherwise the name
+    /// it calls in <paramref name="calledName"/>.
+    /// </summary>
+    private bool MayCallTargetAt(InvocationExpressionSyntax invocation, SyntaxNode declaration, IMethodSymbol method,
+                                 out string? calledName)
     {
+        calledName = null;
         SimpleNameSyntax? name;
         ExpressionSyntax? receiver;
         var implicitReceiver = false;
@@ -143,16 +230,11 @@ internal sealed class CallSyntax
                 return true; // another shape (a pointer member access, a parenthesized or computed callee): not read
         }
 
-        var text = name.Identifier.ValueText;
-        if (_targetNames.Contains(text) && invocation.ArgumentList.Arguments.Count <= _targetArguments
-            && (implicitReceiver
-                ? AnyContainingTypeMayBeNotifier(method.ContainingType)
-                : MayBeNotifier(receiver is null ? null : TypeOf(receiver, declaration, method))))
-        {
-            return true;
-        }
-
-        return IsSourceName(text, cancellationToken);
+        calledName = name.Identifier.ValueText;
+        return _targetNames.Contains(calledName) && invocation.ArgumentList.Arguments.Count <= _targetArguments
+               && (implicitReceiver
+                   ? AnyContainingTypeMayBeNotifier(method.ContainingType)
+                   : MayBeNotifier(receiver is null ? null : TypeOf(receiver, declaration, method)));
     }
 
     private bool AnyContainingTypeMayBeNotifier(INamedTypeSymbol? type)
@@ -374,19 +456,35 @@ internal sealed class CallSyntax
         return false;
     }
 
-    private bool IsAnySourceName(string[] names, CancellationToken cancellationToken)
+    private void AddIfSourceName(string[] candidates, HashSet<string> names, CancellationToken cancellationToken)
     {
-        foreach (var name in names)
+        foreach (var name in candidates)
         {
-            if (IsSourceName(name, cancellationToken))
-            {
-                return true;
-            }
+            AddIfSourceName(name, names, cancellationToken);
         }
-
-        return false;
     }
 
-    /// <summary>Whether some type declared in source has a member named <paramref name="name"/>.</summary>
-    private bool IsSourceName(string name, CancellationToken cancellationToken) => _sourceNames.Contains(name, cancellationToken);
+    private void AddIfSourceName(string name, HashSet<string> names, CancellationToken cancellationToken)
+    {
+        if (!names.Contains(name) && _sourceNames.Contains(name, cancellationToken))
+        {
+            names.Add(name);
+        }
+    }
+}
+
+/// <summary>What a method's syntax may call (<see cref="CallSyntax.Read"/>).</summary>
+internal readonly struct SyntaxCalls
+{
+    public SyntaxCalls(bool mayCallTarget, string[] sourceNames)
+    {
+        MayCallTarget = mayCallTarget;
+        SourceNames = sourceNames;
+    }
+
+    /// <summary>May call <c>Remove</c> or <c>ReadBegin</c>, or makes a call the proof cannot read (then <see cref="SourceNames"/> is empty).</summary>
+    public bool MayCallTarget { get; }
+
+    /// <summary>The names of the source methods it may call (a name declared by some source type).</summary>
+    public string[] SourceNames { get; }
 }

@@ -28,7 +28,8 @@ internal sealed class SourceMemberNames
 
     private readonly Compilation _compilation;
     private readonly ConcurrentDictionary<string, bool> _asked = new(System.StringComparer.Ordinal);
-    private HashSet<string>? _names;
+    // Every member name declared in source, with the source types that declare it (gathered once).
+    private Dictionary<string, List<INamedTypeSymbol>>? _names;
 
     /// <summary>Whether the answers come from the gathered set (for the tests).</summary>
     internal bool Gathered => Volatile.Read(ref _names) is not null;
@@ -40,7 +41,7 @@ internal sealed class SourceMemberNames
     {
         if (Volatile.Read(ref _names) is { } names)
         {
-            return names.Contains(name);
+            return names.ContainsKey(name);
         }
 
         if (_asked.TryGetValue(name, out var known))
@@ -50,19 +51,33 @@ internal sealed class SourceMemberNames
 
         if (_asked.Count >= AskedBeforeGathering || SourceTypes.IsListed(_compilation))
         {
-            return Memo.Get(ref _names, (_compilation, cancellationToken), static state => Collect(state._compilation, state.cancellationToken))
-                       .Contains(name);
+            return Gather(cancellationToken).ContainsKey(name);
         }
 
         return _asked.GetOrAdd(name, _compilation.ContainsSymbolsWithName(name, SymbolFilter.Member, cancellationToken));
     }
 
-    private static HashSet<string> Collect(Compilation compilation, CancellationToken cancellationToken)
+    /// <summary>The source types that declare a member named <paramref name="name"/> (every name is gathered at the first call).</summary>
+    public IReadOnlyList<INamedTypeSymbol> TypesDeclaring(string name, CancellationToken cancellationToken)
+        => Gather(cancellationToken).TryGetValue(name, out var types) ? types : System.Array.Empty<INamedTypeSymbol>();
+
+    private Dictionary<string, List<INamedTypeSymbol>> Gather(CancellationToken cancellationToken)
+        => Memo.Get(ref _names, (_compilation, cancellationToken), static state => Collect(state._compilation, state.cancellationToken));
+
+    private static Dictionary<string, List<INamedTypeSymbol>> Collect(Compilation compilation, CancellationToken cancellationToken)
     {
-        var names = new HashSet<string>(System.StringComparer.Ordinal);
+        var names = new Dictionary<string, List<INamedTypeSymbol>>(System.StringComparer.Ordinal);
         foreach (var type in SourceTypes.ListOf(compilation, cancellationToken))
         {
-            names.UnionWith(type.MemberNames);
+            foreach (var name in type.MemberNames)
+            {
+                if (!names.TryGetValue(name, out var types))
+                {
+                    names[name] = types = new List<INamedTypeSymbol>(1);
+                }
+
+                types.Add(type);
+            }
         }
 
         return names;

@@ -5,6 +5,7 @@ using IntervalNotifiers.Analyzers.Core;
 using IntervalNotifiers.Analyzers.Speed;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using IntervalNotifiers.Analyzers.Tests.Robustness;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -184,6 +185,150 @@ public sealed class CallSyntaxTests
         var proven = AssertSound(compilation);
         Assert.DoesNotContain("Device.Close", proven);
         Assert.Contains("Device.Unmap", proven);
+    }
+
+    /// <summary>
+    /// The search by name (CallSummaries.ReachesNoTargetByName) is a speed-up only: a method it proves to reach no target
+    /// reaches none when its calls are bound and followed (SourceCalls.Reach over SourceCalls.Compute), on both realistic
+    /// projects; and it proves most of their methods, helpers that call helpers included, which is what spares binding them.
+    /// </summary>
+    [Theory]
+    [InlineData("ValidCode")]
+    [InlineData("DriverPorts")]
+    public void RealisticCode_TheSearchByNameNeverHidesAReach(string project)
+    {
+        var directory = System.IO.Path.Combine(AnalyzerCatalog.TestDataDirectory, project);
+        var compilation = ValidCodeTests.Compile(project, LanguageVersion.Latest,
+            System.IO.Directory.GetFiles(directory, "*.cs", System.IO.SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal)
+                     .Select(f => (f, System.IO.File.ReadAllText(f))).ToArray());
+        AssertCompiles(compilation);
+        var (proven, reaching, withCallees, checkedCount) = AssertSearchByNameSound(compilation);
+        Assert.True(reaching > 0, $"no method of {project} reaches a target: the check checks nothing");
+        Assert.True(proven.Count * 2 > checkedCount, $"only {proven.Count} of {checkedCount} methods proven");
+        Assert.True(withCallees > 0, $"no method of {project} that calls a source method was proven: the search never follows a name");
+    }
+
+    [Fact]
+    public void Chains_ThroughSourceNames_AreNotProven_AndHelpersCallingHelpersAre()
+    {
+        var compilation = ValidCodeTests.Compile("Chains", LanguageVersion.Latest, ("Chains.cs", """
+            using System.Collections.Generic;
+            using IntervalNotifiers;
+
+            static class Leaf
+            {
+                public static void Drop(IntervalNotifier n) => n.Remove();
+                public static void Detach(this IntervalNotifier n) => n.Remove();
+                public static void Run<T>(T n) where T : IntervalNotifier => n.Remove();
+            }
+
+            static class Middle
+            {
+                public static void Teardown(IntervalNotifier n) => Leaf.Drop(n);
+                public static void Close(IntervalNotifier n) => n.Detach();
+                public static void Generic(IntervalNotifier n) => Leaf.Run<IntervalNotifier>(n);
+                public static void Outer(IntervalNotifier n)
+                {
+                    Inner();
+                    void Inner() => Teardown(n);
+                }
+            }
+
+            partial class Ring
+            {
+                partial void Kick(IntervalNotifier n);
+                public void Submit(IntervalNotifier n) => Kick(n);
+            }
+
+            partial class Ring
+            {
+                partial void Kick(IntervalNotifier n) => Middle.Close(n);
+            }
+
+            class Device
+            {
+                private readonly Dictionary<ulong, ulong> _mapped = new Dictionary<ulong, ulong>();
+                private readonly IntervalNotifier _notifier = null!;
+                private readonly Ring _ring = new Ring();
+
+                public void Shutdown() => Middle.Outer(_notifier);
+                public void Flush() => _ring.Submit(_notifier);
+                public void Unmap(ulong page) => _mapped.Remove(page);
+                public void Zap() { Unmap(0); Clear(); }
+                public void Clear() { for (var i = 0UL; i < 4; i++) { Unmap(i); } }
+                public void Loop() { Loop(); Zap(); }
+            }
+            """));
+        AssertCompiles(compilation);
+        var (proven, _, _, _) = AssertSearchByNameSound(compilation);
+        foreach (var name in new[] { "Leaf.Drop", "Leaf.Detach", "Leaf.Run", "Middle.Teardown", "Middle.Close", "Middle.Generic", "Middle.Outer",
+                                     "Ring.Submit", "Device.Shutdown", "Device.Flush" })
+        {
+            Assert.DoesNotContain(name, proven);
+        }
+
+        foreach (var name in new[] { "Device.Unmap", "Device.Zap", "Device.Clear", "Device.Loop" })
+        {
+            Assert.Contains(name, proven);
+        }
+    }
+
+    [Fact]
+    public void TooManyMethodsByName_LeaveTheAnswerToTheBoundSearch()
+    {
+        // Every Step calls every Step: the search by name finds more methods than it looks at, and proves nothing.
+        var source = new System.Text.StringBuilder("class Steps\n{\n");
+        for (var i = 0; i <= CallSummaries.MaxByName; i++)
+        {
+            source.Append($"    public static void Step{i}() => Next{i}.Step();\n    public static class Next{i} {{ public static void Step() {{ }} }}\n");
+        }
+
+        source.Append("    public static void Walk() => Next0.Step();\n}\n");
+        var compilation = ValidCodeTests.Compile("Steps", LanguageVersion.Latest, ("Steps.cs", source.ToString()));
+        AssertCompiles(compilation);
+        var types = NotifierTypes.TryCreate(compilation)!;
+        var summaries = CallSummaries.For(compilation, types);
+        var walk = compilation.GetTypeByMetadataName("Steps")!.GetMembers("Walk").OfType<IMethodSymbol>().Single();
+        Assert.False(summaries.ReachesNoTargetByName(walk, default));
+        Assert.Equal(CallTargets.None, summaries.Reach(walk, default));
+    }
+
+    /// <summary>
+    /// Checks every ordinary source method: proven by the search by name implies a bound reach of nothing. Returns the
+    /// methods proven (Type.Method), how many reach a target, how many proven ones call a source method, and how many were checked.
+    /// </summary>
+    private (HashSet<string> Proven, int Reaching, int WithCallees, int Checked) AssertSearchByNameSound(Compilation compilation)
+    {
+        var types = NotifierTypes.TryCreate(compilation);
+        Assert.NotNull(types);
+        var summaries = CallSummaries.For(compilation, types!);
+        var syntax = new CallSyntax(compilation, types!);
+        var proven = new HashSet<string>(StringComparer.Ordinal);
+        int reaching = 0, withCallees = 0, checkedCount = 0;
+        foreach (var method in SourceMethods(compilation.Assembly.GlobalNamespace))
+        {
+            checkedCount++;
+            var reached = SourceCalls.Reach(method, m => SourceCalls.Compute(m, compilation, types!, default));
+            if (reached != CallTargets.None)
+            {
+                reaching++;
+            }
+
+            if (!summaries.ReachesNoTargetByName(method, default))
+            {
+                continue;
+            }
+
+            Assert.True(reached == CallTargets.None, $"{method.ToDisplayString()} was proven to reach no target but reaches {reached}");
+            proven.Add($"{method.ContainingType.Name}.{method.Name}");
+            if (syntax.Read(method, default).SourceNames.Length > 0)
+            {
+                withCallees++;
+            }
+        }
+
+        _output.WriteLine($"{compilation.AssemblyName}: {proven.Count} of {checkedCount} methods proven by name ({withCallees} that call source methods), {reaching} reach a target");
+        return (proven, reaching, withCallees, checkedCount);
     }
 
     private static void AssertCompiles(Compilation compilation)
