@@ -108,7 +108,7 @@ internal sealed class CallSummaries
                 return false;
             }
 
-            foreach (var name in calls.SourceNames)
+            foreach (var name in calls.CalledNames)
             {
                 foreach (var callee in MethodsNamed(name, cancellationToken))
                 {
@@ -159,7 +159,7 @@ internal sealed class CallSummaries
         }
 
         var methods = new List<IMethodSymbol>();
-        foreach (var type in _syntax.SourceNames.TypesDeclaring(name, cancellationToken))
+        foreach (var type in _syntax.MemberNames.TypesDeclaring(name, cancellationToken))
         {
             foreach (var member in type.GetMembers(name))
             {

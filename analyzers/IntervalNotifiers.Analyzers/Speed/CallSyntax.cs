@@ -48,14 +48,14 @@ internal sealed class CallSyntax
     private readonly System.Collections.Concurrent.ConcurrentDictionary<IMethodSymbol, SyntaxCalls> _read = new(SymbolEqualityComparer.Default);
 
     // Whether a name is declared in source: the declaration table for the first few names, then every name at once.
-    private readonly SourceMemberNames _sourceNames;
+    private readonly SourceMemberNames _memberNames;
 
     /// <summary>The proof for <paramref name="compilation"/>, whose <paramref name="types"/> name the targets (one per <see cref="CallSummaries"/>).</summary>
     public CallSyntax(Compilation compilation, NotifierTypes types)
     {
         _compilation = compilation;
         _types = types;
-        _sourceNames = new SourceMemberNames(compilation);
+        _memberNames = new SourceMemberNames(compilation);
         var targets = new List<IMethodSymbol>(types.Remove);
         foreach (var name in new[] { "ReadBegin", "ReadBeginAsync" })
         {
@@ -79,14 +79,14 @@ internal sealed class CallSyntax
     }
 
     /// <summary>Whether a member name is declared in source, and by which source types (shared with <see cref="CallSummaries"/>).</summary>
-    public SourceMemberNames SourceNames => _sourceNames;
+    public SourceMemberNames MemberNames => _memberNames;
 
     /// <summary>
     /// False when <paramref name="method"/>'s declarations surely call no target and no source method (its summary is
     /// empty); true when they may.
     /// </summary>
     public bool MayCall(IMethodSymbol method, CancellationToken cancellationToken)
-        => Read(method, cancellationToken) is var calls && (calls.MayCallTarget || calls.SourceNames.Length > 0);
+        => Read(method, cancellationToken) is var calls && (calls.MayCallTarget || calls.CalledNames.Length > 0);
 
     /// <summary>
     /// What <paramref name="method"/>'s declarations may call, read from their syntax once per method: whether they may
@@ -466,7 +466,7 @@ internal sealed class CallSyntax
 
     private void AddIfSourceName(string name, HashSet<string> names, CancellationToken cancellationToken)
     {
-        if (!names.Contains(name) && _sourceNames.Contains(name, cancellationToken))
+        if (!names.Contains(name) && _memberNames.Contains(name, cancellationToken))
         {
             names.Add(name);
         }
@@ -476,15 +476,15 @@ internal sealed class CallSyntax
 /// <summary>What a method's syntax may call (<see cref="CallSyntax.Read"/>).</summary>
 internal readonly struct SyntaxCalls
 {
-    public SyntaxCalls(bool mayCallTarget, string[] sourceNames)
+    public SyntaxCalls(bool mayCallTarget, string[] calledNames)
     {
         MayCallTarget = mayCallTarget;
-        SourceNames = sourceNames;
+        CalledNames = calledNames;
     }
 
-    /// <summary>May call <c>Remove</c> or <c>ReadBegin</c>, or makes a call the proof cannot read (then <see cref="SourceNames"/> is empty).</summary>
+    /// <summary>May call <c>Remove</c> or <c>ReadBegin</c>, or makes a call the proof cannot read (then <see cref="CalledNames"/> is empty).</summary>
     public bool MayCallTarget { get; }
 
     /// <summary>The names of the source methods it may call (a name declared by some source type).</summary>
-    public string[] SourceNames { get; }
+    public string[] CalledNames { get; }
 }

@@ -321,7 +321,7 @@ public sealed class CallSyntaxTests
 
             Assert.True(reached == CallTargets.None, $"{method.ToDisplayString()} was proven to reach no target but reaches {reached}");
             proven.Add($"{method.ContainingType.Name}.{method.Name}");
-            if (syntax.Read(method, default).SourceNames.Length > 0)
+            if (syntax.Read(method, default).CalledNames.Length > 0)
             {
                 withCallees++;
             }
