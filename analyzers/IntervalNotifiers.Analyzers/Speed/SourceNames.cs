@@ -71,6 +71,9 @@ internal sealed class SourceNames
     private static readonly ConditionalWeakTable<SyntaxTree, object> NamesTheRuntime = new();
     private static readonly object Yes = true, No = false;
 
+    // What each symbol asked about may spell (MayName), per compilation.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ISymbol, int> _spelled = new(SymbolEqualityComparer.Default);
+
     private SourceNames()
     {
     }
@@ -78,9 +81,37 @@ internal sealed class SourceNames
     /// <summary>The filter of <paramref name="compilation"/>, shared by every analyzer (each tree is read once).</summary>
     public static SourceNames For(Compilation compilation) => PerCompilation.GetValue(compilation, Create);
 
-    /// <summary>Whether some declaration of <paramref name="symbol"/> may spell a name of <paramref name="mask"/>.</summary>
+    /// <summary>
+    /// Whether some declaration of <paramref name="symbol"/> may spell a name of <paramref name="mask"/>. The names a
+    /// symbol's declarations spell are read once per compilation (five symbol starts ask about every type, each for
+    /// other names).
+    /// </summary>
     public bool MayName(ISymbol symbol, int mask, CancellationToken cancellationToken)
-        => MayNameOutside(symbol, mask, accept: null, cancellationToken);
+    {
+        if (!_spelled.TryGetValue(symbol, out var spelled))
+        {
+            spelled = _spelled.GetOrAdd(symbol, Spelled(symbol, cancellationToken));
+        }
+
+        return (spelled & mask) != 0;
+    }
+
+    /// <summary>The mask bits of every name the declarations of <paramref name="symbol"/> may spell (an escape: every bit).</summary>
+    private int Spelled(ISymbol symbol, CancellationToken cancellationToken)
+    {
+        var spelled = 0;
+        foreach (var reference in symbol.DeclaringSyntaxReferences)
+        {
+            var occurrences = OccurrencesIn(reference.SyntaxTree, cancellationToken);
+            var span = reference.Span;
+            for (var i = FirstAtOrAfter(occurrences, span.Start); i < occurrences.Length && occurrences[i].Position < span.End; i++)
+            {
+                spelled |= occurrences[i].Name == Escape ? ~0 : 1 << occurrences[i].Name;
+            }
+        }
+
+        return spelled;
+    }
 
     /// <summary>
     /// Whether some declaration of <paramref name="symbol"/> may spell a name of <paramref name="mask"/> at a place
@@ -99,10 +130,6 @@ internal sealed class SourceNames
 
         return false;
     }
-
-    /// <summary>Whether <paramref name="span"/> of <paramref name="tree"/> may spell a name of <paramref name="mask"/> (an escape counts as every name).</summary>
-    public bool MayNameIn(SyntaxTree tree, TextSpan span, int mask, CancellationToken cancellationToken)
-        => MayNameIn(tree, span, mask, accept: null, cancellationToken);
 
     private bool MayNameIn(SyntaxTree tree, TextSpan span, int mask, Func<SyntaxTree, int, int, bool>? accept, CancellationToken cancellationToken)
     {
@@ -180,7 +207,7 @@ internal sealed class SourceNames
     }
 
     /// <summary>Whether <paramref name="span"/> of <paramref name="tree"/> spells one of <paramref name="names"/> (a plain search, as <see cref="SpellsAny"/>).</summary>
-    public static bool SpellsAnyIn(SyntaxTree tree, TextSpan span, IReadOnlyList<string> names, CancellationToken cancellationToken)
+    private static bool SpellsAnyIn(SyntaxTree tree, TextSpan span, IReadOnlyList<string> names, CancellationToken cancellationToken)
     {
         var searched = new (string Text, int Index)[names.Count];
         for (var i = 0; i < searched.Length; i++)

@@ -64,7 +64,7 @@ internal sealed class WordIndex
     }
 
     /// <summary>Whether a word of <paramref name="span"/> of <paramref name="tree"/> is one of the names (a tree not indexed: maybe).</summary>
-    public bool SpellsIn(SyntaxTree tree, TextSpan span)
+    private bool SpellsIn(SyntaxTree tree, TextSpan span)
     {
         if (!_positions.TryGetValue(tree, out var positions))
         {

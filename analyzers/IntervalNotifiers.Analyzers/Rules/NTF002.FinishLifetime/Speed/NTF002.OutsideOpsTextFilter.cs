@@ -4,7 +4,6 @@ using IntervalNotifiers.Analyzers.Core;
 using IntervalNotifiers.Analyzers.Speed;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Text;
 
 namespace IntervalNotifiers.Analyzers.Rules.FinishLifetime.Speed;
 
@@ -27,8 +26,8 @@ namespace IntervalNotifiers.Analyzers.Rules.FinishLifetime.Speed;
 /// are searched for one by one in a type's text; more (a generated driver set with a thousand <c>FlushNNNN</c> types)
 /// are found word by word in one pass over every tree (Speed/WordIndex.cs), unless one of them is beyond ASCII (then
 /// one by one, as before). A <c>\u</c> escape passes its type (Speed/SourceNames.cs).
-/// Looking for finish types named otherwise binds the base types only of the source types whose base list spells
-/// <c>Finish</c> or a name already found (a finish type names its base there), each type once.
+/// The finish types named otherwise are found by reading every source type's base chain once per compilation (the
+/// chains the symbol start reads anyway to find the ops types).
 /// </remarks>
 internal sealed class OutsideOpsTextFilter
 {
@@ -134,80 +133,24 @@ internal sealed class OutsideOpsTextFilter
     }
 
     /// <summary>
-    /// The names of the source finish types whose name lacks "Finish", with the word index of the last round when there
-    /// are more than <see cref="SearchedOneByOne"/> of them. A finish type names its base type (<c>NotifierFinish</c> or
-    /// another finish type) in the base list of one of its declarations, so that base list spells "Finish" or the name of
-    /// a finish type named otherwise: the search starts from the types whose base list spells "Finish" and follows the
-    /// names it finds, round after round, until a round finds none (the index of that round then holds every name). Only
-    /// those types' base types are bound, each once (an ops type's base list spells <c>IntervalNotifierOps</c>: its base is
-    /// the compiler's work, not the filter's).
+    /// The names of the source finish types whose name lacks "Finish", with their word index when there are more than
+    /// <see cref="SearchedOneByOne"/> of them (and all ASCII). Every source type's base chain is read: the analyzer's
+    /// symbol start has already asked each type whether it is an ops type (<c>IsOpsType</c>), which reads the same
+    /// chain, and the compiler binds every base type in its declaration stage, so this binds nothing new.
     /// </summary>
     private (List<string>, WordIndex?) FinishTypesNamedOtherwise()
     {
         var found = new List<string>();
         var seen = new HashSet<string>(System.StringComparer.Ordinal);
-        var decided = new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default); // base type already checked
-        var types = SourceTypes.ListOf(_compilation, CancellationToken.None);
-        var ascii = true;
-        WordIndex? index = null;
-        for (var added = true; added;)
+        foreach (var type in SourceTypes.ListOf(_compilation, CancellationToken.None))
         {
-            added = false;
-            index = IndexOf(found);
-            foreach (var type in types)
+            if (type.Name.IndexOf("Finish", System.StringComparison.Ordinal) < 0 && _types.IsFinishType(type) && seen.Add(type.Name))
             {
-                // A round without an index that has found more names than are searched one by one leaves them to the
-                // next round, whose index holds them (this round's additions make sure it runs), unless a name is beyond
-                // ASCII (no index: searched one by one, every round).
-                var leftToNextRound = index is null && found.Count > SearchedOneByOne && ascii;
-                if (type.Name.IndexOf("Finish", System.StringComparison.Ordinal) >= 0 || seen.Contains(type.Name)
-                    || decided.Contains(type) || !BaseListMayName(type, found, index, onlyFinish: leftToNextRound))
-                {
-                    continue;
-                }
-
-                decided.Add(type);
-                if (!_types.IsFinishType(type))
-                {
-                    continue;
-                }
-
-                seen.Add(type.Name);
                 found.Add(type.Name);
-                ascii &= IsAscii(type.Name);
-                added = true;
             }
         }
 
-        return (found, index);
-    }
-
-    /// <summary>
-    /// Whether a base list of <paramref name="type"/> may spell "Finish" (or a <c>\u</c> escape), or, unless
-    /// <paramref name="onlyFinish"/>, one of <paramref name="found"/> (in <paramref name="index"/> when there is one). A
-    /// declaration of a shape without a base list this code knows counts with its whole text.
-    /// </summary>
-    private bool BaseListMayName(INamedTypeSymbol type, List<string> found, WordIndex? index, bool onlyFinish)
-    {
-        foreach (var reference in type.DeclaringSyntaxReferences)
-        {
-            var tree = reference.SyntaxTree;
-            var span = reference.GetSyntax() switch
-            {
-                BaseTypeDeclarationSyntax { BaseList: { } list } => list.Span,
-                BaseTypeDeclarationSyntax => default(TextSpan?),
-                _ => reference.Span,
-            };
-            if (span is { } names
-                && (_names.MayNameIn(tree, names, SourceNames.Finish, CancellationToken.None)
-                    || !onlyFinish && (index?.SpellsIn(tree, names)
-                                       ?? (found.Count > 0 && SourceNames.SpellsAnyIn(tree, names, found, CancellationToken.None)))))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return (found, IndexOf(found));
     }
 
     /// <summary>The word index of <paramref name="names"/> over the compilation, when they are too many to search one by one (and all ASCII).</summary>
