@@ -11,7 +11,7 @@ namespace IntervalNotifiers.Analyzers.Speed;
 /// such walk cost NTF002's filter 60 ms on 1,000 unrelated files). Binds nothing about the types it yields.
 /// </summary>
 /// <remarks>
-/// <see cref="ListOf"/> keeps the list per compilation: NTF002's outside-ops filter reads it once per round of its search
+/// <see cref="ListOf"/> keeps the list per compilation: NTF002's outside-ops filter reads it once (its search of finish types)
 /// and <see cref="SourceMemberNames"/> once more, and each walk asked the namespaces for their members again. A
 /// compilation's source types never change, so the list is the walk's answer for every caller.
 /// </remarks>
