@@ -82,6 +82,15 @@ internal sealed class CallSummaries
             return !known;
         }
 
+        // Most methods are decided by their own reading (a device helper calls no source method, or the method calls a
+        // target itself): no search, nothing allocated.
+        var own = _syntax.Read(method, cancellationToken);
+        if (own.MayCallTarget || own.CalledNames.Length == 0)
+        {
+            _byName.TryAdd(method, own.MayCallTarget);
+            return !own.MayCallTarget;
+        }
+
         // Breadth first, each method found remembering the one that named it: when one may call a target, that method and
         // the chain that found it may reach a target by name, and a later search stops at the first of them it meets.
         var foundBy = new Dictionary<IMethodSymbol, IMethodSymbol?>(SymbolEqualityComparer.Default) { [method] = null };
