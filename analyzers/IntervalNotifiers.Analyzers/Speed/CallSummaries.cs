@@ -68,8 +68,10 @@ internal sealed class CallSummaries
     /// <summary>
     /// Whether <paramref name="method"/> surely reaches no target, read from syntax only (<see cref="CallSyntax.Read"/>):
     /// neither it nor any source method it may call by name, nor any they may call in turn, may call a target. Every call
-    /// that <see cref="SourceCalls"/> follows names its callee, an ordinary source method of that name, so the methods
-    /// found by name hold every method the bound search would visit; when none of them may call a target, that search
+    /// that <see cref="SourceCalls"/> follows names its callee, an ordinary source method of that name that a call on its
+    /// receiver can bind to (<see cref="CallSyntax.MayBind"/>: a call on a field of a framework type cannot bind to a
+    /// device's method of the same name), so the methods found by name hold every method the bound search would visit;
+    /// when none of them may call a target, that search
     /// finds none (whatever its depth and breadth limits). False when a method found may call one, or when more than
     /// <see cref="MaxByName"/> methods are found: the bound search then decides. Every method of a closure that reaches
     /// nothing reaches nothing either, and every method on a chain of names to a method that may call a target may reach
@@ -117,11 +119,12 @@ internal sealed class CallSummaries
                 return false;
             }
 
-            foreach (var name in calls.CalledNames)
+            for (var i = 0; i < calls.CalledNames.Length; i++)
             {
-                foreach (var callee in MethodsNamed(name, cancellationToken))
+                var receivers = calls.ReceiversOf(i);
+                foreach (var callee in MethodsNamed(calls.CalledNames[i], cancellationToken))
                 {
-                    if (!foundBy.ContainsKey(callee))
+                    if ((receivers is null || CallSyntax.MayBind(receivers, callee)) && !foundBy.ContainsKey(callee))
                     {
                         if (foundBy.Count >= MaxByName)
                         {

@@ -28,7 +28,11 @@ namespace IntervalNotifiers.Analyzers.Speed;
 /// name counts unless its receiver's type, resolved from declarations only (a field, a property, a parameter of the
 /// method, <c>this</c>), surely is no notifier, or it passes more arguments than any target takes. Anything the
 /// proof cannot read (another call shape, a local, a cast, a name it cannot resolve) counts as a call, and the
-/// method is bound as before: the answer errs towards "may call".
+/// method is bound as before: the answer errs towards "may call". Calls inside a lambda or an anonymous method are not
+/// read: a summary never counts them (<see cref="OperationFacts.IsDeferred"/>). For the search by name, each called name
+/// keeps what its calls' receivers let it bind to (<see cref="CallReceivers"/>, <see cref="MayBind"/>): the static type of
+/// a value read as above, or the source types a simple name may name when it is declared nowhere the proof looks and no
+/// using static directive or alias of that name applies (a framework type such as <c>Volatile</c> names none).
 /// </remarks>
 internal sealed class CallSyntax
 {
@@ -99,7 +103,7 @@ internal sealed class CallSyntax
             return known;
         }
 
-        var names = new HashSet<string>(StringComparer.Ordinal);
+        var names = new Dictionary<string, CallReceivers?>(StringComparer.Ordinal);
         var mayCallTarget = false;
         foreach (var reference in method.DeclaringSyntaxReferences)
         {
@@ -111,27 +115,35 @@ internal sealed class CallSyntax
             }
         }
 
-        var calls = new SyntaxCalls(mayCallTarget, mayCallTarget ? Array.Empty<string>() : ToArray(names));
+        var calls = mayCallTarget || names.Count == 0 ? new SyntaxCalls(mayCallTarget, Array.Empty<string>(), null) : ToCalls(names);
         return _read.GetOrAdd(method, calls);
     }
 
-    private static string[] ToArray(HashSet<string> names)
+    private static SyntaxCalls ToCalls(Dictionary<string, CallReceivers?> names)
     {
-        if (names.Count == 0)
+        var called = new string[names.Count];
+        CallReceivers?[]? receivers = null;
+        var i = 0;
+        foreach (var pair in names)
         {
-            return Array.Empty<string>();
+            called[i] = pair.Key;
+            if (pair.Value is { } known)
+            {
+                (receivers ??= new CallReceivers?[names.Count])[i] = known;
+            }
+
+            i++;
         }
 
-        var array = new string[names.Count];
-        names.CopyTo(array);
-        return array;
+        return new SyntaxCalls(false, called, receivers);
     }
 
     /// <summary>
     /// Adds to <paramref name="names"/> the source names that <paramref name="declaration"/> may call; true (and stops)
     /// when it may call a target or makes a call the proof cannot read.
     /// </summary>
-    private bool ReadIn(SyntaxNode declaration, IMethodSymbol method, HashSet<string> names, CancellationToken cancellationToken)
+    private bool ReadIn(SyntaxNode declaration, IMethodSymbol method, Dictionary<string, CallReceivers?> names,
+                        CancellationToken cancellationToken)
     {
         // Every node below the declaration, in no particular order, through a stack reused by the thread's next walk
         // rather than DescendantNodes' nested iterators.
@@ -146,6 +158,11 @@ internal sealed class CallSyntax
                 {
                     if (child.AsNode() is { } node)
                     {
+                        if (node is AnonymousFunctionExpressionSyntax)
+                        {
+                            continue; // its calls run when its delegate is invoked, which a summary never counts (OperationFacts.IsDeferred)
+                        }
+
                         if (ReadAt(node, declaration, method, names, cancellationToken))
                         {
                             return true;
@@ -169,18 +186,18 @@ internal sealed class CallSyntax
     private static Stack<SyntaxNode>? t_pending;
 
     /// <summary>Reads one node (see <see cref="ReadIn"/>): the call it spells, or the calls the compiler adds for it.</summary>
-    private bool ReadAt(SyntaxNode node, SyntaxNode declaration, IMethodSymbol method, HashSet<string> names,
+    private bool ReadAt(SyntaxNode node, SyntaxNode declaration, IMethodSymbol method, Dictionary<string, CallReceivers?> names,
                         CancellationToken cancellationToken)
     {
         switch (node)
         {
             case InvocationExpressionSyntax invocation:
-                if (MayCallTargetAt(invocation, declaration, method, out var name))
+                if (MayCallTargetAt(invocation, declaration, method, out var name, out var receiver))
                 {
                     return true;
                 }
 
-                AddIfSourceName(name!, names, cancellationToken);
+                AddIfSourceName(name!, names, cancellationToken, receiver, declaration, method);
                 break;
             case InitializerExpressionSyntax initializer when initializer.IsKind(SyntaxKind.CollectionInitializerExpression):
             case CollectionExpressionSyntax:
@@ -205,11 +222,11 @@ internal sealed class CallSyntax
     /// it calls in <paramref name="calledName"/>.
     /// </summary>
     private bool MayCallTargetAt(InvocationExpressionSyntax invocation, SyntaxNode declaration, IMethodSymbol method,
-                                 out string? calledName)
+                                 out string? calledName, out ExpressionSyntax? receiver)
     {
         calledName = null;
+        receiver = null;
         SimpleNameSyntax? name;
-        ExpressionSyntax? receiver;
         var implicitReceiver = false;
         switch (invocation.Expression)
         {
@@ -325,7 +342,15 @@ internal sealed class CallSyntax
 
     /// <summary>The type of a simple name used in <paramref name="method"/>: one of its parameters, or a member of its types.</summary>
     private ITypeSymbol? TypeOfName(string name, SyntaxNode declaration, IMethodSymbol method)
+        => TypeOfName(name, declaration, method, out _);
+
+    /// <summary>
+    /// See the other overload; <paramref name="foundNowhere"/> is true when <paramref name="name"/> is declared neither
+    /// in the method nor as a type parameter, primary constructor parameter or member of its types and their bases.
+    /// </summary>
+    private ITypeSymbol? TypeOfName(string name, SyntaxNode declaration, IMethodSymbol method, out bool foundNowhere)
     {
+        foundNowhere = false;
         // A name declared inside the method (a local, a lambda's parameter, a pattern, a range variable, a local
         // function, a label, a tuple element, the method's own name) is not read, except a parameter of the method
         // itself declared nowhere else in it.
@@ -386,6 +411,7 @@ internal sealed class CallSyntax
             }
         }
 
+        foundNowhere = true;
         return null;
     }
 
@@ -456,7 +482,7 @@ internal sealed class CallSyntax
         return false;
     }
 
-    private void AddIfSourceName(string[] candidates, HashSet<string> names, CancellationToken cancellationToken)
+    private void AddIfSourceName(string[] candidates, Dictionary<string, CallReceivers?> names, CancellationToken cancellationToken)
     {
         foreach (var name in candidates)
         {
@@ -464,22 +490,209 @@ internal sealed class CallSyntax
         }
     }
 
-    private void AddIfSourceName(string name, HashSet<string> names, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds <paramref name="name"/> when it is a source member name, with what the call's <paramref name="receiver"/>
+    /// lets it bind to (<see cref="CallReceivers"/>): a value whose static type the declarations give, or a type named
+    /// by a simple name. A call without a receiver, or with one not read, may bind to any method of that name (null in
+    /// the map).
+    /// </summary>
+    private void AddIfSourceName(string name, Dictionary<string, CallReceivers?> names, CancellationToken cancellationToken,
+                                 ExpressionSyntax? receiver = null, SyntaxNode? declaration = null, IMethodSymbol? method = null)
     {
-        if (!names.Contains(name) && _memberNames.Contains(name, cancellationToken))
+        var known = names.TryGetValue(name, out var receivers);
+        if (known && receivers is null || !known && !_memberNames.Contains(name, cancellationToken))
         {
-            names.Add(name);
+            return; // any receiver already, or no source method has the name
         }
+
+        ITypeSymbol? type = null;
+        IReadOnlyList<INamedTypeSymbol>? namedTypes = null;
+        if (receiver is IdentifierNameSyntax identifier)
+        {
+            // A simple name declared nowhere the proof looks (not in the method, not a member of its types) names a type
+            // or a namespace, unless a using static directive or an alias of that name may give it another meaning.
+            var text = identifier.Identifier.ValueText;
+            type = TypeOfName(text, declaration!, method!, out var foundNowhere);
+            if (foundNowhere && !MayBeImported(identifier.SyntaxTree, text, cancellationToken))
+            {
+                namedTypes = SourceTypesNamed(text, cancellationToken);
+            }
+        }
+        else if (receiver is not null)
+        {
+            type = TypeOf(receiver, declaration!, method!);
+        }
+
+        if (namedTypes is null && (type is null || !LimitsTargets(type)))
+        {
+            names[name] = null;
+            return;
+        }
+
+        receivers ??= names[name] = new CallReceivers();
+        if (namedTypes is not null)
+        {
+            receivers.AddTypes(namedTypes); // none for a framework type: only an extension block's members may be called
+        }
+        else
+        {
+            receivers.AddValue(type!);
+        }
+    }
+
+    /// <summary>
+    /// Whether a receiver of static type <paramref name="type"/> limits what a call can bind to (see <see cref="MayBind"/>):
+    /// a class, struct or interface, not <c>Nullable&lt;T&gt;</c> (whose <c>?.</c> calls bind to the members of <c>T</c>).
+    /// </summary>
+    private static bool LimitsTargets(ITypeSymbol type)
+        => type is INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct or TypeKind.Interface } named
+           && named.OriginalDefinition.SpecialType != SpecialType.System_Nullable_T;
+
+    /// <summary>
+    /// Whether a call whose receivers are <paramref name="receivers"/> may bind to <paramref name="candidate"/>, a source
+    /// method of the called name. Member lookup on a value of type <c>T</c> finds the members of <c>T</c>, of its base
+    /// types and, for an interface, of its interfaces, then extension methods; on a type name, the members of that type
+    /// and its bases (then C# 14 extension members). So a candidate may be the target when it is declared outside a class,
+    /// struct or interface (a C# 14 extension block), when it is an extension method and a call has a value receiver, or
+    /// when its type is one of those of a receiver; an instance method of an unrelated type, or a static method of a type
+    /// other than the one a call names, cannot be.
+    /// </summary>
+    internal static bool MayBind(CallReceivers receivers, IMethodSymbol candidate)
+    {
+        if (candidate.ContainingType is not { TypeKind: TypeKind.Class or TypeKind.Struct or TypeKind.Interface } owner
+            || candidate.IsExtensionMethod && receivers.ValueReceiver)
+        {
+            return true;
+        }
+
+        var definition = owner.OriginalDefinition;
+        foreach (var receiver in receivers.Types)
+        {
+            for (var type = receiver as INamedTypeSymbol; type is not null; type = type.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, definition))
+                {
+                    return true;
+                }
+            }
+
+            foreach (var @interface in receiver.AllInterfaces)
+            {
+                if (SymbolEqualityComparer.Default.Equals(@interface.OriginalDefinition, definition))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    // The source types by simple name, nested ones included (built at the first type-name receiver).
+    private Dictionary<string, List<INamedTypeSymbol>>? _typesByName;
+
+    private IReadOnlyList<INamedTypeSymbol> SourceTypesNamed(string name, CancellationToken cancellationToken)
+        => Memo.Get(ref _typesByName, (_compilation, cancellationToken), static state =>
+           {
+               var byName = new Dictionary<string, List<INamedTypeSymbol>>(StringComparer.Ordinal);
+               foreach (var type in SourceTypes.ListOf(state._compilation, state.cancellationToken))
+               {
+                   if (!byName.TryGetValue(type.Name, out var list))
+                   {
+                       byName[type.Name] = list = new List<INamedTypeSymbol>(1);
+                   }
+
+                   list.Add(type);
+               }
+
+               return byName;
+           }).TryGetValue(name, out var types) ? types : Array.Empty<INamedTypeSymbol>();
+
+    // The global using directives of the compilation (read once): whether one is a using static, and the global aliases.
+    private GlobalUsings? _globalUsings;
+
+    private sealed class GlobalUsings
+    {
+        public bool AnyStatic;
+        public readonly HashSet<string> Aliases = new(StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Whether a using directive may give the simple name <paramref name="name"/> in <paramref name="tree"/> a meaning the
+    /// proof does not see: a using static directive (which imports members, values among them) of the file or a global
+    /// one, or an alias of that name (which may name a source type under another name).
+    /// </summary>
+    private bool MayBeImported(SyntaxTree tree, string name, CancellationToken cancellationToken)
+    {
+        if (tree.GetRoot(cancellationToken) is not CompilationUnitSyntax unit
+            || MayImport(unit.Usings, name) || MayImport(unit.Members, name))
+        {
+            return true;
+        }
+
+        var global = Memo.Get(ref _globalUsings, (_compilation, cancellationToken), static state =>
+        {
+            var usings = new GlobalUsings();
+            foreach (var other in state._compilation.SyntaxTrees)
+            {
+                if (other.GetRoot(state.cancellationToken) is CompilationUnitSyntax root)
+                {
+                    foreach (var directive in root.Usings)
+                    {
+                        if (directive.GlobalKeyword.IsKind(SyntaxKind.GlobalKeyword))
+                        {
+                            usings.AnyStatic |= directive.StaticKeyword.IsKind(SyntaxKind.StaticKeyword);
+                            if (directive.Alias is { } alias)
+                            {
+                                usings.Aliases.Add(alias.Name.Identifier.ValueText);
+                            }
+                        }
+                    }
+                }
+            }
+
+            return usings;
+        });
+        return global.AnyStatic || global.Aliases.Contains(name);
+    }
+
+    private static bool MayImport(SyntaxList<UsingDirectiveSyntax> usings, string name)
+    {
+        foreach (var directive in usings)
+        {
+            if (directive.StaticKeyword.IsKind(SyntaxKind.StaticKeyword) || directive.Alias?.Name.Identifier.ValueText == name)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool MayImport(SyntaxList<MemberDeclarationSyntax> members, string name)
+    {
+        foreach (var member in members)
+        {
+            if (member is BaseNamespaceDeclarationSyntax space && (MayImport(space.Usings, name) || MayImport(space.Members, name)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }
 
 /// <summary>What a method's syntax may call (<see cref="CallSyntax.Read"/>).</summary>
 internal readonly struct SyntaxCalls
 {
-    public SyntaxCalls(bool mayCallTarget, string[] calledNames)
+    private readonly CallReceivers?[]? _receivers;
+
+    public SyntaxCalls(bool mayCallTarget, string[] calledNames, CallReceivers?[]? receivers)
     {
         MayCallTarget = mayCallTarget;
         CalledNames = calledNames;
+        _receivers = receivers;
     }
 
     /// <summary>May call <c>Remove</c> or <c>ReadBegin</c>, or makes a call the proof cannot read (then <see cref="CalledNames"/> is empty).</summary>
@@ -487,4 +700,52 @@ internal readonly struct SyntaxCalls
 
     /// <summary>The names of the source methods it may call (a name declared by some source type).</summary>
     public string[] CalledNames { get; }
+
+    /// <summary>
+    /// What the receivers of every call of <c>CalledNames[index]</c> let it bind to (<see cref="CallSyntax.MayBind"/>);
+    /// null when some call of that name may bind to any method of it.
+    /// </summary>
+    public CallReceivers? ReceiversOf(int index) => _receivers?[index];
+}
+
+/// <summary>
+/// The receivers of the calls of one name in a method (<see cref="CallSyntax.Read"/>): the static types of the values they
+/// are called on and the types they are called through by name. Filled while the method is read, read-only afterwards.
+/// </summary>
+internal sealed class CallReceivers
+{
+    private readonly List<ITypeSymbol> _types = new(1);
+
+    /// <summary>The receivers' types: the static types of the values, and the source types a type name may name.</summary>
+    public IReadOnlyList<ITypeSymbol> Types => _types;
+
+    /// <summary>Whether a call has a value receiver (then an extension method of that name may be the target).</summary>
+    public bool ValueReceiver { get; private set; }
+
+    public void AddValue(ITypeSymbol type)
+    {
+        ValueReceiver = true;
+        Add(type);
+    }
+
+    public void AddTypes(IReadOnlyList<INamedTypeSymbol> types)
+    {
+        foreach (var type in types)
+        {
+            Add(type);
+        }
+    }
+
+    private void Add(ITypeSymbol type)
+    {
+        foreach (var known in _types)
+        {
+            if (SymbolEqualityComparer.Default.Equals(known, type))
+            {
+                return;
+            }
+        }
+
+        _types.Add(type);
+    }
 }

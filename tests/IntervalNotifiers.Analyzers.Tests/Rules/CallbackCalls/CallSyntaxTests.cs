@@ -165,6 +165,11 @@ public sealed class CallSyntaxTests
                 {
                     public void Unsubscribe() => notifier.Remove();
                 }
+
+                extension(List<IntervalNotifier> all)
+                {
+                    public void DropAll() => all[0].Remove();
+                }
             }
 
             class Device
@@ -172,7 +177,9 @@ public sealed class CallSyntaxTests
                 private readonly Dictionary<int, int> _pages = new Dictionary<int, int>();
                 private readonly IntervalNotifier _notifier = null!;
 
+                private readonly List<IntervalNotifier> _all = new List<IntervalNotifier>();
                 public void Close() => _notifier.Unsubscribe();
+                public void CloseAll() => _all.DropAll();
                 public void Unmap() => _pages.Remove(1);
             }
             """));
@@ -184,7 +191,14 @@ public sealed class CallSyntaxTests
 
         var proven = AssertSound(compilation);
         Assert.DoesNotContain("Device.Close", proven);
+        Assert.DoesNotContain("Device.CloseAll", proven);
         Assert.Contains("Device.Unmap", proven);
+
+        // The search by name keeps an extension block's members for a receiver of any type (CallSyntax.MayBind).
+        var (provenByName, _, _, _) = AssertSearchByNameSound(compilation);
+        Assert.DoesNotContain("Device.Close", provenByName);
+        Assert.DoesNotContain("Device.CloseAll", provenByName);
+        Assert.Contains("Device.Unmap", provenByName);
     }
 
     /// <summary>
@@ -271,6 +285,156 @@ public sealed class CallSyntaxTests
         {
             Assert.Contains(name, proven);
         }
+    }
+
+    /// <summary>
+    /// The search by name keeps only the methods a call on its receiver can bind to (CallSyntax.MayBind): a call on a field
+    /// or parameter of a framework type, or on a framework type's name, never binds to a device's instance method of the
+    /// same name; a receiver of the device's type, of a derived type, of a nullable struct, an extension method's receiver
+    /// and a name imported by <c>using static</c> (in the file or globally) keep it.
+    /// </summary>
+    [Fact]
+    public void ReceiverTypes_PruneTheSearchByName_OnlyWhereNoCallCanBind()
+    {
+        var compilation = ValidCodeTests.Compile("Receivers", LanguageVersion.Latest, ("Receivers.cs", """
+            using System;
+            using System.Collections.Generic;
+            using System.Threading;
+            using IntervalNotifiers;
+
+            namespace Receivers
+            {
+                sealed class Mirror
+                {
+                    private readonly IntervalNotifier _notifier = null!;
+                    public bool Wait(TimeSpan timeout) { _notifier.Remove(); return true; }
+                    public int Read() { _notifier.Remove(); return 0; }
+                }
+
+                static class Drops
+                {
+                    public static void Detach(this List<int> pages, IntervalNotifier n) => n.Remove();
+                }
+
+                static class Reader
+                {
+                    public static int Read(ref int value, IntervalNotifier n) { n.Remove(); return value; }
+                }
+
+                struct Slot
+                {
+                    public IntervalNotifier Notifier;
+                    public void Drop() => Notifier.Remove();
+                }
+
+                class Base
+                {
+                    protected IntervalNotifier N = null!;
+                    public void Release() => N.Remove();
+                }
+
+                sealed class Derived : Base { }
+
+                sealed class Fence
+                {
+                    private readonly ManualResetEventSlim _signalled = new ManualResetEventSlim();
+                    private readonly SemaphoreSlim _semaphore = new SemaphoreSlim(1, 1);
+                    private readonly List<int> _pages = new List<int>();
+                    private readonly Derived _derived = new Derived();
+                    private readonly Mirror _mirror = new Mirror();
+                    private readonly IntervalNotifier _n = null!;
+                    private Slot? _slot;
+                    private int _done;
+
+                    public bool WaitField(TimeSpan t) => _signalled.Wait(t);
+                    public void WaitSemaphore() => _semaphore.Wait();
+                    public int ReadStatic() => Volatile.Read(ref _done);
+                    public int ReadSourceStatic() => Reader.Read(ref _done, _n);
+                    public void ExtensionAsStatic() => Drops.Detach(_pages, _n);
+                    public void InLambda() { Action a = () => _n.Remove(); a(); }
+                    public void Deferred() => ThreadPool.QueueUserWorkItem(_ => _mirror.Read());
+                    public bool WaitParameter(ManualResetEventSlim e) => e.Wait(TimeSpan.Zero);
+                    public bool WaitChain(Fence other) => other._signalled.Wait(TimeSpan.Zero);
+
+                    public bool WaitMirror() => _mirror.Wait(TimeSpan.Zero);
+                    public bool WaitMirrorParameter(Mirror m) => m.Wait(TimeSpan.Zero);
+                    public void Extension() => _pages.Detach(_n);
+                    public void NullableSlot() => _slot?.Drop();
+                    public void Inherited() => _derived.Release();
+                    public void ThisCall() => this.Own();
+                    private void Own() => _n.Remove();
+                    public int ReadLocal() { var m = _mirror; return m.Read(); }
+                }
+            }
+            """), ("Aliased.cs", """
+            namespace Receivers
+            {
+                using Volatile2 = Receivers.Reader;
+
+                sealed class Aliased
+                {
+                    private int _value;
+                    public int ReadAliased(IntervalNotifiers.IntervalNotifier n) => Volatile2.Read(ref _value, n);
+                }
+            }
+            """), ("Imported.cs", """
+            using static Receivers.Holder;
+
+            namespace Receivers
+            {
+                static class Holder
+                {
+                    public static readonly Mirror Volatile = new Mirror();
+                }
+
+                sealed class Imported
+                {
+                    public int ReadImported() => Volatile.Read();
+                }
+            }
+            """));
+        AssertCompiles(compilation);
+        var (proven, _, _, _) = AssertSearchByNameSound(compilation);
+        foreach (var name in new[] { "Fence.WaitField", "Fence.WaitSemaphore", "Fence.ReadStatic", "Fence.WaitParameter", "Fence.WaitChain",
+                                     "Fence.InLambda", "Fence.Deferred" })
+        {
+            Assert.True(proven.Contains(name), $"{name} is not proven; proven: {string.Join(", ", proven.OrderBy(n => n))}");
+        }
+
+        foreach (var name in new[] { "Fence.WaitMirror", "Fence.WaitMirrorParameter", "Fence.Extension", "Fence.NullableSlot",
+                                     "Fence.Inherited", "Fence.ThisCall", "Fence.ReadLocal", "Imported.ReadImported",
+                                     "Fence.ReadSourceStatic", "Fence.ExtensionAsStatic", "Aliased.ReadAliased" })
+        {
+            Assert.DoesNotContain(name, proven);
+        }
+
+        // A global using static in any file: a name found nowhere else may be an imported value in every file.
+        var withGlobal = compilation.AddSyntaxTrees(
+            CSharpSyntaxTree.ParseText("""
+            global using static Receivers.GlobalHolder;
+
+            namespace Receivers
+            {
+                static class GlobalHolder
+                {
+                    public static readonly Mirror Gate = new Mirror();
+                }
+            }
+            """, (CSharpParseOptions)compilation.SyntaxTrees.First().Options, "Global.cs"),
+            CSharpSyntaxTree.ParseText("""
+            namespace Receivers
+            {
+                sealed class UsesGlobal
+                {
+                    public int ReadGlobal() => Gate.Read();
+                }
+            }
+            """, (CSharpParseOptions)compilation.SyntaxTrees.First().Options, "UsesGlobal.cs"));
+        AssertCompiles(withGlobal);
+        var (provenWithGlobal, _, _, _) = AssertSearchByNameSound(withGlobal);
+        Assert.DoesNotContain("UsesGlobal.ReadGlobal", provenWithGlobal);
+        Assert.DoesNotContain("Fence.ReadStatic", provenWithGlobal);
+        Assert.Contains("Fence.WaitField", provenWithGlobal);
     }
 
     [Fact]
