@@ -100,56 +100,29 @@ internal sealed class SourceNames
     private int Spelled(ISymbol symbol, CancellationToken cancellationToken)
     {
         var spelled = 0;
-        foreach (var reference in symbol.DeclaringSyntaxReferences)
+        foreach (var (_, bit) in OccurrencesOf(symbol, cancellationToken))
         {
-            var occurrences = OccurrencesIn(reference.SyntaxTree, cancellationToken);
-            var span = reference.Span;
-            for (var i = FirstAtOrAfter(occurrences, span.Start); i < occurrences.Length && occurrences[i].Position < span.End; i++)
-            {
-                spelled |= occurrences[i].Name == Escape ? ~0 : 1 << occurrences[i].Name;
-            }
+            spelled |= bit;
         }
 
         return spelled;
     }
 
     /// <summary>
-    /// Whether some declaration of <paramref name="symbol"/> may spell a name of <paramref name="mask"/> at a place
-    /// that <paramref name="accept"/> (given the tree, the position and the name's mask bit) does not accept. An escape is
-    /// never accepted.
+    /// Every occurrence of a searched name inside the declarations of <paramref name="symbol"/>, in the order of its
+    /// declaring references and of position, as (position, mask bit); an escape's bit is every bit (<c>~0</c>).
     /// </summary>
-    public bool MayNameOutside(ISymbol symbol, int mask, Func<SyntaxTree, int, int, bool>? accept, CancellationToken cancellationToken)
+    internal IEnumerable<(int Position, int Bit)> OccurrencesOf(ISymbol symbol, CancellationToken cancellationToken)
     {
         foreach (var reference in symbol.DeclaringSyntaxReferences)
         {
-            if (MayNameIn(reference.SyntaxTree, reference.Span, mask, accept, cancellationToken))
+            var occurrences = OccurrencesIn(reference.SyntaxTree, cancellationToken);
+            var span = reference.Span;
+            for (var i = FirstAtOrAfter(occurrences, span.Start); i < occurrences.Length && occurrences[i].Position < span.End; i++)
             {
-                return true;
+                yield return (occurrences[i].Position, occurrences[i].Name == Escape ? ~0 : 1 << occurrences[i].Name);
             }
         }
-
-        return false;
-    }
-
-    private bool MayNameIn(SyntaxTree tree, TextSpan span, int mask, Func<SyntaxTree, int, int, bool>? accept, CancellationToken cancellationToken)
-    {
-        var occurrences = OccurrencesIn(tree, cancellationToken);
-        for (var i = FirstAtOrAfter(occurrences, span.Start); i < occurrences.Length && occurrences[i].Position < span.End; i++)
-        {
-            var occurrence = occurrences[i];
-            if (occurrence.Name == Escape)
-            {
-                return true;
-            }
-
-            var bit = 1 << occurrence.Name;
-            if ((mask & bit) != 0 && (accept is null || !accept(tree, occurrence.Position, bit)))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>

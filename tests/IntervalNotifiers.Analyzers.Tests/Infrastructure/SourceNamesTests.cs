@@ -166,17 +166,13 @@ public class SourceNamesTests
         return words;
     }
 
-    /// <summary>Every occurrence inside the type's declarations, as (position, name bit), in order.</summary>
+    /// <summary>Every occurrence of ReadRetry, SetSequence or Remove inside the type's declarations, as (position, name bit), in order.</summary>
     private static List<(int, int)> Occurrences(SourceNames names, INamedTypeSymbol type)
     {
-        var seen = new List<(int, int)>();
-        names.MayNameOutside(type, SourceNames.ReadRetry | SourceNames.SetSequence | SourceNames.Remove,
-                             (_, position, bit) =>
-                             {
-                                 seen.Add((position, bit));
-                                 return true; // accept every one, so that all are visited
-                             },
-                             default);
-        return seen;
+        const int mask = SourceNames.ReadRetry | SourceNames.SetSequence | SourceNames.Remove;
+        return names.OccurrencesOf(type, default)
+                    .Where(o => o.Bit != ~0 && (o.Bit & mask) != 0)
+                    .Select(o => (o.Position, o.Bit))
+                    .ToList();
     }
 }
