@@ -47,7 +47,16 @@ internal static class SourceCalls
             return null; // may dispatch to an override the analysis cannot pick
         }
 
-        var definition = target.OriginalDefinition;
+        return BodyDefinition(target);
+    }
+
+    /// <summary>
+    /// The declaration whose body a call of <paramref name="method"/> runs: its original definition, and for a partial
+    /// method the implementation part (the one form of a method that summaries and searches by name key by).
+    /// </summary>
+    public static IMethodSymbol BodyDefinition(IMethodSymbol method)
+    {
+        var definition = method.OriginalDefinition;
         return definition.PartialImplementationPart ?? definition;
     }
 

@@ -93,11 +93,16 @@ internal sealed class CallSummaries
             return !own.MayCallTarget;
         }
 
-        // Breadth first, each method found remembering the one that named it: when one may call a target, that method and
-        // the chain that found it may reach a target by name, and a later search stops at the first of them it meets.
+        // Breadth first from the method's own reading, each method found remembering the one that named it: when one may
+        // call a target, that method and the chain that found it may reach a target by name, and a later search stops at
+        // the first of them it meets.
         var foundBy = new Dictionary<IMethodSymbol, IMethodSymbol?>(SymbolEqualityComparer.Default) { [method] = null };
         var pending = new Queue<IMethodSymbol>();
-        pending.Enqueue(method);
+        if (!EnqueueCallees(method, method, own, foundBy, pending, cancellationToken))
+        {
+            return false;
+        }
+
         while (pending.Count > 0)
         {
             var current = pending.Dequeue();
@@ -119,29 +124,46 @@ internal sealed class CallSummaries
                 return false;
             }
 
-            for (var i = 0; i < calls.CalledNames.Length; i++)
+            if (!EnqueueCallees(method, current, calls, foundBy, pending, cancellationToken))
             {
-                var receivers = calls.ReceiversOf(i);
-                foreach (var callee in MethodsNamed(calls.CalledNames[i], cancellationToken))
-                {
-                    if ((receivers is null || CallSyntax.MayBind(receivers, callee)) && !foundBy.ContainsKey(callee))
-                    {
-                        if (foundBy.Count >= MaxByName)
-                        {
-                            _byName.TryAdd(method, true); // too many to look at: this method is left to the bound search
-                            return false;
-                        }
-
-                        foundBy[callee] = current;
-                        pending.Enqueue(callee);
-                    }
-                }
+                return false;
             }
         }
 
         foreach (var reached in foundBy.Keys)
         {
             _byName.TryAdd(reached, false);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Queues the methods that <paramref name="current"/>'s <paramref name="calls"/> may call by name and that the search
+    /// from <paramref name="root"/> has not found yet; false (the root left to the bound search) when they would make
+    /// more than <see cref="MaxByName"/>.
+    /// </summary>
+    private bool EnqueueCallees(IMethodSymbol root, IMethodSymbol current, SyntaxCalls calls,
+                                Dictionary<IMethodSymbol, IMethodSymbol?> foundBy, Queue<IMethodSymbol> pending,
+                                CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < calls.CalledNames.Length; i++)
+        {
+            var receivers = calls.ReceiversOf(i);
+            foreach (var callee in MethodsNamed(calls.CalledNames[i], cancellationToken))
+            {
+                if ((receivers is null || CallSyntax.MayBind(receivers, callee)) && !foundBy.ContainsKey(callee))
+                {
+                    if (foundBy.Count >= MaxByName)
+                    {
+                        _byName.TryAdd(root, true); // too many to look at: this method is left to the bound search
+                        return false;
+                    }
+
+                    foundBy[callee] = current;
+                    pending.Enqueue(callee);
+                }
+            }
         }
 
         return true;
@@ -160,7 +182,7 @@ internal sealed class CallSummaries
     internal const int MaxByName = 32;
 
     /// <summary>
-    /// The ordinary methods declared in source named <paramref name="name"/> (as <see cref="SourceCalls.FollowedTarget"/>
+    /// The ordinary methods declared in source named <paramref name="name"/> (<see cref="SourceCalls.BodyDefinition"/>, as <see cref="SourceCalls.FollowedTarget"/>
     /// names them: the implementation part of a partial method), found through the source types that declare the name.
     /// </summary>
     private IMethodSymbol[] MethodsNamed(string name, CancellationToken cancellationToken)
@@ -177,7 +199,7 @@ internal sealed class CallSummaries
             {
                 if (member is IMethodSymbol { MethodKind: MethodKind.Ordinary } candidate)
                 {
-                    methods.Add(candidate.PartialImplementationPart ?? candidate);
+                    methods.Add(SourceCalls.BodyDefinition(candidate));
                 }
             }
         }

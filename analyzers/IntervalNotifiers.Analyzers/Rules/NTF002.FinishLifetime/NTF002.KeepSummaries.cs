@@ -233,11 +233,7 @@ internal sealed class KeepSummaries
     }
 
     /// <summary>The declaration whose body a call runs: the original definition, and for a partial method its implementation.</summary>
-    private static IMethodSymbol Definition(IMethodSymbol method)
-    {
-        method = method.OriginalDefinition;
-        return method.PartialImplementationPart ?? method;
-    }
+    private static IMethodSymbol Definition(IMethodSymbol method) => SourceCalls.BodyDefinition(method);
 
     private sealed class KeyComparer : IEqualityComparer<(IMethodSymbol Method, int Ordinal)>
     {
