@@ -193,12 +193,12 @@ public sealed class NotifierTypes
     private static bool MayBeBelowRuntimeClass(ITypeSymbol? type)
         => type is { TypeKind: TypeKind.Class, SpecialType: SpecialType.None };
 
-    /// <summary>Whether <paramref name="first"/> or one of its base types is <paramref name="runtimeType"/>.</summary>
-    private static bool InBaseChain(ITypeSymbol? first, INamedTypeSymbol runtimeType)
+    /// <summary>Whether <paramref name="first"/> or one of its base types is <paramref name="definition"/> (compared as original definitions).</summary>
+    internal static bool InBaseChain(ITypeSymbol? first, INamedTypeSymbol definition)
     {
         for (var t = first; t is not null; t = t.BaseType)
         {
-            if (SymbolEqualityComparer.Default.Equals(t.OriginalDefinition, runtimeType))
+            if (SymbolEqualityComparer.Default.Equals(t.OriginalDefinition, definition))
             {
                 return true;
             }

@@ -71,11 +71,10 @@ internal sealed class CallSummaries
     /// that <see cref="SourceCalls"/> follows names its callee, an ordinary source method of that name that a call on its
     /// receiver can bind to (<see cref="CallSyntax.MayBind"/>: a call on a field of a framework type cannot bind to a
     /// device's method of the same name), so the methods found by name hold every method the bound search would visit;
-    /// when none of them may call a target, that search
-    /// finds none (whatever its depth and breadth limits). False when a method found may call one, or when more than
-    /// <see cref="MaxByName"/> methods are found: the bound search then decides. Every method of a closure that reaches
-    /// nothing reaches nothing either, and every method on a chain of names to a method that may call a target may reach
-    /// one by name: both are remembered for the next search.
+    /// when none of them may call a target, that search finds none (whatever its depth and breadth limits). False when a
+    /// method found may call one, or when more than <see cref="MaxByName"/> methods are found: the bound search then
+    /// decides. Every method of a closure that reaches nothing reaches nothing either, and every method on a chain of names
+    /// to a method that may call a target may reach one by name: both are remembered for the next search.
     /// </summary>
     internal bool ReachesNoTargetByName(IMethodSymbol method, CancellationToken cancellationToken)
     {

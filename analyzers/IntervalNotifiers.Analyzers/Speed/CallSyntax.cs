@@ -278,15 +278,7 @@ internal sealed class CallSyntax
             case IErrorTypeSymbol:
                 return true;
             case INamedTypeSymbol named when named.TypeKind == TypeKind.Class:
-                for (var t = named; t is not null; t = t.BaseType)
-                {
-                    if (SymbolEqualityComparer.Default.Equals(t.OriginalDefinition, _types.Notifier))
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
+                return NotifierTypes.InBaseChain(named, _types.Notifier);
             case INamedTypeSymbol named:
                 return named.TypeKind == TypeKind.Error;
             default:
@@ -568,12 +560,9 @@ internal sealed class CallSyntax
         var definition = owner.OriginalDefinition;
         foreach (var receiver in receivers.Types)
         {
-            for (var type = receiver as INamedTypeSymbol; type is not null; type = type.BaseType)
+            if (NotifierTypes.InBaseChain(receiver, definition))
             {
-                if (SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, definition))
-                {
-                    return true;
-                }
+                return true;
             }
 
             foreach (var @interface in receiver.AllInterfaces)
