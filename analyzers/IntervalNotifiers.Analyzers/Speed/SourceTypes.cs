@@ -31,9 +31,6 @@ internal static class SourceTypes
         return Lists.GetValue(compilation, _ => types);
     }
 
-    /// <summary>Whether <see cref="ListOf"/> has already walked <paramref name="compilation"/> (then the list costs nothing more).</summary>
-    public static bool IsListed(Compilation compilation) => Lists.TryGetValue(compilation, out _);
-
     /// <summary>Every source named type of <paramref name="compilation"/>, in the order of a depth-first walk of its namespaces.</summary>
     public static IEnumerable<INamedTypeSymbol> Of(Compilation compilation, CancellationToken cancellationToken)
     {

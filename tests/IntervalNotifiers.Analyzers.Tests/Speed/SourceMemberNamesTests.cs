@@ -10,9 +10,9 @@ namespace IntervalNotifiers.Analyzers.Tests.Speed;
 
 /// <summary>
 /// Speed/SourceMemberNames.cs answers <c>Compilation.ContainsSymbolsWithName(name, SymbolFilter.Member)</c> from one
-/// walk: for every identifier spelled in a project, and for the compiler's special member names, it says "declared" whenever
-/// the declaration table does (it may say so for more: a positional record's properties), so CallSyntax never proves a
-/// call harmless that the table would have counted.
+/// walk: for every identifier spelled in a project, and for the compiler's special member names, it says "declared" exactly
+/// when the declaration table does, so CallSyntax never proves a call harmless that the table would have counted; and the
+/// types it gives for a name hold every source member of that name.
 /// </summary>
 public sealed class SourceMemberNamesTests
 {
@@ -62,19 +62,15 @@ public sealed class SourceMemberNamesTests
         """;
 
     [Fact]
-    public void SameAnswerAsTheDeclarationTable_OnTheValidCodeProject()
+    public void SameAnswersAsTheDeclarationTable_OnTheValidCodeProject()
         => AssertSameAnswers(ValidCodeTests.CompileValidCode());
 
     [Fact]
-    public void SameAnswerAsTheDeclarationTable_OnNestedPartialRecordAndExtensionShapes()
+    public void SameAnswersAsTheDeclarationTable_OnNestedPartialRecordAndExtensionShapes()
     {
         var compilation = ValidCodeTests.Compile("Shapes", LanguageVersion.Preview, ("Shapes.cs", Shapes));
         Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
         var names = new SourceMemberNames(compilation);
-        for (var i = 0; i <= SourceMemberNames.AskedBeforeGathering; i++)
-        {
-            Assert.False(names.Contains("NotDeclared" + i, CancellationToken.None));
-        }
 
         // The shapes' own members are found (a set that answered false for everything would fail here).
         foreach (var member in new[] { "FromFirstPart", "FromSecondPart", "Sum", "Red", "Area", "DeepestMember", "WordCount",
@@ -84,42 +80,64 @@ public sealed class SourceMemberNamesTests
             Assert.True(names.Contains(member, CancellationToken.None), member);
         }
 
-        Assert.True(names.Contains("DeepestMember", CancellationToken.None));
-        Assert.True(names.Contains("WordCount", CancellationToken.None));
         Assert.False(names.Contains("WriteLine", CancellationToken.None)); // a framework method, not declared in source
         AssertSameAnswers(compilation);
     }
 
     [Fact]
-    public void GathersAtTheFirstName_WhenTheSourceTypesAreListedAlready()
+    public void TypesDeclaring_FindsTheTypeOfEveryMemberOfThatName()
     {
-        var compilation = ValidCodeTests.Compile("Listed", LanguageVersion.Preview, ("Shapes.cs", Shapes));
-        var beforeListing = new SourceMemberNames(compilation);
-        Assert.True(beforeListing.Contains("Area", CancellationToken.None));
-        Assert.False(beforeListing.Gathered); // the first names go to the declaration table
+        var compilation = ValidCodeTests.Compile("Declaring", LanguageVersion.Preview, ("Shapes.cs", Shapes));
+        var names = new SourceMemberNames(compilation);
+        Assert.Equal(new[] { "Split" }, names.TypesDeclaring("FromSecondPart", CancellationToken.None).Select(t => t.Name));
+        Assert.Equal(new[] { "Deeper" }, names.TypesDeclaring("DeepestMember", CancellationToken.None).Select(t => t.Name));
+        // The C# 14 extension block, and the static class that holds its implementation method.
+        var wordCount = names.TypesDeclaring("WordCount", CancellationToken.None);
+        Assert.Contains(wordCount, t => t.TypeKind == TypeKind.Extension && t.ContainingType?.Name == "Extensions");
+        Assert.Empty(names.TypesDeclaring("WriteLine", CancellationToken.None));
+        Assert.Same(names.TypesDeclaring("Area", CancellationToken.None), names.TypesDeclaring("Area", CancellationToken.None));
 
-        _ = SourceTypes.ListOf(compilation, CancellationToken.None);
-        var afterListing = new SourceMemberNames(compilation);
-        Assert.True(afterListing.Contains("Area", CancellationToken.None));
-        Assert.True(afterListing.Gathered);
-        AssertSameAnswers(compilation, afterListing);
+        AssertTypesDeclaring(compilation);
+        AssertTypesDeclaring(ValidCodeTests.CompileValidCode());
+    }
+
+    /// <summary>For every name asked, the types hold the containing type of every source member of that name (CallSummaries' search by name looks in no other type).</summary>
+    private static void AssertTypesDeclaring(Compilation compilation)
+    {
+        var names = new SourceMemberNames(compilation);
+        var withMembers = 0;
+        foreach (var name in AskedNames(compilation))
+        {
+            var types = names.TypesDeclaring(name, CancellationToken.None);
+            foreach (var member in compilation.GetSymbolsWithName(name, SymbolFilter.Member))
+            {
+                Assert.Contains(member.ContainingType, types, SymbolEqualityComparer.Default);
+                withMembers++;
+            }
+        }
+
+        Assert.True(withMembers > 10, $"{withMembers} members checked");
     }
 
     private static void AssertSameAnswers(Compilation compilation)
     {
-        // As asked by CallSyntax (the first names from the table, the rest from the gathered set), and with every
-        // answer from the gathered set (names nobody declares asked first, until the set is gathered).
-        AssertSameAnswers(compilation, new SourceMemberNames(compilation));
-        var gathered = new SourceMemberNames(compilation);
-        for (var i = 0; i <= SourceMemberNames.AskedBeforeGathering; i++)
+        var names = new SourceMemberNames(compilation);
+        var found = 0;
+        var notFound = 0;
+        foreach (var name in AskedNames(compilation))
         {
-            Assert.False(gathered.Contains("NotDeclared" + i, CancellationToken.None));
+            var expected = compilation.ContainsSymbolsWithName(name, SymbolFilter.Member);
+            Assert.True(expected == names.Contains(name, CancellationToken.None), $"'{name}': the table says {expected}, the set does not");
+            found += expected ? 1 : 0;
+            notFound += expected ? 0 : 1;
         }
 
-        AssertSameAnswers(compilation, gathered);
+        // Both answers occur: most identifiers of a project are locals, parameters and framework names.
+        Assert.True(found > 0 && notFound > 0, $"{found} found, {notFound} not found");
     }
 
-    private static void AssertSameAnswers(Compilation compilation, SourceMemberNames names)
+    /// <summary>Every identifier spelled in the project, and the compiler's special member names.</summary>
+    private static string[] AskedNames(Compilation compilation)
     {
         var asked = compilation.SyntaxTrees
                                .SelectMany(t => t.GetRoot().DescendantTokens())
@@ -135,18 +153,6 @@ public sealed class SourceMemberNamesTests
                                .Distinct(StringComparer.Ordinal)
                                .ToArray();
         Assert.True(asked.Length > 20);
-        var found = 0;
-        var notFound = 0;
-        foreach (var name in asked)
-        {
-            var expected = compilation.ContainsSymbolsWithName(name, SymbolFilter.Member);
-            var answer = names.Contains(name, CancellationToken.None);
-            Assert.True(answer || !expected, $"'{name}' is a source member name, the set says it is not");
-            found += expected ? 1 : 0;
-            notFound += answer ? 0 : 1;
-        }
-
-        // Both answers occur: most identifiers of a project are locals, parameters and framework names.
-        Assert.True(found > 0 && notFound > 0, $"{found} found, {notFound} not found");
+        return asked;
     }
 }
