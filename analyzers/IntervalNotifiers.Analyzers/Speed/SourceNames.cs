@@ -97,32 +97,39 @@ internal sealed class SourceNames
     }
 
     /// <summary>The mask bits of every name the declarations of <paramref name="symbol"/> may spell (an escape: every bit).</summary>
-    private int Spelled(ISymbol symbol, CancellationToken cancellationToken)
-    {
-        var spelled = 0;
-        foreach (var (_, bit) in OccurrencesOf(symbol, cancellationToken))
-        {
-            spelled |= bit;
-        }
-
-        return spelled;
-    }
+    private int Spelled(ISymbol symbol, CancellationToken cancellationToken) => Walk(symbol, null, cancellationToken);
 
     /// <summary>
     /// Every occurrence of a searched name inside the declarations of <paramref name="symbol"/>, in the order of its
     /// declaring references and of position, as (position, mask bit); an escape's bit is every bit (<c>~0</c>).
     /// </summary>
-    internal IEnumerable<(int Position, int Bit)> OccurrencesOf(ISymbol symbol, CancellationToken cancellationToken)
+    internal List<(int Position, int Bit)> OccurrencesOf(ISymbol symbol, CancellationToken cancellationToken)
     {
+        var found = new List<(int, int)>();
+        Walk(symbol, found, cancellationToken);
+        return found;
+    }
+
+    /// <summary>
+    /// The one walk of the occurrences inside the declarations of <paramref name="symbol"/>: their mask bits, each added
+    /// to <paramref name="found"/> when there is one (a loop rather than an iterator: every source type is asked about).
+    /// </summary>
+    private int Walk(ISymbol symbol, List<(int, int)>? found, CancellationToken cancellationToken)
+    {
+        var spelled = 0;
         foreach (var reference in symbol.DeclaringSyntaxReferences)
         {
             var occurrences = OccurrencesIn(reference.SyntaxTree, cancellationToken);
             var span = reference.Span;
             for (var i = FirstAtOrAfter(occurrences, span.Start); i < occurrences.Length && occurrences[i].Position < span.End; i++)
             {
-                yield return (occurrences[i].Position, occurrences[i].Name == Escape ? ~0 : 1 << occurrences[i].Name);
+                var bit = occurrences[i].Name == Escape ? ~0 : 1 << occurrences[i].Name;
+                spelled |= bit;
+                found?.Add((occurrences[i].Position, bit));
             }
         }
+
+        return spelled;
     }
 
     /// <summary>
