@@ -9,7 +9,8 @@ namespace IntervalNotifiers.Analyzers.Speed;
 /// Whether a member name is declared in a compilation's source types, the answer of
 /// <c>Compilation.ContainsSymbolsWithName(name, SymbolFilter.Member)</c> for every name at once: one walk of the compiler's
 /// declaration table gathers every member name it holds, at the first question. The types that declare a name are found
-/// when a caller first asks for that name.
+/// when a caller first asks for that name: a scan of the source types for each of the first
+/// <see cref="ScannedBeforeMapping"/> names, then a map of every name's types at once.
 /// </summary>
 /// <remarks>
 /// What it skips: one walk of the declaration table per distinct name asked. <see cref="CallSyntax"/> asks for the name of
@@ -19,7 +20,9 @@ namespace IntervalNotifiers.Analyzers.Speed;
 /// It costs about four walks for one name (0.06 ms on the valid-code project, where reading every source type's
 /// <c>MemberNames</c> into a map of names to types cost 0.3 ms). Invariant that keeps it consistent: the set is made by
 /// the walk that answers <c>ContainsSymbolsWithName(name, SymbolFilter.Member)</c>, so it holds exactly the names that
-/// query accepts (<c>SourceMemberNamesTests</c> compares them name by name). Built by the first caller of a compilation;
+/// query accepts (<c>SourceMemberNamesTests</c> compares them name by name). The types of a name are the source types whose
+/// <c>MemberNames</c> hold it (a scan costs 15 µs per name on the valid-code project, where 3 names are asked; the driver
+/// ports ask 20, where scanning each cost more than the map). Built by the first caller of a compilation;
 /// racing callers may each build an equal set and one is kept (<see cref="Memo"/>); read-only afterwards.
 /// </remarks>
 internal sealed class SourceMemberNames
@@ -29,8 +32,12 @@ internal sealed class SourceMemberNames
     // Every member name declared in source (gathered once).
     private HashSet<string>? _names;
 
-    // The source types that declare a name, per name asked (TypesDeclaring).
+    // The source types that declare a name, per name asked (TypesDeclaring), until every name's types are mapped at once.
     private readonly ConcurrentDictionary<string, INamedTypeSymbol[]> _declaring = new(System.StringComparer.Ordinal);
+    private Dictionary<string, List<INamedTypeSymbol>>? _declaringAll;
+
+    /// <summary>How many names' types are found one scan of the source types each before every name's types are mapped at once.</summary>
+    internal const int ScannedBeforeMapping = 4;
 
     public SourceMemberNames(Compilation compilation) => _compilation = compilation;
 
@@ -43,6 +50,11 @@ internal sealed class SourceMemberNames
     /// </summary>
     public IReadOnlyList<INamedTypeSymbol> TypesDeclaring(string name, CancellationToken cancellationToken)
     {
+        if (Volatile.Read(ref _declaringAll) is { } all)
+        {
+            return all.TryGetValue(name, out var mapped) ? mapped : System.Array.Empty<INamedTypeSymbol>();
+        }
+
         if (_declaring.TryGetValue(name, out var known))
         {
             return known;
@@ -51,6 +63,13 @@ internal sealed class SourceMemberNames
         if (!Contains(name, cancellationToken))
         {
             return System.Array.Empty<INamedTypeSymbol>();
+        }
+
+        if (_declaring.Count >= ScannedBeforeMapping)
+        {
+            // A scan costs about a quarter of the map (a set lookup per type against reading every type's names).
+            var map = Memo.Get(ref _declaringAll, (_compilation, cancellationToken), static state => Map(state._compilation, state.cancellationToken));
+            return map.TryGetValue(name, out var mapped) ? mapped : System.Array.Empty<INamedTypeSymbol>();
         }
 
         var types = new List<INamedTypeSymbol>();
@@ -63,6 +82,26 @@ internal sealed class SourceMemberNames
         }
 
         return _declaring.GetOrAdd(name, types.ToArray());
+    }
+
+    /// <summary>Every name in the source types' <c>MemberNames</c>, with the types that hold it (the scan's answer for every name at once).</summary>
+    private static Dictionary<string, List<INamedTypeSymbol>> Map(Compilation compilation, CancellationToken cancellationToken)
+    {
+        var names = new Dictionary<string, List<INamedTypeSymbol>>(System.StringComparer.Ordinal);
+        foreach (var type in SourceTypes.ListOf(compilation, cancellationToken))
+        {
+            foreach (var name in type.MemberNames)
+            {
+                if (!names.TryGetValue(name, out var types))
+                {
+                    names[name] = types = new List<INamedTypeSymbol>(1);
+                }
+
+                types.Add(type);
+            }
+        }
+
+        return names;
     }
 
     private HashSet<string> Gather(CancellationToken cancellationToken)
