@@ -117,6 +117,17 @@ public sealed class SourceMemberNamesTests
         }
 
         Assert.True(withMembers > 10, $"{withMembers} members checked");
+
+        // The first names asked are scanned, the later ones mapped: asked in the opposite order, each name gets the same types.
+        var declared = AskedNames(compilation).Where(n => names.Contains(n, CancellationToken.None)).ToArray();
+        var reversed = new SourceMemberNames(compilation);
+        var answers = declared.Reverse().ToDictionary(n => n, n => reversed.TypesDeclaring(n, CancellationToken.None), StringComparer.Ordinal);
+        Assert.True(declared.Length > 2 * SourceMemberNames.ScannedBeforeMapping);
+        foreach (var name in declared)
+        {
+            Assert.Equal(names.TypesDeclaring(name, CancellationToken.None).ToHashSet(SymbolEqualityComparer.Default),
+                         answers[name].ToHashSet(SymbolEqualityComparer.Default));
+        }
     }
 
     private static void AssertSameAnswers(Compilation compilation)
