@@ -347,7 +347,7 @@ internal sealed class CallSyntax
         // function, a label, a tuple element, the method's own name) is not read, except a parameter of the method
         // itself declared nowhere else in it.
         IParameterSymbol? parameter = null;
-        foreach (var token in declaration.DescendantTokens())
+        foreach (var token in TokensSpelling(declaration, name))
         {
             if (!token.IsKind(SyntaxKind.IdentifierToken) || token.ValueText != name
                 || token.Parent is IdentifierNameSyntax or GenericNameSyntax)
@@ -406,6 +406,61 @@ internal sealed class CallSyntax
         foundNowhere = true;
         return null;
     }
+
+    /// <summary>
+    /// The tokens of <paramref name="declaration"/> that may be an identifier spelled <paramref name="name"/>: those at each
+    /// place its text spells the name (<c>@name</c> included), each once, in order. A <c>\u</c> escape may spell a name
+    /// without its text: a declaration that holds one gives every token.
+    /// </summary>
+    /// <remarks>
+    /// Speed only: the text is searched (a vectorized search of a buffer reused by the thread) instead of walking every
+    /// token of the declaration for each receiver (the walk was 6 % of the analyzers' samples on the generated corpus).
+    /// </remarks>
+    private static IEnumerable<SyntaxToken> TokensSpelling(SyntaxNode declaration, string name)
+    {
+        var span = declaration.Span;
+        var text = declaration.SyntaxTree.GetText();
+        if (name.Length == 0 || span.Length > MaxSearchedLength)
+        {
+            return declaration.DescendantTokens();
+        }
+
+        var buffer = t_text is { } kept && kept.Length >= span.Length ? kept : t_text = new char[Math.Max(span.Length, 1024)];
+        text.CopyTo(span.Start, buffer, 0, span.Length);
+        var chars = new ReadOnlySpan<char>(buffer, 0, span.Length);
+        if (chars.IndexOf("\\u".AsSpan()) >= 0 || chars.IndexOf("\\U".AsSpan()) >= 0)
+        {
+            return declaration.DescendantTokens();
+        }
+
+        List<SyntaxToken>? tokens = null;
+        var previous = -1;
+        for (var start = 0; start < chars.Length;)
+        {
+            var at = chars.Slice(start).IndexOf(name.AsSpan());
+            if (at < 0)
+            {
+                break;
+            }
+
+            var token = declaration.FindToken(span.Start + start + at);
+            if (token.SpanStart != previous)
+            {
+                (tokens ??= new List<SyntaxToken>()).Add(token);
+                previous = token.SpanStart;
+            }
+
+            start += at + name.Length;
+        }
+
+        return tokens ?? (IEnumerable<SyntaxToken>)Array.Empty<SyntaxToken>();
+    }
+
+    /// <summary>Up to how many characters a declaration's text is searched (a longer one is walked token by token).</summary>
+    private const int MaxSearchedLength = 64 * 1024;
+
+    [ThreadStatic]
+    private static char[]? t_text;
 
     private static bool HasTypeParameterOrPrimaryParameter(INamedTypeSymbol type, string name)
     {

@@ -58,6 +58,7 @@ public sealed class CallSyntaxTests
                 public IntervalNotifier Notifier => _notifier;
                 public Device? Next;
                 public Dictionary<int, IntervalNotifier> ByKey = new Dictionary<int, IntervalNotifier>();
+                public int UnMapped;
 
                 public void Unmap(ulong page) => Mapped.Remove(page);
                 public void UnmapThis(ulong page) => this.Mapped.Remove(page);
@@ -86,6 +87,9 @@ public sealed class CallSyntaxTests
                 public void ViaParameter(Mirror m) => m.Remove();
                 public void ViaLocal() { var m = Mirror; m?.Remove(); }
                 public void LocalShadowsField() { IntervalNotifier Mapped = _notifier; Mapped.Remove(); }
+                public void EscapedLocalShadowsField() { IntervalNotifier \u004Dapped = _notifier; Mapped.Remove(); }
+                public void VerbatimLocalShadowsField() { IntervalNotifier @Mapped = _notifier; Mapped.Remove(); }
+                public void UnmapSpelledElsewhere(ulong page) { /* Mapped */ var s = "Mapped"; UnMapped++; Mapped.Remove(page); }
                 public void LambdaParameterShadowsField() { Action<IntervalNotifier> a = Mapped => Mapped.Remove(); a(_notifier); }
                 public void ParameterShadowsField(IntervalNotifier Mapped) => Mapped.Remove();
                 public void Generic<T>(T n) where T : IntervalNotifier => n.Remove();
@@ -134,7 +138,7 @@ public sealed class CallSyntaxTests
         {
             "Mirror.PagesOnly", "Device.Unmap", "Device.UnmapThis", "Device.UnmapParenthesized", "Device.UnmapNext",
             "Device.ListAndLinq", "Device.ViaParameterDictionary", "Device.TooManyArguments", "Device.MetadataOnly",
-            "Derived.UnmapInherited", "Helper.Run",
+            "Derived.UnmapInherited", "Helper.Run", "Device.UnmapSpelledElsewhere",
         };
         foreach (var name in expectedProven)
         {
