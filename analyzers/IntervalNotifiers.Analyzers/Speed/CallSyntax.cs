@@ -456,8 +456,11 @@ internal sealed class CallSyntax
         return tokens ?? (IEnumerable<SyntaxToken>)Array.Empty<SyntaxToken>();
     }
 
-    /// <summary>Up to how many characters a declaration's text is searched (a longer one is walked token by token).</summary>
-    private const int MaxSearchedLength = 64 * 1024;
+    /// <summary>
+    /// Up to how many characters a declaration's text is searched (a longer one is walked token by token): the thread's
+    /// buffer stays below the large object heap.
+    /// </summary>
+    private const int MaxSearchedLength = 32 * 1024;
 
     [ThreadStatic]
     private static char[]? t_text;
