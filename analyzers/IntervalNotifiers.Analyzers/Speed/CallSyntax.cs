@@ -639,21 +639,9 @@ internal sealed class CallSyntax
     private Dictionary<string, List<INamedTypeSymbol>>? _typesByName;
 
     private IReadOnlyList<INamedTypeSymbol> SourceTypesNamed(string name, CancellationToken cancellationToken)
-        => Memo.Get(ref _typesByName, (_compilation, cancellationToken), static state =>
-           {
-               var byName = new Dictionary<string, List<INamedTypeSymbol>>(StringComparer.Ordinal);
-               foreach (var type in SourceTypes.ListOf(state._compilation, state.cancellationToken))
-               {
-                   if (!byName.TryGetValue(type.Name, out var list))
-                   {
-                       byName[type.Name] = list = new List<INamedTypeSymbol>(1);
-                   }
-
-                   list.Add(type);
-               }
-
-               return byName;
-           }).TryGetValue(name, out var types) ? types : Array.Empty<INamedTypeSymbol>();
+        => Memo.Get(ref _typesByName, (_compilation, cancellationToken),
+                    static state => SourceTypes.GroupBy(state._compilation, static type => new[] { type.Name }, state.cancellationToken))
+              .TryGetValue(name, out var types) ? types : Array.Empty<INamedTypeSymbol>();
 
     // The global using directives of the compilation (read once): whether one is a using static, and the global aliases.
     private GlobalUsings? _globalUsings;

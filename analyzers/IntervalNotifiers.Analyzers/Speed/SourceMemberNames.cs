@@ -70,7 +70,7 @@ internal sealed class SourceMemberNames
 
         // The valid-code project asks for 3 names and keeps its scans; the driver ports ask for 20, and scanning for each
         // cost CallbackCalls more than the map (bench/README.md, session 20).
-        var map = Memo.Get(ref _declaringAll, (_compilation, cancellationToken), static state => Map(state._compilation, state.cancellationToken));
+        var map = Memo.Get(ref _declaringAll, (_compilation, cancellationToken), static state => SourceTypes.GroupBy(state._compilation, static type => type.MemberNames, state.cancellationToken));
         return map.TryGetValue(name, out var mapped) ? mapped : System.Array.Empty<INamedTypeSymbol>();
     }
 
@@ -87,26 +87,6 @@ internal sealed class SourceMemberNames
         }
 
         return types.ToArray();
-    }
-
-    /// <summary>Every name in the source types' <c>MemberNames</c>, with the types that hold it (the scan's answer for every name at once).</summary>
-    private static Dictionary<string, List<INamedTypeSymbol>> Map(Compilation compilation, CancellationToken cancellationToken)
-    {
-        var names = new Dictionary<string, List<INamedTypeSymbol>>(System.StringComparer.Ordinal);
-        foreach (var type in SourceTypes.ListOf(compilation, cancellationToken))
-        {
-            foreach (var name in type.MemberNames)
-            {
-                if (!names.TryGetValue(name, out var types))
-                {
-                    names[name] = types = new List<INamedTypeSymbol>(1);
-                }
-
-                types.Add(type);
-            }
-        }
-
-        return names;
     }
 
     private HashSet<string> Gather(CancellationToken cancellationToken)
