@@ -660,7 +660,8 @@ internal sealed class CallSyntax
     private bool MayBeImported(SyntaxTree tree, string name, CancellationToken cancellationToken)
     {
         if (tree.GetRoot(cancellationToken) is not CompilationUnitSyntax unit
-            || MayImport(unit.Usings, name) || MayImport(unit.Members, name))
+            || UsingDirectives.Any(unit, name, static (directive, imported) => directive.StaticKeyword.IsKind(SyntaxKind.StaticKeyword)
+                                                                              || directive.Alias?.Name.Identifier.ValueText == imported))
         {
             return true;
         }
@@ -689,32 +690,6 @@ internal sealed class CallSyntax
             return usings;
         });
         return global.AnyStatic || global.Aliases.Contains(name);
-    }
-
-    private static bool MayImport(SyntaxList<UsingDirectiveSyntax> usings, string name)
-    {
-        foreach (var directive in usings)
-        {
-            if (directive.StaticKeyword.IsKind(SyntaxKind.StaticKeyword) || directive.Alias?.Name.Identifier.ValueText == name)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool MayImport(SyntaxList<MemberDeclarationSyntax> members, string name)
-    {
-        foreach (var member in members)
-        {
-            if (member is BaseNamespaceDeclarationSyntax space && (MayImport(space.Usings, name) || MayImport(space.Members, name)))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }
 

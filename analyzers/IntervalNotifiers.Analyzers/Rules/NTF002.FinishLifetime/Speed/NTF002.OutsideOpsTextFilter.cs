@@ -89,8 +89,7 @@ internal sealed class OutsideOpsTextFilter
     {
         foreach (var tree in _compilation.SyntaxTrees)
         {
-            if (tree.GetRoot() is CompilationUnitSyntax unit
-                && (Spells(unit.Usings, other) || AnyNamespaceAliasSpells(unit.Members, other)))
+            if (tree.GetRoot() is CompilationUnitSyntax unit && UsingDirectives.Any(unit, other, AliasSpells))
             {
                 return true;
             }
@@ -99,37 +98,17 @@ internal sealed class OutsideOpsTextFilter
         return false;
     }
 
-    private static bool AnyNamespaceAliasSpells(SyntaxList<MemberDeclarationSyntax> members, List<string> other)
+    /// <summary>Whether <paramref name="directive"/> is an alias whose text spells "Finish" or one of <paramref name="other"/>.</summary>
+    private static bool AliasSpells(UsingDirectiveSyntax directive, List<string> other)
     {
-        foreach (var member in members)
+        if (directive.Alias is null)
         {
-            if (member is BaseNamespaceDeclarationSyntax ns && (Spells(ns.Usings, other) || AnyNamespaceAliasSpells(ns.Members, other)))
-            {
-                return true;
-            }
+            return false;
         }
 
-        return false;
-    }
-
-    private static bool Spells(SyntaxList<UsingDirectiveSyntax> usings, List<string> other)
-    {
-        foreach (var directive in usings)
-        {
-            if (directive.Alias is null)
-            {
-                continue;
-            }
-
-            var text = directive.ToString();
-            if (text.IndexOf("Finish", System.StringComparison.Ordinal) >= 0
-                || other.Exists(name => name.Length > 0 && text.IndexOf(name, System.StringComparison.Ordinal) >= 0))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        var text = directive.ToString();
+        return text.IndexOf("Finish", System.StringComparison.Ordinal) >= 0
+               || other.Exists(name => name.Length > 0 && text.IndexOf(name, System.StringComparison.Ordinal) >= 0);
     }
 
     /// <summary>
