@@ -51,8 +51,11 @@ internal sealed class CallSyntax
     private readonly int _targetArguments;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<IMethodSymbol, SyntaxCalls> _read = new(SymbolEqualityComparer.Default);
 
-    // Whether a name is declared in source: the declaration table for the first few names, then every name at once.
+    // Whether a name is declared in source (every member name of the declaration table, gathered at the first question).
     private readonly SourceMemberNames _memberNames;
+
+    // The source types by simple name, nested ones included (asked for at type-name receivers).
+    private readonly SourceTypeIndex _typesNamed;
 
     /// <summary>The proof for <paramref name="compilation"/>, whose <paramref name="types"/> name the targets (one per <see cref="CallSummaries"/>).</summary>
     public CallSyntax(Compilation compilation, NotifierTypes types)
@@ -60,6 +63,7 @@ internal sealed class CallSyntax
         _compilation = compilation;
         _types = types;
         _memberNames = new SourceMemberNames(compilation);
+        _typesNamed = new SourceTypeIndex(compilation, static (type, name) => type.Name == name, static type => new[] { type.Name });
         var targets = new List<IMethodSymbol>(types.Remove);
         foreach (var name in new[] { "ReadBegin", "ReadBeginAsync" })
         {
@@ -635,13 +639,9 @@ internal sealed class CallSyntax
         return false;
     }
 
-    // The source types by simple name, nested ones included (built at the first type-name receiver).
-    private Dictionary<string, List<INamedTypeSymbol>>? _typesByName;
-
-    private IReadOnlyList<INamedTypeSymbol> SourceTypesNamed(string name, CancellationToken cancellationToken)
-        => Memo.Get(ref _typesByName, (_compilation, cancellationToken),
-                    static state => SourceTypes.GroupBy(state._compilation, static type => new[] { type.Name }, state.cancellationToken))
-              .TryGetValue(name, out var types) ? types : Array.Empty<INamedTypeSymbol>();
+    /// <summary>The source types named <paramref name="name"/>, nested ones included.</summary>
+    internal IReadOnlyList<INamedTypeSymbol> SourceTypesNamed(string name, CancellationToken cancellationToken)
+        => _typesNamed.Get(name, cancellationToken);
 
     // The global using directives of the compilation (read once): whether one is a using static, and the global aliases.
     private GlobalUsings? _globalUsings;

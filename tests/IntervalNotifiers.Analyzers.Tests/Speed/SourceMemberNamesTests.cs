@@ -122,7 +122,7 @@ public sealed class SourceMemberNamesTests
         var declared = AskedNames(compilation).Where(n => names.Contains(n, CancellationToken.None)).ToArray();
         var reversed = new SourceMemberNames(compilation);
         var answers = declared.Reverse().ToDictionary(n => n, n => reversed.TypesDeclaring(n, CancellationToken.None), StringComparer.Ordinal);
-        Assert.True(declared.Length > 2 * SourceMemberNames.ScannedBeforeMapping);
+        Assert.True(declared.Length > 2 * SourceTypeIndex.ScannedBeforeGrouping);
         foreach (var name in declared)
         {
             Assert.Equal(names.TypesDeclaring(name, CancellationToken.None).ToHashSet(SymbolEqualityComparer.Default),
@@ -148,7 +148,7 @@ public sealed class SourceMemberNamesTests
     }
 
     /// <summary>Every identifier spelled in the project, and the compiler's special member names.</summary>
-    private static string[] AskedNames(Compilation compilation)
+    internal static string[] AskedNames(Compilation compilation)
     {
         var asked = compilation.SyntaxTrees
                                .SelectMany(t => t.GetRoot().DescendantTokens())

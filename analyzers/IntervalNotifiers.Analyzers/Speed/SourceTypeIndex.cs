@@ -1,0 +1,82 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+
+namespace IntervalNotifiers.Analyzers.Speed;
+
+/// <summary>
+/// The source types of a compilation listed under a name (by simple name for <c>CallSyntax</c>'s type-name receivers, by
+/// member name for <see cref="SourceMemberNames"/>), in the order of <see cref="SourceTypes.ListOf"/>: one scan of the
+/// source types for each of the first <see cref="ScannedBeforeGrouping"/> names asked, then one grouping of every type
+/// under every name.
+/// </summary>
+/// <remarks>
+/// What it skips: grouping every source type when a compilation asks about a few names. The valid-code project asks
+/// <c>CallSyntax</c> for one type name and <see cref="SourceMemberNames"/> for three member names; each grouping reads
+/// every source type and allocates a list per name, the most expensive way to answer a few questions once the
+/// compiler has left those types out of the cache (0.12 ms for the one type name; bench/README.md, session 21), while
+/// the driver ports ask 20 member names, where scanning for each cost more than one grouping (session 20).
+/// Invariant that keeps it consistent: a scan lists the types that <c>lists(type, name)</c> accepts and a grouping those
+/// whose <c>namesOf(type)</c> holds the name, and the two functions say the same of every type (checked for both users
+/// in <c>SourceTypeIndexTests</c>: names asked in opposite orders get the same types). Thread-safe without a lock: racing
+/// callers may scan or group twice, and one of the equal answers is kept (<see cref="Memo"/>).
+/// </remarks>
+internal sealed class SourceTypeIndex
+{
+    /// <summary>How many names are answered by a scan each before every type is grouped under every name at once.</summary>
+    internal const int ScannedBeforeGrouping = 4;
+
+    private readonly Compilation _compilation;
+    private readonly Func<INamedTypeSymbol, string, bool> _lists;
+    private readonly Func<INamedTypeSymbol, IEnumerable<string>> _namesOf;
+    private readonly ConcurrentDictionary<string, INamedTypeSymbol[]> _scanned = new(StringComparer.Ordinal);
+    private Dictionary<string, List<INamedTypeSymbol>>? _grouped;
+
+    /// <param name="compilation">Whose source types are listed.</param>
+    /// <param name="lists">Whether a type is listed under a name (the scan's test).</param>
+    /// <param name="namesOf">Every name a type is listed under (the grouping's), the names <paramref name="lists"/> accepts for it.</param>
+    public SourceTypeIndex(Compilation compilation, Func<INamedTypeSymbol, string, bool> lists,
+                           Func<INamedTypeSymbol, IEnumerable<string>> namesOf)
+    {
+        _compilation = compilation;
+        _lists = lists;
+        _namesOf = namesOf;
+    }
+
+    /// <summary>The source types listed under <paramref name="name"/>, none when no type is.</summary>
+    public IReadOnlyList<INamedTypeSymbol> Get(string name, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _grouped) is null)
+        {
+            if (_scanned.TryGetValue(name, out var known))
+            {
+                return known;
+            }
+
+            if (_scanned.Count < ScannedBeforeGrouping)
+            {
+                return _scanned.GetOrAdd(name, Scan(name, cancellationToken));
+            }
+        }
+
+        var grouped = Memo.Get(ref _grouped, (Self: this, CancellationToken: cancellationToken),
+                               static state => SourceTypes.GroupBy(state.Self._compilation, state.Self._namesOf, state.CancellationToken));
+        return grouped.TryGetValue(name, out var types) ? types : Array.Empty<INamedTypeSymbol>();
+    }
+
+    private INamedTypeSymbol[] Scan(string name, CancellationToken cancellationToken)
+    {
+        var types = new List<INamedTypeSymbol>();
+        foreach (var type in SourceTypes.ListOf(_compilation, cancellationToken))
+        {
+            if (_lists(type, name))
+            {
+                types.Add(type);
+            }
+        }
+
+        return types.ToArray();
+    }
+}
