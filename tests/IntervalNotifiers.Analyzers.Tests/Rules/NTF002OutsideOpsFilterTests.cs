@@ -220,6 +220,35 @@ public class NTF002OutsideOpsFilterTests
         """);
 
     [Fact]
+    public Task AnAliasInsideANamespace_OfAFinishTypeNamedOtherwise_CreatesOneThere()
+        => Verify.AnalyzerAsync(
+            new[]
+            {
+                """
+                using IntervalNotifiers;
+
+                namespace Driver
+                {
+                    public sealed class Shootdown : NotifierFinish
+                    {
+                    }
+                }
+                """,
+                """
+                namespace Driver.Spares
+                {
+                    using Spare = Driver.Shootdown;
+
+                    static class Pool
+                    {
+                        public static object Make() => {|NTF002:new Spare()|};
+                    }
+                }
+                """,
+            },
+            LanguageVersion.Latest);
+
+    [Fact]
     public Task ATargetTypedNew_IsReported()
         => Verify.AnalyzerAsync(
             new[]
