@@ -19,8 +19,9 @@ namespace IntervalNotifiers.Analyzers.Speed;
 /// compiler has left those types out of the cache (0.12 ms for the one type name; bench/README.md, session 21), while
 /// the driver ports ask 20 member names, where scanning for each cost more than one grouping (session 20).
 /// Invariant that keeps it consistent: a scan lists the types that <c>lists(type, name)</c> accepts and a grouping those
-/// whose <c>namesOf(type)</c> holds the name, and the two functions say the same of every type (checked for both users
-/// in <c>SourceTypeIndexTests</c>: names asked in opposite orders get the same types). Thread-safe without a lock: racing
+/// whose <c>namesOf(type)</c> holds the name, and the two functions say the same of every type (names asked in opposite
+/// orders get the same types: <c>SourceTypeIndexTests</c> for the types by simple name, <c>SourceMemberNamesTests</c> for
+/// those by member name). Thread-safe without a lock: racing
 /// callers may scan or group twice, and one of the equal answers is kept (<see cref="Memo"/>).
 /// </remarks>
 internal sealed class SourceTypeIndex
