@@ -63,7 +63,7 @@ internal sealed class CallSyntax
         _compilation = compilation;
         _types = types;
         _memberNames = new SourceMemberNames(compilation);
-        _typesNamed = new SourceTypeIndex(compilation, static (type, name) => type.Name == name, static type => new[] { type.Name });
+        _typesNamed = new SourceTypeIndex(compilation, static type => new[] { type.Name });
         var targets = new List<IMethodSymbol>(types.Remove);
         foreach (var name in new[] { "ReadBegin", "ReadBeginAsync" })
         {

@@ -39,8 +39,7 @@ internal sealed class SourceMemberNames
     public SourceMemberNames(Compilation compilation)
     {
         _compilation = compilation;
-        _declaring = new SourceTypeIndex(compilation, static (type, name) => System.Linq.Enumerable.Contains(type.MemberNames, name),
-                                         static type => type.MemberNames);
+        _declaring = new SourceTypeIndex(compilation, static type => type.MemberNames);
     }
 
     /// <summary>Whether some type declared in source has a member named <paramref name="name"/>.</summary>

@@ -18,10 +18,10 @@ namespace IntervalNotifiers.Analyzers.Speed;
 /// every source type and allocates a list per name, the most expensive way to answer a few questions once the
 /// compiler has left those types out of the cache (0.12 ms for the one type name; bench/README.md, session 21), while
 /// the driver ports ask 20 member names, where scanning for each cost more than one grouping (session 20).
-/// Invariant that keeps it consistent: a scan lists the types that <c>lists(type, name)</c> accepts and a grouping those
-/// whose <c>namesOf(type)</c> holds the name, and the two functions say the same of every type (names asked in opposite
-/// orders get the same types: <c>SourceTypeIndexTests</c> for the types by simple name, <c>SourceMemberNamesTests</c> for
-/// those by member name). Thread-safe without a lock: racing
+/// Invariant that keeps it consistent: a scan and the grouping read the same names of each type (the one projection the
+/// index is made with), so a name gets the same types, in the same order, whichever answers it (names asked in opposite
+/// orders: <c>SourceTypeIndexTests</c> for the types by simple name, <c>SourceMemberNamesTests</c> for those by member
+/// name). Thread-safe without a lock: racing
 /// callers may scan or group twice, and one of the equal answers is kept (<see cref="Memo"/>).
 /// </remarks>
 internal sealed class SourceTypeIndex
@@ -30,19 +30,15 @@ internal sealed class SourceTypeIndex
     internal const int ScannedBeforeGrouping = 4;
 
     private readonly Compilation _compilation;
-    private readonly Func<INamedTypeSymbol, string, bool> _lists;
     private readonly Func<INamedTypeSymbol, IEnumerable<string>> _namesOf;
     private readonly ConcurrentDictionary<string, INamedTypeSymbol[]> _scanned = new(StringComparer.Ordinal);
     private Dictionary<string, List<INamedTypeSymbol>>? _grouped;
 
     /// <param name="compilation">Whose source types are listed.</param>
-    /// <param name="lists">Whether a type is listed under a name (the scan's test).</param>
-    /// <param name="namesOf">Every name a type is listed under (the grouping's), the names <paramref name="lists"/> accepts for it.</param>
-    public SourceTypeIndex(Compilation compilation, Func<INamedTypeSymbol, string, bool> lists,
-                           Func<INamedTypeSymbol, IEnumerable<string>> namesOf)
+    /// <param name="namesOf">The names a type is listed under (a set, or a few names: a scan asks it whether it holds one).</param>
+    public SourceTypeIndex(Compilation compilation, Func<INamedTypeSymbol, IEnumerable<string>> namesOf)
     {
         _compilation = compilation;
-        _lists = lists;
         _namesOf = namesOf;
     }
 
@@ -63,7 +59,7 @@ internal sealed class SourceTypeIndex
         }
 
         var grouped = Memo.Get(ref _grouped, (Self: this, CancellationToken: cancellationToken),
-                               static state => SourceTypes.GroupBy(state.Self._compilation, state.Self._namesOf, state.CancellationToken));
+                               static state => state.Self.Group(state.CancellationToken));
         return grouped.TryGetValue(name, out var types) ? types : Array.Empty<INamedTypeSymbol>();
     }
 
@@ -72,12 +68,32 @@ internal sealed class SourceTypeIndex
         var types = new List<INamedTypeSymbol>();
         foreach (var type in SourceTypes.ListOf(_compilation, cancellationToken))
         {
-            if (_lists(type, name))
+            if (System.Linq.Enumerable.Contains(_namesOf(type), name)) // a member-name set: one lookup
             {
                 types.Add(type);
             }
         }
 
         return types.ToArray();
+    }
+
+    /// <summary>Every source type under each of its names, in the order of <see cref="SourceTypes.ListOf"/>.</summary>
+    private Dictionary<string, List<INamedTypeSymbol>> Group(CancellationToken cancellationToken)
+    {
+        var groups = new Dictionary<string, List<INamedTypeSymbol>>(StringComparer.Ordinal);
+        foreach (var type in SourceTypes.ListOf(_compilation, cancellationToken))
+        {
+            foreach (var name in _namesOf(type))
+            {
+                if (!groups.TryGetValue(name, out var types))
+                {
+                    groups[name] = types = new List<INamedTypeSymbol>(1);
+                }
+
+                types.Add(type);
+            }
+        }
+
+        return groups;
     }
 }

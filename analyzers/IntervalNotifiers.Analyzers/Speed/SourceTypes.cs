@@ -31,31 +31,6 @@ internal static class SourceTypes
         return Lists.GetValue(compilation, _ => types);
     }
 
-    /// <summary>
-    /// The source types of <paramref name="compilation"/> grouped by the names <paramref name="namesOf"/> gives each (a type
-    /// under each of its names, in the order of <see cref="ListOf"/>): by simple name for <c>CallSyntax</c>'s type-name
-    /// receivers, by member name for <c>SourceMemberNames</c>.
-    /// </summary>
-    public static Dictionary<string, List<INamedTypeSymbol>> GroupBy(Compilation compilation, System.Func<INamedTypeSymbol, IEnumerable<string>> namesOf,
-                                                                      CancellationToken cancellationToken)
-    {
-        var groups = new Dictionary<string, List<INamedTypeSymbol>>(System.StringComparer.Ordinal);
-        foreach (var type in ListOf(compilation, cancellationToken))
-        {
-            foreach (var name in namesOf(type))
-            {
-                if (!groups.TryGetValue(name, out var types))
-                {
-                    groups[name] = types = new List<INamedTypeSymbol>(1);
-                }
-
-                types.Add(type);
-            }
-        }
-
-        return groups;
-    }
-
     /// <summary>Every source named type of <paramref name="compilation"/>, in the order of a depth-first walk of its namespaces.</summary>
     public static IEnumerable<INamedTypeSymbol> Of(Compilation compilation, CancellationToken cancellationToken)
     {
