@@ -133,6 +133,22 @@ internal static class AnalyzerLoader
         return result.ToImmutable();
     }
 
+    /// <summary>
+    /// Loads the analyzers of another build of IntervalNotifiers.Analyzers (the path of its DLL) in a load context of
+    /// its own, beside ours: the same type names, two assemblies, the compiler shared (--compare-build).
+    /// </summary>
+    public static ImmutableArray<DiagnosticAnalyzer> FromBuild(string dll, out List<string> problems)
+    {
+        var path = Path.GetFullPath(dll);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"no analyzer assembly at {path}");
+        }
+
+        var context = new PackageLoadContext(Path.GetDirectoryName(path)!);
+        return FromAssembly(context.LoadFromAssemblyPath(path), out problems);
+    }
+
     private static string? AnalyzerDirectory(string packageDirectory)
     {
         var analyzers = Path.Combine(packageDirectory, "analyzers");

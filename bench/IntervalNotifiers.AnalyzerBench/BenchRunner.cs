@@ -77,7 +77,12 @@ internal sealed class BenchRunner
             }
 
             var baseline = report.Baseline is null ? Array.Empty<AnalyzerSet>() : new[] { report.Baseline };
-            foreach (var set in baseline.Concat(new[] { report.Ours }).Concat(report.Compared))
+            // Ours first on even runs, last on odd ones: whichever set runs second meets the garbage and the warm caches
+            // the first left, and the alternation gives each side both places equally (the paired ratios of the report).
+            var order = run % 2 == 0
+                ? new[] { report.Ours }.Concat(report.Compared)
+                : report.Compared.Concat(new[] { report.Ours });
+            foreach (var set in baseline.Concat(order))
             {
                 _progress.Phase($"{label}: compile + {set.Analyzers.Length} analyzers of {set.Name}");
                 await AnalyzeAsync(trees, parse, set, measured, ReferenceEquals(set, report.Baseline)).ConfigureAwait(false);

@@ -24,6 +24,11 @@ internal sealed class Options
           --json FILE               also write the results as JSON
           --compare-package ID/VER  also run the analyzers of a package brought in by PackageDownload (repeatable),
                                     e.g. Microsoft.VisualStudio.Threading.Analyzers/18.12.1 or xunit.analyzers/2.2.0
+          --compare-build DLL       also run the IntervalNotifiers analyzers of another build (its
+                                    IntervalNotifiers.Analyzers.dll, e.g. from bench built at another commit with
+                                    --artifacts-path), on the same compilations in the same process, the two sets in
+                                    alternating order; the report adds each analyzer's median ratio of paired runs
+                                    (an A/B test that cancels the drift between processes)
           --no-runtime              leave the runtime out of the references (code that does not reference it)
           --whole-compile           also time the whole compile with each analyzer set (one more compile per set and
                                     run), against the same with an analyzer that registers nothing
@@ -59,6 +64,7 @@ internal sealed class Options
     public int Warmup { get; private set; } = 1;
     public string? Json { get; private set; }
     public List<string> ComparePackages { get; } = new();
+    public List<string> CompareBuilds { get; } = new();
     public bool NoRuntime { get; private set; }
     public bool Concurrent { get; private set; }
     public bool WholeCompile { get; private set; }
@@ -119,6 +125,7 @@ internal sealed class Options
 
                     options.ComparePackages.Add(package);
                     break;
+                case "--compare-build": options.CompareBuilds.Add(Value()); break;
                 case "--no-runtime": options.NoRuntime = true; break;
                 case "--concurrent": options.Concurrent = true; break;
                 case "--whole-compile": options.WholeCompile = true; break;

@@ -102,6 +102,32 @@ public static class Program
             compared.Add((package, analyzers));
         }
 
+        foreach (var build in options.CompareBuilds)
+        {
+            ImmutableArray<DiagnosticAnalyzer> analyzers;
+            try
+            {
+                analyzers = AnalyzerLoader.FromBuild(build, out var problems);
+                foreach (var problem in problems)
+                {
+                    Console.Error.WriteLine($"warning: {build}: {problem}");
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or BadImageFormatException)
+            {
+                Console.Error.WriteLine("error: " + e.Message);
+                return UsageError;
+            }
+
+            if (analyzers.IsEmpty)
+            {
+                Console.Error.WriteLine($"error: no C# analyzer could be loaded from {build}");
+                return UsageError;
+            }
+
+            compared.Add(("build " + build, analyzers));
+        }
+
         Dictionary<string, int>? expected;
         try
         {

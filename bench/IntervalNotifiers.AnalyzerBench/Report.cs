@@ -109,6 +109,40 @@ internal sealed class Report
             var theirs = Median(set.TotalMs);
             o.WriteLine($"ratio       IntervalNotifiers / {set.Name} = {(theirs > 0 ? (ours / theirs).ToString("0.000", Invariant) : "n/a")} (analyzer time)"
                         + $", {(set.Analyzers.Length > 0 ? (ours / Math.Max(1, Ours.Analyzers.Length) / (theirs / set.Analyzers.Length)).ToString("0.000", Invariant) : "n/a")} per analyzer");
+            WritePaired(o, set);
+        }
+    }
+
+    /// <summary>
+    /// For a set with analyzers of the same names as ours (another build, --compare-build): the median over the measured
+    /// runs of each run's ratio ours / theirs, per analyzer and for the total. Both ran on the same compilations in the
+    /// same process, so what drifts between processes (tiering, heap layout, the machine) divides out.
+    /// </summary>
+    private void WritePaired(TextWriter o, AnalyzerSet set)
+    {
+        var shared = Ours.Times.Keys.Where(set.Times.ContainsKey).ToList();
+        if (shared.Count == 0)
+        {
+            return;
+        }
+
+        static string Paired(List<double> ours, List<double> theirs)
+        {
+            var ratios = ours.Zip(theirs, (a, b) => b > 0 ? a / b : double.NaN).Where(r => !double.IsNaN(r)).ToList();
+            if (ratios.Count == 0)
+            {
+                return "n/a";
+            }
+
+            var below = ratios.Count(r => r < 1);
+            return $"{Median(ratios).ToString("0.000", Invariant)} (ours faster in {below} of {ratios.Count})";
+        }
+
+        o.WriteLine($"paired      median of per-run ratios ours / {set.Name}:");
+        o.WriteLine($"  {"total".PadRight(24)} {Paired(Ours.TotalMs, set.TotalMs)}");
+        foreach (var name in shared.OrderByDescending(n => Median(Ours.Times[n])))
+        {
+            o.WriteLine($"  {name.PadRight(24)} {Paired(Ours.Times[name], set.Times[name])}");
         }
     }
 
