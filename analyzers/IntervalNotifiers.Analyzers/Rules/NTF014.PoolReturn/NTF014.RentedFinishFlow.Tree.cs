@@ -325,20 +325,22 @@ internal sealed class RentedFinishTree : TreeFlow<RentedFinishTree.Bound>
     /// </summary>
     private void Mark()
     {
+        // By kind (one call), with an interface cast only for the kinds that count: type tests were most of this pass.
         foreach (var operation in _operations.All)
         {
-            switch (operation)
+            var kind = operation.Kind;
+            switch (kind)
             {
-                case ILocalReferenceOperation reference when IndexOf(reference.Local) >= 0:
-                case IParameterReferenceOperation parameter when SymbolEqualityComparer.Default.Equals(parameter.Parameter, _handedOut):
-                case IAnonymousFunctionOperation:
-                case IInvocationOperation { TargetMethod.MethodKind: MethodKind.LocalFunction }:
+                case OperationKind.LocalReference when IndexOf(((ILocalReferenceOperation)operation).Local) >= 0:
+                case OperationKind.ParameterReference when SymbolEqualityComparer.Default.Equals(((IParameterReferenceOperation)operation).Parameter, _handedOut):
+                case OperationKind.AnonymousFunction:
+                case OperationKind.Invocation when ((IInvocationOperation)operation).TargetMethod.MethodKind == MethodKind.LocalFunction:
                     _effects.Add(operation);
                     MarkUp(operation, _holdsEffect);
                     break;
             }
 
-            if (IsBranchOrLowered(operation))
+            if (IsBranchOrLowered(kind, operation))
             {
                 MarkUp(operation, _holdsBranch);
             }
@@ -353,15 +355,16 @@ internal sealed class RentedFinishTree : TreeFlow<RentedFinishTree.Bound>
     }
 
     /// <summary>An operation the graph evaluates on several branches, or lowers into other operations and captures.</summary>
-    private static bool IsBranchOrLowered(IOperation operation) => operation switch
+    /// <remarks>By kind (each of these interfaces has exactly one), rather than by up to 17 interface tests per operation.</remarks>
+    private static bool IsBranchOrLowered(OperationKind kind, IOperation operation) => kind switch
     {
-        IConditionalAccessOperation or ICoalesceOperation or ICoalesceAssignmentOperation or IConditionalOperation
-            or ISwitchExpressionOperation or IThrowOperation or IAnonymousFunctionOperation or ILocalFunctionOperation
-            or IInterpolatedStringOperation or IObjectOrCollectionInitializerOperation or IWithOperation
-            or IAnonymousObjectCreationOperation or IDeconstructionAssignmentOperation or ITupleOperation
-            or IUsingDeclarationOperation or IInvalidOperation => true,
-        IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr } => true,
-        _ => operation.Kind == OperationKind.None,
+        OperationKind.ConditionalAccess or OperationKind.Coalesce or OperationKind.CoalesceAssignment or OperationKind.Conditional
+            or OperationKind.SwitchExpression or OperationKind.Throw or OperationKind.AnonymousFunction or OperationKind.LocalFunction
+            or OperationKind.InterpolatedString or OperationKind.ObjectOrCollectionInitializer or OperationKind.With
+            or OperationKind.AnonymousObjectCreation or OperationKind.DeconstructionAssignment or OperationKind.Tuple
+            or OperationKind.UsingDeclaration or OperationKind.Invalid or OperationKind.None => true,
+        OperationKind.Binary => ((IBinaryOperation)operation).OperatorKind is BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr,
+        _ => false,
     };
 
     private static bool IsInside(IOperation operation, IOperation region)
