@@ -135,7 +135,8 @@ internal sealed class Report
             }
 
             var below = ratios.Count(r => r < 1);
-            return $"{Median(ratios).ToString("0.000", Invariant)} (ours faster in {below} of {ratios.Count})";
+            var difference = Median(ours.Zip(theirs, (a, b) => a - b).ToList());
+            return $"{Median(ratios).ToString("0.000", Invariant)} (ours faster in {below} of {ratios.Count}; median difference {difference.ToString("+0.00;-0.00;0.00", Invariant)} ms)";
         }
 
         o.WriteLine($"paired      median of per-run ratios ours / {set.Name}:");
