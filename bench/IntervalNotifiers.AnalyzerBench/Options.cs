@@ -27,8 +27,9 @@ internal sealed class Options
           --compare-build DLL       also run the IntervalNotifiers analyzers of another build (its
                                     IntervalNotifiers.Analyzers.dll, e.g. from bench built at another commit with
                                     --artifacts-path), on the same compilations in the same process, the two sets in
-                                    alternating order; the report adds each analyzer's median ratio of paired runs
-                                    (an A/B test that cancels the drift between processes)
+                                    alternating order (every compared set alternates with ours); the report adds
+                                    each analyzer's median ratio and difference of paired runs (an A/B test that
+                                    cancels the drift between processes)
           --no-runtime              leave the runtime out of the references (code that does not reference it)
           --whole-compile           also time the whole compile with each analyzer set (one more compile per set and
                                     run), against the same with an analyzer that registers nothing
