@@ -19,7 +19,8 @@ namespace IntervalNotifiers.Analyzers.Rules.CallbackFlow;
 /// "unknown", a condition that may refine (a null test, a pattern, <c>TryRent</c>) turns "unknown" into both. Where
 /// paths join the bits are united; a loop, a catch or a finally starts with its entry's bits and every bit a write
 /// inside it may set. A return is safe when "non-null" is clear there or its value cannot be the constant
-/// <c>false</c>. A <c>goto</c> or an exception filter leaves the question to the graph.
+/// <c>false</c>. A <c>goto</c> leaves the question to the graph; a catch with an exception filter is a catch (its filter
+/// is inside the catch clause whose writes the bound adds).
 /// </remarks>
 internal sealed class FinishOnFalseReturnTree : TreeFlow<byte>
 {

@@ -21,8 +21,8 @@ namespace IntervalNotifiers.Analyzers.Rules.CallbackFlow;
 /// whose value cannot be true (false) there cuts its branch. A return is safe when no blockable path reaches it or its
 /// value cannot be false there. Where the flow would find a value it cannot read (one that encodes the blockability
 /// out of its sight), it stays silent while the tree may use another value: the flow never reports on a path that met
-/// such a value, so the tree's choice there cannot hide a report. A <c>goto</c> or an exception filter leaves the
-/// question to the graph.
+/// such a value, so the tree's choice there cannot hide a report. A <c>goto</c> leaves the question to the graph; a
+/// catch with an exception filter is entered with the bound of the whole catch clause, its filter's writes included.
 /// </remarks>
 internal sealed partial class BlockableFlow
 {

@@ -26,9 +26,10 @@ namespace IntervalNotifiers.Analyzers.Rules.CallbackFlow;
 /// shared <see cref="TreeFlow{TState}"/>.
 /// </para>
 /// <para>
-/// Everything else is left to the graph: a <c>goto</c>, an exception filter, a return that may yield true with the bit
+/// Everything else is left to the graph: a <c>goto</c>, a return that may yield true with the bit
 /// possibly set. Catch and finally blocks start with the bit of their <c>try</c> (the flow gives them the join of the
-/// states inside the try, none of which has more than its entry).
+/// states inside the try, none of which has more than its entry; a catch with an exception filter is entered from the
+/// filter, which starts with the same join).
 /// </para>
 /// </remarks>
 internal sealed partial class SetSequenceFlow

@@ -86,6 +86,28 @@ public sealed class CallbackFlowTreeTests
         Assert.True(work["NTF008 membership"] <= 9, work.ToString());
     }
 
+    /// <summary>
+    /// The driver ports (TestData/DriverPorts, written without reading the analyzers): the trees decide every callback but
+    /// a few. What is left to a graph there, and why (bench/README, sessions 22-23): NTF007 for one callback, NTF008 for one,
+    /// and NTF008's helper coverage for four helpers. The tracing decorator's exception filter no longer sends its start to
+    /// NTF006's graph.
+    /// </summary>
+    [Fact]
+    public async Task TreesDecideTheDriverPorts_ButForAFewGraphs()
+    {
+        var directory = Path.Combine(AnalyzerCatalog.TestDataDirectory, "DriverPorts");
+        var files = Directory.GetFiles(directory, "*.cs", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal)
+                             .Select(f => (Path.GetFileName(f), File.ReadAllText(f))).ToArray();
+        var compilation = ValidCodeTests.Compile("DriverPorts", LanguageVersion.Latest, files);
+
+        var work = new CallbackFlowWork();
+        Assert.Empty(await CallbackFlowPrefilterTests.RunAsync(compilation, prefilters: true, work));
+        _output.WriteLine(work.ToString());
+        Assert.True(work["callback"] >= 20, work.ToString());
+        Assert.True(work["NTF006 graph"] == 0 && work["NTF007 graph"] <= 1 && work["NTF008 graph"] <= 1
+                    && work["NTF008 helper graph"] <= 4, work.ToString());
+    }
+
     [Theory]
     [InlineData(11)]
     [InlineData(12)]

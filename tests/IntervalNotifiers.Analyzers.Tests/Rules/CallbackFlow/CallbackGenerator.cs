@@ -9,8 +9,8 @@ namespace IntervalNotifiers.Analyzers.Tests.Rules.CallbackFlow;
 /// finish written, cleared and rented in varied places, <c>SetSequence</c> and <c>IsBlockable</c> / owner guards in
 /// varied places, bool locals, calls, literal and computed returns, and the shapes the operation-tree answers read
 /// (type switches on the notifier, guards split by <c>&amp;&amp;</c>, waits whose timeout IsBlockable chooses, an
-/// <c>if</c> that returns on a blockable range, a helper that always sets the sequence, conditional returns). The same
-/// seed gives the same source.
+/// <c>if</c> that returns on a blockable range, a helper that always sets the sequence, conditional returns, exception
+/// filters). The same seed gives the same source.
 /// </summary>
 internal sealed class CallbackGenerator
 {
@@ -112,6 +112,21 @@ internal sealed class CallbackGenerator
         _text.AppendLine("}");
         _text.AppendLine();
     }
+
+    /// <summary>
+    /// Nothing, or an exception filter: plain, on the range's blockability or owner (conditions the rules refine on), one
+    /// that sets the sequence (a call of <c>Zap</c>), or one that writes the finish or a field.
+    /// </summary>
+    private string Filter()
+        => _random.Next(7) switch
+        {
+            0 => "when (_a) ",
+            1 => "when (!range.IsBlockable) ",
+            2 => "when (range.Owner == _owner) ",
+            3 => "when (Zap(notifier, currentSequence)) ",
+            4 => _start ? "when ((finish = new GpuFinish()) != null) " : "when ((_b = !_b)) ",
+            _ => string.Empty,
+        };
 
     private void Statements(int depth, int count)
     {
@@ -217,6 +232,7 @@ internal sealed class CallbackGenerator
                 _text.Append("try ");
                 Block(depth);
                 _text.Append("catch (InvalidOperationException) ");
+                _text.Append(Filter());
                 Block(depth);
                 break;
             case 20:

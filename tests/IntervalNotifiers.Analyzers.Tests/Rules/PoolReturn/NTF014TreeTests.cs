@@ -11,7 +11,7 @@ namespace IntervalNotifiers.Analyzers.Tests.Rules.PoolReturn;
 /// <summary>
 /// NTF014's tree proof of the start (<c>NTF014.RentedFinishFlow.Tree.cs</c>) is a speed-up only: on many generated
 /// pooled starts that mix the statements it answers on the tree (rents tested by <c>!</c>, <c>&amp;&amp;</c> and
-/// <c>||</c>, hand-outs, returns, switches, loops, try/catch/finally, <c>lock</c>, <c>using</c>, lambdas, local
+/// <c>||</c>, hand-outs, returns, switches, loops, try/catch/finally, exception filters, <c>lock</c>, <c>using</c>, lambdas, local
 /// functions, <c>?:</c>, <c>?.</c> and <c>??</c>, null tests, throws), the analyzer with it (and without the
 /// pre-filter) reports exactly what the flow alone reports.
 /// </summary>
@@ -81,6 +81,9 @@ public sealed class NTF014TreeTests
         "try { if (range.End == 8) { return false; } } finally { if (finish is null) { _pool.Return(f); } }",
         "try { f.Start = 2; } catch (InvalidOperationException) { return false; }",
         "try { finish = f; } catch (InvalidOperationException) { finish = null; return false; }",
+        "try { f.Start = 2; } catch (InvalidOperationException) when (range.IsBlockable) { return false; }",
+        "try { finish = f; } catch (InvalidOperationException) when ((finish = null) == null) { return false; }",
+        "try { if (range.End == 11) { return false; } } catch (InvalidOperationException) when (Check(f)) { _pool.Return(f); return true; }",
         "for (var k = 0; k < 2; k++) { if (range.End == (ulong)k) { return false; } f.End = (ulong)k; }",
         "while (range.Start > 100) { finish = f; break; }",
         "foreach (var k in new[] { 1, 2 }) { if (k == (int)range.End) { finish = null; } }",

@@ -14,8 +14,14 @@ namespace IntervalNotifiers.Analyzers.Rules.CallbackFlow.Engine;
 /// <remarks>
 /// Sound by construction as long as each rule's bound is: the walk follows every path the graph has (without
 /// <c>goto</c>, the only jumps are <c>return</c>, <c>break</c>, <c>continue</c> and exceptions, and a loop, a switch
-/// or a try is entered with the bound of everything inside it), and gives up (the graph decides) on a <c>goto</c>, an
-/// exception filter, and a <c>return</c> inside anything it does not model.
+/// or a try is entered with the bound of everything inside it), and gives up (the graph decides) on a <c>goto</c> and
+/// on a <c>return</c> inside anything it does not model.
+/// <para>
+/// An exception filter (<c>catch ... when (condition)</c>) needs no special case: the graph enters a filter, as it enters
+/// a catch, from any point of its try with the states there (the filter runs before the finally blocks inside the try,
+/// whose states are inside the try too), and the handler from the filter's true edge. The walk enters the handler with
+/// the rule's bound of the whole catch clause (its filter included) from the bound of the try, which holds all of those.
+/// </para>
 /// </remarks>
 internal abstract class TreeFlow<TState>
     where TState : struct
@@ -111,16 +117,8 @@ internal abstract class TreeFlow<TState>
                 return Switch(switchOperation, state);
 
             case ITryOperation tryOperation:
-                foreach (var handler in tryOperation.Catches)
-                {
-                    if (handler.Filter is not null)
-                    {
-                        GiveUp();
-                        return state;
-                    }
-                }
-
-                // A handler gets the join of the states inside the try; the edges out through a finally get its effects.
+                // A handler gets the join of the states inside the try, bounded over its whole catch clause (an exception
+                // filter included: see the remarks); the edges out through a finally get its effects.
                 var inTry = Region(state, tryOperation.Body);
                 var after = Walk(tryOperation.Body, state);
                 foreach (var handler in tryOperation.Catches)
