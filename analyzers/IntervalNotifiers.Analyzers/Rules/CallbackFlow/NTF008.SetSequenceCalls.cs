@@ -171,10 +171,11 @@ internal sealed class SetSequenceCalls
     /// <summary>
     /// Whether <see cref="CoverageOf"/> is certainly not <see cref="SetSequenceCoverage.None"/> for the own helper
     /// <paramref name="method"/>, read from its operation tree: its coverage when already computed; otherwise true
-    /// when its body runs a covering call as an unconditional statement (nested only in blocks, <c>lock</c>,
-    /// <c>using</c> and catch-less <c>try</c> bodies) with no <c>return</c> before it, and has no <c>throw</c>, no
-    /// <c>goto</c> and no loop without an exit condition: the path through that call then reaches the exit, and the
-    /// flow's state there has a bit other than "missing, not exempt". False when it cannot tell.
+    /// when some path from its entry runs a covering call and reaches its exit: the call is an unconditional statement
+    /// (nested only in blocks, <c>lock</c>, <c>using</c> and catch-less <c>try</c> bodies), every <c>return</c> before it
+    /// is an early return the path can pass over (<see cref="PassesOver"/>), and the body has no <c>throw</c>, no
+    /// <c>goto</c> and no loop without an exit condition. The flow's state at the exit then has a bit other than
+    /// "missing, not exempt". False when it cannot tell.
     /// </summary>
     public bool HelperCertainlyCovers(IMethodSymbol method)
     {
@@ -197,7 +198,7 @@ internal sealed class SetSequenceCalls
 
         try
         {
-            var earliestReturn = int.MaxValue;
+            List<IReturnOperation>? returns = null;
             foreach (var operation in body.Operations())
             {
                 if (OperationFacts.IsInsideFunction(operation))
@@ -216,7 +217,7 @@ internal sealed class SetSequenceCalls
                     case IForLoopOperation { Condition.ConstantValue.HasValue: true }:
                         return false;
                     case IReturnOperation returnOperation:
-                        earliestReturn = System.Math.Min(earliestReturn, returnOperation.Syntax.SpanStart);
+                        (returns ??= new List<IReturnOperation>()).Add(returnOperation);
                         break;
                 }
             }
@@ -224,10 +225,20 @@ internal sealed class SetSequenceCalls
             foreach (var operation in body.Operations())
             {
                 if (operation.Kind == OperationKind.Invocation && operation is IInvocationOperation invocation
-                    && invocation.Syntax.SpanStart < earliestReturn
                     && MissingSetSequencePrefilter.IsUnconditionalStatement(invocation)
+                    && EveryEarlierReturnIsPassedOver(returns, invocation)
                     && CertainlyCovers(invocation, method))
                 {
+                    if (_work is not null)
+                    {
+                        // Tests: the tree's claim against the graph's answer.
+                        _work.Count("NTF008 helper tree");
+                        if (CoverageByGraph(method, body) == SetSequenceCoverage.None)
+                        {
+                            _work.Count("NTF008 helper tree contradicted");
+                        }
+                    }
+
                     return true;
                 }
             }
@@ -238,6 +249,81 @@ internal sealed class SetSequenceCalls
         {
             _inProgress.Remove(method);
         }
+    }
+
+    /// <summary>Whether every return of <paramref name="returns"/> before <paramref name="call"/> is one a path to the call passes over.</summary>
+    private static bool EveryEarlierReturnIsPassedOver(List<IReturnOperation>? returns, IOperation call)
+    {
+        if (returns is null)
+        {
+            return true;
+        }
+
+        foreach (var returnOperation in returns)
+        {
+            if (returnOperation.Syntax.SpanStart < call.Syntax.SpanStart && !PassesOver(returnOperation, call))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Whether a path to <paramref name="call"/> (an unconditional statement) can pass over the earlier
+    /// <paramref name="returnOperation"/>: the return sits, inside blocks only, in the branch of an <c>if</c> without
+    /// <c>else</c> that is a statement of a block around the call, and whose condition holds no bool constant (the graph
+    /// drops the edge of a constant test, and so could drop the path that skips the return). The condition's false
+    /// edge then leads past the return, and the statements between that <c>if</c> and the call, which cannot throw,
+    /// jump or loop forever (see <see cref="HelperCertainlyCovers"/>), lead to the call. (Speed only: otherwise the
+    /// helper's graph is built.)
+    /// </summary>
+    private static bool PassesOver(IReturnOperation returnOperation, IOperation call)
+    {
+        IOperation current = returnOperation;
+        while (current.Parent is IBlockOperation block)
+        {
+            current = block;
+        }
+
+        if (current.Parent is not IConditionalOperation { WhenFalse: null } guard || guard.WhenTrue != current
+            || guard.Parent is not IBlockOperation around || HoldsAConstant(guard.Condition))
+        {
+            return false;
+        }
+
+        for (var ancestor = call.Parent; ancestor is not null; ancestor = ancestor.Parent)
+        {
+            if (ancestor == around)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="condition"/> or a bool operand inside it is a constant (<c>x == null</c> and <c>n &gt; 0</c>
+    /// hold constants of other types, which the graph never branches on).
+    /// </summary>
+    private static bool HoldsAConstant(IOperation condition)
+    {
+        if (condition.ConstantValue.HasValue && FlowFacts.IsBool(condition.Type))
+        {
+            return true;
+        }
+
+        foreach (var child in condition.ChildOperations)
+        {
+            if (HoldsAConstant(child))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>How the paths of the own method <paramref name="method"/> cover SetSequence.</summary>
@@ -274,7 +360,24 @@ internal sealed class SetSequenceCalls
             return SetSequenceCoverage.None;
         }
 
+        if (StraightLineCoverage(method, body) is { } straight)
+        {
+            _work?.Count("NTF008 helper straight");
+            if (_work is not null && CoverageByGraph(method, body) != straight)
+            {
+                _work.Count("NTF008 helper straight contradicted");
+            }
+
+            return straight;
+        }
+
         _work?.Graph("NTF008 helper graph", body);
+        return CoverageByGraph(method, body);
+    }
+
+    /// <summary>The flow's coverage at the exit of the own method <paramref name="method"/>, on its graph.</summary>
+    private SetSequenceCoverage CoverageByGraph(IMethodSymbol method, MethodBody body)
+    {
         var cfg = body.GetControlFlowGraph();
         if (cfg is null)
         {
@@ -283,6 +386,68 @@ internal sealed class SetSequenceCalls
 
         return new SetSequenceFlow(this, method, body).CoverageAtExit(cfg, _cancellationToken) ?? SetSequenceCoverage.Some;
     }
+
+    /// <summary>
+    /// The coverage of a helper whose body is one path (speed only: its graph is not built): no branch, loop, switch,
+    /// <c>try</c>, <c>lock</c>, <c>using</c>, <c>throw</c>, jump, conditional or short-circuit operator, pattern test,
+    /// interpolated string or <c>await</c>, and a <c>return</c> only as its last statement. The flow then carries one
+    /// state from the entry to the exit, through each call's coverage (<see cref="CoverageOfCall"/>) and each lambda that
+    /// calls SetSequence, in any order with the same result: All when a call covers all, Some when something covers some,
+    /// None otherwise. Null when the body is not one path.
+    /// </summary>
+    private SetSequenceCoverage? StraightLineCoverage(IMethodSymbol method, MethodBody body)
+    {
+        if (method.IsAsync || body.Blocks.Length != 1 || body.Blocks[0] is not IBlockOperation block)
+        {
+            return null;
+        }
+
+        var coverage = SetSequenceCoverage.None;
+        foreach (var operation in body.Operations())
+        {
+            if (OperationFacts.IsInsideFunction(operation))
+            {
+                continue;
+            }
+
+            switch (operation.Kind)
+            {
+                case OperationKind.Invocation:
+                    coverage = Stronger(coverage, CoverageOfCall((IInvocationOperation)operation, method));
+                    break;
+                case OperationKind.AnonymousFunction:
+                    if (FunctionCallsSetSequence(operation.Syntax))
+                    {
+                        coverage = Stronger(coverage, SetSequenceCoverage.Some);
+                    }
+
+                    break;
+                case OperationKind.Return:
+                    if (operation.Parent != block || block.Operations[block.Operations.Length - 1] != operation)
+                    {
+                        return null;
+                    }
+
+                    break;
+                case OperationKind.Binary when ((IBinaryOperation)operation).OperatorKind is BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr:
+                case OperationKind.Conditional or OperationKind.Coalesce or OperationKind.CoalesceAssignment
+                    or OperationKind.ConditionalAccess or OperationKind.SwitchExpression or OperationKind.Switch
+                    or OperationKind.Loop or OperationKind.Try or OperationKind.Using or OperationKind.UsingDeclaration
+                    or OperationKind.Lock or OperationKind.Throw or OperationKind.Branch or OperationKind.Labeled
+                    or OperationKind.InterpolatedString or OperationKind.IsPattern or OperationKind.IsType
+                    or OperationKind.Await or OperationKind.YieldReturn or OperationKind.YieldBreak or OperationKind.Invalid
+                    or OperationKind.None:
+                    return null;
+            }
+        }
+
+        return coverage;
+    }
+
+    private static SetSequenceCoverage Stronger(SetSequenceCoverage a, SetSequenceCoverage b)
+        => a == SetSequenceCoverage.All || b == SetSequenceCoverage.All ? SetSequenceCoverage.All
+           : a == SetSequenceCoverage.Some || b == SetSequenceCoverage.Some ? SetSequenceCoverage.Some
+           : SetSequenceCoverage.None;
 
     /// <summary>A cheap scan: the own method <paramref name="method"/> calls SetSequence, an own method, or passes on a sequence.</summary>
     private bool MayCallSetSequence(IMethodSymbol method)

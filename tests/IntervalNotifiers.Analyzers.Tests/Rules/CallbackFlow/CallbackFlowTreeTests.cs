@@ -54,6 +54,7 @@ public sealed class CallbackFlowTreeTests
 
         _output.WriteLine($"{sources.Count} sources, {reported} diagnostics from the flows");
         _output.WriteLine($"with pre-filters and trees: {treeWork}");
+        AssertHelperProofsAgreeWithTheGraphs(treeWork, expectSome: false);
         _output.WriteLine($"flows only: {flowWork}");
         Assert.True(failures.Count == 0, string.Join("\n\n", failures.Take(3)));
 
@@ -75,6 +76,7 @@ public sealed class CallbackFlowTreeTests
         Assert.True(work["callback"] >= 50, work.ToString());
         Assert.True(work["NTF006 tree"] >= 3 && work["NTF008 tree"] >= 15, work.ToString());
         Assert.True(work["NTF006 graph"] == 0 && work["NTF008 graph"] == 0 && work["NTF008 helper graph"] == 0, work.ToString());
+        AssertHelperProofsAgreeWithTheGraphs(work, expectSome: false);
 
         // The pre-filter of NTF007 decides nearly every callback too; of the 67 callbacks, the tree decides the one it cannot
         // (a 'ref taken' flag set by a wait with a timeout chosen by IsBlockable). A new shape here that needs a graph is a
@@ -89,8 +91,8 @@ public sealed class CallbackFlowTreeTests
     /// <summary>
     /// The driver ports (TestData/DriverPorts, written without reading the analyzers): the trees decide every callback but
     /// a few. What is left to a graph there, and why (bench/README, sessions 22-23): NTF007 for one callback, NTF008 for one,
-    /// and NTF008's helper coverage for four helpers. The tracing decorator's exception filter no longer sends its start to
-    /// NTF006's graph.
+    /// and NTF008's helper coverage for two helpers. The tracing decorator's exception filter no longer sends its start to
+    /// NTF006's graph; the helpers that set the sequence after early returns, and those that are one path, need none.
     /// </summary>
     [Fact]
     public async Task TreesDecideTheDriverPorts_ButForAFewGraphs()
@@ -105,7 +107,85 @@ public sealed class CallbackFlowTreeTests
         _output.WriteLine(work.ToString());
         Assert.True(work["callback"] >= 20, work.ToString());
         Assert.True(work["NTF006 graph"] == 0 && work["NTF007 graph"] <= 1 && work["NTF008 graph"] <= 1
-                    && work["NTF008 helper graph"] <= 4, work.ToString());
+                    && work["NTF008 helper graph"] <= 2, work.ToString());
+        AssertHelperProofsAgreeWithTheGraphs(work, expectSome: true);
+    }
+
+    /// <summary>
+    /// Helpers that set the sequence after early returns, some behind constant tests, one after an if/else chain that
+    /// returns on every branch (no path reaches the call), each the only way its callback sets the sequence: every
+    /// answer found without a graph agrees with the helper's graph.
+    /// </summary>
+    [Fact]
+    public async Task HelperProofs_AgreeWithTheGraphs_AfterEarlyReturns()
+    {
+        var guards = new[]
+        {
+            "_b", "!_b && _n > 2", "_b || true", "true", "Always", "!false", "_b ? true : _n > 0", "_n > 0 && (_b || !false)",
+            "_b) { return; } else if (_n > 0) { return; } else { return; } if (_n == 1",
+        };
+        var source = new System.Text.StringBuilder(CallbackGenerator.Prelude);
+        for (var i = 0; i < guards.Length; i++)
+        {
+            source.Append($$"""
+                public sealed class EarlyOps{{i}} : IntervalNotifierOps
+                {
+                    private const bool Always = true;
+                    private readonly object _lock = new object();
+                    private bool _b;
+                    private int _n;
+
+                    public override bool Invalidate(IntervalNotifier notifier, in NotifierRange range, ulong currentSequence)
+                    {
+                        if (range.Owner == _lock)
+                        {
+                            return true;
+                        }
+
+                        _n++;
+                        SetAfterEarlyReturn(notifier, currentSequence);
+                        return true;
+                    }
+
+                    private void SetAfterEarlyReturn(IntervalNotifier notifier, ulong sequence)
+                    {
+                        if ({{guards[i]}})
+                        {
+                            return;
+                        }
+
+                        lock (_lock)
+                        {
+                            notifier.SetSequence(sequence);
+                        }
+                    }
+                }
+
+                """);
+        }
+
+        var compilation = ValidCodeTests.Compile("EarlyReturns", LanguageVersion.Latest, ("/0/EarlyReturns.cs", source.ToString()));
+        var work = new CallbackFlowWork();
+        var withTrees = await CallbackFlowPrefilterTests.RunAsync(compilation, prefilters: true, work);
+        var flowsOnly = await CallbackFlowPrefilterTests.RunAsync(compilation, prefilters: false, null);
+        _output.WriteLine(work.ToString());
+        Assert.Equal(flowsOnly, withTrees);
+        AssertHelperProofsAgreeWithTheGraphs(work, expectSome: false);
+        Assert.True(work["NTF008 helper tree"] >= 2, work.ToString());
+    }
+
+    /// <summary>
+    /// NTF008's answers about an in-callback helper without its graph (NTF008.SetSequenceCalls.cs: a covering call some
+    /// path reaches past early returns; the coverage of a body that is one path) are checked, when counted, against the
+    /// helper's graph: none may contradict it.
+    /// </summary>
+    private static void AssertHelperProofsAgreeWithTheGraphs(CallbackFlowWork work, bool expectSome)
+    {
+        Assert.True(work["NTF008 helper tree contradicted"] == 0 && work["NTF008 helper straight contradicted"] == 0, work.ToString());
+        if (expectSome)
+        {
+            Assert.True(work["NTF008 helper tree"] > 0 && work["NTF008 helper straight"] > 0, work.ToString());
+        }
     }
 
     [Theory]
@@ -121,6 +201,7 @@ public sealed class CallbackFlowTreeTests
         var withTrees = await CallbackFlowPrefilterTests.RunAsync(compilation, prefilters: true, work);
         var flowsOnly = await CallbackFlowPrefilterTests.RunAsync(compilation, prefilters: false, null);
         _output.WriteLine($"seed {seed}: {flowsOnly.Length} diagnostics; {work}");
+        AssertHelperProofsAgreeWithTheGraphs(work, expectSome: true);
         var hidden = Minus(flowsOnly, withTrees);
         var invented = Minus(withTrees, flowsOnly);
         Assert.True(hidden.Count == 0 && invented.Count == 0,

@@ -9,8 +9,9 @@ namespace IntervalNotifiers.Analyzers.Tests.Rules.CallbackFlow;
 /// finish written, cleared and rented in varied places, <c>SetSequence</c> and <c>IsBlockable</c> / owner guards in
 /// varied places, bool locals, calls, literal and computed returns, and the shapes the operation-tree answers read
 /// (type switches on the notifier, guards split by <c>&amp;&amp;</c>, waits whose timeout IsBlockable chooses, an
-/// <c>if</c> that returns on a blockable range, a helper that always sets the sequence, conditional returns, exception
-/// filters). The same seed gives the same source.
+/// <c>if</c> that returns on a blockable range, helpers that set the sequence always, after early returns, never (behind
+/// a constant test) or through another helper, a helper that only computes, conditional returns, exception filters). The
+/// same seed gives the same source.
 /// </summary>
 internal sealed class CallbackGenerator
 {
@@ -88,6 +89,48 @@ internal sealed class CallbackGenerator
 
                     return _n > 0;
                 }
+
+                private bool TryZap(IntervalNotifier notifier, ulong sequence)
+                {
+                    if (_b)
+                    {
+                        return false;
+                    }
+
+                    try
+                    {
+                        if (_n > 3)
+                        {
+                            return false;
+                        }
+
+                        notifier.SetSequence(sequence);
+                        return true;
+                    }
+                    finally
+                    {
+                        _n++;
+                    }
+                }
+
+                private bool NeverZap(IntervalNotifier notifier, ulong sequence)
+                {
+                    if (_b || true)
+                    {
+                        return false;
+                    }
+
+                    notifier.SetSequence(sequence);
+                    return true;
+                }
+
+                private void Note(IntervalNotifier notifier, ulong sequence)
+                {
+                    _n++;
+                    Zap(notifier, sequence);
+                }
+
+                private ulong Span(in NotifierRange range) => Math.Max(range.Start, range.End) - range.Start;
 
             """);
         if (_start)
@@ -288,7 +331,15 @@ internal sealed class CallbackGenerator
                 _text.AppendLine("}");
                 break;
             case 27:
-                _text.AppendLine(_random.Next(2) == 0 ? "Zap(notifier, currentSequence);" : "_a = Zap(notifier, currentSequence) && _b;");
+                _text.AppendLine(_random.Next(6) switch
+                {
+                    0 => "Zap(notifier, currentSequence);",
+                    1 => "_a = Zap(notifier, currentSequence) && _b;",
+                    2 => "if (!TryZap(notifier, currentSequence)) return false;",
+                    3 => "NeverZap(notifier, currentSequence);",
+                    4 => "Note(notifier, currentSequence);",
+                    _ => "_n += (int)Span(in range);",
+                });
                 break;
             default:
                 _text.Append("if (!range.IsBlockable) ");
