@@ -109,6 +109,41 @@ public class NTF008Tests
         """));
 
     [Fact]
+    public Task LambdaThatDoesNotSetTheSequence_DoesNotCount() => Verify(Ops("""
+                if (_idle)
+                {
+                    notifier.SetSequence(currentSequence);
+                    return true;
+                }
+
+                Locked(_lock, () => _idle = true);
+                {|NTF008:return true;|}
+        """, Locked));
+
+    [Fact]
+    public Task LambdaThatSetsTheSequence_RunUnderTheLock_IsSilent() => Verify(Ops("""
+                if (_idle)
+                {
+                    notifier.SetSequence(currentSequence);
+                    return true;
+                }
+
+                Locked(_lock, () => notifier.SetSequence(currentSequence));
+                return true;
+        """, Locked));
+
+    /// <summary>Runs an action under a lock (KVM's mmu_lock helper, with the sequence set inside the lambda).</summary>
+    private const string Locked = """
+            private static void Locked(object gate, System.Action action)
+            {
+                lock (gate)
+                {
+                    action();
+                }
+            }
+        """;
+
+    [Fact]
     public Task ConditionalSetSequence_IsReported() => Verify(Ops("""
                 lock (_lock)
                 {

@@ -17,8 +17,8 @@ namespace IntervalNotifiers.Analyzers.Rules.CallbackFlow;
 /// The flow's "missing, not exempt" bit (<c>MissingPlain</c>) is set at the entry and only ever cleared along a path
 /// (by a call that covers SetSequence, or an exempt edge): it holds at a point exactly when some path from the entry
 /// reaches the point without such a call or edge. The tree answers that may-question from above: it follows the
-/// statements in order and clears the bit only where every path clears it (a covering call evaluated unconditionally
-/// by a statement; a branch whose every path into it takes an exempt edge, after the way the graph splits
+/// statements in order and clears the bit only where every path clears it (a covering call, or a lambda that calls
+/// SetSequence, evaluated unconditionally by a statement; a branch whose every path into it takes an exempt edge, after the way the graph splits
 /// <c>&amp;&amp;</c>, <c>||</c> and <c>!</c> of a condition and tests the cases of a <c>switch</c> one by one). A
 /// compound statement never leaves more paths than entered it, so after a loop, a switch, or anything the tree does
 /// not model it keeps the bit of the entry. A return is then safe when the bit is clear there, or when its value
@@ -305,16 +305,24 @@ internal sealed partial class SetSequenceFlow
     }
 
     /// <summary>
-    /// Whether evaluating <paramref name="statement"/> runs, on every path through it, a call that covers SetSequence:
-    /// a call reached from the statement through operands that every evaluation of their parent evaluates
-    /// (<see cref="EvaluatesUnconditionally"/>; no conditional part, no function between them). The walk descends only
-    /// through those operands, in source order.
+    /// Whether evaluating <paramref name="statement"/> runs, on every path through it, a call that covers SetSequence or
+    /// creates a lambda that calls it: reached from the statement through operands that every evaluation of their parent
+    /// evaluates (<see cref="EvaluatesUnconditionally"/>; no conditional part, no function between them). The walk
+    /// descends only through those operands, in source order.
     /// </summary>
     private bool CoversUnconditionally(IOperation statement)
     {
         if (statement is IInvocationOperation self && _calls.CertainlyCovers(self, _method))
         {
             return true;
+        }
+
+        // A lambda that calls SetSequence, created here: the flow makes the path exempt where it is created (the code in
+        // it runs where the analysis cannot see), which clears "missing, not exempt" as a call does. Its body is not
+        // evaluated here.
+        if (statement.Kind == OperationKind.AnonymousFunction)
+        {
+            return _calls.FunctionCallsSetSequence(statement.Syntax);
         }
 
         foreach (var child in statement.ChildOperations)
@@ -348,6 +356,7 @@ internal sealed partial class SetSequenceFlow
             case IObjectCreationOperation:
             case IUnaryOperation:
             case IAwaitOperation:
+            case IDelegateCreationOperation:
                 return true;
             case IBinaryOperation binary
                 when binary.OperatorKind is not (BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr)

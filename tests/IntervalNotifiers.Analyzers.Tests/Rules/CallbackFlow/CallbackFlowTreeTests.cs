@@ -90,12 +90,13 @@ public sealed class CallbackFlowTreeTests
 
     /// <summary>
     /// The driver ports (TestData/DriverPorts, written without reading the analyzers): the trees decide every callback but
-    /// a few. What is left to a graph there, and why (bench/README, sessions 22-23): NTF007 for one callback, NTF008 for one,
-    /// and NTF008's helper coverage for two helpers. The tracing decorator's exception filter no longer sends its start to
-    /// NTF006's graph; the helpers that set the sequence after early returns, and those that are one path, need none.
+    /// one. What is left to a graph there, and why (bench/README, sessions 22-23): NTF007 for one callback (a
+    /// <c>using</c> declaration whose initializer takes the range). The tracing decorator's exception filter no longer
+    /// sends its start to NTF006's graph; NTF008 needs none for the helpers that set the sequence after early returns or
+    /// are one path, nor for KVM's callback that sets it in a lambda run under its lock.
     /// </summary>
     [Fact]
-    public async Task TreesDecideTheDriverPorts_ButForAFewGraphs()
+    public async Task TreesDecideTheDriverPorts_ButForOneGraph()
     {
         var directory = Path.Combine(AnalyzerCatalog.TestDataDirectory, "DriverPorts");
         var files = Directory.GetFiles(directory, "*.cs", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal)
@@ -106,8 +107,8 @@ public sealed class CallbackFlowTreeTests
         Assert.Empty(await CallbackFlowPrefilterTests.RunAsync(compilation, prefilters: true, work));
         _output.WriteLine(work.ToString());
         Assert.True(work["callback"] >= 20, work.ToString());
-        Assert.True(work["NTF006 graph"] == 0 && work["NTF007 graph"] <= 1 && work["NTF008 graph"] <= 1
-                    && work["NTF008 helper graph"] <= 2, work.ToString());
+        Assert.True(work["NTF006 graph"] == 0 && work["NTF007 graph"] <= 1 && work["NTF008 graph"] == 0
+                    && work["NTF008 helper graph"] == 0, work.ToString());
         AssertHelperProofsAgreeWithTheGraphs(work, expectSome: true);
     }
 
@@ -201,7 +202,7 @@ public sealed class CallbackFlowTreeTests
         var withTrees = await CallbackFlowPrefilterTests.RunAsync(compilation, prefilters: true, work);
         var flowsOnly = await CallbackFlowPrefilterTests.RunAsync(compilation, prefilters: false, null);
         _output.WriteLine($"seed {seed}: {flowsOnly.Length} diagnostics; {work}");
-        AssertHelperProofsAgreeWithTheGraphs(work, expectSome: true);
+        AssertHelperProofsAgreeWithTheGraphs(work, expectSome: false);
         var hidden = Minus(flowsOnly, withTrees);
         var invented = Minus(withTrees, flowsOnly);
         Assert.True(hidden.Count == 0 && invented.Count == 0,

@@ -10,8 +10,8 @@ namespace IntervalNotifiers.Analyzers.Tests.Rules.CallbackFlow;
 /// varied places, bool locals, calls, literal and computed returns, and the shapes the operation-tree answers read
 /// (type switches on the notifier, guards split by <c>&amp;&amp;</c>, waits whose timeout IsBlockable chooses, an
 /// <c>if</c> that returns on a blockable range, helpers that set the sequence always, after early returns, never (behind
-/// a constant test) or through another helper, a helper that only computes, conditional returns, exception filters). The
-/// same seed gives the same source.
+/// a constant test) or through another helper, a helper that only computes, lambdas that set it, conditional returns,
+/// exception filters). The same seed gives the same source.
 /// </summary>
 internal sealed class CallbackGenerator
 {
@@ -131,6 +131,14 @@ internal sealed class CallbackGenerator
                 }
 
                 private ulong Span(in NotifierRange range) => Math.Max(range.Start, range.End) - range.Start;
+
+                private static void Run(Action action) => action();
+
+                private static bool Try(Action action)
+                {
+                    action();
+                    return true;
+                }
 
             """);
         if (_start)
@@ -331,13 +339,17 @@ internal sealed class CallbackGenerator
                 _text.AppendLine("}");
                 break;
             case 27:
-                _text.AppendLine(_random.Next(6) switch
+                _text.AppendLine(_random.Next(10) switch
                 {
                     0 => "Zap(notifier, currentSequence);",
                     1 => "_a = Zap(notifier, currentSequence) && _b;",
                     2 => "if (!TryZap(notifier, currentSequence)) return false;",
                     3 => "NeverZap(notifier, currentSequence);",
                     4 => "Note(notifier, currentSequence);",
+                    5 => "Run(() => notifier.SetSequence(currentSequence));",
+                    6 => "if (_a) Run(() => notifier.SetSequence(currentSequence));",
+                    7 => "_a = _b && Try(() => notifier.SetSequence(currentSequence));",
+                    8 => _random.Next(2) == 0 ? "Run(() => _n++);" : "_a = Try(() => _n--);",
                     _ => "_n += (int)Span(in range);",
                 });
                 break;
