@@ -18,18 +18,18 @@ namespace IntervalNotifiers.Analyzers.Rules.CallbackFlow;
 /// (by a call that covers SetSequence, or an exempt edge): it holds at a point exactly when some path from the entry
 /// reaches the point without such a call or edge. The tree answers that may-question from above: it follows the
 /// statements in order and clears the bit only where every path clears it (a covering call, or a lambda that calls
-/// SetSequence, evaluated unconditionally by a statement; a branch whose every path into it takes an exempt edge, after the way the graph splits
-/// <c>&amp;&amp;</c>, <c>||</c> and <c>!</c> of a condition and tests the cases of a <c>switch</c> one by one). A
-/// compound statement never leaves more paths than entered it, so after a loop, a switch, or anything the tree does
-/// not model it keeps the bit of the entry. A return is then safe when the bit is clear there, or when its value
+/// SetSequence, evaluated unconditionally by a statement; a branch whose every path into it takes an exempt edge, after
+/// the way the graph splits <c>&amp;&amp;</c>, <c>||</c> and <c>!</c> of a condition and tests the cases of a
+/// <c>switch</c> one by one). A compound statement never leaves more paths than entered it, so after a loop, a
+/// switch, or anything the tree does not model it keeps the bit of the entry. A return is then safe when the bit is clear there, or when its value
 /// cannot be the constant <c>true</c> on a path with the bit set (<see cref="MayReturnTrue"/>). The walk itself is the
 /// shared <see cref="TreeFlow{TState}"/>.
 /// </para>
 /// <para>
-/// Everything else is left to the graph: a <c>goto</c>, a return that may yield true with the bit
-/// possibly set. Catch and finally blocks start with the bit of their <c>try</c> (the flow gives them the join of the
-/// states inside the try, none of which has more than its entry; a catch with an exception filter is entered from the
-/// filter, which starts with the same join).
+/// Everything else is left to the graph: a <c>goto</c>, a return that may yield true with the bit possibly set. Catch
+/// and finally blocks start with the bit of their <c>try</c> (the flow gives them the join of the states inside the
+/// try, none of which has more than its entry; a catch with an exception filter is entered from the filter, which
+/// starts with the same join).
 /// </para>
 /// </remarks>
 internal sealed partial class SetSequenceFlow
