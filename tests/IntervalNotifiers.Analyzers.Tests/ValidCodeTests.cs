@@ -44,9 +44,13 @@ public sealed class ValidCodeTests
     }
 
     /// <summary>The valid-code project (every file of TestData/ValidCode, in ordinal order) compiled with the latest language version.</summary>
-    internal static CSharpCompilation CompileValidCode()
-        => Compile("ValidCode", LanguageVersion.Latest,
-                   Directory.GetFiles(ValidCodeDirectory, "*.cs", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal)
+    internal static CSharpCompilation CompileValidCode() => CompileProject("ValidCode");
+
+    /// <summary>Every file of TestData/<paramref name="project"/> (ValidCode, DriverPorts), in ordinal order, compiled with the latest language version.</summary>
+    internal static CSharpCompilation CompileProject(string project)
+        => Compile(project, LanguageVersion.Latest,
+                   Directory.GetFiles(Path.Combine(AnalyzerCatalog.TestDataDirectory, project), "*.cs", SearchOption.AllDirectories)
+                            .OrderBy(f => f, StringComparer.Ordinal)
                             .Select(f => (f, File.ReadAllText(f))).ToArray());
 
     /// <summary>Runs every analyzer of the package; analyzer exceptions are collected, not thrown.</summary>

@@ -98,10 +98,7 @@ public sealed class CallbackFlowTreeTests
     [Fact]
     public async Task TreesDecideTheDriverPorts_ButForOneGraph()
     {
-        var directory = Path.Combine(AnalyzerCatalog.TestDataDirectory, "DriverPorts");
-        var files = Directory.GetFiles(directory, "*.cs", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal)
-                             .Select(f => (Path.GetFileName(f), File.ReadAllText(f))).ToArray();
-        var compilation = ValidCodeTests.Compile("DriverPorts", LanguageVersion.Latest, files);
+        var compilation = ValidCodeTests.CompileProject("DriverPorts");
 
         var work = new CallbackFlowWork();
         Assert.Empty(await CallbackFlowPrefilterTests.RunAsync(compilation, prefilters: true, work));
